@@ -1,0 +1,85 @@
+// Checks the kernel makes when a table is loaded (x_tables translate_table / xt_check_match /
+// xt_check_target), which iptables-restore reports only as "line N failed" at COMMIT. nfwasm
+// runs them on the frozen table and names the rule at fault instead.
+
+import { NfwasmError, type SourcePosition } from '../../errors.js';
+import type { Family } from '../../ir/address.js';
+import type { Chain, Rule, Table } from '../../ir/ruleset.js';
+import { matchForKind, targetForKind } from './registry.js';
+
+const HOOK_CHAIN_NAME: Record<string, string> = {
+  prerouting: 'PREROUTING',
+  input: 'INPUT',
+  forward: 'FORWARD',
+  output: 'OUTPUT',
+  postrouting: 'POSTROUTING',
+};
+
+function failAt(rule: Rule, message: string): never {
+  throw new NfwasmError(
+    { file: rule.source.file, line: rule.source.line, column: 0 },
+    `${message} (the kernel refuses the table at COMMIT)`,
+  );
+}
+
+/** Built-in chains (by hook chain name) from which each chain can be reached. */
+export function reachingHooks(table: Table): Map<string, Set<string>> {
+  const byName = new Map(table.chains.map((c) => [c.name, c]));
+  const hooks = new Map<string, Set<string>>(table.chains.map((c) => [c.name, new Set<string>()]));
+  const visit = (chain: Chain, hook: string, stack: Set<string>) => {
+    hooks.get(chain.name)!.add(hook);
+    stack.add(chain.name);
+    for (const rule of chain.rules) {
+      const t = rule.target;
+      if (!t || (t.kind !== 'jump' && t.kind !== 'goto')) continue;
+      const callee = byName.get(t.chain);
+      if (!callee) failAt(rule, `chain '${t.chain}' does not exist`);
+      if (stack.has(callee!.name))
+        failAt(rule, `jumping to ${t.chain} here makes a loop (Too many levels of symbolic links)`);
+      // Already explored from this hook (and not on the stack): no loop through it.
+      if (!hooks.get(callee!.name)!.has(hook)) visit(callee!, hook, stack);
+    }
+    stack.delete(chain.name);
+  };
+  for (const c of table.chains) if (c.base) visit(c, HOOK_CHAIN_NAME[c.base.hook]!, new Set());
+  return hooks;
+}
+
+export function checkTable(table: Table, family: Family, at: SourcePosition): void {
+  void at;
+  const hooks = reachingHooks(table);
+  for (const chain of table.chains) {
+    const reached = hooks.get(chain.name)!;
+    for (const rule of chain.rules) {
+      const proto = rule.matches.find((m) => m.kind === 'protocol');
+      for (const m of rule.matches) {
+        const ext = matchForKind(m.kind);
+        if (ext?.kernelProtocol !== undefined) {
+          if (!proto || proto.protocol !== ext.kernelProtocol || proto.invert) {
+            failAt(rule, `the ${ext.name} match is only valid with -p ${ext.name} (not inverted)`);
+          }
+        }
+      }
+      const t = rule.target;
+      if (!t) continue;
+      const ext = targetForKind(t.kind);
+      if (!ext) continue;
+      if (ext.tables && !ext.tables.includes(table.name)) {
+        failAt(
+          rule,
+          `the ${ext.name} target is only valid in the ${ext.tables.join('/')} table, not ${table.name}`,
+        );
+      }
+      if (ext.hooks) {
+        const bad = [...reached].filter((h) => !ext.hooks!.includes(h));
+        if (bad.length > 0) {
+          failAt(
+            rule,
+            `the ${ext.name} target is used from ${bad.join('/')} (via chain ${chain.name}) but only usable from ${ext.hooks.join('/')}`,
+          );
+        }
+      }
+      void family;
+    }
+  }
+}

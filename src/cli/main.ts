@@ -5,6 +5,7 @@ import { NfwasmError } from '../errors.js';
 import { detectFamily } from '../frontend/iptables/family.js';
 import { printIptablesSave } from '../frontend/iptables/printer.js';
 import { parseIptablesSave } from '../frontend/iptables/restore-parser.js';
+import { looksLikeIptablesScript, parseIptablesScript } from '../frontend/iptables/script.js';
 import { formatSummary, summarize } from '../frontend/iptables/summary.js';
 import type { Family } from '../ir/address.js';
 import type { Ruleset } from '../ir/ruleset.js';
@@ -12,13 +13,16 @@ import type { Ruleset } from '../ir/ruleset.js';
 const USAGE = `usage: nfwasm <command> [options]
 
 commands:
-  check FILE [-4|-6] [--json] [--print]
+  check FILE [-4|-6] [--format save|script] [--json] [--print]
                                   read a ruleset and summarise it (tables, chains, rules, modules used);
                                   --print first prints it back in canonical form with counters
-  print FILE [-4|-6] [-c]         print a ruleset back in canonical iptables-save form (-c: with counters)
+  print FILE [-4|-6] [--format save|script] [-c]
+                                  print a ruleset back in canonical iptables-save form (-c: with counters)
 
-FILE is an iptables-save dump ('-' for standard input). The family is taken from -4/-6, else
-guessed from the file name and content.
+FILE is an iptables-save dump or a script of iptables/ip6tables commands ('-' for standard
+input). It is read as a script when its name ends in .sh or its first command line starts with
+iptables, ip6tables or sudo; --format forces either. The family is taken from -4/-6, else
+guessed from the file name and content (scripts: from their first command).
 `;
 
 interface Loaded {
@@ -27,15 +31,27 @@ interface Loaded {
 }
 
 function load(args: string[]): Loaded {
-  const file = args.find((a) => !a.startsWith('-') || a === '-');
+  let format: string | undefined;
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--format') {
+      format = args[++i];
+      if (format === undefined) throw new UsageError('--format needs a value (save or script)');
+    } else if (a.startsWith('--format=')) format = a.slice('--format='.length);
+    else if (!a.startsWith('-') || a === '-') positional.push(a);
+  }
+  if (format !== undefined && format !== 'save' && format !== 'script')
+    throw new UsageError(`unknown --format '${format}' (expected save or script)`);
+  const file = positional[0];
   if (!file) throw new UsageError('missing FILE');
   const text = readFileSync(file === '-' ? 0 : file, 'utf8');
   const name = file === '-' ? '<stdin>' : file;
-  const family: Family = args.includes('-6')
-    ? 'ipv6'
-    : args.includes('-4')
-      ? 'ipv4'
-      : detectFamily(name, text);
+  const forced: Family | undefined = args.includes('-6') ? 'ipv6' : args.includes('-4') ? 'ipv4' : undefined;
+  if (format === 'script' || (format === undefined && looksLikeIptablesScript(name, text))) {
+    return { name, ruleset: parseIptablesScript(text, { file: name, family: forced }) };
+  }
+  const family: Family = forced ?? detectFamily(name, text);
   return { name, ruleset: parseIptablesSave(text, { file: name, family }) };
 }
 

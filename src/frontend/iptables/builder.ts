@@ -64,6 +64,11 @@ export class RulesetBuilder {
     return t;
   }
 
+  /** The table exists from now on (iptables-save -t TABLE, or any command naming it). */
+  touchTable(name: TableName): void {
+    this.table(name);
+  }
+
   /** iptables-restore `*table`: start the table afresh (restore flushes what was there). */
   resetTable(name: TableName): void {
     this.tables.delete(name);
@@ -129,7 +134,7 @@ export class RulesetBuilder {
     if (!c.builtin) {
       throw new NfwasmError(
         at,
-        `Can't set policy \`${policy}' on \`${chain}': only built-in chains have a policy`,
+        `Bad built-in chain name: can't set policy \`${policy}' on \`${chain}', only built-in chains have a policy`,
       );
     }
     if (policy !== 'ACCEPT' && policy !== 'DROP') {
@@ -217,7 +222,18 @@ export class RulesetBuilder {
         }
         return;
       }
-      case 'check':
+      case 'check': {
+        const c = need();
+        for (const r of cmd.rules) {
+          if (!c.rules.some((x) => sameRule(x, r))) {
+            throw new NfwasmError(
+              pos(cmd.at),
+              `Bad rule (does a matching rule exist in that chain?): no rule in ${cmd.table} ${c.name} matches`,
+            );
+          }
+        }
+        return;
+      }
       case 'list':
       case 'list-rules':
         if (chainName !== undefined) need();
@@ -236,7 +252,10 @@ export class RulesetBuilder {
           const c = need();
           const r = c.rules[cmd.ruleNumber - 1];
           if (!r)
-            throw new NfwasmError(pos(cmd.ruleNumberAt), `no rule ${cmd.ruleNumber} in chain ${c.name}`);
+            throw new NfwasmError(
+              pos(cmd.ruleNumberAt),
+              `Index of counter too big: chain ${c.name} has ${c.rules.length} rules`,
+            );
           c.rules[cmd.ruleNumber - 1] = { ...r, counters: ZERO_COUNTERS };
         } else zero(need());
         return;
@@ -262,7 +281,7 @@ export class RulesetBuilder {
           if (c.rules.length > 0 && chainName !== undefined) {
             throw new NfwasmError(
               pos(cmd.chainAt),
-              `Can't delete chain '${c.name}': it is not empty (${c.rules.length} rules; flush it with -F first)`,
+              `Directory not empty: can't delete chain '${c.name}', it still has ${c.rules.length} rule(s) (flush it with -F first)`,
             );
           }
         }
@@ -273,7 +292,7 @@ export class RulesetBuilder {
             const r = refs[0]!;
             throw new NfwasmError(
               pos(cmd.chainAt ?? cmd.at),
-              `Can't delete chain '${c.name}': it is referenced by ${refs.length} rule(s), e.g. ${r.chain} rule ${r.index + 1} (${r.rule.source.file}:${r.rule.source.line})`,
+              `Too many links: can't delete chain '${c.name}', it is referenced by ${refs.length} rule(s), e.g. ${r.chain} rule ${r.index + 1} (${r.rule.source.file}:${r.rule.source.line})`,
             );
           }
         }
@@ -281,7 +300,7 @@ export class RulesetBuilder {
           if (c.rules.length > 0) {
             throw new NfwasmError(
               pos(cmd.at),
-              `Can't delete chain '${c.name}': it is not empty (flush it with -F first)`,
+              `Directory not empty: can't delete chain '${c.name}', it still has rules (flush it with -F first)`,
             );
           }
         }
@@ -293,7 +312,7 @@ export class RulesetBuilder {
         const newName = cmd.argument!;
         if (c.builtin) throw new NfwasmError(pos(cmd.chainAt), `Can't rename built-in chain '${c.name}'`);
         if (t.chains.has(newName))
-          throw new NfwasmError(pos(cmd.argumentAt), `Chain '${newName}' already exists`);
+          throw new NfwasmError(pos(cmd.argumentAt), `File exists: chain '${newName}' already exists`);
         this.checkNewChainName(newName, pos(cmd.argumentAt));
         const renamed = new Map<string, MutableChain>();
         for (const [k, v] of t.chains) {
@@ -311,7 +330,12 @@ export class RulesetBuilder {
         return;
       }
       case 'policy':
-        need();
+        if (!need().builtin) {
+          throw new NfwasmError(
+            pos(cmd.chainAt),
+            `Bad built-in chain name: can't set policy \`${cmd.argument}' on \`${chainName}', only built-in chains have a policy`,
+          );
+        }
         this.setPolicy(cmd.table, chainName!, cmd.argument!, pos(cmd.argumentAt));
         return;
     }
@@ -362,5 +386,7 @@ function referencesTo(t: MutableTable, chain: string): { chain: string; index: n
 
 /** Rule equality for `-D spec`: same matches and target, whatever the counters and source. */
 function sameRule(a: Rule, b: Rule): boolean {
-  return JSON.stringify([a.matches, a.target]) === JSON.stringify([b.matches, b.target]);
+  const key = (r: Rule) =>
+    JSON.stringify([r.matches, r.target], (_k, v) => (typeof v === 'bigint' ? `${v}n` : v));
+  return key(a) === key(b);
 }

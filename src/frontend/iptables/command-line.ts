@@ -162,11 +162,14 @@ export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): Par
       fail(tokens[k], 'the -t option cannot be used in iptables-restore (the *table line sets the table)');
     if (value === undefined) fail(tokens[k], 'option "-t" requires an argument (a table name)');
     if (!tableNameValid(value!)) {
-      fail(valueTok, `table '${value}' does not exist (expected raw, mangle, nat, filter or security)`);
+      fail(
+        valueTok,
+        `can't initialize iptables table \`${value}': Table does not exist (expected raw, mangle, nat, filter or security)`,
+      );
     }
+    // Like do_parse, the last -t wins.
     table = value as TableName;
     tableAt = tokens[k];
-    break;
   }
 
   let command: { kind: CommandKind; at: Token } | undefined;
@@ -180,6 +183,9 @@ export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): Par
   let invertAt: Token | undefined;
   let skip = false;
   let hasRuleSpec = false;
+  /** The first rule option, for "Illegal option ... with this command". */
+  let firstSpec: { at: Token; name: string } | undefined;
+  const interfaceAt: { i?: Token; o?: Token } = {};
 
   let sources: { nets: IpNet[]; invert: boolean } | undefined;
   let destinations: { nets: IpNet[]; invert: boolean } | undefined;
@@ -203,14 +209,30 @@ export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): Par
     error: (at, message) => fail(at, message),
   };
 
+  /** The tokens, with clustered short flags (`-nvL`) split as getopt splits them. */
+  const toks: Token[] = [...tokens];
+  let countersAt: Token | undefined;
+  /** -n, -x, --line-numbers: only with -L (generic_opt_check). */
+  let listOnlyAt: Token | undefined;
+  let listedWithZero = false;
   let i = 0;
-  const next = (): Token | undefined => tokens[i++];
+  const next = (): Token | undefined => toks[i++];
   const peekPositional = (): Token | undefined => {
-    const t = tokens[i];
+    const t = toks[i];
     return t && !t.text.startsWith('-') && !(t.text === '!' && !t.quoted) ? t : undefined;
   };
 
   const setCommand = (kind: CommandKind, at: Token) => {
+    // add_command: -Z goes with -L or -S (list, then zero); the listing changes nothing.
+    const listing = (k: CommandKind) => k === 'list' || k === 'list-rules';
+    if (
+      command &&
+      ((kind === 'zero' && listing(command.kind)) || (listing(kind) && command.kind === 'zero'))
+    ) {
+      listedWithZero = true;
+      if (kind === 'zero') command = { kind, at };
+      return;
+    }
     if (command)
       fail(at, `only one command allowed (already have -${shortOf(command.kind)}, got ${at.text})`);
     command = { kind, at };
@@ -258,7 +280,7 @@ export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): Par
     return undefined;
   };
 
-  while (i < tokens.length) {
+  while (i < toks.length) {
     const tok = next()!;
     const text = tok.text;
     if (text === '!' && !tok.quoted) {
@@ -311,12 +333,8 @@ export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): Par
       if (!base) fail(tok, `unknown option "-${letter}"`);
       if (text.length > 2) {
         if (base!.arg === 'none') {
-          // Clustered flags like -nv: treat the rest as further flags.
-          const rest = text.slice(2);
-          for (const c of rest) {
-            const b = BASE_OPTIONS.find((x) => x.short === c);
-            if (b?.arg !== 'none') fail(tok, `unknown option "-${c}" in ${text}`);
-          }
+          // Clustered flags like -nvL: getopt reads the rest as further short options.
+          toks.splice(i, 0, { text: `-${text.slice(2)}`, column: tok.column + 2, quoted: tok.quoted });
         } else inline = text.slice(2);
       }
     }
@@ -359,7 +377,7 @@ export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): Par
       }
       const extra: Token[] = [];
       for (let k = 0; k < (spec.extraArgs ?? 0); k++) {
-        const e = tokens[i];
+        const e = toks[i];
         if (!e || (e.text.startsWith('-') && e.text.length > 1) || (e.text === '!' && !e.quoted)) {
           fail(e ?? tok, `option "${display}" needs ${(spec.extraArgs ?? 0) + 1} arguments`);
         }
@@ -368,6 +386,7 @@ export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): Par
       }
       instance!.uses.push({ name: spec.name, invert, value, at: tok, valueAt, extra });
       hasRuleSpec = true;
+      firstSpec ??= { at: tok, name: `--${spec.name}` };
       invert = false;
       continue;
     }
@@ -414,16 +433,17 @@ export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): Par
           );
         argument = argumentAt!.text;
       } else {
-        chain = value;
-        chainAt = valueAt;
-        const wantsNumber =
-          b.command === 'insert' || b.command === 'replace' || b.command === 'delete' || b.command === 'zero';
+        if (value !== undefined || !listedWithZero) {
+          chain = value;
+          chainAt = valueAt;
+        }
+        const wantsNumber = ['insert', 'replace', 'delete', 'zero', 'list', 'list-rules'].includes(b.command);
         if (wantsNumber && chain !== undefined) {
           const pos = peekPositional();
           if (pos && (b.command !== 'delete' || /^\d/.test(pos.text))) {
             next();
             const n = parseUintInRange(pos.text, 1, 0xffffffff, 10);
-            if (n === undefined) fail(pos, `invalid rule number \`${pos.text}'`);
+            if (n === undefined) fail(pos, `Invalid rule number \`${pos.text}' (expected a number from 1)`);
             ruleNumber = n;
             ruleNumberAt = pos;
           } else if (b.command === 'replace') fail(tok, '-R requires a rule number');
@@ -432,13 +452,18 @@ export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): Par
       invert = false;
       continue;
     }
-    if (seenBase.has(b.short) && 'sdpiofjg'.includes(b.short)) {
+    if ('nx0'.includes(b.short) && !listOnlyAt) listOnlyAt = { ...tok, text: display };
+    if (seenBase.has(b.short) && 'sdpiofjgc'.includes(b.short)) {
       const what = b.short === 'g' || b.short === 'j' ? '-j/-g' : `-${b.short}`;
       fail(tok, `multiple ${what} flags not allowed`);
     }
     seenBase.add(b.short);
     if (b.short === 'j' || b.short === 'g') seenBase.add(b.short === 'j' ? 'g' : 'j');
-    hasRuleSpec ||= 'sdpiofjgmc'.includes(b.short);
+    if ('sdpiofjgm'.includes(b.short)) {
+      hasRuleSpec = true;
+      firstSpec ??= { at: tok, name: `--${b.long[0]}` };
+    }
+    if (b.short === 'i' || b.short === 'o') interfaceAt[b.short] = tok;
     switch (b.short) {
       case 's':
       case 'd': {
@@ -494,12 +519,17 @@ export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): Par
         const isGoto = b.short === 'g';
         const ext = isGoto ? undefined : findTarget(name, env.family);
         if (!ext && !STANDARD_VERDICTS.has(name) && !env.chainExists(table, name)) {
-          if (/^[A-Z][A-Z0-9_]*$/.test(name) && !isGoto)
+          if (isGoto)
+            fail(valueAt, `goto '${name}' is not a chain (no chain of that name in table ${table})`);
+          if (/^[A-Z][A-Z0-9_]*$/.test(name))
             fail(
               valueAt,
-              `unknown target \`${name}' and no chain of that name exists in table ${table}. nfwasm understands targets: ${knownTargetNames(env.family).join(', ')}`,
+              `Couldn't load target \`${name}': no such target, and no chain of that name exists in table ${table} (nfwasm understands targets: ${knownTargetNames(env.family).join(', ')})`,
             );
-          fail(valueAt, `chain '${name}' does not exist in table ${table}`);
+          fail(
+            valueAt,
+            `Couldn't load target \`${name}': no chain of that name exists in table ${table} (create it first with -N ${name})`,
+          );
         }
         target = { ext, name, goto: isGoto, at: valueAt! };
         if (ext) {
@@ -521,6 +551,7 @@ export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): Par
         if (!m || bytesText === undefined || !/^\d+$/.test(bytesText))
           fail(valueAt, '-c requires packet and byte counter (numbers)');
         counters = { packets: BigInt(m![1]!), bytes: BigInt(bytesText!) };
+        countersAt = tok;
         break;
       }
       case '4':
@@ -566,11 +597,17 @@ export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): Par
     fail(chainAt, `chain name \`${chain}' too long (must be under 29 chars)`);
   }
 
+  if (listOnlyAt && !(cmd.kind === 'list' || (cmd.kind === 'zero' && listedWithZero))) {
+    fail(listOnlyAt, `Illegal option \`${listOnlyAt.text}' with this command (it is only for -L)`);
+  }
+  if (countersAt && !['insert', 'replace', 'append', 'policy'].includes(cmd.kind)) {
+    fail(countersAt, "Illegal option `--set-counters' with this command (only with -A, -I, -R and -P)");
+  }
   const isRuleCommand = ['append', 'check', 'delete', 'insert', 'replace'].includes(cmd.kind);
   if (!isRuleCommand && hasRuleSpec) {
     fail(
-      cmd.at,
-      `illegal option with -${shortOf(cmd.kind)}: rule options are only for -A, -I, -D, -R and -C`,
+      firstSpec?.at ?? cmd.at,
+      `Illegal option \`${firstSpec?.name ?? ''}' with this command (-${shortOf(cmd.kind)} takes no rule options; they are only for -A, -I, -D, -R and -C)`,
     );
   }
 
@@ -586,7 +623,7 @@ export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): Par
         'The "nat" table is not intended for filtering, the use of DROP is therefore inhibited.',
       );
     }
-    checkInterfaceDirection(chain, header, fail, cmd.at);
+    checkInterfaceDirection(chain, header, fail, interfaceAt, cmd.at);
     const moduleMatches: Match[] = [];
     let builtTarget: Target | null = null;
     for (const m of modules) {
@@ -642,14 +679,18 @@ function checkInterfaceDirection(
   chain: string | undefined,
   header: BaseMatch[],
   fail: (at: Token | undefined, m: string) => never,
+  interfaceAt: { i?: Token; o?: Token },
   at: Token,
 ) {
   if (!chain) return;
   if ((chain === 'PREROUTING' || chain === 'INPUT') && header.some((m) => m.kind === 'out-interface')) {
-    fail(at, `Can't use -o with ${chain}`);
+    fail(
+      interfaceAt.o ?? at,
+      `Can't use -o with ${chain} (packets there have no output interface yet; use -i)`,
+    );
   }
   if ((chain === 'POSTROUTING' || chain === 'OUTPUT') && header.some((m) => m.kind === 'in-interface')) {
-    fail(at, `Can't use -i with ${chain}`);
+    fail(interfaceAt.i ?? at, `Can't use -i with ${chain} (packets there have no input interface; use -o)`);
   }
 }
 

@@ -60,6 +60,15 @@ interface ExtensionBase {
   readonly kernelProtocol?: number;
 }
 
+/** What the kernel's checkentry sees when the table is loaded (see kernel-checks.ts). */
+export interface KernelCheckEnv {
+  readonly table: TableName;
+  /** Built-in chains (PREROUTING, INPUT, ...) from which the rule can be reached. */
+  readonly hooks: ReadonlySet<string>;
+  /** The rule's `-p`, if any. */
+  readonly protocol: { readonly protocol: number; readonly invert: boolean } | undefined;
+}
+
 export interface MatchExtension<M extends Match = Match> extends ExtensionBase {
   /** Validates the options (xtables parse + final_check) and returns the IR match. */
   build(uses: readonly OptionUse[], ctx: ParseContext, at: Token): M;
@@ -67,6 +76,8 @@ export interface MatchExtension<M extends Match = Match> extends ExtensionBase {
   save(match: M, family: Family): string;
   /** Whether this module builds IR values of the given kind (for the printer's lookup). */
   readonly kinds: readonly M['kind'][];
+  /** Kernel checkentry beyond protocol/table/hooks: an error message when the kernel refuses. */
+  kernelCheck?(match: M, env: KernelCheckEnv): string | undefined;
 }
 
 export interface TargetExtension<T extends Target = Target> extends ExtensionBase {
@@ -77,6 +88,8 @@ export interface TargetExtension<T extends Target = Target> extends ExtensionBas
   build(uses: readonly OptionUse[], ctx: ParseContext, at: Token): T;
   save(target: T, family: Family): string;
   readonly kinds: readonly T['kind'][];
+  /** Kernel checkentry beyond table/hooks: an error message when the kernel refuses. */
+  kernelCheck?(target: T, env: KernelCheckEnv): string | undefined;
 }
 
 /** Helpers shared by modules. */

@@ -15,12 +15,21 @@ const HOOK_CHAIN_NAME: Record<string, string> = {
   postrouting: 'POSTROUTING',
 };
 
-function failAt(rule: Rule, message: string): never {
+function failAt(rule: Rule, message: string, near?: RegExp): never {
+  // Point at the option at fault when the rule's text shows it (save files keep the raw line).
+  const m = near?.exec(rule.source.text);
+  const column = m ? m.index + m[0].length - m[0].trimStart().length + 1 : 0;
   throw new NfwasmError(
-    { file: rule.source.file, line: rule.source.line, column: 0 },
+    { file: rule.source.file, line: rule.source.line, column },
     `${message} (the kernel refuses the table at COMMIT)`,
   );
 }
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const optionNear = (options: string, value: string) =>
+  new RegExp(`(?:^|\\s)(?:${options})[ \\t]+${escapeRe(value)}(?=\\s|$)`);
+const targetNear = (name: string) => optionNear('-j|--jump|-g|--goto', name);
+const matchNear = (name: string) => optionNear('-m|--match', name);
 
 /** Built-in chains (by hook chain name) from which each chain can be reached. */
 export function reachingHooks(table: Table): Map<string, Set<string>> {
@@ -33,9 +42,13 @@ export function reachingHooks(table: Table): Map<string, Set<string>> {
       const t = rule.target;
       if (!t || (t.kind !== 'jump' && t.kind !== 'goto')) continue;
       const callee = byName.get(t.chain);
-      if (!callee) failAt(rule, `chain '${t.chain}' does not exist`);
+      if (!callee) failAt(rule, `chain '${t.chain}' does not exist`, targetNear(t.chain));
       if (stack.has(callee!.name))
-        failAt(rule, `jumping to ${t.chain} here makes a loop (Too many levels of symbolic links)`);
+        failAt(
+          rule,
+          `jumping to ${t.chain} here makes a loop (Too many levels of symbolic links)`,
+          targetNear(t.chain),
+        );
       // Already explored from this hook (and not on the stack): no loop through it.
       if (!hooks.get(callee!.name)!.has(hook)) visit(callee!, hook, stack);
     }
@@ -52,22 +65,37 @@ export function checkTable(table: Table, family: Family, at: SourcePosition): vo
     const reached = hooks.get(chain.name)!;
     for (const rule of chain.rules) {
       const proto = rule.matches.find((m) => m.kind === 'protocol');
+      const env = {
+        table: table.name,
+        hooks: reached,
+        protocol: proto ? { protocol: proto.protocol, invert: proto.invert } : undefined,
+      };
       for (const m of rule.matches) {
         const ext = matchForKind(m.kind);
-        if (ext?.kernelProtocol !== undefined) {
+        if (!ext) continue;
+        if (ext.kernelProtocol !== undefined) {
           if (!proto || proto.protocol !== ext.kernelProtocol || proto.invert) {
-            failAt(rule, `the ${ext.name} match is only valid with -p ${ext.name} (not inverted)`);
+            failAt(
+              rule,
+              `the ${ext.name} match is only valid with -p ${ext.name} (not inverted)`,
+              matchNear(ext.name),
+            );
           }
         }
+        const problem = ext.kernelCheck?.(m, env);
+        if (problem) failAt(rule, problem);
       }
       const t = rule.target;
       if (!t) continue;
       const ext = targetForKind(t.kind);
       if (!ext) continue;
+      const problem = ext.kernelCheck?.(t, env);
+      if (problem) failAt(rule, problem);
       if (ext.tables && !ext.tables.includes(table.name)) {
         failAt(
           rule,
           `the ${ext.name} target is only valid in the ${ext.tables.join('/')} table, not ${table.name}`,
+          targetNear(ext.name),
         );
       }
       if (ext.hooks) {
@@ -76,6 +104,7 @@ export function checkTable(table: Table, family: Family, at: SourcePosition): vo
           failAt(
             rule,
             `the ${ext.name} target is used from ${bad.join('/')} (via chain ${chain.name}) but only usable from ${ext.hooks.join('/')}`,
+            targetNear(ext.name),
           );
         }
       }

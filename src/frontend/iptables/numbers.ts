@@ -3,23 +3,35 @@
 
 /** strtoul(text, &end, base) over the whole string; undefined unless all of it is consumed. */
 export function parseUnsigned(text: string, base: 0 | 10 | 16 = 0): number | undefined {
-  let s = text.trim() === text ? text : text.trimStart();
-  if (s.length === 0) return undefined;
-  if (s[0] === '+') s = s.slice(1);
-  let radix = base;
-  if (base === 0 || base === 16) {
-    if (/^0[xX]/.test(s)) {
-      radix = 16;
-      s = s.slice(2);
-    } else if (base === 0 && s.length > 1 && s[0] === '0') {
-      radix = 8 as 10;
-      s = s.slice(1);
-    } else if (base === 0) radix = 10;
+  // strtoul skips leading blanks; trailing ones are left unconsumed (so the text is refused).
+  const first = text.charCodeAt(0);
+  const s = first > 0x20 && first < 0x7f ? text : text.trimStart();
+  const n = s.length;
+  if (n === 0) return undefined;
+  let i = s.charCodeAt(0) === 0x2b /* + */ ? 1 : 0;
+  let radix = base === 16 ? 16 : 10;
+  if (base !== 10 && n - i >= 2 && s.charCodeAt(i) === 0x30 && (s.charCodeAt(i + 1) | 0x20) === 0x78) {
+    radix = 16; // 0x / 0X
+    i += 2;
+  } else if (base === 0 && n - i > 1 && s.charCodeAt(i) === 0x30) {
+    radix = 8; // a leading 0
+    i += 1;
   }
-  const digits = radix === 16 ? /^[0-9a-fA-F]+$/ : (radix as number) === 8 ? /^[0-7]+$/ : /^[0-9]+$/;
-  if (!digits.test(s)) return undefined;
-  const n = Number.parseInt(s, radix);
-  return Number.isSafeInteger(n) ? n : undefined;
+  if (i >= n) return undefined;
+  let value = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    let digit: number;
+    if (c >= 0x30 && c <= 0x39) digit = c - 0x30;
+    else {
+      const lower = c | 0x20;
+      if (radix !== 16 || lower < 0x61 || lower > 0x66) return undefined;
+      digit = lower - 0x61 + 10;
+    }
+    if (digit >= radix) return undefined;
+    value = value * radix + digit;
+  }
+  return Number.isSafeInteger(value) ? value : undefined;
 }
 
 /** xtables_strtoui: an unsigned number within [min, max], or undefined. */

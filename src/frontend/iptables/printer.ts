@@ -5,6 +5,7 @@
 import { type Family, formatAddress } from '../../ir/address.js';
 import type { Match } from '../../ir/match.js';
 import type { Counters, Rule, Ruleset } from '../../ir/ruleset.js';
+import type { MatchExtension, TargetExtension } from './extension.js';
 import { bang } from './extension.js';
 import { protocolName } from './protocols.js';
 import { matchForKind, targetForKind } from './registry.js';
@@ -15,6 +16,29 @@ export interface PrintOptions {
 }
 
 const counterText = (c: Counters) => `[${c.packets}:${c.bytes}]`;
+
+// The registry's kind lookups scan every module; the answer for a kind never changes, so the
+// printer remembers it (a 100k-rule ruleset asks the same few kinds again and again).
+const matchByKind = new Map<string, MatchExtension | undefined>();
+const targetByKind = new Map<string, TargetExtension | undefined>();
+
+function matchExtension(kind: string): MatchExtension | undefined {
+  let ext = matchByKind.get(kind);
+  if (ext === undefined && !matchByKind.has(kind)) {
+    ext = matchForKind(kind);
+    matchByKind.set(kind, ext);
+  }
+  return ext;
+}
+
+function targetExtension(kind: string): TargetExtension | undefined {
+  let ext = targetByKind.get(kind);
+  if (ext === undefined && !targetByKind.has(kind)) {
+    ext = targetForKind(kind);
+    targetByKind.set(kind, ext);
+  }
+  return ext;
+}
 
 export function printIptablesSave(ruleset: Ruleset, options: PrintOptions = {}): string {
   const out: string[] = [];
@@ -45,7 +69,7 @@ export function formatRuleSpec(rule: Rule, family: Family): string {
     else if (t.kind === 'ACCEPT' || t.kind === 'DROP' || t.kind === 'RETURN' || t.kind === 'QUEUE')
       s += ` -j ${t.kind}`;
     else {
-      const ext = targetForKind(t.kind);
+      const ext = targetExtension(t.kind);
       if (!ext) throw new Error(`no iptables printer for target kind ${t.kind}`);
       const opts = ext.save(t, family);
       s += ` -j ${ext.name}${opts ? ` ${opts}` : ''}`;
@@ -70,7 +94,7 @@ function formatMatch(m: Match, family: Family): string {
     case 'fragment':
       return ` ${bang(m.invert)}-f`;
     default: {
-      const ext = matchForKind(m.kind);
+      const ext = matchExtension(m.kind);
       if (!ext) throw new Error(`no iptables printer for match kind ${m.kind}`);
       const opts = ext.save(m, family);
       return ` -m ${ext.name}${opts ? ` ${opts}` : ''}`;

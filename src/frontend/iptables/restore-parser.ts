@@ -37,19 +37,39 @@ export function parseIptablesSave(text: string, options: ParseOptions): Ruleset 
     throw new NfwasmError({ file, line, column }, message);
   };
 
+  // Hoisted out of the loop (one closure each, not one per line); they are only called
+  // synchronously while the current line is handled, so they read its number from here.
+  let lineNo = 0;
+  const chainExists = (t: TableName, c: string) => builder.chainExists(t, c);
+  const pos = (t: Token | undefined): SourcePosition => ({ file, line: lineNo, column: t?.column ?? 0 });
+
   for (let index = 0; index < lines.length; index++) {
-    const lineNo = index + 1;
+    lineNo = index + 1;
     const raw = lines[index]!;
     const hasNewline = index < lines.length - 1 || endsWithNewline;
-    const source = { file, line: lineNo, text: raw };
     if (raw === '' && hasNewline) continue;
-    if (raw.startsWith('#')) continue;
+    const first = raw.charCodeAt(0);
+    if (first === 0x23 /* # */) continue;
+    if (raw.endsWith('\r')) {
+      err(
+        lineNo,
+        raw.length,
+        'line ends with a carriage return (CRLF line endings): iptables-restore reads it as part of the line; convert the file to LF line endings',
+      );
+    }
+    if (table && hasNewline && /^COMMIT[ \t]+$/.test(raw)) {
+      err(
+        lineNo,
+        7,
+        "Bad argument `COMMIT': iptables-restore only ends a table at a line that is exactly `COMMIT' (remove the trailing blanks)",
+      );
+    }
     if (raw === 'COMMIT' && hasNewline && table) {
       builder.commit(table, { file, line: lineNo, column: 1 });
       table = undefined;
       continue;
     }
-    if (raw.startsWith('*') && !table) {
+    if (first === 0x2a /* * */ && !table) {
       const name = raw
         .slice(1)
         .split(/[ \t]/)
@@ -75,7 +95,8 @@ export function parseIptablesSave(text: string, options: ParseOptions): Ruleset 
       );
     }
     const tableName = table!;
-    if (raw.startsWith(':')) {
+    if (first === 0x3a /* : */) {
+      const source = { file, line: lineNo, text: raw };
       const tokens = splitBlank(raw.slice(1), 2);
       const [chainTok, policyTok, countersTok] = tokens;
       if (!chainTok) err(lineNo, 2, 'chain name invalid');
@@ -94,7 +115,7 @@ export function parseIptablesSave(text: string, options: ParseOptions): Ruleset 
           err(
             lineNo,
             countersTok.column,
-            `invalid policy counters for chain '${chainTok!.text}' (expected [packets:bytes])`,
+            `invalid policy counters for chain '${chainTok!.text}': expected [packets:bytes], got \`${countersTok.text}'`,
           );
       }
       builder.declareChain(
@@ -112,7 +133,7 @@ export function parseIptablesSave(text: string, options: ParseOptions): Ruleset 
     let rest = raw;
     let offset = 0;
     let counters: Counters | undefined;
-    if (raw.startsWith('[')) {
+    if (first === 0x5b /* [ */) {
       const close = raw.indexOf(']');
       const c = close > 0 ? parseCounters(raw.slice(0, close + 1)) : undefined;
       if (!c) err(lineNo, 1, 'Bad packet counter syntax (expected [packets:bytes] before the rule)');
@@ -122,7 +143,6 @@ export function parseIptablesSave(text: string, options: ParseOptions): Ruleset 
     }
     const tokens = splitRestoreLine(rest, offset + 1);
     if (tokens.length === 0) err(lineNo, 1, 'no command specified');
-    const pos = (t: Token | undefined): SourcePosition => ({ file, line: lineNo, column: t?.column ?? 0 });
     const cmd = parseCommandLine(tokens, {
       family,
       file,
@@ -131,7 +151,7 @@ export function parseIptablesSave(text: string, options: ParseOptions): Ruleset 
       table: tableName,
       allowTable: false,
       counters,
-      chainExists: (t, c) => builder.chainExists(t, c),
+      chainExists,
     });
     if (cmd.skip) continue;
     builder.apply(cmd, pos);

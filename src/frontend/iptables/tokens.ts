@@ -9,59 +9,61 @@ export interface Token {
 }
 
 /**
- * iptables-restore's own splitting (xshared.c add_param_to_argv): blanks separate arguments,
- * double quotes group, a backslash escapes only inside quotes, and a closing quote ends the
- * argument even when more text follows it.
+ * iptables-restore's own splitting (xshared.c add_param_to_argv): blanks (space, tab, newline;
+ * not `\r`) separate arguments, double quotes group, a backslash escapes only inside quotes, and
+ * a closing quote ends the argument even when more text follows it (`"a"b` is `a` then `b`).
+ * An argument whose quote is never closed runs to the end of the line.
  */
 export function splitRestoreLine(line: string, firstColumn = 1): Token[] {
   const tokens: Token[] = [];
-  let buf = '';
-  let start = -1;
-  let quoteOpen = false;
-  let escaped = false;
-  let quoted = false;
-  const flush = (force: boolean) => {
-    if (buf.length > 0 || force) {
-      tokens.push({ text: buf, column: firstColumn + Math.max(start, 0), quoted });
-    }
-    buf = '';
-    start = -1;
-    quoted = false;
-  };
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoteOpen) {
-      if (escaped) {
-        buf += c;
-        escaped = false;
-        continue;
-      }
-      if (c === '\\') {
-        escaped = true;
-        continue;
-      }
-      if (c !== '"') {
-        buf += c;
-        continue;
-      }
-      quoteOpen = false;
-      flush(true);
+  const n = line.length;
+  let i = 0;
+  while (i < n) {
+    let c = line.charCodeAt(i);
+    if (c === 0x20 || c === 0x09 || c === 0x0a) {
+      i++;
       continue;
     }
-    if (c === '"') {
-      if (start < 0) start = i;
-      quoteOpen = true;
-      quoted = true;
+    // An argument starts here. Fast path: a run without quotes, taken as one slice.
+    const start = i;
+    while (i < n) {
+      c = line.charCodeAt(i);
+      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x22) break;
+      i++;
+    }
+    if (i >= n || c !== 0x22) {
+      tokens.push({ text: line.slice(start, i), column: firstColumn + start, quoted: false });
       continue;
     }
-    if (c === ' ' || c === '\t' || c === '\n') {
-      if (buf.length > 0) flush(false);
-      continue;
+    // A quote opens (possibly after unquoted text): copy up to the closing quote, unescaping.
+    let text = line.slice(start, i);
+    i++;
+    let from = i;
+    let closed = false;
+    while (i < n) {
+      c = line.charCodeAt(i);
+      if (c === 0x5c) {
+        text += line.slice(from, i);
+        if (i + 1 < n) text += line[i + 1];
+        i += 2;
+        from = i;
+        continue;
+      }
+      if (c === 0x22) {
+        closed = true;
+        break;
+      }
+      i++;
     }
-    if (start < 0) start = i;
-    buf += c;
+    text += line.slice(from, Math.min(i, n));
+    if (closed) {
+      // The closing quote ends the argument, even an empty one.
+      tokens.push({ text, column: firstColumn + start, quoted: true });
+      i++;
+    } else if (text.length > 0) {
+      tokens.push({ text, column: firstColumn + start, quoted: true });
+    }
   }
-  if (buf.length > 0) flush(false);
   return tokens;
 }
 

@@ -1,7 +1,69 @@
-// -m connlimit: not implemented yet (stub). Replace with the real module: IR type in
-// src/ir/matches/connlimit.ts, options and save order from libxt_connlimit.c / libipt_ / libip6t_.
+// -m connlimit (libxt_connlimit revision 1): [!] --connlimit-upto N, [!] --connlimit-above N,
+// --connlimit-mask PREFIX, --connlimit-saddr/--connlimit-daddr.
 
-import type { MatchExtension } from '../extension.js';
-import { notImplemented } from '../stub.js';
+import { maskPrefixLen } from '../../../ir/address.js';
+import type { ConnlimitMatch } from '../../../ir/matches/connlimit.js';
+import { parseIpv6 } from '../addresses.js';
+import { type MatchExtension, single } from '../extension.js';
+import { parseUintInRange } from '../numbers.js';
+import { type FcheckEntry, optionsFcheck, uintOption } from './limit.js';
+import { parseInetAton } from './recent.js';
 
-export const connlimitMatch: MatchExtension = notImplemented('connlimit');
+const TABLE: readonly FcheckEntry[] = [
+  { name: 'connlimit-upto', excl: ['connlimit-above'] },
+  { name: 'connlimit-above', excl: ['connlimit-upto'] },
+  { name: 'connlimit-mask' },
+  { name: 'connlimit-saddr', excl: ['connlimit-daddr'] },
+  { name: 'connlimit-daddr', excl: ['connlimit-saddr'] },
+];
+
+export const connlimitMatch: MatchExtension<ConnlimitMatch> = {
+  name: 'connlimit',
+  kinds: ['connlimit'],
+  options: [
+    { name: 'connlimit-upto', arg: 'required', invert: true },
+    { name: 'connlimit-above', arg: 'required', invert: true },
+    { name: 'connlimit-mask', arg: 'required' },
+    { name: 'connlimit-saddr', arg: 'none' },
+    { name: 'connlimit-daddr', arg: 'none' },
+  ],
+  build(uses, ctx, at) {
+    const full = ctx.family === 'ipv4' ? 32 : 128;
+    let limit = 0;
+    let above = false;
+    let prefixLen = full;
+    let key: ConnlimitMatch['key'] = 'source';
+    for (const u of uses) {
+      if (u.name === 'connlimit-upto' || u.name === 'connlimit-above') {
+        limit = uintOption(u, ctx, 'connlimit', 0, 0xffffffff);
+        above = (u.name === 'connlimit-above') !== u.invert;
+      } else if (u.name === 'connlimit-mask') {
+        const n = parseUintInRange(u.value!, 0, full);
+        if (n !== undefined) prefixLen = n;
+        else {
+          // A numeric mask: its prefix length when contiguous, otherwise every bit.
+          const words =
+            ctx.family === 'ipv4'
+              ? ((w) => (w === undefined ? undefined : [w]))(parseInetAton(u.value!))
+              : parseIpv6(u.value!);
+          if (!words) {
+            ctx.error(
+              u.valueAt,
+              `connlimit: bad value for option "--connlimit-mask", neither a valid network mask nor valid CIDR (0-${full}): \`${u.value}'`,
+            );
+          }
+          prefixLen = maskPrefixLen(words!) ?? full;
+        }
+      } else if (u.name === 'connlimit-saddr') key = 'source';
+      else if (u.name === 'connlimit-daddr') key = 'destination';
+    }
+    if (!single(uses, 'connlimit-upto') && !single(uses, 'connlimit-above')) {
+      ctx.error(at, 'You must specify "--connlimit-above" or "--connlimit-upto".');
+    }
+    optionsFcheck('connlimit', TABLE, uses, ctx, at);
+    return { kind: 'connlimit', limit, above, prefixLen, key };
+  },
+  save(m) {
+    return `--connlimit-${m.above ? 'above' : 'upto'} ${m.limit} --connlimit-mask ${m.prefixLen} --connlimit-${m.key === 'source' ? 'saddr' : 'daddr'}`;
+  },
+};

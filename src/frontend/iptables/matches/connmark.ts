@@ -1,7 +1,13 @@
-// -m connmark: not implemented yet (stub). Replace with the real module: IR type in
-// src/ir/matches/connmark.ts, options and save order from libxt_connmark.c / libipt_ / libip6t_.
+// -m connmark (libxt_connmark revision 1): [!] --mark value[/mask].
 
-import type { MatchExtension } from '../extension.js';
-import { notImplemented } from '../stub.js';
+import type { ConnmarkMatch } from '../../../ir/matches/connmark.js';
+import { bang, type MatchExtension } from '../extension.js';
+import { formatValMask, markOption } from './mark.js';
 
-export const connmarkMatch: MatchExtension = notImplemented('connmark');
+export const connmarkMatch: MatchExtension<ConnmarkMatch> = {
+  name: 'connmark',
+  kinds: ['connmark'],
+  options: [{ name: 'mark', arg: 'required', invert: true }],
+  build: (uses, ctx, at) => ({ kind: 'connmark', mark: markOption(uses, ctx, 'connmark', at) }),
+  save: (m) => `${bang(m.mark.invert)}--mark ${formatValMask(m.mark.value)}`,
+};

@@ -1,7 +1,17 @@
-// -m dst: not implemented yet (stub). Replace with the real module: IR type in
-// src/ir/matches/dst.ts, options and save order from libxt_dst.c / libipt_ / libip6t_.
+// -m dst (libip6t_dst): [!] --dst-len N, --dst-opts TYPE[:LENGTH][,TYPE[:LENGTH]...].
 
+import type { DstMatch } from '../../../ir/matches/dst.js';
 import type { MatchExtension } from '../extension.js';
-import { notImplemented } from '../stub.js';
+import { buildOpts, saveOpts } from './hbh.js';
 
-export const dstMatch: MatchExtension = notImplemented('dst');
+export const dstMatch: MatchExtension<DstMatch> = {
+  name: 'dst',
+  kinds: ['dst'],
+  families: ['ipv6'],
+  options: [
+    { name: 'dst-len', arg: 'required', invert: true },
+    { name: 'dst-opts', arg: 'required' },
+  ],
+  build: (uses, ctx) => ({ kind: 'dst', ...buildOpts(uses, ctx, 'dst') }),
+  save: (m) => saveOpts(m, 'dst'),
+};

@@ -1,7 +1,21 @@
-// -j AUDIT: not implemented yet (stub). Replace with the real module: IR type in
-// src/ir/targets/AUDIT.ts, options and save order from libxt_AUDIT.c / libipt_ / libip6t_.
+// -j AUDIT --type {accept|drop|reject} (libxt_AUDIT), case-insensitive, mandatory.
 
+import type { AuditTarget } from '../../../ir/targets/AUDIT.js';
 import type { TargetExtension } from '../extension.js';
-import { notImplementedTarget } from '../stub.js';
 
-export const auditTarget: TargetExtension = notImplementedTarget('AUDIT');
+const TYPES = ['accept', 'drop', 'reject'] as const;
+
+export const auditTarget: TargetExtension<AuditTarget> = {
+  name: 'AUDIT',
+  kinds: ['AUDIT'],
+  options: [{ name: 'type', arg: 'required' }],
+  build(uses, ctx, at) {
+    const use = uses.find((u) => u.name === 'type');
+    if (!use) ctx.error(at, 'AUDIT: option "--type" must be specified');
+    const type = TYPES.find((t) => t === use!.value!.replace(/[A-Z]/g, (c) => c.toLowerCase()));
+    if (!type)
+      ctx.error(use!.valueAt, `Bad action type value "${use!.value}" (expected accept, drop or reject)`);
+    return { kind: 'AUDIT', type: type! };
+  },
+  save: (t) => `--type ${t.type}`,
+};

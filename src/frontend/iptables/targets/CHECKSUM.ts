@@ -1,7 +1,19 @@
-// -j CHECKSUM: not implemented yet (stub). Replace with the real module: IR type in
-// src/ir/targets/CHECKSUM.ts, options and save order from libxt_CHECKSUM.c / libipt_ / libip6t_.
+// -j CHECKSUM --checksum-fill (libxt_CHECKSUM); the option is mandatory.
 
+import type { ChecksumTarget } from '../../../ir/targets/CHECKSUM.js';
 import type { TargetExtension } from '../extension.js';
-import { notImplementedTarget } from '../stub.js';
 
-export const checksumTarget: TargetExtension = notImplementedTarget('CHECKSUM');
+export const checksumTarget: TargetExtension<ChecksumTarget> = {
+  name: 'CHECKSUM',
+  kinds: ['CHECKSUM'],
+  // xt_CHECKSUM: .table = "mangle".
+  tables: ['mangle'],
+  options: [{ name: 'checksum-fill', arg: 'none' }],
+  build(uses, ctx, at) {
+    if (!uses.some((u) => u.name === 'checksum-fill')) {
+      ctx.error(at, 'CHECKSUM: option "--checksum-fill" must be specified');
+    }
+    return { kind: 'CHECKSUM' };
+  },
+  save: () => '--checksum-fill',
+};

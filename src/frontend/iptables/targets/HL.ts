@@ -1,7 +1,7 @@
-// -j HL: not implemented yet (stub). Replace with the real module: IR type in
-// src/ir/targets/HL.ts, options and save order from libxt_HL.c / libipt_ / libip6t_.
+// -j HL --hl-set N | --hl-dec N | --hl-inc N (libip6t_HL.c, IPv6 only; built like TTL).
 
+import type { HlTarget } from '../../../ir/targets/HL.js';
 import type { TargetExtension } from '../extension.js';
-import { notImplementedTarget } from '../stub.js';
+import { hopCountTarget } from './TTL.js';
 
-export const hlTarget: TargetExtension = notImplementedTarget('HL');
+export const hlTarget: TargetExtension<HlTarget> = hopCountTarget('HL', 'hl', 'ipv6');

@@ -1,7 +1,17 @@
-// -j MASQUERADE: not implemented yet (stub). Replace with the real module: IR type in
-// src/ir/targets/MASQUERADE.ts, options and save order from libxt_MASQUERADE.c / libipt_ / libip6t_.
+// -j MASQUERADE [--to-ports port[-port]] [--random] [--random-fully] (libxt_NAT.c; the port
+// syntax is shared with DNAT, see DNAT.ts).
 
+import type { MasqueradeTarget } from '../../../ir/targets/MASQUERADE.js';
 import type { TargetExtension } from '../extension.js';
-import { notImplementedTarget } from '../stub.js';
+import { natTarget } from './DNAT.js';
 
-export const masqueradeTarget: TargetExtension = notImplementedTarget('MASQUERADE');
+export const masqueradeTarget: TargetExtension<MasqueradeTarget> = natTarget({
+  name: 'MASQUERADE',
+  rangeOption: 'to-ports',
+  mandatory: false,
+  flags: ['random', 'random-fully'],
+  // The shifted-portmap flag reaches the kernel, its base does not (no room in the structure).
+  offset: 'zero',
+  tables: ['nat'],
+  hooks: ['POSTROUTING'],
+});

@@ -1,7 +1,63 @@
-// -j NFLOG: not implemented yet (stub). Replace with the real module: IR type in
-// src/ir/targets/NFLOG.ts, options and save order from libxt_NFLOG.c / libipt_ / libip6t_.
+// -j NFLOG (libxt_NFLOG): --nflog-group, --nflog-prefix, --nflog-range (stored, never used by
+// the kernel), --nflog-size, --nflog-threshold. iptables-save prints prefix, group (unless 0),
+// size or range, threshold (unless 1).
 
-import type { TargetExtension } from '../extension.js';
-import { notImplementedTarget } from '../stub.js';
+import type { NflogTarget } from '../../../ir/targets/NFLOG.js';
+import { optional, type TargetExtension } from '../extension.js';
+import { saveString } from '../printer.js';
+import { parsePrefix } from './LOG.js';
+import { exclusive, U32_MAX, uintOption } from './MARK.js';
 
-export const nflogTarget: TargetExtension = notImplementedTarget('NFLOG');
+const DEFAULT_THRESHOLD = 1;
+const PREFIX_SIZE = 64; // char prefix[64] in struct xt_nflog_info
+
+export const nflogTarget: TargetExtension<NflogTarget> = {
+  name: 'NFLOG',
+  kinds: ['NFLOG'],
+  options: [
+    { name: 'nflog-group', arg: 'required' },
+    { name: 'nflog-prefix', arg: 'required' },
+    { name: 'nflog-range', arg: 'required' },
+    { name: 'nflog-size', arg: 'required' },
+    { name: 'nflog-threshold', arg: 'required' },
+  ],
+  build(uses, ctx) {
+    let group = 0;
+    let prefix: string | undefined;
+    let len = 0;
+    let threshold = DEFAULT_THRESHOLD;
+    for (const use of uses) {
+      switch (use.name) {
+        case 'nflog-group':
+          group = uintOption(use, ctx, 'NFLOG', 0, 0xffff);
+          break;
+        case 'nflog-prefix':
+          prefix = parsePrefix(use, ctx, PREFIX_SIZE);
+          break;
+        case 'nflog-range':
+        case 'nflog-size':
+          len = uintOption(use, ctx, 'NFLOG', 0, U32_MAX);
+          break;
+        case 'nflog-threshold':
+          threshold = uintOption(use, ctx, 'NFLOG', 0, 0xffff);
+          break;
+      }
+    }
+    exclusive(uses, ['nflog-range', 'nflog-size'], ctx, 'NFLOG');
+    const sized = uses.some((u) => u.name === 'nflog-size');
+    const copy = sized
+      ? { kind: 'size' as const, bytes: len }
+      : len !== 0
+        ? { kind: 'range' as const, bytes: len }
+        : undefined;
+    return { kind: 'NFLOG', group, ...optional('prefix', prefix), ...optional('copy', copy), threshold };
+  },
+  save(t) {
+    const parts: string[] = [];
+    if (t.prefix) parts.push(`--nflog-prefix ${saveString(t.prefix)}`);
+    if (t.group !== 0) parts.push(`--nflog-group ${t.group}`);
+    if (t.copy) parts.push(`--nflog-${t.copy.kind} ${t.copy.bytes}`);
+    if (t.threshold !== DEFAULT_THRESHOLD) parts.push(`--nflog-threshold ${t.threshold}`);
+    return parts.join(' ');
+  },
+};

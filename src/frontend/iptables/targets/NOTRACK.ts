@@ -1,7 +1,15 @@
-// -j NOTRACK: not implemented yet (stub). Replace with the real module: IR type in
-// src/ir/targets/NOTRACK.ts, options and save order from libxt_NOTRACK.c / libipt_ / libip6t_.
+// -j NOTRACK: iptables loads it as the CT target (revision 2) with XT_CT_NOTRACK and the
+// NOTRACK alias flag, which makes iptables-save print it back as `-j NOTRACK`. No options.
 
+import type { NotrackTarget } from '../../../ir/targets/NOTRACK.js';
 import type { TargetExtension } from '../extension.js';
-import { notImplementedTarget } from '../stub.js';
 
-export const notrackTarget: TargetExtension = notImplementedTarget('NOTRACK');
+export const notrackTarget: TargetExtension<NotrackTarget> = {
+  name: 'NOTRACK',
+  kinds: ['NOTRACK'],
+  // xt_CT: .table = "raw".
+  tables: ['raw'],
+  options: [],
+  build: () => ({ kind: 'NOTRACK' }),
+  save: () => '',
+};

@@ -1,7 +1,16 @@
-// -j REDIRECT: not implemented yet (stub). Replace with the real module: IR type in
-// src/ir/targets/REDIRECT.ts, options and save order from libxt_REDIRECT.c / libipt_ / libip6t_.
+// -j REDIRECT [--to-ports port[-port]] [--random] (libxt_NAT.c; the port syntax is shared with
+// DNAT, see DNAT.ts).
 
+import type { RedirectTarget } from '../../../ir/targets/REDIRECT.js';
 import type { TargetExtension } from '../extension.js';
-import { notImplementedTarget } from '../stub.js';
+import { natTarget } from './DNAT.js';
 
-export const redirectTarget: TargetExtension = notImplementedTarget('REDIRECT');
+export const redirectTarget: TargetExtension<RedirectTarget> = natTarget({
+  name: 'REDIRECT',
+  rangeOption: 'to-ports',
+  mandatory: false,
+  flags: ['random'],
+  offset: 'refuse',
+  tables: ['nat'],
+  hooks: ['PREROUTING', 'OUTPUT'],
+});

@@ -1,7 +1,17 @@
-// -j SNAT: not implemented yet (stub). Replace with the real module: IR type in
-// src/ir/targets/SNAT.ts, options and save order from libxt_SNAT.c / libipt_ / libip6t_.
+// -j SNAT --to-source [addr[-addr]][:port[-port]] [--random] [--random-fully] [--persistent]
+// (libxt_NAT.c; the syntax is shared with DNAT, see DNAT.ts).
 
+import type { SnatTarget } from '../../../ir/targets/SNAT.js';
 import type { TargetExtension } from '../extension.js';
-import { notImplementedTarget } from '../stub.js';
+import { natTarget } from './DNAT.js';
 
-export const snatTarget: TargetExtension = notImplementedTarget('SNAT');
+export const snatTarget: TargetExtension<SnatTarget> = natTarget({
+  name: 'SNAT',
+  rangeOption: 'to-source',
+  mandatory: true,
+  flags: ['random', 'random-fully', 'persistent'],
+  // IPv4 revision 0 and IPv6 revision 1 keep the shifted-portmap flag but not its base.
+  offset: 'zero',
+  tables: ['nat'],
+  hooks: ['POSTROUTING', 'INPUT'],
+});

@@ -1,7 +1,14 @@
-// -j TRACE: not implemented yet (stub). Replace with the real module: IR type in
-// src/ir/targets/TRACE.ts, options and save order from libxt_TRACE.c / libipt_ / libip6t_.
+// -j TRACE (libxt_TRACE): no options.
 
+import type { TraceTarget } from '../../../ir/targets/TRACE.js';
 import type { TargetExtension } from '../extension.js';
-import { notImplementedTarget } from '../stub.js';
 
-export const traceTarget: TargetExtension = notImplementedTarget('TRACE');
+export const traceTarget: TargetExtension<TraceTarget> = {
+  name: 'TRACE',
+  kinds: ['TRACE'],
+  // xt_TRACE: .table = "raw".
+  tables: ['raw'],
+  options: [],
+  build: () => ({ kind: 'TRACE' }),
+  save: () => '',
+};

@@ -66,8 +66,8 @@ const KERNEL_CASES: readonly (readonly [string, string, Family?])[] = [
     '-A INPUT -p udp -m multiport --ports 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15',
   ],
   [
-    '-A INPUT -p udp -m multiport --ports 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16',
-    '-A INPUT -p udp -m multiport --ports 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16',
+    '-A INPUT -p udp -m multiport --ports 1,2,3,4,5,6,7,8,9,10,11,12,13,14:20',
+    '-A INPUT -p udp -m multiport --ports 1,2,3,4,5,6,7,8,9,10,11,12,13,14:20',
   ],
   [
     '-A INPUT -p udp -m multiport --ports 1,2,3,4,5,6,7,8,9,10,11,12,13:14',

@@ -590,7 +590,8 @@ export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): Par
       skip: true,
     };
   }
-  if (invert) fail(invertAt, 'nothing appropriate following !');
+  if (invert)
+    fail(invertAt, 'nothing appropriate following ! (expected an option such as -s, -p or --dport after it)');
   if (!command) fail(tokens[0], 'no command specified (expected -A, -I, -D, -R, -N, -X, -F, -Z, -P or -E)');
   const cmd = command!;
   if (chain !== undefined && chain.length >= 29) {

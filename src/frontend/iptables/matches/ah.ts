@@ -22,7 +22,7 @@ export const ahMatch: MatchExtension<AhMatch> = {
         ctx.error(v6only.at, `unknown option "--${v6only.name}" (the IPv4 ah match has only --ahspi)`);
       // ipt_ah is registered with .proto = IPPROTO_AH (ip6t_ah searches the extension headers).
       const p = ctx.protocol;
-      if (!p || p.protocol !== 51 || p.invert) {
+      if (p?.protocol !== 51 || p.invert) {
         ctx.error(get('ahspi')?.at, 'the ah match is only valid with -p ah (not inverted)');
       }
     }

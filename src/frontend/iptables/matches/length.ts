@@ -74,7 +74,7 @@ export function leadingUint(
 /** xtopt_parse_int: the whole value is one number within [min, max]. */
 export function xtUint(use: OptionUse, ctx: ParseContext, ext: string, min: number, max: number): number {
   const r = leadingUint(use.value!, min, max);
-  if (!r || r.rest !== '') {
+  if (r?.rest !== '') {
     ctx.error(use.valueAt, `${ext}: bad value for option "--${use.name}", or out of range (${min}-${max}).`);
   }
   return r!.value;

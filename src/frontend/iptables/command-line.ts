@@ -384,7 +384,15 @@ export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): Par
         extra.push(e!);
         i++;
       }
-      instance!.uses.push({ name: spec.name, invert, value, at: tok, valueAt, extra });
+      instance!.uses.push({
+        name: spec.name,
+        invert,
+        value,
+        at: tok,
+        valueAt,
+        extra,
+        protocol: protocol ? { protocol: protocol.protocol, invert: protocol.invert } : undefined,
+      });
       hasRuleSpec = true;
       firstSpec ??= { at: tok, name: `--${spec.name}` };
       invert = false;

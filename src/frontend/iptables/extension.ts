@@ -35,6 +35,11 @@ export interface OptionUse {
   readonly valueAt: Token | undefined;
   /** Further arguments (see OptionSpec.extraArgs), with their tokens. */
   readonly extra: readonly Token[];
+  /**
+   * The rule's `-p` as it stood when this option was read: userspace checks in iptables (NAT
+   * ports, multiport) see only a `-p` given before the option, unlike the kernel's checks.
+   */
+  readonly protocol: { readonly protocol: number; readonly invert: boolean } | undefined;
 }
 
 export interface ParseContext {
@@ -62,6 +67,7 @@ interface ExtensionBase {
 
 /** What the kernel's checkentry sees when the table is loaded (see kernel-checks.ts). */
 export interface KernelCheckEnv {
+  readonly family: Family;
   readonly table: TableName;
   /** Built-in chains (PREROUTING, INPUT, ...) from which the rule can be reached. */
   readonly hooks: ReadonlySet<string>;

@@ -66,6 +66,7 @@ export function checkTable(table: Table, family: Family, at: SourcePosition): vo
     for (const rule of chain.rules) {
       const proto = rule.matches.find((m) => m.kind === 'protocol');
       const env = {
+        family,
         table: table.name,
         hooks: reached,
         protocol: proto ? { protocol: proto.protocol, invert: proto.invert } : undefined,
@@ -108,7 +109,6 @@ export function checkTable(table: Table, family: Family, at: SourcePosition): vo
           );
         }
       }
-      void family;
     }
   }
 }

@@ -41,7 +41,8 @@ export const multiportMatch: MatchExtension<MultiportMatch> = {
       );
     }
     const use = uses[0]!;
-    const proto = ctx.protocol;
+    // Checked while the option is read: a -p after it does not count.
+    const proto = use.protocol;
     if (proto?.invert) ctx.error(use.at, 'multiport only works with TCP, UDP, UDPLITE, SCTP and DCCP');
     const protoName = proto ? PROTO_NAMES[proto.protocol] : undefined;
     if (!protoName) {

@@ -259,8 +259,10 @@ export function natTarget<K extends 'DNAT' | 'SNAT' | 'MASQUERADE' | 'REDIRECT'>
       let addresses: IpRange | undefined;
       let ports: NatPorts | undefined;
       if (use) {
-        if (portsOnly) ports = parseNatPorts(use.value!, ctx, use.valueAt);
-        else ({ addresses, ports } = parseNatTo(use.value!, ctx, use.valueAt));
+        // libxt_NAT checks -p while reading the option, so only a -p before it counts.
+        const optionCtx: ParseContext = { ...ctx, protocol: use.protocol };
+        if (portsOnly) ports = parseNatPorts(use.value!, optionCtx, use.valueAt);
+        else ({ addresses, ports } = parseNatTo(use.value!, optionCtx, use.valueAt));
       }
       if (ports?.offsetBase !== undefined && config.offset === 'refuse') {
         ctx.error(

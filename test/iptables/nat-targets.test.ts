@@ -612,11 +612,11 @@ describe('TPROXY', () => {
       't.v4:2:25',
       'option "--on-port" must be specified',
     );
-    expectError('mangle', '-A PREROUTING -j TPROXY --on-port 1', 't.v4:2: ', 'only with -p tcp or -p udp');
+    expectError('mangle', '-A PREROUTING -j TPROXY --on-port 1', 't.v4:2:15:', 'only with -p tcp or -p udp');
     expectError(
       'mangle',
       '-A PREROUTING ! -p tcp -j TPROXY --on-port 1',
-      't.v4:2: ',
+      't.v4:2:24:',
       'only with -p tcp or -p udp',
     );
     expectError(
@@ -684,7 +684,7 @@ describe('TEE', () => {
   });
 
   it('refuses a zero or missing gateway', () => {
-    expectError('mangle', '-A PREROUTING -j TEE --gateway 0.0.0.0', 't.v4:2: ', 'zero address');
+    expectError('mangle', '-A PREROUTING -j TEE --gateway 0.0.0.0', 't.v4:2:15:', 'zero address');
     expectError(
       'mangle',
       '-A PREROUTING -j TEE --oif eth0',

@@ -16,7 +16,8 @@ export class AddressError extends Error {}
 
 /** xtables numeric_to_ipaddr: up to four dot-separated bytes; a short form is a network. */
 export function parseIpv4(text: string, isMask = false): number | undefined {
-  const parts = text.split('.');
+  // __numeric_to_ipaddr works on a copy in char buf[20]: only the first 19 characters count.
+  const parts = (text.length > 19 ? text.slice(0, 19) : text).split('.');
   if (parts.length > 4) return undefined;
   if (parts.length < 4 && isMask) return undefined;
   let word = 0;
@@ -71,7 +72,17 @@ function resolveHost(family: Family, host: string): number[] {
   if (numeric) return numeric;
   const known = STATIC_HOSTS[host];
   if (known) return known[family];
-  throw new AddressError(`host/network \`${host}' not found`);
+  // nfwasm never asks DNS; say so, and catch the common family mix-up.
+  const other =
+    family === 'ipv6'
+      ? parseIpv4(host) !== undefined && /^[\d.]+$/.test(host)
+      : parseIpv6(host) !== undefined;
+  const hint = other
+    ? ` (an ${family === 'ipv6' ? 'IPv4' : 'IPv6'} address in an ${family === 'ipv6' ? 'ip6tables' : 'iptables'} ruleset: use -4/-6 or the other file)`
+    : /[a-z]/i.test(host)
+      ? ' (nfwasm does not resolve host names: use an address)'
+      : '';
+  throw new AddressError(`host/network \`${host}' not found${hint}`);
 }
 
 /** One `addr[/mask]` item. */

@@ -187,8 +187,10 @@ export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): Par
   let firstSpec: { at: Token; name: string } | undefined;
   const interfaceAt: { i?: Token; o?: Token } = {};
 
-  let sources: { nets: IpNet[]; invert: boolean } | undefined;
-  let destinations: { nets: IpNet[]; invert: boolean } | undefined;
+  // -s/-d are resolved only after the whole line is read, as iptables does (post_parse), so a
+  // stray argument or a module's final check is reported first.
+  let sourceArg: { text: string; at: Token | undefined; invert: boolean } | undefined;
+  let destinationArg: { text: string; at: Token | undefined; invert: boolean } | undefined;
   const header: BaseMatch[] = [];
   let protocol: { protocol: number; invert: boolean; name: string } | undefined;
   let protoUsed = false;
@@ -290,7 +292,15 @@ export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): Par
       continue;
     }
     if (!text.startsWith('-') || text === '-' || text === '--') {
-      fail(tok, `Bad argument \`${text}'`);
+      const prev = tokens[i - 2];
+      const intrapositioned = prev?.text === '!' && /^-/.test(tokens[i - 3]?.text ?? '');
+      fail(
+        tok,
+        `Bad argument \`${text}'` +
+          (intrapositioned
+            ? ` (the old \`${tokens[i - 3]!.text} ! VALUE' form is gone: write \`! ${tokens[i - 3]!.text} VALUE')`
+            : ''),
+      );
     }
     // Split into option name and an inline value.
     let base: BaseOption | undefined;
@@ -318,10 +328,10 @@ export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): Par
           tok,
           `unknown option "${display}"` +
             (loaded.length
-              ? ` (options here: ${modules
-                  .map((m) => `${m.ext.name}: ${m.ext.options.map((o) => `--${o.name}`).join(' ') || 'none'}`)
+              ? ` (options here: ${[...new Set(modules.map((m) => m.ext))]
+                  .map((e) => `${e.name}: ${e.options.map((o) => `--${o.name}`).join(' ') || 'none'}`)
                   .join('; ')})`
-              : ` (no match module that takes it is loaded; ${loaded.length ? '' : 'add -m MODULE or -p PROTO before it'})`),
+              : ' (no match module that takes it is loaded: add -m MODULE, or -p PROTO for its protocol match, before it)'),
         );
       }
       if ('base' in resolved!) base = resolved.base;
@@ -475,14 +485,9 @@ export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): Par
     switch (b.short) {
       case 's':
       case 'd': {
-        try {
-          const nets = parseNetList(env.family, value!);
-          if (b.short === 's') sources = { nets, invert };
-          else destinations = { nets, invert };
-        } catch (e) {
-          if (e instanceof AddressError) fail(valueAt, e.message);
-          throw e;
-        }
+        const arg = { text: value!, at: valueAt, invert };
+        if (b.short === 's') sourceArg = arg;
+        else destinationArg = arg;
         break;
       }
       case 'p': {
@@ -644,6 +649,18 @@ export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): Par
         ? { kind: target.name as 'ACCEPT' }
         : { kind: target.goto ? 'goto' : 'jump', chain: target.name };
     }
+    const resolve = (arg: typeof sourceArg): IpNet[] | undefined => {
+      if (!arg) return undefined;
+      try {
+        return parseNetList(env.family, arg.text);
+      } catch (e) {
+        if (!(e instanceof AddressError)) throw e;
+        const hint = arg.text === '!' ? ' (the old `-s ! ADDR` form is gone: write `! -s ADDR`)' : '';
+        return fail(arg.at, `${e.message}${hint}`);
+      }
+    };
+    const sources = sourceArg && { nets: resolve(sourceArg)!, invert: sourceArg.invert };
+    const destinations = destinationArg && { nets: resolve(destinationArg)!, invert: destinationArg.invert };
     const srcs = sources?.nets ?? [undefined];
     const dsts = destinations?.nets ?? [undefined];
     for (const s of srcs) {

@@ -73,6 +73,8 @@ export interface KernelCheckEnv {
   readonly hooks: ReadonlySet<string>;
   /** The rule's `-p`, if any. */
   readonly protocol: { readonly protocol: number; readonly invert: boolean } | undefined;
+  /** All of the rule's matches (TCPMSS, for one, looks for a tcp match requiring SYN). */
+  readonly matches: readonly Match[];
 }
 
 export interface MatchExtension<M extends Match = Match> extends ExtensionBase {

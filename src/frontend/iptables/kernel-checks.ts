@@ -5,6 +5,7 @@
 import { NfwasmError, type SourcePosition } from '../../errors.js';
 import type { Family } from '../../ir/address.js';
 import type { Chain, Rule, Table } from '../../ir/ruleset.js';
+import { protocolName } from './protocols.js';
 import { matchForKind, targetForKind } from './registry.js';
 
 const HOOK_CHAIN_NAME: Record<string, string> = {
@@ -70,6 +71,7 @@ export function checkTable(table: Table, family: Family, at: SourcePosition): vo
         table: table.name,
         hooks: reached,
         protocol: proto ? { protocol: proto.protocol, invert: proto.invert } : undefined,
+        matches: rule.matches,
       };
       for (const m of rule.matches) {
         const ext = matchForKind(m.kind);
@@ -90,8 +92,7 @@ export function checkTable(table: Table, family: Family, at: SourcePosition): vo
       if (!t) continue;
       const ext = targetForKind(t.kind);
       if (!ext) continue;
-      const problem = ext.kernelCheck?.(t, env);
-      if (problem) failAt(rule, problem);
+      // x_tables checks the table, then the hooks, then the protocol, then checkentry.
       if (ext.tables && !ext.tables.includes(table.name)) {
         failAt(
           rule,
@@ -109,6 +110,15 @@ export function checkTable(table: Table, family: Family, at: SourcePosition): vo
           );
         }
       }
+      if (ext.kernelProtocol !== undefined && (proto?.protocol !== ext.kernelProtocol || proto.invert)) {
+        failAt(
+          rule,
+          `the ${ext.name} target is only valid with -p ${protocolName(ext.kernelProtocol)} (not inverted)`,
+          targetNear(ext.name),
+        );
+      }
+      const problem = ext.kernelCheck?.(t, env);
+      if (problem) failAt(rule, problem, targetNear(ext.name));
     }
   }
 }

@@ -16,11 +16,50 @@ export interface ParseOptions {
   readonly family: Family;
 }
 
-const COUNTERS = /^\[(\d+):(\d+)\]$/;
+const U64 = 1n << 64n;
 
-function parseCounters(text: string): Counters | undefined {
-  const m = COUNTERS.exec(text);
-  return m ? { packets: BigInt(m[1]!), bytes: BigInt(m[2]!) } : undefined;
+/**
+ * sscanf("%llu") at the start of `text`: optional blanks, an optional sign, decimal digits, and
+ * whatever follows ignored; strtoull's wrap-around for a minus sign and clamp on overflow.
+ * Returns the value and how many characters it used, or undefined without digits.
+ */
+function scanU64(text: string, from: number): { value: bigint; end: number } | undefined {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)/.exec(text.slice(from));
+  if (!m) return undefined;
+  let value = BigInt(m[2]!);
+  if (value >= U64) value = U64 - 1n;
+  else if (m[1] === '-' && value !== 0n) value = U64 - value;
+  return { value, end: from + m[0].length };
+}
+
+/** parse_counters: sscanf(text, "[%llu:%llu]") == 2 (anything after the second number is ignored). */
+function parsePolicyCounters(text: string): Counters | undefined {
+  if (text[0] !== '[') return undefined;
+  const p = scanU64(text, 1);
+  if (!p || text[p.end] !== ':') return undefined;
+  const b = scanU64(text, p.end + 1);
+  return b ? { packets: p.value, bytes: b.value } : undefined;
+}
+
+/**
+ * tokenize_rule_counters and the `--set-counters P B` it turns into: P runs from `[` to the
+ * first `:`, B from there to the first `]`, each read with sscanf("%llu"). Returns the counters
+ * and the index just after the `]`, or an error message.
+ */
+function parseRuleCounters(raw: string): { counters: Counters; end: number } | string {
+  const close = raw.indexOf(']');
+  if (close < 0) return 'Bad line: need ] after the packet counters';
+  const colon = raw.indexOf(':', 1);
+  // strtok would skip leading ':' and cut the rule itself when the ':' is past the ']'; iptables
+  // then parses a mangled line, which nfwasm does not imitate.
+  if (colon <= 1 || colon >= close - 1) {
+    return 'Bad packet counter syntax (expected [packets:bytes] before the rule)';
+  }
+  const p = scanU64(raw.slice(0, colon), 1);
+  if (!p) return '-c packet counter not numeric';
+  const b = scanU64(raw.slice(0, close), colon + 1);
+  if (!b) return '-c byte counter not numeric';
+  return { counters: { packets: p.value, bytes: b.value }, end: close + 1 };
 }
 
 export function parseIptablesSave(text: string, options: ParseOptions): Ruleset {
@@ -110,7 +149,7 @@ export function parseIptablesSave(text: string, options: ParseOptions): Ruleset 
         );
       let counters: Counters | undefined;
       if (policyTok!.text !== '-' && countersTok) {
-        counters = parseCounters(countersTok.text);
+        counters = parsePolicyCounters(countersTok.text);
         if (!counters)
           err(
             lineNo,
@@ -134,14 +173,14 @@ export function parseIptablesSave(text: string, options: ParseOptions): Ruleset 
     let offset = 0;
     let counters: Counters | undefined;
     if (first === 0x5b /* [ */) {
-      const close = raw.indexOf(']');
-      const c = close > 0 ? parseCounters(raw.slice(0, close + 1)) : undefined;
-      if (!c) err(lineNo, 1, 'Bad packet counter syntax (expected [packets:bytes] before the rule)');
-      counters = c;
-      offset = close + 1;
+      const c = parseRuleCounters(raw);
+      if (typeof c === 'string') err(lineNo, 1, c);
+      const parsed = c as { counters: Counters; end: number };
+      counters = parsed.counters;
+      offset = parsed.end;
       rest = raw.slice(offset);
     }
-    const tokens = splitRestoreLine(rest, offset + 1);
+    const tokens = splitRestoreLine(rest, offset + 1, hasNewline);
     if (tokens.length === 0) err(lineNo, 1, 'no command specified');
     const cmd = parseCommandLine(tokens, {
       family,

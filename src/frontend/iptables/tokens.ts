@@ -12,9 +12,11 @@ export interface Token {
  * iptables-restore's own splitting (xshared.c add_param_to_argv): blanks (space, tab, newline;
  * not `\r`) separate arguments, double quotes group, a backslash escapes only inside quotes, and
  * a closing quote ends the argument even when more text follows it (`"a"b` is `a` then `b`).
- * An argument whose quote is never closed runs to the end of the line.
+ * An argument whose quote is never closed runs to the end of the line, and takes the line's
+ * newline with it (fgets keeps the `\n`, and inside quotes it is an ordinary character):
+ * pass `newline` when the line had one.
  */
-export function splitRestoreLine(line: string, firstColumn = 1): Token[] {
+export function splitRestoreLine(line: string, firstColumn = 1, newline = false): Token[] {
   const tokens: Token[] = [];
   const n = line.length;
   let i = 0;
@@ -60,8 +62,9 @@ export function splitRestoreLine(line: string, firstColumn = 1): Token[] {
       // The closing quote ends the argument, even an empty one.
       tokens.push({ text, column: firstColumn + start, quoted: true });
       i++;
-    } else if (text.length > 0) {
-      tokens.push({ text, column: firstColumn + start, quoted: true });
+    } else {
+      if (newline) text += '\n';
+      if (text.length > 0) tokens.push({ text, column: firstColumn + start, quoted: true });
     }
   }
   return tokens;

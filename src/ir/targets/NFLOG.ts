@@ -12,7 +12,7 @@ export interface NflogTarget {
    * 'range' is the legacy field the kernel stores but ignores. Absent: the whole packet.
    */
   readonly copy?: { readonly kind: 'size' | 'range'; readonly bytes: number };
-  /** Packets queued in the kernel before sending them to user space (default 1). */
+  /** Packets queued in the kernel before sending them to user space (default 0). */
   readonly threshold: number;
 }
 

@@ -1,6 +1,6 @@
 // -j NFLOG (libxt_NFLOG): --nflog-group, --nflog-prefix, --nflog-range (stored, never used by
 // the kernel), --nflog-size, --nflog-threshold. iptables-save prints prefix, group (unless 0),
-// size or range, threshold (unless 1).
+// size or range, threshold (unless 0).
 
 import type { NflogTarget } from '../../../ir/targets/NFLOG.js';
 import { optional, type TargetExtension } from '../extension.js';
@@ -8,7 +8,7 @@ import { saveString } from '../printer.js';
 import { parsePrefix } from './LOG.js';
 import { exclusive, U32_MAX, uintOption } from './MARK.js';
 
-const DEFAULT_THRESHOLD = 1;
+const DEFAULT_THRESHOLD = 0; // XT_NFLOG_DEFAULT_THRESHOLD in the kernel header iptables 1.8.9 uses
 const PREFIX_SIZE = 64; // char prefix[64] in struct xt_nflog_info
 
 export const nflogTarget: TargetExtension<NflogTarget> = {

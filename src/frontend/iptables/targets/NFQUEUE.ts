@@ -48,6 +48,12 @@ export const nfqueueTarget: TargetExtension<NfqueueTarget> = {
         const [first, last] = parseBalance(use, ctx);
         queue = first;
         count = last - first + 1;
+        // queues_total is a u16: 0:65535 wraps to 0, which xt_NFQUEUE's check refuses.
+        if (count > 0xffff)
+          ctx.error(
+            use.valueAt,
+            'NFQUEUE: the kernel refuses a balance over all 65536 queues (number of total queues is 0)',
+          );
       }
     }
     const fanout = uses.find((u) => u.name === 'queue-cpu-fanout');

@@ -29,8 +29,9 @@ function parseTime(use: OptionUse, ctx: ParseContext, what: string): number {
   if (!m || scale === undefined) {
     ctx.error(use.valueAt, `RATEEST: bad ${what} value "${text}" (expected a time such as 250ms or 1s)`);
   }
-  const t = Math.trunc(Number(m![0]) * scale!);
-  return t < 0 ? 0 : Math.min(t, 0xffffffff);
+  // `*time = t`: on x86-64 the double goes through a 64-bit integer, keeping the low 32 bits.
+  const t = BigInt(Math.trunc(Number(m![0]) * scale!));
+  return Number(BigInt.asUintN(32, t));
 }
 
 /** printf("%.1f") of a double: round half to even on exact ties, as glibc does. */

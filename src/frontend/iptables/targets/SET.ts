@@ -1,7 +1,8 @@
 // -j SET (libxt_SET revision 3): --add-set NAME DIRS, --del-set NAME DIRS, --map-set NAME DIRS,
 // --exist, --timeout N (with --add-set), --map-mark, --map-prio, --map-queue (with --map-set).
 // DIRS is a comma list of src/dst, one per set dimension. iptables also asks the kernel for the
-// set by name; nfwasm cannot, so a set that does not exist is not reported.
+// set by name and refuses one that does not exist; nfwasm has no ipset definitions yet, so (like
+// -m set) it refuses every set reference.
 
 import type { SetRef, SetTarget } from '../../../ir/targets/SET.js';
 import { type OptionUse, optional, type ParseContext, type TargetExtension } from '../extension.js';
@@ -9,6 +10,8 @@ import { parseUintInRange } from '../numbers.js';
 
 const SET_NAME_MAX = 31; // IPSET_MAXNAMELEN - 1
 const DIM_MAX = 6; // IPSET_DIM_MAX
+/** The ipsets nfwasm knows of: none until ipset definitions can be read. */
+const KNOWN_SETS: ReadonlySet<string> = new Set();
 
 function parseSetRef(use: OptionUse, ctx: ParseContext): SetRef {
   const dirsTok = use.extra[0];
@@ -19,6 +22,9 @@ function parseSetRef(use: OptionUse, ctx: ParseContext): SetRef {
   if (Buffer.byteLength(name) > SET_NAME_MAX) {
     ctx.error(use.valueAt, `setname \`${name}' too long, max ${SET_NAME_MAX} characters.`);
   }
+  // get_set_byname asks the kernel for the set before the directions are read.
+  if (!KNOWN_SETS.has(name))
+    ctx.error(use.valueAt, `Set ${name} doesn't exist. (nfwasm knows no ipsets yet)`);
   const parts = dirsTok!.text.split(',');
   if (parts.length > DIM_MAX) ctx.error(dirsTok, `Can't be more src/dst options than ${DIM_MAX}.`);
   const directions = parts.map((p) => {

@@ -2,15 +2,13 @@
 //
 // Kernel checks (xt_TCPMSS): the rule must have -p tcp (xt_target.proto); clamping is only
 // allowed from FORWARD, OUTPUT and POSTROUTING; and the rule must contain a tcp match that
-// requires SYN (tcp_flags comp has SYN, not inverted). The last two need the rule's matches and
-// the reaching hooks, which a target's build() cannot see beyond the chain it is in.
+// requires SYN (tcp_flags comp has SYN, not inverted).
 
 import type { TcpmssTarget } from '../../../ir/targets/TCPMSS.js';
 import type { TargetExtension } from '../extension.js';
 import { uintOption } from './MARK.js';
 
 const CLAMP_HOOKS = ['FORWARD', 'OUTPUT', 'POSTROUTING'];
-const BUILTIN = ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'];
 
 export const tcpmssTarget: TargetExtension<TcpmssTarget> = {
   name: 'TCPMSS',
@@ -28,20 +26,25 @@ export const tcpmssTarget: TargetExtension<TcpmssTarget> = {
       else mss = 'pmtu';
     }
     if (mss === undefined) ctx.error(at, 'TCPMSS target: At least one parameter is required');
-    const p = ctx.protocol;
-    if (p?.protocol !== 6 || p.invert) {
-      ctx.error(
-        at,
-        'TCPMSS is only valid in rules with -p tcp (not inverted); the kernel refuses it otherwise',
-      );
-    }
-    if (mss === 'pmtu' && BUILTIN.includes(ctx.chain) && !CLAMP_HOOKS.includes(ctx.chain)) {
-      ctx.error(
-        at,
-        `TCPMSS --clamp-mss-to-pmtu is only supported in FORWARD, OUTPUT and POSTROUTING, not ${ctx.chain} (the kernel refuses it)`,
-      );
-    }
     return { kind: 'TCPMSS', mss: mss! };
+  },
+  kernelCheck(t, env) {
+    if (t.mss === 'pmtu') {
+      const bad = [...env.hooks].filter((h) => !CLAMP_HOOKS.includes(h));
+      if (bad.length > 0) {
+        return `TCPMSS --clamp-mss-to-pmtu is only supported from FORWARD, OUTPUT and POSTROUTING, not ${bad.join('/')}`;
+      }
+    }
+    // find_syn_match: a tcp match whose --tcp-flags require SYN, not inverted.
+    const syn = env.matches.some(
+      (m) =>
+        m.kind === 'tcp' &&
+        m.flags &&
+        !m.flags.invert &&
+        m.flags.value.comp & 0x02 &&
+        m.flags.value.mask & 0x02,
+    );
+    return syn ? undefined : 'TCPMSS only works on TCP SYN packets: add --syn or --tcp-flags SYN,RST SYN';
   },
   save: (t) => (t.mss === 'pmtu' ? '--clamp-mss-to-pmtu' : `--set-mss ${t.mss}`),
 };

@@ -80,9 +80,11 @@ describe('iptables command scripts', () => {
   });
 
   describe('give the same IR as the equivalent iptables-save dump', () => {
+    // Scripts that fail on purpose have no ruleset to compare.
     for (const file of scripts) {
       const r = run(file);
-      it.skipIf(!r.ruleset)(file, () => {
+      if (!r.ruleset) continue;
+      it(file, () => {
         const ruleset = r.ruleset!;
         const dump = printIptablesSave(ruleset, { counters: true });
         const again = parseIptablesSave(dump, { file: `${file}.save`, family: ruleset.family });

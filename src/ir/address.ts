@@ -36,6 +36,13 @@ export function prefixMask(family: Family, len: number): number[] {
 
 /** Prefix length of a mask, or null when its one-bits are not contiguous. */
 export function maskPrefixLen(mask: readonly number[]): number | null {
+  // Fast path: the common all-ones / all-zeros / contiguous single word.
+  if (mask.length === 1) {
+    const w = mask[0]! >>> 0;
+    const inv = ~w >>> 0;
+    // The zero bits must be one low run: then the prefix is the count of leading ones.
+    return (inv & (inv + 1)) === 0 ? Math.clz32(inv) : null;
+  }
   let len = 0;
   let ended = false;
   for (const w of mask) {
@@ -49,12 +56,26 @@ export function maskPrefixLen(mask: readonly number[]): number | null {
   return len;
 }
 
+// Contiguous masks are shared: large rulesets hold hundreds of thousands of addresses.
+const INTERNED_MASKS: Record<Family, (readonly number[])[]> = { ipv4: [], ipv6: [] };
+
+function internedMask(family: Family, len: number): readonly number[] {
+  const cache = INTERNED_MASKS[family];
+  let m = cache[len];
+  if (!m) {
+    m = Object.freeze(prefixMask(family, len));
+    cache[len] = m;
+  }
+  return m;
+}
+
 export function makeNet(family: Family, addr: readonly number[], mask: readonly number[]): IpNet {
+  const prefixLen = maskPrefixLen(mask);
   return {
     family,
     addr: addr.map((w, i) => (w & (mask[i] ?? 0)) >>> 0),
-    mask: [...mask],
-    prefixLen: maskPrefixLen(mask),
+    mask: prefixLen === null ? Object.freeze([...mask]) : internedMask(family, prefixLen),
+    prefixLen,
   };
 }
 

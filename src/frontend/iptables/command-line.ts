@@ -5,9 +5,9 @@
 
 import { NfwasmError } from '../../errors.js';
 import type { Family, IpNet } from '../../ir/address.js';
-import type { BaseMatch } from '../../ir/base-matches.js';
+import type { BaseMatch, ProtocolMatch } from '../../ir/base-matches.js';
 import type { Match } from '../../ir/match.js';
-import type { Counters, Rule, TableName } from '../../ir/ruleset.js';
+import { type Counters, type Rule, type TableName, ZERO_COUNTERS } from '../../ir/ruleset.js';
 import type { Target } from '../../ir/target.js';
 import { AddressError, parseNetList } from './addresses.js';
 import type { MatchExtension, OptionSpec, OptionUse, ParseContext, TargetExtension } from './extension.js';
@@ -77,6 +77,27 @@ const BASE_OPTIONS: readonly BaseOption[] = [
   { short: '6', long: ['ipv6'], arg: 'none' },
 ];
 
+/** BASE_OPTIONS by exact long name and by letter. */
+const BASE_BY_LONG = new Map<string, BaseOption>();
+const BASE_BY_SHORT = new Map<string, BaseOption>();
+for (const b of BASE_OPTIONS) {
+  if (!BASE_BY_SHORT.has(b.short)) BASE_BY_SHORT.set(b.short, b);
+  for (const l of b.long) if (!BASE_BY_LONG.has(l)) BASE_BY_LONG.set(l, b);
+}
+
+/** A module's options by exact name and alias (first declared wins, as find() did). */
+const OPTIONS_BY_NAME = new WeakMap<MatchExtension | TargetExtension, Map<string, OptionSpec>>();
+function optionByName(owner: MatchExtension | TargetExtension, name: string): OptionSpec | undefined {
+  let map = OPTIONS_BY_NAME.get(owner);
+  if (!map) {
+    map = new Map();
+    for (const o of owner.options) if (!map.has(o.name)) map.set(o.name, o);
+    for (const o of owner.options) for (const a of o.aliases ?? []) if (!map.has(a)) map.set(a, o);
+    OPTIONS_BY_NAME.set(owner, map);
+  }
+  return map.get(name);
+}
+
 /** Options that take `!` (the others say "cannot have ! before"). */
 const INVERTIBLE_BASE = new Set(['s', 'd', 'p', 'i', 'o', 'f']);
 
@@ -132,6 +153,7 @@ function tableNameValid(name: string): name is TableName {
 }
 
 const STANDARD_VERDICTS = new Set(['ACCEPT', 'DROP', 'RETURN', 'QUEUE']);
+const RULE_COMMANDS = new Set<CommandKind>(['append', 'check', 'delete', 'insert', 'replace']);
 
 export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): ParsedCommand {
   const fail = (at: Token | undefined, message: string): never => {
@@ -154,7 +176,7 @@ export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): Par
     } else if (t.startsWith('--table=')) {
       valueTok = tokens[k];
       value = t.slice('--table='.length);
-    } else if (/^-t[^-]/.test(t)) {
+    } else if (t.length > 2 && t.charCodeAt(0) === 0x2d && t.charCodeAt(1) === 0x74 && t.charCodeAt(2) !== 0x2d) {
       valueTok = tokens[k];
       value = t.slice(2);
     } else continue;
@@ -258,9 +280,10 @@ export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): Par
     at: Token,
   ): { base: BaseOption } | { owner: MatchExtension | TargetExtension; spec: OptionSpec } | undefined => {
     // Exact names first: base options, then modules newest first.
-    for (const b of BASE_OPTIONS) if (b.long.includes(name)) return { base: b };
+    const exactBase = BASE_BY_LONG.get(name);
+    if (exactBase) return { base: exactBase };
     for (const owner of optionOwners) {
-      const spec = owner.options.find((o) => o.name === name || o.aliases?.includes(name));
+      const spec = optionByName(owner, name);
       if (spec) return { owner, spec };
     }
     // getopt_long's unambiguous abbreviations.
@@ -338,7 +361,7 @@ export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): Par
       else ext = resolved;
     } else {
       const letter = text[1]!;
-      base = BASE_OPTIONS.find((b) => b.short === letter);
+      base = BASE_BY_SHORT.get(letter);
       display = `-${letter}`;
       if (!base) fail(tok, `unknown option "-${letter}"`);
       if (text.length > 2) {
@@ -496,7 +519,7 @@ export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): Par
         if (num === undefined) fail(valueAt, `unknown protocol "${value}" specified`);
         if (num === 0 && invert) fail(valueAt, 'rule would never match protocol');
         protocol = { protocol: num!, invert, name };
-        if (num !== 0) header.push({ kind: 'protocol', protocol: num!, invert });
+        if (num !== 0) header.push(protocolMatch(num!, invert));
         break;
       }
       case 'i':
@@ -617,7 +640,7 @@ export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): Par
   if (countersAt && !['insert', 'replace', 'append', 'policy'].includes(cmd.kind)) {
     fail(countersAt, "Illegal option `--set-counters' with this command (only with -A, -I, -R and -P)");
   }
-  const isRuleCommand = ['append', 'check', 'delete', 'insert', 'replace'].includes(cmd.kind);
+  const isRuleCommand = RULE_COMMANDS.has(cmd.kind);
   if (!isRuleCommand && hasRuleSpec) {
     fail(
       firstSpec?.at ?? cmd.at,
@@ -627,10 +650,15 @@ export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): Par
 
   const rules: Rule[] = [];
   if (isRuleCommand && (cmd.kind !== 'delete' || ruleNumber === undefined)) {
-    const ruleCtx: ParseContext = { ...ctx, chain: chain ?? '', error: ctx.error, protocol: ctx.protocol };
-    Object.defineProperty(ruleCtx, 'protocol', {
-      get: () => (protocol ? { protocol: protocol.protocol, invert: protocol.invert } : undefined),
-    });
+    const ruleCtx: ParseContext = {
+      family: env.family,
+      table,
+      chain: chain ?? '',
+      error: ctx.error,
+      get protocol() {
+        return protocol ? { protocol: protocol.protocol, invert: protocol.invert } : undefined;
+      },
+    };
     if (table === 'nat' && target?.name === 'DROP') {
       fail(
         target.at,
@@ -672,7 +700,7 @@ export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): Par
         rules.push({
           matches,
           target: builtTarget,
-          counters: counters ?? { packets: 0n, bytes: 0n },
+          counters: counters ?? ZERO_COUNTERS,
           source: { file: env.file, line: env.line, text: env.text },
         });
       }
@@ -696,9 +724,10 @@ export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): Par
 }
 
 /** The struct ipt_ip fields in the order iptables prints them: -i -o -p -f (after -s -d). */
+const HEADER_RANK: Record<string, number> = { 'in-interface': 0, 'out-interface': 1, protocol: 2, fragment: 3 };
 function orderHeader(header: BaseMatch[]): BaseMatch[] {
-  const rank: Record<string, number> = { 'in-interface': 0, 'out-interface': 1, protocol: 2, fragment: 3 };
-  return [...header].sort((a, b) => rank[a.kind]! - rank[b.kind]!);
+  if (header.length < 2) return header;
+  return [...header].sort((a, b) => HEADER_RANK[a.kind]! - HEADER_RANK[b.kind]!);
 }
 
 function checkInterfaceDirection(
@@ -722,4 +751,17 @@ function checkInterfaceDirection(
 
 function shortOf(kind: CommandKind): string {
   return BASE_OPTIONS.find((b) => b.command === kind)!.short;
+}
+
+// Protocol matches are immutable and few: share them across rules.
+const PROTOCOL_MATCHES = new Map<number, ProtocolMatch>();
+
+function protocolMatch(protocol: number, invert: boolean): ProtocolMatch {
+  const key = invert ? -1 - protocol : protocol;
+  let m = PROTOCOL_MATCHES.get(key);
+  if (!m) {
+    m = Object.freeze({ kind: 'protocol', protocol, invert });
+    PROTOCOL_MATCHES.set(key, m);
+  }
+  return m;
 }

@@ -34,28 +34,54 @@ const matchNear = (name: string) => optionNear('-m|--match', name);
 
 /** Built-in chains (by hook chain name) from which each chain can be reached. */
 export function reachingHooks(table: Table): Map<string, Set<string>> {
-  const byName = new Map(table.chains.map((c) => [c.name, c]));
-  const hooks = new Map<string, Set<string>>(table.chains.map((c) => [c.name, new Set<string>()]));
-  const visit = (chain: Chain, hook: string, stack: Set<string>) => {
-    hooks.get(chain.name)!.add(hook);
-    stack.add(chain.name);
-    for (const rule of chain.rules) {
+  const chains = table.chains;
+  const n = chains.length;
+  const index = new Map<string, number>();
+  for (let i = 0; i < n; i++) index.set(chains[i]!.name, i);
+  // The jump/goto rules of every chain, resolved to chain indices once (not once per hook):
+  // edges first[i]..first[i+1]-1 belong to chain i; callee -1 is a missing chain.
+  const first = new Int32Array(n + 1);
+  const callee: number[] = [];
+  const edgeRule: Rule[] = [];
+  for (let i = 0; i < n; i++) {
+    first[i] = callee.length;
+    for (const rule of chains[i]!.rules) {
       const t = rule.target;
       if (!t || (t.kind !== 'jump' && t.kind !== 'goto')) continue;
-      const callee = byName.get(t.chain);
-      if (!callee) failAt(rule, `chain '${t.chain}' does not exist`, targetNear(t.chain));
-      if (stack.has(callee!.name))
-        failAt(
-          rule,
-          `jumping to ${t.chain} here makes a loop (Too many levels of symbolic links)`,
-          targetNear(t.chain),
-        );
-      // Already explored from this hook (and not on the stack): no loop through it.
-      if (!hooks.get(callee!.name)!.has(hook)) visit(callee!, hook, stack);
+      callee.push(index.get(t.chain) ?? -1);
+      edgeRule.push(rule);
     }
-    stack.delete(chain.name);
+  }
+  first[n] = callee.length;
+  const roots: { chain: number; hook: string }[] = [];
+  for (let i = 0; i < n; i++) {
+    const base = chains[i]!.base;
+    if (base) roots.push({ chain: i, hook: HOOK_CHAIN_NAME[base.hook]! });
+  }
+  const reached = new Uint32Array(n); // bit r: reached from roots[r]
+  const onStack = new Uint8Array(n);
+  const visit = (c: number, bit: number) => {
+    reached[c]! |= bit;
+    onStack[c] = 1;
+    for (let e = first[c]!; e < first[c + 1]!; e++) {
+      const to = callee[e]!;
+      const rule = edgeRule[e]!;
+      const name = (rule.target as { chain: string }).chain;
+      if (to < 0) failAt(rule, `chain '${name}' does not exist`, targetNear(name));
+      if (onStack[to])
+        failAt(rule, `jumping to ${name} here makes a loop (Too many levels of symbolic links)`, targetNear(name));
+      // Already explored from this hook (and not on the stack): no loop through it.
+      if (!(reached[to]! & bit)) visit(to, bit);
+    }
+    onStack[c] = 0;
   };
-  for (const c of table.chains) if (c.base) visit(c, HOOK_CHAIN_NAME[c.base.hook]!, new Set());
+  roots.forEach((r, k) => visit(r.chain, 1 << k));
+  const hooks = new Map<string, Set<string>>();
+  for (let i = 0; i < n; i++) {
+    const set = new Set<string>();
+    for (let k = 0; k < roots.length; k++) if (reached[i]! & (1 << k)) set.add(roots[k]!.hook);
+    hooks.set(chains[i]!.name, set);
+  }
   return hooks;
 }
 

@@ -16,27 +16,44 @@ function available<T extends { families?: readonly Family[] }>(
   return ext && (!ext.families || ext.families.includes(family)) ? ext : undefined;
 }
 
+let matchNames: Map<string, MatchExtension> | undefined;
+let targetNames: Map<string, TargetExtension> | undefined;
+
+function byName<T extends { readonly name: string }>(list: readonly T[]): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const ext of list) if (!map.has(ext.name)) map.set(ext.name, ext);
+  return map;
+}
+
 export function findMatch(name: string, family: Family): MatchExtension | undefined {
-  const canonical = MATCH_ALIASES[name] ?? name;
-  return available(
-    MATCHES.find((m) => m.name === canonical),
-    family,
-  );
+  const canonical = Object.hasOwn(MATCH_ALIASES, name) ? MATCH_ALIASES[name]! : name;
+  matchNames ??= byName(MATCHES);
+  return available(matchNames.get(canonical), family);
 }
 
 export function findTarget(name: string, family: Family): TargetExtension | undefined {
-  return available(
-    TARGETS.find((t) => t.name === name),
-    family,
-  );
+  targetNames ??= byName(TARGETS);
+  return available(targetNames.get(name), family);
+}
+
+// Kind -> module, built on first use (the first module listing a kind wins, as find() did).
+let matchKinds: Map<string, MatchExtension> | undefined;
+let targetKinds: Map<string, TargetExtension> | undefined;
+
+function byKind<T extends { readonly kinds: readonly string[] }>(list: readonly T[]): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const ext of list) for (const k of ext.kinds) if (!map.has(k)) map.set(k, ext);
+  return map;
 }
 
 export function matchForKind(kind: string): MatchExtension | undefined {
-  return MATCHES.find((m) => (m.kinds as readonly string[]).includes(kind));
+  matchKinds ??= byKind(MATCHES);
+  return matchKinds.get(kind);
 }
 
 export function targetForKind(kind: string): TargetExtension | undefined {
-  return TARGETS.find((t) => (t.kinds as readonly string[]).includes(kind));
+  targetKinds ??= byKind(TARGETS);
+  return targetKinds.get(kind);
 }
 
 export function knownMatchNames(family: Family): string[] {

@@ -2,11 +2,9 @@
 
 import { readFileSync } from 'node:fs';
 import { NfwasmError } from '../errors.js';
-import { detectFamily } from '../frontend/iptables/family.js';
 import { printIptablesSave } from '../frontend/iptables/printer.js';
-import { parseIptablesSave } from '../frontend/iptables/restore-parser.js';
-import { looksLikeIptablesScript, parseIptablesScript } from '../frontend/iptables/script.js';
 import { formatSummary, summarize } from '../frontend/iptables/summary.js';
+import { loadRuleset } from '../frontend/load-ruleset.js';
 import type { Family } from '../ir/address.js';
 import type { Ruleset } from '../ir/ruleset.js';
 
@@ -47,12 +45,13 @@ function load(args: string[]): Loaded {
   if (!file) throw new UsageError('missing FILE');
   const text = readFileSync(file === '-' ? 0 : file, 'utf8');
   const name = file === '-' ? '<stdin>' : file;
-  const forced: Family | undefined = args.includes('-6') ? 'ipv6' : args.includes('-4') ? 'ipv4' : undefined;
-  if (format === 'script' || (format === undefined && looksLikeIptablesScript(name, text))) {
-    return { name, ruleset: parseIptablesScript(text, { file: name, family: forced }) };
-  }
-  const family: Family = forced ?? detectFamily(name, text);
-  return { name, ruleset: parseIptablesSave(text, { file: name, family }) };
+  const family: Family | undefined = args.includes('-6') ? 'ipv6' : args.includes('-4') ? 'ipv4' : undefined;
+  const { ruleset } = loadRuleset(text, {
+    file: name,
+    family,
+    format: format === undefined ? undefined : format === 'script' ? 'iptables-script' : 'iptables-save',
+  });
+  return { name, ruleset };
 }
 
 class UsageError extends Error {}

@@ -241,6 +241,15 @@ describe('IPv4 addresses (xtables_ipparse_multiple)', () => {
     expect(one('! -s 1.2.3.4/0')).toEqual(['-A INPUT ! -s 0.0.0.0/0 -j ACCEPT']);
   });
 
+  it('keeps no match at all for a non-inverted /0 address (the kernel matches every packet)', () => {
+    const matches = (spec: string) =>
+      parseIptablesSave(filter(`-A INPUT ${spec} -j ACCEPT`), { file: 't', family: 'ipv4' }).tables[0]!.chains[0]!
+        .rules[0]!.matches;
+    expect(matches('-s 1.2.3.4/0 -d 0.0.0.0/0.0.0.0')).toEqual([]);
+    expect(matches('! -d 1.2.3.4/0')).toMatchObject([{ kind: 'destination', invert: true, net: { prefixLen: 0 } }]);
+    expect(one('-s 1.2.3.4/0,5.6.7.8')).toEqual(['-A INPUT -j ACCEPT', '-A INPUT -s 5.6.7.8/32 -j ACCEPT']);
+  });
+
   it('expands comma lists into one rule per address, sources outermost', () => {
     expect(parseNetList('ipv4', '1.2.3.4,5.6.7.8').map((n) => n.addr[0])).toEqual([0x01020304, 0x05060708]);
     expect(one('-s 1.2.3.4,5.6.7.8')).toEqual([
@@ -454,10 +463,9 @@ describe('iptables-restore line rules', () => {
     expect(ruleLines(text6, 'ipv6')).toEqual(['[0:0] -A INPUT -j ACCEPT']);
   });
 
-  // BUG (command-line.ts): do_parse returns as soon as it meets -6 in an IPv4 restore (or -4 in
-  // an IPv6 one), so nothing after it is parsed. nfwasm parses the whole line first and refuses
-  // the IPv6 address. Kernel: both lines below are skipped, the file loads with no rules.
-  it.fails('skips a -6 line without parsing the options after -6', () => {
+  // do_parse returns as soon as it meets -6 in an IPv4 restore (or -4 in an IPv6 one), so nothing
+  // after it is parsed. Kernel: both lines below are skipped, the file loads with no rules.
+  it('skips a -6 line without parsing the options after -6', () => {
     expect(ruleLines(filter('-6 -A INPUT -s ::1 -j ACCEPT', '-A INPUT -j DROP'))).toEqual([
       '[0:0] -A INPUT -j DROP',
     ]);
@@ -472,12 +480,15 @@ describe('iptables-restore line rules', () => {
     expect(ruleLines(text)).toEqual(['[0:0] -A INPUT -j BAR']);
   });
 
-  // BUG (builder.ts resetTable): the second *filter only flushes rules and deletes user chains;
-  // built-in chain policies stay. Kernel: `:INPUT DROP [0:0]` after the second block.
-  it.fails('keeps built-in policies when a table is given twice', () => {
+  // The second *filter only flushes rules and deletes user chains; built-in chain policies stay,
+  // their counters start again from zero. Kernel: `:INPUT DROP [0:0]` after the second block.
+  it('keeps built-in policies when a table is given twice', () => {
     const text =
       '*filter\n:INPUT DROP [0:0]\n-A INPUT -j ACCEPT\nCOMMIT\n*filter\n-A INPUT -s 1.2.3.4 -j DROP\nCOMMIT\n';
     expect(save(text)).toContain(':INPUT DROP [0:0]\n');
+    const counted =
+      '*filter\n:INPUT DROP [5:6]\n:FORWARD DROP [1:2]\nCOMMIT\n*filter\n:FORWARD DROP [7:8]\n:INPUT - [3:3]\nCOMMIT\n';
+    expect(save(counted)).toContain(':INPUT DROP [0:0]\n:FORWARD DROP [7:8]\n');
   });
 
   it('keeps the newline in an argument whose quote is never closed', () => {
@@ -490,9 +501,9 @@ describe('iptables-restore line rules', () => {
     expect(() => save('*filter\n-A INPUT -j ACCEPT\r\nCOMMIT\n')).toThrow(NfwasmError);
   });
 
-  // BUG (command-line.ts): a quoted "!" is still an inversion for iptables-restore: add_argv's
-  // `quoted` flag (argvattr) is read only by iptables-xml. Kernel: -A INPUT ! -s 1.2.3.4/32 -j ACCEPT.
-  it.fails('treats a quoted ! as an inversion', () => {
+  // A quoted "!" is still an inversion for iptables-restore: add_argv's `quoted` flag (argvattr)
+  // is read only by iptables-xml. Kernel: -A INPUT ! -s 1.2.3.4/32 -j ACCEPT.
+  it('treats a quoted ! as an inversion', () => {
     expect(ruleLines(filter('-A INPUT "!" -s 1.2.3.4 -j ACCEPT'))).toEqual([
       '[0:0] -A INPUT ! -s 1.2.3.4/32 -j ACCEPT',
     ]);

@@ -4,41 +4,27 @@
 // values, and iptables' refusals with their positions.
 
 import { describe, expect, it } from 'vitest';
-import { printIptablesSave } from '../../src/frontend/iptables/printer.js';
-import { parseIptablesSave } from '../../src/frontend/iptables/restore-parser.js';
 import type { Family } from '../../src/ir/address.js';
 import type { Match } from '../../src/ir/match.js';
+import { firstMatches, load, refusal as refusalOf, saveLines } from './helpers.js';
 
-function parse(rules: string[], family: Family = 'ipv4') {
-  return parseIptablesSave(`*filter\n${rules.join('\n')}\nCOMMIT\n`, { file: 't.v4', family });
-}
+const parse = (rules: string[], family: Family = 'ipv4') => load('filter', rules, family, 't.v4');
 
 function roundTrip(rule: string, family: Family = 'ipv4'): string {
-  const lines = printIptablesSave(parse([rule], family), { counters: false })
-    .split('\n')
-    .filter((l) => l.startsWith('-A '));
+  const lines = saveLines(parse([rule], family));
   expect(lines).toHaveLength(1);
   return lines[0]!;
 }
 
 /** The rule's module matches (the header matches -s -d -i -o -p -f left out). */
 function matches(rule: string, family: Family = 'ipv4'): Match[] {
-  const r = parse([rule], family);
-  const all = r.tables[0]!.chains.flatMap((c) => c.rules)[0]!.matches as Match[];
-  return all.filter(
+  return firstMatches(parse([rule], family)).filter(
     (m) =>
       !['source', 'destination', 'in-interface', 'out-interface', 'protocol', 'fragment'].includes(m.kind),
   );
 }
 
-function refusal(rule: string, family: Family = 'ipv4'): string {
-  try {
-    parse([rule], family);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected the rule to be refused');
-}
+const refusal = (rule: string, family: Family = 'ipv4') => refusalOf(() => parse([rule], family));
 
 /** [input rule, the line the kernel's iptables-save printed, family]. */
 const KERNEL_CASES: readonly (readonly [string, string, Family?])[] = [
@@ -478,4 +464,14 @@ describe('refusals', () => {
       else expect(got).toMatch(message);
     });
   }
+});
+
+describe('numbers as strtoul reads them (kernel oracle)', () => {
+  it('skips only C white space before a number, not U+00A0', () => {
+    expect(roundTrip('-A INPUT -m length --length " 5"')).toBe('-A INPUT -m length --length 5');
+    expect(refusal('-A INPUT -m length --length "\u00a05"')).toMatch(
+      /length: bad value for option "--length"/,
+    );
+    expect(refusal('-A INPUT -m limit --limit-burst "\u00a05"')).toMatch(/limit: bad value/);
+  });
 });

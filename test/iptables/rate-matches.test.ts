@@ -3,35 +3,18 @@
 // (test/kernel/compare.ts).
 
 import { describe, expect, it } from 'vitest';
-import { printIptablesSave } from '../../src/frontend/iptables/printer.js';
-import { parseIptablesSave } from '../../src/frontend/iptables/restore-parser.js';
 import type { Family } from '../../src/ir/address.js';
 import type { Match } from '../../src/ir/match.js';
+import { firstMatches, load, refusal, saveLines } from './helpers.js';
 
-function parse(spec: string, family: Family = 'ipv4') {
-  return parseIptablesSave(`*filter\n-A INPUT ${spec}\nCOMMIT\n`, { file: 't.v4', family });
-}
+const parse = (spec: string, family: Family = 'ipv4') => load('filter', [`-A INPUT ${spec}`], family, 't.v4');
 
-function roundTrip(spec: string, family: Family = 'ipv4'): string {
-  const out = printIptablesSave(parse(spec, family), { counters: false });
-  return out.split('\n').find((l) => l.startsWith('-A '))!;
-}
+const roundTrip = (spec: string, family: Family = 'ipv4'): string => saveLines(parse(spec, family))[0]!;
 
-function firstMatch(spec: string, kind: string, family: Family = 'ipv4'): Match {
-  const r = parse(spec, family);
-  const table = r.tables.find((t) => t.name === 'filter')!;
-  const rule = table.chains.find((c) => c.name === 'INPUT')!.rules[0]!;
-  return rule.matches.find((m) => m.kind === kind)!;
-}
+const firstMatch = (spec: string, kind: string, family: Family = 'ipv4'): Match =>
+  firstMatches(parse(spec, family)).find((m) => m.kind === kind)!;
 
-function errorOf(spec: string, family: Family = 'ipv4'): string {
-  try {
-    parse(spec, family);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error(`expected ${spec} to be refused`);
-}
+const errorOf = (spec: string, family: Family = 'ipv4'): string => refusal(() => parse(spec, family), spec);
 
 const cases: [string, string, Family?][] = [
   // limit

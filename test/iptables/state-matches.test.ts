@@ -3,34 +3,22 @@
 // iptables' refusals with their positions.
 
 import { describe, expect, it } from 'vitest';
-import { printIptablesSave } from '../../src/frontend/iptables/printer.js';
 import { parseIptablesSave } from '../../src/frontend/iptables/restore-parser.js';
 import type { Family } from '../../src/ir/address.js';
 import type { Match } from '../../src/ir/match.js';
+import { firstMatches, load, refusal as refusalOf, saveLines } from './helpers.js';
 
-function parse(rules: string[], family: Family = 'ipv4', table = 'filter') {
-  return parseIptablesSave(`*${table}\n${rules.join('\n')}\nCOMMIT\n`, { file: 't.v4', family });
-}
+const parse = (rules: string[], family: Family = 'ipv4', table = 'filter') =>
+  load(table, rules, family, 't.v4');
 
-function roundTrip(rules: string[], family: Family = 'ipv4', table = 'filter'): string[] {
-  return printIptablesSave(parse(rules, family, table), { counters: false })
-    .split('\n')
-    .filter((l) => l.startsWith('-A '));
-}
+const roundTrip = (rules: string[], family: Family = 'ipv4', table = 'filter'): string[] =>
+  saveLines(parse(rules, family, table));
 
-function matches(rule: string, family: Family = 'ipv4', table = 'filter'): Match[] {
-  const r = parse([rule], family, table);
-  return r.tables[0]!.chains.flatMap((c) => c.rules)[0]!.matches as Match[];
-}
+const matches = (rule: string, family: Family = 'ipv4', table = 'filter'): Match[] =>
+  firstMatches(parse([rule], family, table));
 
-function refusal(rule: string, family: Family = 'ipv4', table = 'filter'): string {
-  try {
-    parse([rule], family, table);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected the rule to be refused');
-}
+const refusal = (rule: string, family: Family = 'ipv4', table = 'filter') =>
+  refusalOf(() => parse([rule], family, table));
 
 /** Kernel output for each input rule (same order), from compare.ts. */
 const KERNEL_CASES: readonly (readonly [string, string, Family?, string?])[] = [
@@ -315,5 +303,14 @@ describe('hook restrictions through user chains (kernel checks at COMMIT)', () =
     expect(
       roundTrip([':X - [0:0]', '-A FORWARD -j X', '-A X -m addrtype --src-type LOCAL --limit-iface-in']),
     ).toEqual(['-A FORWARD -j X', '-A X -m addrtype --src-type LOCAL --limit-iface-in']);
+  });
+});
+
+describe('numeric hosts as getaddrinfo reads them (kernel oracle)', () => {
+  it('refuses an inet_aton part "0x" without digits, as iptables 1.8.9 does', () => {
+    for (const host of ['0x.1.2.3', '1.2.3.0x', '1.2.3.4/0x.255.255.0']) {
+      expect(refusal(`-A INPUT -m conntrack --ctorigsrc ${host}`), host).toMatch(/conntrack: /);
+    }
+    expect(refusal('-A INPUT -m recent --set --mask 0x.255.255.0')).toMatch(/recent: bad mask/);
   });
 });

@@ -4,33 +4,9 @@
 // Linux 6.x (test/kernel/compare.ts).
 
 import { describe, expect, it } from 'vitest';
-import { printIptablesSave } from '../../src/frontend/iptables/printer.js';
 import { parseIptablesSave } from '../../src/frontend/iptables/restore-parser.js';
 import type { Family } from '../../src/ir/address.js';
-import type { Target } from '../../src/ir/target.js';
-
-const file = (family: Family) => (family === 'ipv4' ? 't.v4' : 't.v6');
-
-function load(table: string, rules: readonly string[], family: Family = 'ipv4') {
-  const text = `*${table}\n${rules.join('\n')}\nCOMMIT\n`;
-  return parseIptablesSave(text, { file: file(family), family });
-}
-
-function roundTrip(table: string, rules: readonly string[], family: Family = 'ipv4'): string[] {
-  const out = printIptablesSave(load(table, rules, family), { counters: false });
-  return out.split('\n').filter((l) => l.startsWith('-A '));
-}
-
-function targetOf(table: string, rule: string, family: Family = 'ipv4'): Target {
-  const r = load(table, [rule], family);
-  for (const c of r.tables[0]!.chains) if (c.rules[0]) return c.rules[0].target!;
-  throw new Error('no rule');
-}
-
-/** Each [input, kernel's save line] pair round-trips to the kernel's line. */
-function expectSaves(table: string, cases: readonly (readonly [string, string])[], family: Family = 'ipv4') {
-  for (const [input, expected] of cases) expect(roundTrip(table, [input], family), input).toEqual([expected]);
-}
+import { expectRefused, expectSaves, fileFor, targetOf } from './helpers.js';
 
 /** The rule (on line 2) is refused with the message, positioned at `token`'s column. */
 function expectError(
@@ -40,9 +16,9 @@ function expectError(
   message: string,
   family: Family = 'ipv4',
 ) {
-  const where = token === undefined ? `${file(family)}:2` : `${file(family)}:2:${rule.indexOf(token) + 1}`;
-  expect(() => load(table, [rule], family)).toThrow(where);
-  expect(() => load(table, [rule], family)).toThrow(message);
+  const where =
+    token === undefined ? `${fileFor(family)}:2` : `${fileFor(family)}:2:${rule.indexOf(token) + 1}`;
+  expectRefused(table, rule, where, message, family);
 }
 
 describe('REJECT', () => {

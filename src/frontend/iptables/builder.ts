@@ -33,6 +33,8 @@ interface MutableChain {
 interface MutableTable {
   name: TableName;
   chains: Map<string, MutableChain>;
+  /** The frozen form made at COMMIT, kept for build() until the table changes again. */
+  frozen: Table | undefined;
 }
 
 export class RulesetBuilder {
@@ -48,7 +50,7 @@ export class RulesetBuilder {
   private table(name: TableName): MutableTable {
     let t = this.tables.get(name);
     if (!t) {
-      t = { name, chains: new Map() };
+      t = { name, chains: new Map(), frozen: undefined };
       for (const b of BUILTIN_CHAINS[name]) {
         t.chains.set(b.name, {
           name: b.name,
@@ -69,10 +71,19 @@ export class RulesetBuilder {
     this.table(name);
   }
 
-  /** iptables-restore `*table`: start the table afresh (restore flushes what was there). */
+  /**
+   * iptables-restore `*table`: the table's rules are flushed and its user chains deleted, but
+   * the built-in chains keep their policies (with counters from zero) from an earlier block.
+   */
   resetTable(name: TableName): void {
+    const old = this.tables.get(name);
     this.tables.delete(name);
-    this.table(name);
+    if (!old) return void this.table(name);
+    for (const c of this.table(name).chains.values()) {
+      const before = old.chains.get(c.name)!;
+      c.policy = before.policy;
+      c.source = before.source;
+    }
   }
 
   chainExists(table: TableName, chain: string): boolean {
@@ -90,6 +101,7 @@ export class RulesetBuilder {
     policyAt: SourcePosition,
   ): void {
     const t = this.table(tableName);
+    t.frozen = undefined;
     const existing = t.chains.get(name);
     if (builtinChain(tableName, name)) {
       const chain = existing!;
@@ -152,21 +164,15 @@ export class RulesetBuilder {
   /** Applies one parsed command line. */
   apply(cmd: ParsedCommand, pos: (token: ParsedCommand['at'] | undefined) => SourcePosition): void {
     const t = this.table(cmd.table);
+    t.frozen = undefined;
     const chainName = cmd.chain;
-    const need = (): MutableChain => {
-      const c = chainName === undefined ? undefined : t.chains.get(chainName);
-      if (!c) {
-        throw new NfwasmError(
-          pos(cmd.chainAt ?? cmd.at),
-          `chain '${chainName}' does not exist in table ${cmd.table} (No chain/target/match by that name)`,
-        );
-      }
-      return c;
-    };
+    const need = () => existingChain(t, cmd, pos);
     switch (cmd.kind) {
-      case 'append':
-        need().rules.push(...cmd.rules);
+      case 'append': {
+        const c = need();
+        for (const r of cmd.rules) c.rules.push(r);
         return;
+      }
       case 'insert': {
         const c = need();
         const n = cmd.ruleNumber ?? 1;
@@ -343,7 +349,9 @@ export class RulesetBuilder {
 
   /** iptables-restore COMMIT: the kernel's checks on the whole table (loops, hooks, protocols). */
   commit(tableName: TableName, at: SourcePosition): void {
-    checkTable(this.freezeTable(this.table(tableName)), this.family, at);
+    const t = this.table(tableName);
+    t.frozen ??= this.freezeTable(t);
+    checkTable(t.frozen, this.family, at);
   }
 
   private freezeTable(t: MutableTable): Table {
@@ -357,7 +365,7 @@ export class RulesetBuilder {
         name: c.name,
         base: b ? Object.freeze({ hook: b.hook, priority: b.priority, policy: c.policy }) : null,
         counters: c.counters,
-        rules: Object.freeze([...c.rules]),
+        rules: Object.freeze(c.rules.slice()),
         source: c.source,
       });
     });
@@ -365,11 +373,28 @@ export class RulesetBuilder {
   }
 
   build(): Ruleset {
-    const tables = TABLE_ORDER.filter((n) => this.tables.has(n)).map((n) =>
-      this.freezeTable(this.tables.get(n)!),
-    );
+    const tables = TABLE_ORDER.filter((n) => this.tables.has(n)).map((n) => {
+      const t = this.tables.get(n)!;
+      return t.frozen ?? this.freezeTable(t);
+    });
     return Object.freeze({ family: this.family, tables: Object.freeze(tables) });
   }
+}
+
+/** The command's chain, which must exist. */
+function existingChain(
+  t: MutableTable,
+  cmd: ParsedCommand,
+  pos: (token: ParsedCommand['at'] | undefined) => SourcePosition,
+): MutableChain {
+  const c = cmd.chain === undefined ? undefined : t.chains.get(cmd.chain);
+  if (!c) {
+    throw new NfwasmError(
+      pos(cmd.chainAt ?? cmd.at),
+      `chain '${cmd.chain}' does not exist in table ${cmd.table} (No chain/target/match by that name)`,
+    );
+  }
+  return c;
 }
 
 function referencesTo(t: MutableTable, chain: string): { chain: string; index: number; rule: Rule }[] {

@@ -77,22 +77,30 @@ const BASE_OPTIONS: readonly BaseOption[] = [
   { short: '6', long: ['ipv6'], arg: 'none' },
 ];
 
+/** What a `--name` resolves to: a base option, or a module's option. */
+type LongOption =
+  | { readonly base: BaseOption }
+  | { readonly owner: MatchExtension | TargetExtension; readonly spec: OptionSpec };
+
+// The lookup tables hold ready-made LongOption values, so resolving an option allocates nothing.
 /** BASE_OPTIONS by exact long name and by letter. */
-const BASE_BY_LONG = new Map<string, BaseOption>();
+const BASE_BY_LONG = new Map<string, LongOption>();
 const BASE_BY_SHORT = new Map<string, BaseOption>();
 for (const b of BASE_OPTIONS) {
   if (!BASE_BY_SHORT.has(b.short)) BASE_BY_SHORT.set(b.short, b);
-  for (const l of b.long) if (!BASE_BY_LONG.has(l)) BASE_BY_LONG.set(l, b);
+  const option = { base: b };
+  for (const l of b.long) if (!BASE_BY_LONG.has(l)) BASE_BY_LONG.set(l, option);
 }
 
 /** A module's options by exact name and alias (first declared wins, as find() did). */
-const OPTIONS_BY_NAME = new WeakMap<MatchExtension | TargetExtension, Map<string, OptionSpec>>();
-function optionByName(owner: MatchExtension | TargetExtension, name: string): OptionSpec | undefined {
+const OPTIONS_BY_NAME = new Map<MatchExtension | TargetExtension, Map<string, LongOption>>();
+function optionByName(owner: MatchExtension | TargetExtension, name: string): LongOption | undefined {
   let map = OPTIONS_BY_NAME.get(owner);
   if (!map) {
     map = new Map();
-    for (const o of owner.options) if (!map.has(o.name)) map.set(o.name, o);
-    for (const o of owner.options) for (const a of o.aliases ?? []) if (!map.has(a)) map.set(a, o);
+    const options = owner.options.map((spec) => ({ owner, spec }));
+    for (const o of options) if (!map.has(o.spec.name)) map.set(o.spec.name, o);
+    for (const o of options) for (const a of o.spec.aliases ?? []) if (!map.has(a)) map.set(a, o);
     OPTIONS_BY_NAME.set(owner, map);
   }
   return map.get(name);
@@ -148,392 +156,361 @@ interface LoadedModule {
   completed: boolean;
 }
 
+/** An -s/-d argument: resolved only after the whole line is read (see buildRules). */
+interface AddressArg {
+  readonly text: string;
+  readonly at: Token | undefined;
+  readonly invert: boolean;
+}
+
+/** The rule's `-p` as options see it (interned: the same object for every rule with that -p). */
+type ProtocolSpec = NonNullable<OptionUse['protocol']>;
+
+const TABLE_NAMES = new Set<string>(['raw', 'mangle', 'nat', 'filter', 'security']);
 function tableNameValid(name: string): name is TableName {
-  return ['raw', 'mangle', 'nat', 'filter', 'security'].includes(name);
+  return TABLE_NAMES.has(name);
 }
 
 const STANDARD_VERDICTS = new Set(['ACCEPT', 'DROP', 'RETURN', 'QUEUE']);
 const RULE_COMMANDS = new Set<CommandKind>(['append', 'check', 'delete', 'insert', 'replace']);
+/** Commands that take a rule number after the chain. */
+const NUMBERED_COMMANDS = new Set<CommandKind>(['insert', 'replace', 'delete', 'zero', 'list', 'list-rules']);
+/** Commands that take --set-counters. */
+const COUNTED_COMMANDS = new Set<CommandKind>(['insert', 'replace', 'append', 'policy']);
+/** Base options that may be given once per rule; a bit each in CommandLineParser.seenOnce. */
+const ONCE_OPTIONS = 'sdpiofjgc';
+/** Base options that make up a rule spec (refused with the non-rule commands). */
+const RULE_SPEC_OPTIONS = 'sdpiofjgm';
+const NO_EXTRA: readonly Token[] = Object.freeze([]);
+/** No -s (or -d): the rule loop's single "no address" item. */
+const NO_ADDRESS: readonly (Match | undefined)[] = Object.freeze([undefined]);
+
+const isListing = (k: CommandKind) => k === 'list' || k === 'list-rules';
 
 export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): ParsedCommand {
-  const fail = (at: Token | undefined, message: string): never => {
-    throw new NfwasmError(
-      { file: env.file, line: env.line, column: at?.column ?? env.lineColumn ?? 0 },
-      message,
-    );
-  };
+  return new CommandLineParser(tokens, env).parse();
+}
 
-  // -t is read first: extensions validate against the table whatever its position.
-  let table = env.table;
-  let tableAt: Token | undefined;
-  for (let k = 0; k < tokens.length; k++) {
-    const t = tokens[k]!.text;
-    let value: string | undefined;
-    let valueTok: Token | undefined;
-    if (t === '-t' || t === '--table') {
-      valueTok = tokens[k + 1];
-      value = valueTok?.text;
-    } else if (t.startsWith('--table=')) {
-      valueTok = tokens[k];
-      value = t.slice('--table='.length);
-    } else if (t.length > 2 && t.charCodeAt(0) === 0x2d && t.charCodeAt(1) === 0x74 && t.charCodeAt(2) !== 0x2d) {
-      valueTok = tokens[k];
-      value = t.slice(2);
-    } else continue;
-    if (!env.allowTable)
-      fail(tokens[k], 'the -t option cannot be used in iptables-restore (the *table line sets the table)');
-    if (value === undefined) fail(tokens[k], 'option "-t" requires an argument (a table name)');
-    if (!tableNameValid(value!)) {
-      fail(
-        valueTok,
-        `can't initialize iptables table \`${value}': Table does not exist (expected raw, mangle, nat, filter or security)`,
-      );
-    }
-    // Like do_parse, the last -t wins.
-    table = value as TableName;
-    tableAt = tokens[k];
-  }
-
-  let command: { kind: CommandKind; at: Token } | undefined;
-  let chain: string | undefined;
-  let chainAt: Token | undefined;
-  let ruleNumber: number | undefined;
-  let ruleNumberAt: Token | undefined;
-  let argument: string | undefined;
-  let argumentAt: Token | undefined;
-  let invert = false;
-  let invertAt: Token | undefined;
-  let skip = false;
-  let hasRuleSpec = false;
-  /** The first rule option, for "Illegal option ... with this command". */
-  let firstSpec: { at: Token; name: string } | undefined;
-  const interfaceAt: { i?: Token; o?: Token } = {};
-
+/**
+ * The state of one command line while it is read (one instance per line). The option handlers
+ * are methods over this state rather than closures, so a line costs one object, not a dozen.
+ */
+class CommandLineParser {
+  /** The tokens, with clustered short flags (`-nvL`) split as getopt splits them. */
+  private toks: readonly Token[];
+  private i = 0;
+  private table: TableName;
+  private tableAt: Token | undefined = undefined;
+  private command: CommandKind | undefined = undefined;
+  private commandAt: Token | undefined = undefined;
+  private chain: string | undefined = undefined;
+  private chainAt: Token | undefined = undefined;
+  private ruleNumber: number | undefined = undefined;
+  private ruleNumberAt: Token | undefined = undefined;
+  private argument: string | undefined = undefined;
+  private argumentAt: Token | undefined = undefined;
+  private invert = false;
+  private invertAt: Token | undefined = undefined;
+  private hasRuleSpec = false;
+  /** The first rule option and its long name, for "Illegal option ... with this command". */
+  private firstSpecAt: Token | undefined = undefined;
+  private firstSpecName = '';
+  private inAt: Token | undefined = undefined;
+  private outAt: Token | undefined = undefined;
   // -s/-d are resolved only after the whole line is read, as iptables does (post_parse), so a
   // stray argument or a module's final check is reported first.
-  let sourceArg: { text: string; at: Token | undefined; invert: boolean } | undefined;
-  let destinationArg: { text: string; at: Token | undefined; invert: boolean } | undefined;
-  const header: BaseMatch[] = [];
-  let protocol: { protocol: number; invert: boolean; name: string } | undefined;
-  let protoUsed = false;
-  const modules: LoadedModule[] = [];
+  private sourceArg: AddressArg | undefined = undefined;
+  private destinationArg: AddressArg | undefined = undefined;
+  /** -i -o -p -f, kept in the order iptables prints them (HEADER_RANK). */
+  private readonly header: BaseMatch[] = [];
+  private protocol: ProtocolSpec | undefined = undefined;
+  private protoUsed = false;
+  private readonly modules: LoadedModule[] = [];
   /** Distinct modules in reverse order of first load: getopt's precedence. */
-  const optionOwners: (MatchExtension | TargetExtension)[] = [];
-  let target: { ext: TargetExtension | undefined; name: string; goto: boolean; at: Token } | undefined;
-  let counters = env.counters;
-  const seenBase = new Set<string>();
-
-  const ctx: ParseContext = {
-    family: env.family,
-    table,
-    chain: '',
-    get protocol() {
-      return protocol ? { protocol: protocol.protocol, invert: protocol.invert } : undefined;
-    },
-    error: (at, message) => fail(at, message),
-  };
-
-  /** The tokens, with clustered short flags (`-nvL`) split as getopt splits them. */
-  const toks: Token[] = [...tokens];
-  let countersAt: Token | undefined;
+  private readonly optionOwners: (MatchExtension | TargetExtension)[] = [];
+  private target: { ext: TargetExtension | undefined; name: string; goto: boolean; at: Token } | undefined =
+    undefined;
+  private counters: Counters | undefined;
+  private countersAt: Token | undefined = undefined;
+  /** Bits of ONCE_OPTIONS already given. */
+  private seenOnce = 0;
   /** -n, -x, --line-numbers: only with -L (generic_opt_check). */
-  let listOnlyAt: Token | undefined;
-  let listedWithZero = false;
-  let i = 0;
-  const next = (): Token | undefined => toks[i++];
-  const peekPositional = (): Token | undefined => {
-    const t = toks[i];
-    return t && !t.text.startsWith('-') && !(t.text === '!' && !t.quoted) ? t : undefined;
-  };
+  private listOnlyAt: Token | undefined = undefined;
+  private listedWithZero = false;
 
-  const setCommand = (kind: CommandKind, at: Token) => {
-    // add_command: -Z goes with -L or -S (list, then zero); the listing changes nothing.
-    const listing = (k: CommandKind) => k === 'list' || k === 'list-rules';
-    if (
-      command &&
-      ((kind === 'zero' && listing(command.kind)) || (listing(kind) && command.kind === 'zero'))
-    ) {
-      listedWithZero = true;
-      if (kind === 'zero') command = { kind, at };
-      return;
-    }
-    if (command)
-      fail(at, `only one command allowed (already have -${shortOf(command.kind)}, got ${at.text})`);
-    command = { kind, at };
-  };
+  constructor(
+    private readonly tokens: readonly Token[],
+    private readonly env: CommandEnv,
+  ) {
+    this.toks = tokens;
+    this.table = env.table;
+    this.counters = env.counters;
+  }
 
-  const loadMatch = (name: string, at: Token) => {
-    const ext = findMatch(name, env.family);
-    if (!ext) {
-      fail(
-        at,
-        `unknown match \`${name}' (Couldn't load match). nfwasm understands: ${knownMatchNames(env.family).join(', ')}`,
-      );
-    }
-    for (const m of modules) if (m.ext === ext) m.completed = true;
-    modules.push({ kind: 'match', ext: ext!, at, uses: [], completed: false });
-    if (!optionOwners.includes(ext!)) optionOwners.unshift(ext!);
-  };
+  private fail(at: Token | undefined, message: string): never {
+    const env = this.env;
+    throw new NfwasmError({ file: env.file, line: env.line, column: at?.column ?? env.lineColumn ?? 0 }, message);
+  }
 
-  const resolveLong = (
-    name: string,
-    at: Token,
-  ): { base: BaseOption } | { owner: MatchExtension | TargetExtension; spec: OptionSpec } | undefined => {
-    // Exact names first: base options, then modules newest first.
-    const exactBase = BASE_BY_LONG.get(name);
-    if (exactBase) return { base: exactBase };
-    for (const owner of optionOwners) {
-      const spec = optionByName(owner, name);
-      if (spec) return { owner, spec };
-    }
-    // getopt_long's unambiguous abbreviations.
-    const candidates: (
-      | { base: BaseOption }
-      | { owner: MatchExtension | TargetExtension; spec: OptionSpec }
-    )[] = [];
-    for (const b of BASE_OPTIONS) if (b.long.some((l) => l.startsWith(name))) candidates.push({ base: b });
-    for (const owner of optionOwners)
-      for (const spec of owner.options)
-        if ([spec.name, ...(spec.aliases ?? [])].some((n) => n.startsWith(name)))
-          candidates.push({ owner, spec });
-    const distinct = new Set(candidates.map((c) => ('base' in c ? c.base : c.spec)));
-    if (distinct.size === 1) return candidates[0];
-    if (distinct.size > 1) {
-      const names = candidates.map((c) => `--${'base' in c ? c.base.long[0] : c.spec.name}`);
-      fail(at, `option '--${name}' is ambiguous; possibilities: ${names.join(' ')}`);
-    }
-    return undefined;
-  };
-
-  while (i < toks.length) {
-    const tok = next()!;
-    const text = tok.text;
-    if (text === '!' && !tok.quoted) {
-      if (invert) fail(tok, 'multiple consecutive ! not allowed');
-      invert = true;
-      invertAt = tok;
-      continue;
-    }
-    if (!text.startsWith('-') || text === '-' || text === '--') {
-      const prev = tokens[i - 2];
-      const intrapositioned = prev?.text === '!' && /^-/.test(tokens[i - 3]?.text ?? '');
-      fail(
-        tok,
-        `Bad argument \`${text}'` +
-          (intrapositioned
-            ? ` (the old \`${tokens[i - 3]!.text} ! VALUE' form is gone: write \`! ${tokens[i - 3]!.text} VALUE')`
-            : ''),
-      );
-    }
-    // Split into option name and an inline value.
-    let base: BaseOption | undefined;
-    let ext: { owner: MatchExtension | TargetExtension; spec: OptionSpec } | undefined;
-    let inline: string | undefined;
-    let display: string;
-    if (text.startsWith('--')) {
-      const eq = text.indexOf('=');
-      const name = eq >= 0 ? text.slice(2, eq) : text.slice(2);
-      if (eq >= 0) inline = text.slice(eq + 1);
-      display = `--${name}`;
-      let resolved = resolveLong(name, tok);
-      if (!resolved && protocol && !protocol.invert && !protoUsed) {
-        // find_proto: `-p tcp` loads the tcp match when its first option appears.
-        protoUsed = true;
-        const pname = protocolMatchName(protocol.protocol);
-        if (pname && findMatch(pname, env.family)) {
-          loadMatch(pname, tok);
-          resolved = resolveLong(name, tok);
-        }
+  parse(): ParsedCommand {
+    this.readTable();
+    while (this.i < this.toks.length) {
+      const tok = this.toks[this.i++]!;
+      const text = tok.text;
+      // Quoting does not matter: iptables sees a plain "!" argument either way.
+      if (text === '!') {
+        if (this.invert) this.fail(tok, 'multiple consecutive ! not allowed');
+        this.invert = true;
+        this.invertAt = tok;
+        continue;
       }
-      if (!resolved) {
-        const loaded = modules.map((m) => `${m.kind === 'match' ? '-m' : '-j'} ${m.ext.name}`);
-        fail(
-          tok,
-          `unknown option "${display}"` +
-            (loaded.length
-              ? ` (options here: ${[...new Set(modules.map((m) => m.ext))]
-                  .map((e) => `${e.name}: ${e.options.map((o) => `--${o.name}`).join(' ') || 'none'}`)
-                  .join('; ')})`
-              : ' (no match module that takes it is loaded: add -m MODULE, or -p PROTO for its protocol match, before it)'),
+      if (text.charCodeAt(0) !== 0x2d /* - */ || text === '-' || text === '--') this.badArgument(tok);
+      const skip = text.charCodeAt(1) === 0x2d ? this.longOption(tok) : this.shortOption(tok);
+      if (skip) return this.skipped();
+      this.invert = false;
+    }
+    return this.finish();
+  }
+
+  /** -t is read first: extensions validate against the table whatever its position. */
+  private readTable(): void {
+    const tokens = this.tokens;
+    for (let k = 0; k < tokens.length; k++) {
+      const t = tokens[k]!.text;
+      let value: string | undefined;
+      let valueTok: Token | undefined;
+      if (t === '-t' || t === '--table') {
+        valueTok = tokens[k + 1];
+        value = valueTok?.text;
+      } else if (t.startsWith('--table=')) {
+        valueTok = tokens[k];
+        value = t.slice('--table='.length);
+      } else if (t.length > 2 && t.charCodeAt(0) === 0x2d && t.charCodeAt(1) === 0x74 && t.charCodeAt(2) !== 0x2d) {
+        valueTok = tokens[k];
+        value = t.slice(2);
+      } else continue;
+      if (!this.env.allowTable)
+        this.fail(tokens[k], 'the -t option cannot be used in iptables-restore (the *table line sets the table)');
+      if (value === undefined) this.fail(tokens[k], 'option "-t" requires an argument (a table name)');
+      if (!tableNameValid(value)) {
+        this.fail(
+          valueTok,
+          `can't initialize iptables table \`${value}': Table does not exist (expected raw, mangle, nat, filter or security)`,
         );
       }
-      if ('base' in resolved!) base = resolved.base;
-      else ext = resolved;
-    } else {
-      const letter = text[1]!;
-      base = BASE_BY_SHORT.get(letter);
-      display = `-${letter}`;
-      if (!base) fail(tok, `unknown option "-${letter}"`);
-      if (text.length > 2) {
-        if (base!.arg === 'none') {
-          // Clustered flags like -nvL: getopt reads the rest as further short options.
-          toks.splice(i, 0, { text: `-${text.slice(2)}`, column: tok.column + 2, quoted: tok.quoted });
-        } else inline = text.slice(2);
-      }
+      // Like do_parse, the last -t wins.
+      this.table = value;
+      this.tableAt = tokens[k];
     }
+  }
 
-    if (ext) {
-      const { owner, spec } = ext;
-      let value: string | undefined;
-      let valueAt: Token | undefined;
-      if (spec.arg === 'required') {
-        if (inline !== undefined) {
-          value = inline;
-          valueAt = tok;
-        } else {
-          valueAt = next();
-          if (!valueAt) fail(tok, `option "${display}" requires an argument`);
-          value = valueAt!.text;
-        }
-      } else if (spec.arg === 'optional') {
-        if (inline !== undefined) {
-          value = inline;
-          valueAt = tok;
-        } else if (peekPositional()) {
-          valueAt = next();
-          value = valueAt!.text;
-        }
-      } else if (inline !== undefined) fail(tok, `option '${display}' doesn't allow an argument`);
-      if (invert && !spec.invert) fail(invertAt, `unexpected \`!' flag before --${spec.name}`);
-      // The newest instance of the owning module that is not completed gets the option.
-      let instance: LoadedModule | undefined;
-      for (let k = modules.length - 1; k >= 0; k--) {
-        const m = modules[k]!;
-        if (m.ext === owner && !m.completed) {
-          instance = m;
-          break;
-        }
-      }
-      if (!instance) fail(tok, `option "${display}" has no module instance to apply to`);
-      if (!spec.multi && instance!.uses.some((u) => u.name === spec.name)) {
-        fail(tok, `${owner.name}: "--${spec.name}" option may only be specified once`);
-      }
-      const extra: Token[] = [];
-      for (let k = 0; k < (spec.extraArgs ?? 0); k++) {
-        const e = toks[i];
-        if (!e || (e.text.startsWith('-') && e.text.length > 1) || (e.text === '!' && !e.quoted)) {
-          fail(e ?? tok, `option "${display}" needs ${(spec.extraArgs ?? 0) + 1} arguments`);
-        }
-        extra.push(e!);
-        i++;
-      }
-      instance!.uses.push({
-        name: spec.name,
-        invert,
-        value,
-        at: tok,
-        valueAt,
-        extra,
-        protocol: protocol ? { protocol: protocol.protocol, invert: protocol.invert } : undefined,
-      });
-      hasRuleSpec = true;
-      firstSpec ??= { at: tok, name: `--${spec.name}` };
-      invert = false;
-      continue;
-    }
+  private next(): Token | undefined {
+    return this.toks[this.i++];
+  }
 
-    const b = base!;
-    let value: string | undefined;
-    let valueAt: Token | undefined;
-    if (b.arg === 'required') {
-      if (inline !== undefined) {
-        value = inline;
-        valueAt = tok;
-      } else {
-        valueAt = next();
-        if (!valueAt) fail(tok, `option "${display}" requires an argument`);
-        value = valueAt!.text;
-      }
-    } else if (b.arg === 'optional') {
-      if (inline !== undefined) {
-        value = inline;
-        valueAt = tok;
-      } else if (peekPositional()) {
-        valueAt = next();
-        value = valueAt!.text;
+  /** The next token if it is a positional argument (not an option, not `!`). */
+  private peekPositional(): Token | undefined {
+    const t = this.toks[this.i];
+    return t && !t.text.startsWith('-') && t.text !== '!' ? t : undefined;
+  }
+
+  private badArgument(tok: Token): never {
+    const tokens = this.tokens;
+    const i = this.i;
+    const prev = tokens[i - 2];
+    const intrapositioned = prev?.text === '!' && /^-/.test(tokens[i - 3]?.text ?? '');
+    return this.fail(
+      tok,
+      `Bad argument \`${tok.text}'` +
+        (intrapositioned
+          ? ` (the old \`${tokens[i - 3]!.text} ! VALUE' form is gone: write \`! ${tokens[i - 3]!.text} VALUE')`
+          : ''),
+    );
+  }
+
+  /** `--name[=value]`: a base option or a loaded module's. Returns true when the line is skipped. */
+  private longOption(tok: Token): boolean {
+    const text = tok.text;
+    const eq = text.indexOf('=');
+    const name = eq >= 0 ? text.slice(2, eq) : text.slice(2);
+    const inline = eq >= 0 ? text.slice(eq + 1) : undefined;
+    let resolved = this.resolveLong(name, tok);
+    const protocol = this.protocol;
+    if (!resolved && protocol && !protocol.invert && !this.protoUsed) {
+      // find_proto: `-p tcp` loads the tcp match when its first option appears.
+      this.protoUsed = true;
+      const pname = protocolMatchName(protocol.protocol);
+      if (pname && findMatch(pname, this.env.family)) {
+        this.loadMatch(pname, tok);
+        resolved = this.resolveLong(name, tok);
       }
     }
+    if (!resolved) this.unknownOption(tok);
+    if ('base' in resolved) return this.baseOption(resolved.base, tok, inline);
+    this.moduleOption(resolved.owner, resolved.spec, tok, inline);
+    return false;
+  }
+
+  /** `-x[value]`, or a cluster of flags. Returns true when the line is skipped. */
+  private shortOption(tok: Token): boolean {
+    const text = tok.text;
+    const letter = text[1]!;
+    const base = BASE_BY_SHORT.get(letter);
+    if (!base) this.fail(tok, `unknown option "-${letter}"`);
+    let inline: string | undefined;
+    if (text.length > 2) {
+      if (base.arg === 'none') {
+        // Clustered flags like -nvL: getopt reads the rest as further short options.
+        const rest: Token = { text: `-${text.slice(2)}`, column: tok.column + 2, quoted: tok.quoted };
+        this.toks = [...this.toks.slice(0, this.i), rest, ...this.toks.slice(this.i)];
+      } else inline = text.slice(2);
+    }
+    return this.baseOption(base, tok, inline);
+  }
+
+  private unknownOption(tok: Token): never {
+    const modules = this.modules;
+    return this.fail(
+      tok,
+      `unknown option "${optionDisplay(tok)}"` +
+        (modules.length
+          ? ` (options here: ${[...new Set(modules.map((m) => m.ext))]
+              .map((e) => `${e.name}: ${e.options.map((o) => `--${o.name}`).join(' ') || 'none'}`)
+              .join('; ')})`
+          : ' (no match module that takes it is loaded: add -m MODULE, or -p PROTO for its protocol match, before it)'),
+    );
+  }
+
+  /** The option's argument token (the option's own for `--opt=value`), as its kind wants it. */
+  private valueToken(arg: 'none' | 'required' | 'optional', tok: Token, inline: string | undefined) {
+    if (arg === 'none') return undefined;
+    if (inline !== undefined) return tok;
+    if (arg === 'required') {
+      const v = this.next();
+      if (!v) this.fail(tok, `option "${optionDisplay(tok)}" requires an argument`);
+      return v;
+    }
+    return this.peekPositional() ? this.next() : undefined;
+  }
+
+  private moduleOption(
+    owner: MatchExtension | TargetExtension,
+    spec: OptionSpec,
+    tok: Token,
+    inline: string | undefined,
+  ): void {
+    const valueAt = this.valueToken(spec.arg, tok, inline);
+    if (spec.arg === 'none' && inline !== undefined)
+      this.fail(tok, `option '${optionDisplay(tok)}' doesn't allow an argument`);
+    const invert = this.invert;
+    if (invert && !spec.invert) this.fail(this.invertAt, `unexpected \`!' flag before --${spec.name}`);
+    // The newest instance of the owning module that is not completed gets the option.
+    let instance: LoadedModule | undefined;
+    for (let k = this.modules.length - 1; k >= 0; k--) {
+      const m = this.modules[k]!;
+      if (m.ext === owner && !m.completed) {
+        instance = m;
+        break;
+      }
+    }
+    if (!instance) this.fail(tok, `option "${optionDisplay(tok)}" has no module instance to apply to`);
+    if (!spec.multi && instance.uses.some((u) => u.name === spec.name)) {
+      this.fail(tok, `${owner.name}: "--${spec.name}" option may only be specified once`);
+    }
+    let extra = NO_EXTRA;
+    const extraArgs = spec.extraArgs ?? 0;
+    if (extraArgs > 0) {
+      const taken: Token[] = [];
+      for (let k = 0; k < extraArgs; k++) {
+        const e = this.toks[this.i];
+        if (!e || (e.text.startsWith('-') && e.text.length > 1) || e.text === '!') {
+          this.fail(e ?? tok, `option "${optionDisplay(tok)}" needs ${extraArgs + 1} arguments`);
+        }
+        taken.push(e);
+        this.i++;
+      }
+      extra = taken;
+    }
+    instance.uses.push({
+      name: spec.name,
+      invert,
+      value: valueAt === undefined ? undefined : (inline ?? valueAt.text),
+      at: tok,
+      valueAt,
+      extra,
+      protocol: this.protocol,
+    });
+    this.hasRuleSpec = true;
+    if (!this.firstSpecAt) {
+      this.firstSpecAt = tok;
+      this.firstSpecName = spec.name;
+    }
+  }
+
+  /** One of iptables' own options. Returns true when the line is to be skipped. */
+  private baseOption(b: BaseOption, tok: Token, inline: string | undefined): boolean {
+    const valueAt = this.valueToken(b.arg, tok, inline);
+    const value = valueAt === undefined ? undefined : (inline ?? valueAt.text);
+    const invert = this.invert;
     if (invert && !INVERTIBLE_BASE.has(b.short)) {
-      fail(
-        invertAt,
+      this.fail(
+        this.invertAt,
         b.short === 'm' ? 'unexpected ! flag before --match' : `cannot have ! before -${b.short}`,
       );
     }
     if (b.command) {
-      setCommand(b.command, tok);
-      if (b.command === 'policy' || b.command === 'rename-chain') {
-        chain = value;
-        chainAt = valueAt;
-        argumentAt = next();
-        if (!argumentAt || argumentAt.text.startsWith('-'))
-          fail(
-            argumentAt ?? tok,
-            b.command === 'policy'
-              ? '-P requires a chain and a policy'
-              : '-E requires old-chain-name and new-chain-name',
-          );
-        argument = argumentAt!.text;
-      } else {
-        if (value !== undefined || !listedWithZero) {
-          chain = value;
-          chainAt = valueAt;
-        }
-        const wantsNumber = ['insert', 'replace', 'delete', 'zero', 'list', 'list-rules'].includes(b.command);
-        if (wantsNumber && chain !== undefined) {
-          const pos = peekPositional();
-          if (pos && (b.command !== 'delete' || /^\d/.test(pos.text))) {
-            next();
-            const n = parseUintInRange(pos.text, 1, 0xffffffff, 10);
-            if (n === undefined) fail(pos, `Invalid rule number \`${pos.text}' (expected a number from 1)`);
-            ruleNumber = n;
-            ruleNumberAt = pos;
-          } else if (b.command === 'replace') fail(tok, '-R requires a rule number');
-        }
+      this.commandOption(b.command, tok, value, valueAt);
+      return false;
+    }
+    if ((b.short === 'n' || b.short === 'x' || b.short === '0') && !this.listOnlyAt)
+      this.listOnlyAt = { ...tok, text: optionDisplay(tok) };
+    const once = ONCE_OPTIONS.indexOf(b.short);
+    if (once >= 0) {
+      if (this.seenOnce & (1 << once)) {
+        const what = b.short === 'g' || b.short === 'j' ? '-j/-g' : `-${b.short}`;
+        this.fail(tok, `multiple ${what} flags not allowed`);
       }
-      invert = false;
-      continue;
+      this.seenOnce |= 1 << once;
+      // -j and -g exclude each other.
+      if (b.short === 'j') this.seenOnce |= 1 << ONCE_OPTIONS.indexOf('g');
+      if (b.short === 'g') this.seenOnce |= 1 << ONCE_OPTIONS.indexOf('j');
     }
-    if ('nx0'.includes(b.short) && !listOnlyAt) listOnlyAt = { ...tok, text: display };
-    if (seenBase.has(b.short) && 'sdpiofjgc'.includes(b.short)) {
-      const what = b.short === 'g' || b.short === 'j' ? '-j/-g' : `-${b.short}`;
-      fail(tok, `multiple ${what} flags not allowed`);
+    if (RULE_SPEC_OPTIONS.includes(b.short)) {
+      this.hasRuleSpec = true;
+      if (!this.firstSpecAt) {
+        this.firstSpecAt = tok;
+        this.firstSpecName = b.long[0]!;
+      }
     }
-    seenBase.add(b.short);
-    if (b.short === 'j' || b.short === 'g') seenBase.add(b.short === 'j' ? 'g' : 'j');
-    if ('sdpiofjgm'.includes(b.short)) {
-      hasRuleSpec = true;
-      firstSpec ??= { at: tok, name: `--${b.long[0]}` };
-    }
-    if (b.short === 'i' || b.short === 'o') interfaceAt[b.short] = tok;
     switch (b.short) {
       case 's':
-      case 'd': {
-        const arg = { text: value!, at: valueAt, invert };
-        if (b.short === 's') sourceArg = arg;
-        else destinationArg = arg;
+        this.sourceArg = { text: value!, at: valueAt, invert };
         break;
-      }
+      case 'd':
+        this.destinationArg = { text: value!, at: valueAt, invert };
+        break;
       case 'p': {
-        const name = value!.toLowerCase();
-        const num = protocolNumber(name, (s) => parseUintInRange(s, 0, 255));
-        if (num === undefined) fail(valueAt, `unknown protocol "${value}" specified`);
-        if (num === 0 && invert) fail(valueAt, 'rule would never match protocol');
-        protocol = { protocol: num!, invert, name };
-        if (num !== 0) header.push(protocolMatch(num!, invert));
+        const num = protocolNumber(value!.toLowerCase(), (s) => parseUintInRange(s, 0, 255));
+        if (num === undefined) this.fail(valueAt, `unknown protocol "${value}" specified`);
+        if (num === 0 && invert) this.fail(valueAt, 'rule would never match protocol');
+        this.protocol = protocolSpec(num, invert);
+        if (num !== 0) this.addHeader(protocolMatch(num, invert));
         break;
       }
       case 'i':
       case 'o': {
+        if (b.short === 'i') this.inAt = tok;
+        else this.outAt = tok;
         const v = value!;
-        if (v.length === 0) fail(valueAt, `empty interface name`);
-        if (v.length >= 16) fail(valueAt, `interface name \`${v}' must be shorter than 16 characters`);
+        if (v.length === 0) this.fail(valueAt, `empty interface name`);
+        if (v.length >= 16) this.fail(valueAt, `interface name \`${v}' must be shorter than 16 characters`);
         if (/[\s/]/.test(v))
-          fail(
+          this.fail(
             valueAt,
             `Warning: weird character in interface \`${v}' ('/' and ' ' are not allowed by the kernel)`,
           );
         const wildcard = v.endsWith('+');
-        header.push({
+        this.addHeader({
           kind: b.short === 'i' ? 'in-interface' : 'out-interface',
           name: wildcard ? v.slice(0, -1) : v,
           wildcard,
@@ -542,219 +519,339 @@ export function parseCommandLine(tokens: readonly Token[], env: CommandEnv): Par
         break;
       }
       case 'f':
-        if (env.family === 'ipv6') fail(tok, 'unknown option "-f" (ip6tables has no -f; use -m frag)');
-        header.push({ kind: 'fragment', invert });
+        if (this.env.family === 'ipv6') this.fail(tok, 'unknown option "-f" (ip6tables has no -f; use -m frag)');
+        this.addHeader(invert ? INVERTED_FRAGMENT : FRAGMENT);
         break;
       case 'm':
-        loadMatch(value!, valueAt!);
+        this.loadMatch(value!, valueAt!);
         break;
       case 'j':
-      case 'g': {
-        const name = value!;
-        if (name.length === 0) fail(valueAt, 'Invalid target name (empty)');
-        const isGoto = b.short === 'g';
-        const ext = isGoto ? undefined : findTarget(name, env.family);
-        if (!ext && !STANDARD_VERDICTS.has(name) && !env.chainExists(table, name)) {
-          if (isGoto)
-            fail(valueAt, `goto '${name}' is not a chain (no chain of that name in table ${table})`);
-          if (/^[A-Z][A-Z0-9_]*$/.test(name))
-            fail(
-              valueAt,
-              `Couldn't load target \`${name}': no such target, and no chain of that name exists in table ${table} (nfwasm understands targets: ${knownTargetNames(env.family).join(', ')})`,
-            );
-          fail(
-            valueAt,
-            `Couldn't load target \`${name}': no chain of that name exists in table ${table} (create it first with -N ${name})`,
-          );
-        }
-        target = { ext, name, goto: isGoto, at: valueAt! };
-        if (ext) {
-          modules.push({ kind: 'target', ext, at: valueAt!, uses: [], completed: false });
-          if (!optionOwners.includes(ext)) optionOwners.unshift(ext);
-        }
+      case 'g':
+        this.setTarget(value!, valueAt!, b.short === 'g');
         break;
-      }
-      case 'c': {
-        const m = /^(\d+)(?:,(\d+))?$/.exec(value!);
-        let bytesText = m?.[2];
-        if (m && bytesText === undefined) {
-          const nb = peekPositional();
-          if (nb) {
-            next();
-            bytesText = nb.text;
-          }
-        }
-        if (!m || bytesText === undefined || !/^\d+$/.test(bytesText))
-          fail(valueAt, '-c requires packet and byte counter (numbers)');
-        counters = { packets: BigInt(m![1]!), bytes: BigInt(bytesText!) };
-        countersAt = tok;
+      case 'c':
+        this.setCounters(tok, value!, valueAt);
         break;
-      }
       case '4':
-        if (env.family === 'ipv6') {
-          if (!env.allowTable) skip = true;
-          else fail(tok, 'this is ip6tables: -4 not allowed');
-        }
-        break;
       case '6':
-        if (env.family === 'ipv4') {
-          if (!env.allowTable) skip = true;
-          else fail(tok, 'this is iptables: -6 not allowed');
+        if (this.env.family === (b.short === '4' ? 'ipv6' : 'ipv4')) {
+          // iptables-restore stops reading the line right here and skips it.
+          if (!this.env.allowTable) return true;
+          this.fail(tok, `this is ${b.short === '4' ? 'ip6tables: -4' : 'iptables: -6'} not allowed`);
         }
         break;
-      case 't':
-        break; // handled up front
       default:
-        break; // -n -v -x -w -W -V -h --line-numbers -M: no effect on the ruleset
+        break; // -t (read up front), -n -v -x -w -W -V -h --line-numbers -M: no effect on the ruleset
     }
-    invert = false;
+    return false;
   }
-  if (skip) {
+
+  /** -A -I -D -R -C -L -S -F -Z -N -X -E -P with their chain, rule number or argument. */
+  private commandOption(kind: CommandKind, tok: Token, value: string | undefined, valueAt: Token | undefined) {
+    this.setCommand(kind, tok);
+    if (kind === 'policy' || kind === 'rename-chain') {
+      this.chain = value;
+      this.chainAt = valueAt;
+      const argumentAt = this.next();
+      if (!argumentAt || argumentAt.text.startsWith('-'))
+        this.fail(
+          argumentAt ?? tok,
+          kind === 'policy' ? '-P requires a chain and a policy' : '-E requires old-chain-name and new-chain-name',
+        );
+      this.argumentAt = argumentAt;
+      this.argument = argumentAt.text;
+      return;
+    }
+    if (value !== undefined || !this.listedWithZero) {
+      this.chain = value;
+      this.chainAt = valueAt;
+    }
+    if (NUMBERED_COMMANDS.has(kind) && this.chain !== undefined) {
+      const pos = this.peekPositional();
+      if (pos && (kind !== 'delete' || /^\d/.test(pos.text))) {
+        this.next();
+        const n = parseUintInRange(pos.text, 1, 0xffffffff, 10);
+        if (n === undefined) this.fail(pos, `Invalid rule number \`${pos.text}' (expected a number from 1)`);
+        this.ruleNumber = n;
+        this.ruleNumberAt = pos;
+      } else if (kind === 'replace') this.fail(tok, '-R requires a rule number');
+    }
+  }
+
+  private setCommand(kind: CommandKind, at: Token): void {
+    const current = this.command;
+    // add_command: -Z goes with -L or -S (list, then zero); the listing changes nothing.
+    if (current && ((kind === 'zero' && isListing(current)) || (isListing(kind) && current === 'zero'))) {
+      this.listedWithZero = true;
+      if (kind === 'zero') {
+        this.command = kind;
+        this.commandAt = at;
+      }
+      return;
+    }
+    if (current) this.fail(at, `only one command allowed (already have -${shortOf(current)}, got ${at.text})`);
+    this.command = kind;
+    this.commandAt = at;
+  }
+
+  private loadMatch(name: string, at: Token): void {
+    const ext = findMatch(name, this.env.family);
+    if (!ext) {
+      this.fail(
+        at,
+        `unknown match \`${name}' (Couldn't load match). nfwasm understands: ${knownMatchNames(this.env.family).join(', ')}`,
+      );
+    }
+    for (const m of this.modules) if (m.ext === ext) m.completed = true;
+    this.modules.push({ kind: 'match', ext, at, uses: [], completed: false });
+    if (!this.optionOwners.includes(ext)) this.optionOwners.unshift(ext);
+  }
+
+  private setTarget(name: string, at: Token, isGoto: boolean): void {
+    const env = this.env;
+    const table = this.table;
+    if (name.length === 0) this.fail(at, 'Invalid target name (empty)');
+    const ext = isGoto ? undefined : findTarget(name, env.family);
+    if (!ext && !STANDARD_VERDICTS.has(name) && !env.chainExists(table, name)) {
+      if (isGoto) this.fail(at, `goto '${name}' is not a chain (no chain of that name in table ${table})`);
+      if (/^[A-Z][A-Z0-9_]*$/.test(name))
+        this.fail(
+          at,
+          `Couldn't load target \`${name}': no such target, and no chain of that name exists in table ${table} (nfwasm understands targets: ${knownTargetNames(env.family).join(', ')})`,
+        );
+      this.fail(
+        at,
+        `Couldn't load target \`${name}': no chain of that name exists in table ${table} (create it first with -N ${name})`,
+      );
+    }
+    this.target = { ext, name, goto: isGoto, at };
+    if (ext) {
+      this.modules.push({ kind: 'target', ext, at, uses: [], completed: false });
+      if (!this.optionOwners.includes(ext)) this.optionOwners.unshift(ext);
+    }
+  }
+
+  /** -c P,B or -c P B. */
+  private setCounters(tok: Token, value: string, valueAt: Token | undefined): void {
+    const m = /^(\d+)(?:,(\d+))?$/.exec(value);
+    let bytesText = m?.[2];
+    if (m && bytesText === undefined) {
+      const nb = this.peekPositional();
+      if (nb) {
+        this.next();
+        bytesText = nb.text;
+      }
+    }
+    if (!m || bytesText === undefined || !/^\d+$/.test(bytesText))
+      this.fail(valueAt, '-c requires packet and byte counter (numbers)');
+    this.counters = { packets: BigInt(m[1]!), bytes: BigInt(bytesText) };
+    this.countersAt = tok;
+  }
+
+  private addHeader(m: BaseMatch): void {
+    const h = this.header;
+    let k = h.length;
+    while (k > 0 && HEADER_RANK[h[k - 1]!.kind]! > HEADER_RANK[m.kind]!) k--;
+    if (k === h.length) h.push(m);
+    else h.splice(k, 0, m);
+  }
+
+  private resolveLong(name: string, at: Token): LongOption | undefined {
+    // Exact names first: base options, then modules newest first.
+    const exactBase = BASE_BY_LONG.get(name);
+    if (exactBase) return exactBase;
+    for (const owner of this.optionOwners) {
+      const option = optionByName(owner, name);
+      if (option) return option;
+    }
+    // getopt_long's unambiguous abbreviations.
+    const candidates: LongOption[] = [];
+    for (const b of BASE_OPTIONS) if (b.long.some((l) => l.startsWith(name))) candidates.push({ base: b });
+    for (const owner of this.optionOwners)
+      for (const spec of owner.options)
+        if ([spec.name, ...(spec.aliases ?? [])].some((n) => n.startsWith(name))) candidates.push({ owner, spec });
+    const distinct = new Set(candidates.map((c) => ('base' in c ? c.base : c.spec)));
+    if (distinct.size === 1) return candidates[0];
+    if (distinct.size > 1) {
+      const names = candidates.map((c) => `--${'base' in c ? c.base.long[0] : c.spec.name}`);
+      this.fail(at, `option '--${name}' is ambiguous; possibilities: ${names.join(' ')}`);
+    }
+    return undefined;
+  }
+
+  /** The answer for a line iptables-restore skips (`-6` in an IPv4 file, `-4` in an IPv6 one). */
+  private skipped(): ParsedCommand {
     return {
-      kind: command?.kind ?? 'append',
-      at: command?.at ?? tokens[0]!,
-      table,
-      tableAt,
-      chain,
-      chainAt,
+      kind: this.command ?? 'append',
+      at: this.commandAt ?? this.tokens[0]!,
+      table: this.table,
+      tableAt: this.tableAt,
+      chain: this.chain,
+      chainAt: this.chainAt,
       ruleNumber: undefined,
       ruleNumberAt: undefined,
-      argument,
-      argumentAt,
+      argument: this.argument,
+      argumentAt: this.argumentAt,
       rules: [],
       hasRuleSpec: false,
       skip: true,
     };
   }
-  if (invert)
-    fail(invertAt, 'nothing appropriate following ! (expected an option such as -s, -p or --dport after it)');
-  if (!command) fail(tokens[0], 'no command specified (expected -A, -I, -D, -R, -N, -X, -F, -Z, -P or -E)');
-  const cmd = command!;
-  if (chain !== undefined && chain.length >= 29) {
-    fail(chainAt, `chain name \`${chain}' too long (must be under 29 chars)`);
+
+  /** The checks iptables makes once the whole line is read, then the rules. */
+  private finish(): ParsedCommand {
+    if (this.invert)
+      this.fail(this.invertAt, 'nothing appropriate following ! (expected an option such as -s, -p or --dport after it)');
+    const kind = this.command;
+    const at = this.commandAt;
+    if (kind === undefined || at === undefined)
+      return this.fail(this.tokens[0], 'no command specified (expected -A, -I, -D, -R, -N, -X, -F, -Z, -P or -E)');
+    if (this.chain !== undefined && this.chain.length >= 29) {
+      this.fail(this.chainAt, `chain name \`${this.chain}' too long (must be under 29 chars)`);
+    }
+    if (this.listOnlyAt && !(kind === 'list' || (kind === 'zero' && this.listedWithZero))) {
+      this.fail(this.listOnlyAt, `Illegal option \`${this.listOnlyAt.text}' with this command (it is only for -L)`);
+    }
+    if (this.countersAt && !COUNTED_COMMANDS.has(kind)) {
+      this.fail(this.countersAt, "Illegal option `--set-counters' with this command (only with -A, -I, -R and -P)");
+    }
+    const isRuleCommand = RULE_COMMANDS.has(kind);
+    if (!isRuleCommand && this.hasRuleSpec) {
+      this.fail(
+        this.firstSpecAt ?? at,
+        `Illegal option \`${this.firstSpecAt ? `--${this.firstSpecName}` : ''}' with this command (-${shortOf(kind)} takes no rule options; they are only for -A, -I, -D, -R and -C)`,
+      );
+    }
+    const rules =
+      isRuleCommand && (kind !== 'delete' || this.ruleNumber === undefined) ? this.buildRules() : [];
+    return {
+      kind,
+      at,
+      table: this.table,
+      tableAt: this.tableAt,
+      chain: this.chain,
+      chainAt: this.chainAt,
+      ruleNumber: this.ruleNumber,
+      ruleNumberAt: this.ruleNumberAt,
+      argument: this.argument,
+      argumentAt: this.argumentAt,
+      rules,
+      hasRuleSpec: this.hasRuleSpec,
+      skip: false,
+    };
   }
 
-  if (listOnlyAt && !(cmd.kind === 'list' || (cmd.kind === 'zero' && listedWithZero))) {
-    fail(listOnlyAt, `Illegal option \`${listOnlyAt.text}' with this command (it is only for -L)`);
-  }
-  if (countersAt && !['insert', 'replace', 'append', 'policy'].includes(cmd.kind)) {
-    fail(countersAt, "Illegal option `--set-counters' with this command (only with -A, -I, -R and -P)");
-  }
-  const isRuleCommand = RULE_COMMANDS.has(cmd.kind);
-  if (!isRuleCommand && hasRuleSpec) {
-    fail(
-      firstSpec?.at ?? cmd.at,
-      `Illegal option \`${firstSpec?.name ?? ''}' with this command (-${shortOf(cmd.kind)} takes no rule options; they are only for -A, -I, -D, -R and -C)`,
-    );
-  }
-
-  const rules: Rule[] = [];
-  if (isRuleCommand && (cmd.kind !== 'delete' || ruleNumber === undefined)) {
-    const ruleCtx: ParseContext = {
+  /** The modules' final checks and IR, then one rule per -s/-d address pair. */
+  private buildRules(): Rule[] {
+    const env = this.env;
+    const table = this.table;
+    const chain = this.chain;
+    const target = this.target;
+    // The whole line is read: the context's -p is final.
+    const ctx: ParseContext = {
       family: env.family,
       table,
       chain: chain ?? '',
-      error: ctx.error,
-      get protocol() {
-        return protocol ? { protocol: protocol.protocol, invert: protocol.invert } : undefined;
-      },
+      protocol: this.protocol,
+      error: (at, message) => this.fail(at, message),
     };
     if (table === 'nat' && target?.name === 'DROP') {
-      fail(
-        target.at,
-        'The "nat" table is not intended for filtering, the use of DROP is therefore inhibited.',
-      );
+      this.fail(target.at, 'The "nat" table is not intended for filtering, the use of DROP is therefore inhibited.');
     }
-    checkInterfaceDirection(chain, header, fail, interfaceAt, cmd.at);
+    this.checkInterfaceDirection();
     const moduleMatches: Match[] = [];
     let builtTarget: Target | null = null;
-    for (const m of modules) {
-      if (m.kind === 'match') moduleMatches.push((m.ext as MatchExtension).build(m.uses, ruleCtx, m.at));
-      else builtTarget = (m.ext as TargetExtension).build(m.uses, ruleCtx, m.at);
+    for (const m of this.modules) {
+      if (m.kind === 'match') moduleMatches.push((m.ext as MatchExtension).build(m.uses, ctx, m.at));
+      else builtTarget = (m.ext as TargetExtension).build(m.uses, ctx, m.at);
     }
     if (target && !target.ext) {
       builtTarget = STANDARD_VERDICTS.has(target.name)
         ? { kind: target.name as 'ACCEPT' }
         : { kind: target.goto ? 'goto' : 'jump', chain: target.name };
     }
-    const resolve = (arg: typeof sourceArg): IpNet[] | undefined => {
-      if (!arg) return undefined;
-      try {
-        return parseNetList(env.family, arg.text);
-      } catch (e) {
-        if (!(e instanceof AddressError)) throw e;
-        const hint = arg.text === '!' ? ' (the old `-s ! ADDR` form is gone: write `! -s ADDR`)' : '';
-        return fail(arg.at, `${e.message}${hint}`);
-      }
-    };
-    const sources = sourceArg && { nets: resolve(sourceArg)!, invert: sourceArg.invert };
-    const destinations = destinationArg && { nets: resolve(destinationArg)!, invert: destinationArg.invert };
-    const srcs = sources?.nets ?? [undefined];
-    const dsts = destinations?.nets ?? [undefined];
-    for (const s of srcs) {
-      for (const d of dsts) {
-        const matches: Match[] = [];
-        if (s) matches.push({ kind: 'source', net: s, invert: sources!.invert });
-        if (d) matches.push({ kind: 'destination', net: d, invert: destinations!.invert });
-        matches.push(...orderHeader(header), ...moduleMatches);
-        rules.push({
-          matches,
-          target: builtTarget,
-          counters: counters ?? ZERO_COUNTERS,
-          source: { file: env.file, line: env.line, text: env.text },
-        });
+    const sources = this.addressMatches('source', this.sourceArg);
+    const destinations = this.addressMatches('destination', this.destinationArg);
+    const counters = this.counters ?? ZERO_COUNTERS;
+    const source = { file: env.file, line: env.line, text: env.text };
+    const rules: Rule[] = [];
+    for (const s of sources) {
+      for (const d of destinations) {
+        const matches = ruleMatches(s, d, this.header, moduleMatches);
+        rules.push({ matches, target: builtTarget, counters, source });
       }
     }
+    return rules;
   }
-  return {
-    kind: cmd.kind,
-    at: cmd.at,
-    table,
-    tableAt,
-    chain,
-    chainAt,
-    ruleNumber,
-    ruleNumberAt,
-    argument,
-    argumentAt,
-    rules,
-    hasRuleSpec,
-    skip: false,
-  };
+
+  /**
+   * The -s (or -d) match of each address in the list. A non-inverted `/0` address is no
+   * condition at all: the kernel keeps an all-zero mask, which matches every packet.
+   */
+  private addressMatches(kind: 'source' | 'destination', arg: AddressArg | undefined): readonly (Match | undefined)[] {
+    if (!arg) return NO_ADDRESS;
+    let nets: IpNet[];
+    try {
+      nets = parseNetList(this.env.family, arg.text);
+    } catch (e) {
+      if (!(e instanceof AddressError)) throw e;
+      const hint = arg.text === '!' ? ' (the old `-s ! ADDR` form is gone: write `! -s ADDR`)' : '';
+      return this.fail(arg.at, `${e.message}${hint}`);
+    }
+    const invert = arg.invert;
+    return nets.map((net) => (net.prefixLen === 0 && !invert ? undefined : { kind, net, invert }));
+  }
+
+  private checkInterfaceDirection(): void {
+    const chain = this.chain;
+    if ((chain === 'PREROUTING' || chain === 'INPUT') && this.outAt) {
+      this.fail(this.outAt, `Can't use -o with ${chain} (packets there have no output interface yet; use -i)`);
+    }
+    if ((chain === 'POSTROUTING' || chain === 'OUTPUT') && this.inAt) {
+      this.fail(this.inAt, `Can't use -i with ${chain} (packets there have no input interface; use -o)`);
+    }
+  }
+}
+
+/**
+ * One rule's matches: -s, -d, the header, the modules'. The array is sized exactly, as the IR
+ * keeps one per rule (an array grown by push keeps room for 17).
+ */
+function ruleMatches(
+  s: Match | undefined,
+  d: Match | undefined,
+  header: readonly Match[],
+  modules: readonly Match[],
+): Match[] {
+  const matches = new Array<Match>((s ? 1 : 0) + (d ? 1 : 0) + header.length + modules.length);
+  let k = 0;
+  if (s) matches[k++] = s;
+  if (d) matches[k++] = d;
+  for (let i = 0; i < header.length; i++) matches[k++] = header[i]!;
+  for (let i = 0; i < modules.length; i++) matches[k++] = modules[i]!;
+  return matches;
+}
+
+/** How an option token is named in messages: `--name` as typed (abbreviations kept), or `-x`. */
+function optionDisplay(tok: Token): string {
+  const text = tok.text;
+  if (text.charCodeAt(1) !== 0x2d) return text.slice(0, 2);
+  const eq = text.indexOf('=');
+  return eq >= 0 ? text.slice(0, eq) : text;
 }
 
 /** The struct ipt_ip fields in the order iptables prints them: -i -o -p -f (after -s -d). */
 const HEADER_RANK: Record<string, number> = { 'in-interface': 0, 'out-interface': 1, protocol: 2, fragment: 3 };
-function orderHeader(header: BaseMatch[]): BaseMatch[] {
-  if (header.length < 2) return header;
-  return [...header].sort((a, b) => HEADER_RANK[a.kind]! - HEADER_RANK[b.kind]!);
-}
-
-function checkInterfaceDirection(
-  chain: string | undefined,
-  header: BaseMatch[],
-  fail: (at: Token | undefined, m: string) => never,
-  interfaceAt: { i?: Token; o?: Token },
-  at: Token,
-) {
-  if (!chain) return;
-  if ((chain === 'PREROUTING' || chain === 'INPUT') && header.some((m) => m.kind === 'out-interface')) {
-    fail(
-      interfaceAt.o ?? at,
-      `Can't use -o with ${chain} (packets there have no output interface yet; use -i)`,
-    );
-  }
-  if ((chain === 'POSTROUTING' || chain === 'OUTPUT') && header.some((m) => m.kind === 'in-interface')) {
-    fail(interfaceAt.i ?? at, `Can't use -i with ${chain} (packets there have no input interface; use -o)`);
-  }
-}
 
 function shortOf(kind: CommandKind): string {
   return BASE_OPTIONS.find((b) => b.command === kind)!.short;
 }
 
-// Protocol matches are immutable and few: share them across rules.
+// Protocol matches, -p snapshots and -f matches are immutable and few: share them across rules.
 const PROTOCOL_MATCHES = new Map<number, ProtocolMatch>();
+const PROTOCOL_SPECS = new Map<number, ProtocolSpec>();
+const FRAGMENT: BaseMatch = Object.freeze({ kind: 'fragment', invert: false });
+const INVERTED_FRAGMENT: BaseMatch = Object.freeze({ kind: 'fragment', invert: true });
 
 function protocolMatch(protocol: number, invert: boolean): ProtocolMatch {
   const key = invert ? -1 - protocol : protocol;
@@ -764,4 +861,14 @@ function protocolMatch(protocol: number, invert: boolean): ProtocolMatch {
     PROTOCOL_MATCHES.set(key, m);
   }
   return m;
+}
+
+function protocolSpec(protocol: number, invert: boolean): ProtocolSpec {
+  const key = invert ? -1 - protocol : protocol;
+  let s = PROTOCOL_SPECS.get(key);
+  if (!s) {
+    s = Object.freeze({ protocol, invert });
+    PROTOCOL_SPECS.set(key, s);
+  }
+  return s;
 }

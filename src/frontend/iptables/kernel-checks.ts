@@ -4,6 +4,7 @@
 
 import { NfwasmError, type SourcePosition } from '../../errors.js';
 import type { Family } from '../../ir/address.js';
+import type { ProtocolMatch } from '../../ir/base-matches.js';
 import type { Chain, Rule, Table } from '../../ir/ruleset.js';
 import { protocolName } from './protocols.js';
 import { matchForKind, targetForKind } from './registry.js';
@@ -33,7 +34,7 @@ const targetNear = (name: string) => optionNear('-j|--jump|-g|--goto', name);
 const matchNear = (name: string) => optionNear('-m|--match', name);
 
 /** Built-in chains (by hook chain name) from which each chain can be reached. */
-export function reachingHooks(table: Table): Map<string, Set<string>> {
+export function reachingHooks(table: Table): Map<string, ReadonlySet<string>> {
   const chains = table.chains;
   const n = chains.length;
   const index = new Map<string, number>();
@@ -76,10 +77,16 @@ export function reachingHooks(table: Table): Map<string, Set<string>> {
     onStack[c] = 0;
   };
   roots.forEach((r, k) => visit(r.chain, 1 << k));
-  const hooks = new Map<string, Set<string>>();
+  // Chains reached from the same hooks share one set: there are few combinations, many chains.
+  const sets = new Map<number, ReadonlySet<string>>();
+  const hooks = new Map<string, ReadonlySet<string>>();
   for (let i = 0; i < n; i++) {
-    const set = new Set<string>();
-    for (let k = 0; k < roots.length; k++) if (reached[i]! & (1 << k)) set.add(roots[k]!.hook);
+    const bits = reached[i]!;
+    let set = sets.get(bits);
+    if (!set) {
+      set = new Set(roots.filter((_, k) => bits & (1 << k)).map((r) => r.hook));
+      sets.set(bits, set);
+    }
     hooks.set(chains[i]!.name, set);
   }
   return hooks;
@@ -91,7 +98,7 @@ export function checkTable(table: Table, family: Family, at: SourcePosition): vo
   for (const chain of table.chains) {
     const reached = hooks.get(chain.name)!;
     for (const rule of chain.rules) {
-      const proto = rule.matches.find((m) => m.kind === 'protocol');
+      const proto = protocolOf(rule);
       const env = {
         family,
         table: table.name,
@@ -126,15 +133,13 @@ export function checkTable(table: Table, family: Family, at: SourcePosition): vo
           targetNear(ext.name),
         );
       }
-      if (ext.hooks) {
+      if (ext.hooks && !isSubset(reached, ext.hooks)) {
         const bad = [...reached].filter((h) => !ext.hooks!.includes(h));
-        if (bad.length > 0) {
-          failAt(
-            rule,
-            `the ${ext.name} target is used from ${bad.join('/')} (via chain ${chain.name}) but only usable from ${ext.hooks.join('/')}`,
-            targetNear(ext.name),
-          );
-        }
+        failAt(
+          rule,
+          `the ${ext.name} target is used from ${bad.join('/')} (via chain ${chain.name}) but only usable from ${ext.hooks.join('/')}`,
+          targetNear(ext.name),
+        );
       }
       if (ext.kernelProtocol !== undefined && (proto?.protocol !== ext.kernelProtocol || proto.invert)) {
         failAt(
@@ -147,4 +152,15 @@ export function checkTable(table: Table, family: Family, at: SourcePosition): vo
       if (problem) failAt(rule, problem, targetNear(ext.name));
     }
   }
+}
+
+/** The rule's -p match (at most one; the front end puts it before the module matches). */
+function protocolOf(rule: Rule): ProtocolMatch | undefined {
+  for (const m of rule.matches) if (m.kind === 'protocol') return m;
+  return undefined;
+}
+
+function isSubset(set: ReadonlySet<string>, of: readonly string[]): boolean {
+  for (const h of set) if (!of.includes(h)) return false;
+  return true;
 }

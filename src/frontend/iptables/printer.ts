@@ -82,9 +82,6 @@ function formatMatch(m: Match, family: Family): string {
   switch (m.kind) {
     case 'source':
     case 'destination': {
-      // save_ipv4_addr / save_ipv6_addr: an address with a zero mask ("any/0") is left out
-      // unless it is inverted.
-      if (m.net.prefixLen === 0 && !m.invert) return '';
       const addr = formatAddress(family, m.net.addr);
       const mask = m.net.prefixLen !== null ? String(m.net.prefixLen) : formatAddress(family, m.net.mask);
       return ` ${bang(m.invert)}${m.kind === 'source' ? '-s' : '-d'} ${addr}/${mask}`;

@@ -96,7 +96,7 @@ export function parseIptablesSave(text: string, options: ParseOptions): Ruleset 
         'line ends with a carriage return (CRLF line endings): iptables-restore reads it as part of the line; convert the file to LF line endings',
       );
     }
-    if (table && hasNewline && /^COMMIT[ \t]+$/.test(raw)) {
+    if (first === 0x43 /* C */ && table && hasNewline && /^COMMIT[ \t]+$/.test(raw)) {
       err(
         lineNo,
         7,

@@ -11,12 +11,16 @@ export interface Ipv6OptionTest {
   readonly length?: number;
 }
 
-export interface HbhMatch {
-  readonly kind: 'hbh';
+/** A test of an IPv6 options header (struct ip6t_opts), Hop-by-Hop or Destination Options. */
+export interface Ipv6OptionsHeaderTest {
   /** Header length field must equal this. */
   readonly headerLength?: Negated<number>;
   /** The options, in order, that the header must contain (1 to 16). */
   readonly options?: readonly Ipv6OptionTest[];
+}
+
+export interface HbhMatch extends Ipv6OptionsHeaderTest {
+  readonly kind: 'hbh';
 }
 
 declare module '../match.js' {

@@ -1,14 +1,10 @@
 // icmp6: the type and code of an ICMPv6 header (kernel ip6_tables "icmp6", struct ip6t_icmp).
 
-export interface Icmp6Match {
+import type { IcmpTypeTest } from './icmp.js';
+
+/** ICMPv6: no wildcard, type 255 is type 255. */
+export interface Icmp6Match extends IcmpTypeTest {
   readonly kind: 'icmp6';
-  /** ICMPv6 type 0-255 (no wildcard: 255 is type 255). */
-  readonly type: number;
-  /** Inclusive range of codes (0-255 each); 0:255 accepts any code. */
-  readonly codeMin: number;
-  readonly codeMax: number;
-  /** The whole test (type and codes) is negated. */
-  readonly invert: boolean;
 }
 
 declare module '../match.js' {

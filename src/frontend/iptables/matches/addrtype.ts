@@ -4,8 +4,7 @@
 import type { Negated } from '../../../ir/common.js';
 import { ADDRESS_TYPE_ORDER, type AddressType, type AddrtypeMatch } from '../../../ir/matches/addrtype.js';
 import { bang, type MatchExtension, type OptionUse, optional } from '../extension.js';
-import { parseNameList } from './conntrack.js';
-import { checkDirectHook, hookProblem } from './mark.js';
+import { checkDirectHook, hookProblem, parseNameList } from '../xtables-options.js';
 
 const TYPE_NAMES = ADDRESS_TYPE_ORDER.map((t) => [t.toUpperCase(), t] as const);
 

@@ -3,8 +3,7 @@
 import type { Negated } from '../../../ir/common.js';
 import type { AhMatch } from '../../../ir/matches/ah.js';
 import type { MatchExtension } from '../extension.js';
-import { saveU32Range, u32RangeOption } from './esp.js';
-import { xtUint } from './length.js';
+import { saveU32Range, u32RangeOption, uintOption } from '../xtables-options.js';
 
 export const ahMatch: MatchExtension<AhMatch> = {
   name: 'ah',
@@ -30,7 +29,7 @@ export const ahMatch: MatchExtension<AhMatch> = {
     const len = get('ahlen');
     let headerLength: Negated<number> | undefined;
     if (len) {
-      const value = xtUint(len, ctx, 'ah', 0, 0xffffffff);
+      const value = uintOption(len, ctx, 'ah', 0, 0xffffffff);
       if (value !== 0 || len.invert) headerLength = { value, invert: len.invert };
     }
     return {

@@ -3,9 +3,9 @@
 
 import type { ConnbytesMatch } from '../../../ir/matches/connbytes.js';
 import type { MatchExtension } from '../extension.js';
-import { parseUintRange } from './mark.js';
+import { U64_MAX } from '../numbers.js';
+import { uintRangeOption } from '../xtables-options.js';
 
-const U64_MAX = (1n << 64n) - 1n;
 const DIRS = ['original', 'reply', 'both'] as const;
 const MODES = ['packets', 'bytes', 'avgpkt'] as const;
 
@@ -22,7 +22,7 @@ export const connbytesMatch: MatchExtension<ConnbytesMatch> = {
     for (const n of ['connbytes', 'connbytes-dir', 'connbytes-mode'])
       if (!get(n)) ctx.error(at, `connbytes: option "--${n}" must be specified`);
     const c = get('connbytes')!;
-    const v = parseUintRange(c, ctx, 'connbytes', U64_MAX);
+    const v = uintRangeOption(c, ctx, 'connbytes', U64_MAX);
     const from = v[0]!;
     const to = v.length === 2 ? v[1]! : U64_MAX;
     if (from > to) ctx.error(c.valueAt, `${from} should be less than ${to}`);

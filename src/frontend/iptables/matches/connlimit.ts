@@ -1,13 +1,10 @@
 // -m connlimit (libxt_connlimit revision 1): [!] --connlimit-upto N, [!] --connlimit-above N,
 // --connlimit-mask PREFIX, --connlimit-saddr/--connlimit-daddr.
 
-import { maskPrefixLen } from '../../../ir/address.js';
 import type { ConnlimitMatch } from '../../../ir/matches/connlimit.js';
-import { parseIpv6 } from '../addresses.js';
+import { plenOrMask } from '../addresses.js';
 import { type MatchExtension, single } from '../extension.js';
-import { parseUintInRange } from '../numbers.js';
-import { type FcheckEntry, optionsFcheck, uintOption } from './limit.js';
-import { parseInetAton } from './recent.js';
+import { type FcheckEntry, optionsFcheck, uintOption } from '../xtables-options.js';
 
 const TABLE: readonly FcheckEntry[] = [
   { name: 'connlimit-upto', excl: ['connlimit-above'] },
@@ -35,25 +32,18 @@ export const connlimitMatch: MatchExtension<ConnlimitMatch> = {
     let key: ConnlimitMatch['key'] = 'source';
     for (const u of uses) {
       if (u.name === 'connlimit-upto' || u.name === 'connlimit-above') {
-        limit = uintOption(u, ctx, 'connlimit', 0, 0xffffffff);
+        limit = uintOption(u, ctx, 'connlimit', 0, 0xffffffff, 'quoted');
         above = (u.name === 'connlimit-above') !== u.invert;
       } else if (u.name === 'connlimit-mask') {
-        const n = parseUintInRange(u.value!, 0, full);
-        if (n !== undefined) prefixLen = n;
-        else {
-          // A numeric mask: its prefix length when contiguous, otherwise every bit.
-          const words =
-            ctx.family === 'ipv4'
-              ? ((w) => (w === undefined ? undefined : [w]))(parseInetAton(u.value!))
-              : parseIpv6(u.value!);
-          if (!words) {
-            ctx.error(
-              u.valueAt,
-              `connlimit: bad value for option "--connlimit-mask", neither a valid network mask nor valid CIDR (0-${full}): \`${u.value}'`,
-            );
-          }
-          prefixLen = maskPrefixLen(words!) ?? full;
+        // A numeric mask: its prefix length when contiguous, otherwise every bit.
+        const len = plenOrMask(ctx.family, u.value!);
+        if (len === undefined) {
+          ctx.error(
+            u.valueAt,
+            `connlimit: bad value for option "--connlimit-mask", neither a valid network mask nor valid CIDR (0-${full}): \`${u.value}'`,
+          );
         }
+        prefixLen = len ?? full;
       } else if (u.name === 'connlimit-saddr') key = 'source';
       else if (u.name === 'connlimit-daddr') key = 'destination';
     }

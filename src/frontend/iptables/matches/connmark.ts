@@ -2,7 +2,7 @@
 
 import type { ConnmarkMatch } from '../../../ir/matches/connmark.js';
 import { bang, type MatchExtension } from '../extension.js';
-import { formatValMask, markOption } from './mark.js';
+import { formatValMask, markOption } from '../xtables-options.js';
 
 export const connmarkMatch: MatchExtension<ConnmarkMatch> = {
   name: 'connmark',

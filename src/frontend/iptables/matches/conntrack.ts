@@ -1,52 +1,20 @@
 // -m conntrack (libxt_conntrack revision 3): --ctstate --ctproto --ctorigsrc --ctorigdst
 // --ctreplsrc --ctrepldst --ctorigsrcport --ctorigdstport --ctreplsrcport --ctrepldstport
-// --ctstatus --ctexpire (all invertible) and --ctdir. Also the helpers the state and policy
-// matches share: state lists and XTTYPE_HOSTMASK addresses.
+// --ctstatus --ctexpire (all invertible) and --ctdir. Also the state lists the state match
+// shares (libxt_state lives in libxt_conntrack.c).
 
-import { type Family, formatAddress, makeNet, prefixMask, wordCount } from '../../../ir/address.js';
 import type { Negated, PortRange } from '../../../ir/common.js';
 import {
   CONNTRACK_STATE_ORDER,
-  type ConntrackAddress,
   type ConntrackMatch,
   type ConntrackState,
   type ConntrackStateSet,
   type ConntrackStatus,
 } from '../../../ir/matches/conntrack.js';
-import { parseIpv6 } from '../addresses.js';
+import { formatHostMask, parseHostMask } from '../addresses.js';
 import { bang, type MatchExtension, type OptionUse, optional, type ParseContext } from '../extension.js';
-import { protocolNumber } from '../protocols.js';
 import { servicePort } from '../services.js';
-import { parseUintRange, xtStrtoul } from './mark.js';
-
-/**
- * A comma-separated list of names, each of which may be abbreviated to any prefix
- * (strncasecmp(item, NAME, strlen(item))); the first name in `names` that fits wins.
- */
-export function parseNameList<T>(
-  arg: string,
-  names: readonly (readonly [string, T])[],
-  fail: (rest: string) => never,
-  emptyLast?: () => never,
-): T[] {
-  const out: T[] = [];
-  const one = (item: string) => {
-    const up = item.toUpperCase();
-    return names.find(([n]) => n.startsWith(up))?.[1];
-  };
-  let rest = arg;
-  for (let comma = rest.indexOf(','); comma >= 0; comma = rest.indexOf(',')) {
-    const v = comma === 0 ? undefined : one(rest.slice(0, comma));
-    if (v === undefined) fail(rest);
-    out.push(v!);
-    rest = rest.slice(comma + 1);
-  }
-  if (rest === '' && emptyLast) emptyLast();
-  const v = rest === '' ? undefined : one(rest);
-  if (v === undefined) fail(rest);
-  out.push(v!);
-  return out;
-}
+import { parseNameList, protocolOption, uintRangeOption } from '../xtables-options.js';
 
 const CTSTATE_NAMES: readonly (readonly [string, ConntrackState])[] = [
   ['INVALID', 'invalid'],
@@ -92,81 +60,6 @@ const STATUS_NAMES: readonly (readonly [string, ConntrackStatus | null])[] = [
 ];
 const STATUS_ORDER: readonly ConntrackStatus[] = ['expected', 'seen-reply', 'assured', 'confirmed'];
 
-/** The name resolver's view of the few host names iptables would resolve locally. */
-const LOCAL_HOSTS: Record<string, Record<Family, number[]>> = {
-  localhost: { ipv4: [0x7f000001], ipv6: [0, 0, 0, 1] },
-};
-
-/** inet_aton, as getaddrinfo applies it to numeric IPv4 text: 1-4 parts, each in any C base. */
-export function inetAton(text: string): number | undefined {
-  const parts = text.split('.');
-  if (parts.length > 4) return undefined;
-  const nums: number[] = [];
-  for (const p of parts) {
-    if (!/^(0[xX][0-9a-fA-F]*|0[0-7]*|[1-9][0-9]*)$/.test(p)) return undefined;
-    const r = /^0[xX]$/.test(p) ? { value: 0n, rest: '' } : xtStrtoul(p, 0n, 0xffffffffn);
-    if (r?.rest !== '') return undefined;
-    nums.push(Number(r.value));
-  }
-  const last = nums.pop()!;
-  const lastBits = 32 - 8 * nums.length;
-  if (nums.some((n) => n > 255) || last >= 2 ** lastBits) return undefined;
-  let word = 0;
-  for (const n of nums) word = word * 256 + n;
-  return (word * 2 ** lastBits + last) >>> 0;
-}
-
-function numericHost(family: Family, text: string): number[] | undefined {
-  if (family === 'ipv4') {
-    const w = inetAton(text);
-    return w === undefined ? undefined : [w];
-  }
-  return parseIpv6(text);
-}
-
-/**
- * XTTYPE_HOSTMASK as iptables 1.8.9 parses it: `host[/len|/mask]`, the host numeric (inet_aton
- * rules for IPv4) or localhost; a dotted or IPv6 mask that is not contiguous becomes all ones.
- * The host bits are kept as given.
- */
-export function parseHostMask(use: OptionUse, ctx: ParseContext, ext: string): ConntrackAddress {
-  const family = ctx.family;
-  const arg = use.value!;
-  const slash = arg.indexOf('/');
-  const hostText = slash >= 0 ? arg.slice(0, slash) : arg;
-  const host = numericHost(family, hostText) ?? LOCAL_HOSTS[hostText]?.[family];
-  if (!host)
-    ctx.error(
-      use.valueAt,
-      `${ext}: host "${hostText}" for "--${use.name}" is not a numeric address (nfwasm resolves no host names)`,
-    );
-  const full = family === 'ipv4' ? 32 : 128;
-  let mask = prefixMask(family, full);
-  if (slash >= 0) {
-    const maskText = arg.slice(slash + 1);
-    const len = xtStrtoul(maskText, 0n, BigInt(full));
-    if (len && len.rest === '') mask = prefixMask(family, Number(len.value));
-    else {
-      const m = numericHost(family, maskText);
-      if (!m)
-        ctx.error(
-          use.valueAt,
-          `${ext}: bad value for option "--${use.name}", neither a valid network mask nor valid CIDR (0-${full}).`,
-        );
-      const net = makeNet(family, m!, m!);
-      if (net.prefixLen !== null) mask = m!;
-    }
-  }
-  return { net: makeNet(family, host!, mask), given: [...host!] };
-}
-
-export function formatHostMask(a: ConntrackAddress, family: Family): string {
-  const len = a.net.prefixLen;
-  const full = wordCount(family) * 32;
-  const suffix = len === full ? '' : len === null ? `/${formatAddress(family, a.net.mask)}` : `/${len}`;
-  return `${formatAddress(family, a.given)}${suffix}`;
-}
-
 /** getaddrinfo's service lookup: a decimal number (truncated to 16 bits) or a service name. */
 function servicePortNumber(text: string): number | undefined {
   if (/^[0-9]+$/.test(text)) {
@@ -197,19 +90,6 @@ function parsePortOption(use: OptionUse, ctx: ParseContext): PortRange {
 
 function formatPorts(r: PortRange): string {
   return r.to === 0 || r.from === r.to ? String(r.from) : `${r.from}:${r.to}`;
-}
-
-function parseCtProto(use: OptionUse, ctx: ParseContext): number {
-  const v = use.value!;
-  const num = (s: string) => {
-    const r = xtStrtoul(s, 0n, 255n);
-    return r && r.rest === '' ? Number(r.value) : undefined;
-  };
-  // getprotobyname also knows /etc/protocols' upper-case aliases (TCP, UDP, ...).
-  const p =
-    protocolNumber(v, num) ?? (v === v.toUpperCase() ? protocolNumber(v.toLowerCase(), num) : undefined);
-  if (p === undefined) ctx.error(use.valueAt, `unknown protocol "${v}" specified`);
-  return p!;
 }
 
 const ADDRESS_OPTIONS = [
@@ -268,7 +148,7 @@ export const conntrackMatch: MatchExtension<ConntrackMatch> = {
       return STATUS_ORDER.filter((s) => list.includes(s));
     });
     const expires = neg(get('ctexpire'), (u) => {
-      const v = parseUintRange(u, ctx, 'conntrack', 0xffffffffn);
+      const v = uintRangeOption(u, ctx, 'conntrack', 0xffffffffn);
       return { from: Number(v[0]), to: Number(v[1] ?? v[0]) };
     });
     const dir = get('ctdir');
@@ -287,7 +167,7 @@ export const conntrackMatch: MatchExtension<ConntrackMatch> = {
       ...optional('state', state),
       ...optional(
         'protocol',
-        neg(get('ctproto'), (u) => parseCtProto(u, ctx)),
+        neg(get('ctproto'), (u) => protocolOption(u, ctx)),
       ),
     };
     for (const [opt, field] of ADDRESS_OPTIONS) {

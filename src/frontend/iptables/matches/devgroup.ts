@@ -3,13 +3,21 @@
 import type { MaskedValue, Negated } from '../../../ir/common.js';
 import type { DevgroupMatch } from '../../../ir/matches/devgroup.js';
 import { bang, type MatchExtension, type OptionUse, optional, type ParseContext } from '../extension.js';
-import { checkDirectHook, formatValMask, hookProblem, type NameMap, parseValMask } from './mark.js';
+import {
+  checkDirectHook,
+  formatValMask,
+  hookProblem,
+  type NameMap,
+  valueMaskOption,
+} from '../xtables-options.js';
 
 /** Debian iproute2's /etc/iproute2/group. */
 const GROUPS: NameMap = [[0, 'default']];
 
 function group(use: OptionUse | undefined, ctx: ParseContext): Negated<MaskedValue> | undefined {
-  return use ? { value: parseValMask(use, ctx, 'devgroup', GROUPS), invert: use.invert } : undefined;
+  return use
+    ? { value: valueMaskOption(use, ctx, 'devgroup', 'match', GROUPS), invert: use.invert }
+    : undefined;
 }
 
 export const devgroupMatch: MatchExtension<DevgroupMatch> = {

@@ -2,33 +2,8 @@
 
 import type { DscpMatch } from '../../../ir/matches/dscp.js';
 import type { MatchExtension } from '../extension.js';
-import { xtUint } from './length.js';
-
-/** dscp_helper.c ds_classes, in its order (the first class the argument starts with wins). */
-const CLASSES: readonly (readonly [string, number])[] = [
-  ['CS0', 0x00],
-  ['CS1', 0x08],
-  ['CS2', 0x10],
-  ['CS3', 0x18],
-  ['CS4', 0x20],
-  ['CS5', 0x28],
-  ['CS6', 0x30],
-  ['CS7', 0x38],
-  ['BE', 0x00],
-  ['AF11', 0x0a],
-  ['AF12', 0x0c],
-  ['AF13', 0x0e],
-  ['AF21', 0x12],
-  ['AF22', 0x14],
-  ['AF23', 0x16],
-  ['AF31', 0x1a],
-  ['AF32', 0x1c],
-  ['AF33', 0x1e],
-  ['AF41', 0x22],
-  ['AF42', 0x24],
-  ['AF43', 0x26],
-  ['EF', 0x2e],
-];
+import { DSCP_CLASSES, dscpClass, hex2 } from '../tos-dscp.js';
+import { uintOption } from '../xtables-options.js';
 
 export const dscpMatch: MatchExtension<DscpMatch> = {
   name: 'dscp',
@@ -44,19 +19,18 @@ export const dscpMatch: MatchExtension<DscpMatch> = {
     }
     const use = uses[0]!;
     let dscp: number;
-    if (use.name === 'dscp') dscp = xtUint(use, ctx, 'dscp', 0, 0x3f);
+    if (use.name === 'dscp') dscp = uintOption(use, ctx, 'dscp', 0, 0x3f);
     else {
-      const upper = use.value!.toUpperCase();
-      const cls = CLASSES.find(([name]) => upper.startsWith(name));
-      if (!cls) {
+      const cls = dscpClass(use.value!);
+      if (cls === undefined) {
         ctx.error(
           use.valueAt,
-          `Invalid DSCP value \`${use.value}' (expected a class: ${CLASSES.map(([n]) => n).join(', ')})`,
+          `Invalid DSCP value \`${use.value}' (expected a class: ${DSCP_CLASSES.map(([n]) => n).join(', ')})`,
         );
       }
-      dscp = cls![1];
+      dscp = cls!;
     }
     return { kind: 'dscp', dscp, invert: use.invert };
   },
-  save: (m) => `${m.invert ? '! ' : ''}--dscp 0x${m.dscp.toString(16).padStart(2, '0')}`,
+  save: (m) => `${m.invert ? '! ' : ''}--dscp ${hex2(m.dscp)}`,
 };

@@ -2,7 +2,7 @@
 
 import type { EcnMatch } from '../../../ir/matches/ecn.js';
 import { type MatchExtension, optional } from '../extension.js';
-import { xtUint } from './length.js';
+import { uintOption } from '../xtables-options.js';
 
 export const ecnMatch: MatchExtension<EcnMatch> = {
   name: 'ecn',
@@ -23,7 +23,10 @@ export const ecnMatch: MatchExtension<EcnMatch> = {
       kind: 'ecn',
       ...optional('tcpEce', ece ? { invert: ece.invert } : undefined),
       ...optional('tcpCwr', cwr ? { invert: cwr.invert } : undefined),
-      ...optional('ipEct', ect ? { value: xtUint(ect, ctx, 'ecn', 0, 3), invert: ect.invert } : undefined),
+      ...optional(
+        'ipEct',
+        ect ? { value: uintOption(ect, ctx, 'ecn', 0, 3), invert: ect.invert } : undefined,
+      ),
     };
   },
   kernelCheck(m, env) {

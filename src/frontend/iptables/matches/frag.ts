@@ -4,8 +4,7 @@
 import type { Negated } from '../../../ir/common.js';
 import type { FragMatch } from '../../../ir/matches/frag.js';
 import { type MatchExtension, optional } from '../extension.js';
-import { saveU32Range, u32RangeOption } from './esp.js';
-import { xtUint } from './length.js';
+import { saveU32Range, u32RangeOption, uintOption } from '../xtables-options.js';
 
 export const fragMatch: MatchExtension<FragMatch> = {
   name: 'frag',
@@ -29,7 +28,7 @@ export const fragMatch: MatchExtension<FragMatch> = {
     }
     const len = get('fraglen');
     let headerLength: Negated<number> | undefined;
-    if (len) headerLength = { value: xtUint(len, ctx, 'frag', 0, 0xffffffff), invert: len.invert };
+    if (len) headerLength = { value: uintOption(len, ctx, 'frag', 0, 0xffffffff), invert: len.invert };
     return {
       kind: 'frag',
       ...optional('id', u32RangeOption(get('fragid'), ctx, 'frag')),

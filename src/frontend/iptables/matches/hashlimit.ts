@@ -3,20 +3,12 @@
 // --hashlimit-name, --hashlimit-htable-size/-max/-gcinterval/-expire, --hashlimit-rate-match,
 // --hashlimit-rate-interval.
 
-import { maskPrefixLen } from '../../../ir/address.js';
 import type { HashlimitKeyField, HashlimitMatch } from '../../../ir/matches/hashlimit.js';
-import { parseIpv6 } from '../addresses.js';
+import { plenOrMask } from '../addresses.js';
 import type { MatchExtension, OptionUse, ParseContext } from '../extension.js';
-import { parseUintInRange } from '../numbers.js';
-import {
-  cStrtoll,
-  type FcheckEntry,
-  formatRate,
-  optionsFcheck,
-  rateUnitSeconds,
-  uintOption,
-} from './limit.js';
-import { parseInetAton } from './recent.js';
+import { cStrtoll } from '../numbers.js';
+import { formatRate, rateUnitSeconds } from '../rates.js';
+import { type FcheckEntry, optionsFcheck, truncateBytes, uintOption } from '../xtables-options.js';
 
 const SCALE = 1000000n; // XT_HASHLIMIT_SCALE_v2
 const BURST_MAX = 1000000; // XT_HASHLIMIT_BURST_MAX
@@ -69,16 +61,11 @@ function parseBytes(use: OptionUse, ctx: ParseContext): bigint | undefined {
 }
 
 function parsePlen(use: OptionUse, ctx: ParseContext): number {
-  const full = ctx.family === 'ipv4' ? 32 : 128;
-  const n = parseUintInRange(use.value!, 0, full);
-  if (n !== undefined) return n;
-  const w = parseInetAton(use.value!);
-  const words = ctx.family === 'ipv4' ? (w === undefined ? undefined : [w]) : parseIpv6(use.value!);
-  const len = words ? maskPrefixLen(words) : null;
-  if (len === null) {
+  const len = plenOrMask(ctx.family, use.value!);
+  if (len === undefined || len === null) {
     ctx.error(
       use.valueAt,
-      `hashlimit: bad value for option "--${use.name}", neither a valid network mask nor valid CIDR (0-${full}): \`${use.value}'`,
+      `hashlimit: bad value for option "--${use.name}", neither a valid network mask nor valid CIDR (0-${ctx.family === 'ipv4' ? 32 : 128}): \`${use.value}'`,
     );
   }
   return len!;
@@ -195,21 +182,20 @@ export const hashlimitMatch: MatchExtension<HashlimitMatch> = {
               u.valueAt,
               'hashlimit: the --hashlimit-name argument must have a minimum length of 1 characters',
             );
-          const buf = Buffer.from(u.value!, 'utf8');
-          name = buf.length < NAME_SIZE ? u.value! : buf.subarray(0, NAME_SIZE - 1).toString('utf8');
+          name = truncateBytes(u.value!, NAME_SIZE);
           break;
         }
         case 'hashlimit-htable-size':
-          htableSize = uintOption(u, ctx, 'hashlimit', 0, 0xffffffff);
+          htableSize = uintOption(u, ctx, 'hashlimit', 0, 0xffffffff, 'quoted');
           break;
         case 'hashlimit-htable-max':
-          htableMax = uintOption(u, ctx, 'hashlimit', 0, 0xffffffff);
+          htableMax = uintOption(u, ctx, 'hashlimit', 0, 0xffffffff, 'quoted');
           break;
         case 'hashlimit-htable-gcinterval':
-          gcIntervalMs = uintOption(u, ctx, 'hashlimit', 0, 0xffffffff);
+          gcIntervalMs = uintOption(u, ctx, 'hashlimit', 0, 0xffffffff, 'quoted');
           break;
         case 'hashlimit-htable-expire':
-          expireMs = uintOption(u, ctx, 'hashlimit', 0, 0xffffffff);
+          expireMs = uintOption(u, ctx, 'hashlimit', 0, 0xffffffff, 'quoted');
           break;
         case 'hashlimit-rate-match':
           rateMatch = true;

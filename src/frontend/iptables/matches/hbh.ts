@@ -1,10 +1,10 @@
 // -m hbh (libip6t_hbh): [!] --hbh-len N, --hbh-opts TYPE[:LENGTH][,TYPE[:LENGTH]...]. The dst
 // match (libip6t_dst) is the same over the Destination Options header.
 
-import type { Negated } from '../../../ir/common.js';
-import type { HbhMatch, Ipv6OptionTest } from '../../../ir/matches/hbh.js';
+import type { HbhMatch, Ipv6OptionsHeaderTest, Ipv6OptionTest } from '../../../ir/matches/hbh.js';
 import { type MatchExtension, type OptionUse, optional, type ParseContext } from '../extension.js';
-import { strtoul, xtUint } from './length.js';
+import { strtoul } from '../numbers.js';
+import { uintOption } from '../xtables-options.js';
 
 /** IP6T_OPTS_OPTSNR: options one rule can list. */
 const MAX_OPTIONS = 16;
@@ -50,23 +50,20 @@ export function buildOpts(
   uses: readonly OptionUse[],
   ctx: ParseContext,
   ext: 'hbh' | 'dst',
-): { headerLength?: Negated<number>; options?: readonly Ipv6OptionTest[] } {
+): Ipv6OptionsHeaderTest {
   const len = uses.find((u) => u.name === `${ext}-len`);
   const opts = uses.find((u) => u.name === `${ext}-opts`);
   return {
     ...optional(
       'headerLength',
-      len ? { value: xtUint(len, ctx, ext, 0, 0xffffffff), invert: len.invert } : undefined,
+      len ? { value: uintOption(len, ctx, ext, 0, 0xffffffff), invert: len.invert } : undefined,
     ),
     ...optional('options', opts ? parseOptions(opts, ctx, ext) : undefined),
   };
 }
 
 /** print_options after --PREFIX-opts: `type` or `type:length`, comma-separated. */
-export function saveOpts(
-  m: { headerLength?: Negated<number>; options?: readonly Ipv6OptionTest[] },
-  ext: 'hbh' | 'dst',
-): string {
+export function saveOpts(m: Ipv6OptionsHeaderTest, ext: 'hbh' | 'dst'): string {
   const parts: string[] = [];
   if (m.headerLength) parts.push(`${m.headerLength.invert ? '! ' : ''}--${ext}-len ${m.headerLength.value}`);
   if (m.options) {

@@ -3,7 +3,7 @@
 
 import type { IcmpMatch } from '../../../ir/matches/icmp.js';
 import type { MatchExtension, OptionUse, ParseContext } from '../extension.js';
-import { leadingUint } from './length.js';
+import { strtouiPrefix } from '../numbers.js';
 
 /** A name iptables accepts for a type with a code range. */
 export type IcmpName = readonly [name: string, type: number, codeMin: number, codeMax: number];
@@ -54,12 +54,13 @@ const ICMP_NAMES: readonly IcmpName[] = [
 
 /** `N` or `N:M`, each 0-255 (libxt_icmp.h parse_range); undefined when no number starts it. */
 function parseRange(text: string): { from: number; to: number; rest: string } | undefined {
-  const a = leadingUint(text, 0, 255);
+  const a = strtouiPrefix(text, 0, 255);
   if (!a) return undefined;
-  if (a.rest[0] !== ':') return { from: a.value, to: a.value, rest: a.rest };
-  const b = leadingUint(a.rest.slice(1), 0, 255);
+  if (text[a.end] !== ':') return { from: a.value, to: a.value, rest: text.slice(a.end) };
+  const tail = text.slice(a.end + 1);
+  const b = strtouiPrefix(tail, 0, 255);
   if (!b) return undefined;
-  return { from: a.value, to: b.value, rest: b.rest };
+  return { from: a.value, to: b.value, rest: tail.slice(b.end) };
 }
 
 /**

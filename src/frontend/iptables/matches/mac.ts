@@ -2,7 +2,7 @@
 
 import type { MacMatch } from '../../../ir/matches/mac.js';
 import { bang, type MatchExtension } from '../extension.js';
-import { checkDirectHook, hookProblem } from './mark.js';
+import { checkDirectHook, hookProblem } from '../xtables-options.js';
 
 /**
  * xtopt_parse_ethermac: six `:`-separated parts, each read by strtoul(part, &end, 16) (so white

@@ -4,7 +4,8 @@
 import type { Negated } from '../../../ir/common.js';
 import type { IdRange, OwnerMatch } from '../../../ir/matches/owner.js';
 import { bang, type MatchExtension, type OptionUse, type ParseContext } from '../extension.js';
-import { checkDirectHook, hookProblem, xtStrtoul } from './mark.js';
+import { xtStrtoul } from '../numbers.js';
+import { checkDirectHook, hookProblem } from '../xtables-options.js';
 
 /** Debian base-passwd's fixed users and groups (getpwnam / getgrnam without the local additions). */
 const USERS: Record<string, number> = {

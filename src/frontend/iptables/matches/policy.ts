@@ -4,34 +4,20 @@
 
 import type { Negated } from '../../../ir/common.js';
 import type { PolicyElement, PolicyMatch } from '../../../ir/matches/policy.js';
+import { formatHostMask, parseHostMask } from '../addresses.js';
 import { bang, type MatchExtension, type OptionUse, type ParseContext } from '../extension.js';
-import { protocolName, protocolNumber } from '../protocols.js';
-import { formatHostMask, parseHostMask } from './conntrack.js';
-import { checkDirectHook, hookProblem, xtStrtoul } from './mark.js';
+import { protocolName } from '../protocols.js';
+import { checkDirectHook, hookProblem, protocolOption, uintOption } from '../xtables-options.js';
 
 const MAX_ELEMENTS = 4; // XT_POLICY_MAX_ELEM
 
 type MutableElement = { -readonly [K in keyof PolicyElement]: PolicyElement[K] };
 
-function u32(use: OptionUse, ctx: ParseContext): number {
-  const r = xtStrtoul(use.value!, 0n, 0xffffffffn);
-  if (r?.rest !== '')
-    ctx.error(use.valueAt, `policy: bad value for option "--${use.name}", or out of range (0-4294967295).`);
-  return Number(r!.value);
-}
-
 function proto(use: OptionUse, ctx: ParseContext): number {
-  const num = (s: string) => {
-    const r = xtStrtoul(s, 0n, 255n);
-    return r && r.rest === '' ? Number(r.value) : undefined;
-  };
-  const v = use.value!;
-  const p =
-    protocolNumber(v, num) ?? (v === v.toUpperCase() ? protocolNumber(v.toLowerCase(), num) : undefined);
-  if (p === undefined) ctx.error(use.valueAt, `unknown protocol "${v}" specified`);
+  const p = protocolOption(use, ctx);
   if (p !== 50 && p !== 51 && p !== 108)
     ctx.error(use.valueAt, 'policy match: protocol must be ah/esp/ipcomp');
-  return p!;
+  return p;
 }
 
 const FIELD_OF: Record<string, keyof PolicyElement> = {
@@ -89,7 +75,8 @@ export const policyMatch: MatchExtension<PolicyMatch> = {
           const field = FIELD_OF[use.name]!;
           if (e[field] !== undefined) ctx.error(use.at, `policy match: double --${use.name} option`);
           let value: unknown;
-          if (use.name === 'reqid' || use.name === 'spi') value = u32(use, ctx);
+          if (use.name === 'reqid' || use.name === 'spi')
+            value = uintOption(use, ctx, 'policy', 0, 0xffffffff);
           else if (use.name === 'proto') value = proto(use, ctx);
           else if (use.name === 'mode') {
             if (v !== 'transport' && v !== 'tunnel')

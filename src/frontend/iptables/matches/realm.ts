@@ -2,7 +2,13 @@
 
 import type { RealmMatch } from '../../../ir/matches/realm.js';
 import { bang, type MatchExtension } from '../extension.js';
-import { checkDirectHook, formatValMask, hookProblem, type NameMap, parseValMask } from './mark.js';
+import {
+  checkDirectHook,
+  formatValMask,
+  hookProblem,
+  type NameMap,
+  valueMaskOption,
+} from '../xtables-options.js';
 
 /** Debian iproute2's /etc/iproute2/rt_realms. */
 const REALMS: NameMap = [[0, 'cosmos']];
@@ -16,7 +22,10 @@ export const realmMatch: MatchExtension<RealmMatch> = {
     const use = uses.find((u) => u.name === 'realm');
     if (!use) ctx.error(at, 'realm: option "--realm" must be specified');
     checkDirectHook(ctx, at, ['INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'], 'the realm match');
-    return { kind: 'realm', realm: { value: parseValMask(use!, ctx, 'realm', REALMS), invert: use!.invert } };
+    return {
+      kind: 'realm',
+      realm: { value: valueMaskOption(use!, ctx, 'realm', 'match', REALMS), invert: use!.invert },
+    };
   },
   kernelCheck: (_m, env) =>
     hookProblem(env.hooks, ['INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'], 'the realm match'),

@@ -1,12 +1,11 @@
 // -m recent (libxt_recent revision 1): [!] --set|--rcheck|--update|--remove, --seconds, --reap,
 // --hitcount, --rttl, --name, --rsource/--rdest, --mask.
 
-import { type Family, formatAddress, wordCount } from '../../../ir/address.js';
+import { formatAddress, wordCount } from '../../../ir/address.js';
 import type { RecentCommand, RecentMatch } from '../../../ir/matches/recent.js';
-import { parseIpv6 } from '../addresses.js';
+import { numericHost } from '../addresses.js';
 import { bang, type MatchExtension, optional, single } from '../extension.js';
-import { parseUnsigned } from '../numbers.js';
-import { uintOption } from './limit.js';
+import { truncateBytes, uintOption } from '../xtables-options.js';
 
 const COMMANDS: readonly (readonly [string, RecentCommand])[] = [
   ['set', 'set'],
@@ -17,38 +16,6 @@ const COMMANDS: readonly (readonly [string, RecentCommand])[] = [
 
 const NAME_SIZE = 200; // XT_RECENT_NAME_LEN, including the terminating NUL
 const MAX_HITCOUNT = 65535; // the kernel refuses hit_count >= XT_RECENT_MAX_NSTAMPS (65536)
-
-/** inet_aton (as getaddrinfo reads a numeric IPv4 host): 1-4 parts, the last filling the rest. */
-export function parseInetAton(text: string): number | undefined {
-  const parts = text.split('.');
-  if (parts.length > 4) return undefined;
-  const nums = parts.map((p) => (/^[0-9a-fA-FxX]+$/.test(p) ? parseUnsigned(p, 0) : undefined));
-  if (nums.some((n) => n === undefined)) return undefined;
-  let word = 0;
-  for (let i = 0; i < nums.length - 1; i++) {
-    if (nums[i]! > 255) return undefined;
-    word = word * 256 + nums[i]!;
-  }
-  const restBytes = 4 - (nums.length - 1);
-  const last = nums[nums.length - 1]!;
-  if (last >= 2 ** (8 * restBytes)) return undefined;
-  return (word * 2 ** (8 * restBytes) + last) >>> 0;
-}
-
-/** XTTYPE_HOST for a mask: one numeric address of the family. */
-function parseHostMask(family: Family, text: string): number[] | undefined {
-  if (family === 'ipv4') {
-    const w = parseInetAton(text);
-    return w === undefined ? undefined : [w];
-  }
-  return parseIpv6(text);
-}
-
-/** strncpy into a 200-byte field: at most 199 bytes survive. */
-function truncateBytes(text: string, max: number): string {
-  const buf = Buffer.from(text, 'utf8');
-  return buf.length <= max ? text : buf.subarray(0, max).toString('utf8');
-}
 
 export const recentMatch: MatchExtension<RecentMatch> = {
   name: 'recent',
@@ -87,11 +54,11 @@ export const recentMatch: MatchExtension<RecentMatch> = {
     const reap = single(uses, 'reap');
     const secondsUse = single(uses, 'seconds');
     if (reap && !secondsUse) ctx.error(reap.at, 'recent: option "--reap" also requires "--seconds"');
-    const seconds = secondsUse ? uintOption(secondsUse, ctx, 'recent', 1, 0xffffffff) : undefined;
+    const seconds = secondsUse ? uintOption(secondsUse, ctx, 'recent', 1, 0xffffffff, 'quoted') : undefined;
     const hitUse = single(uses, 'hitcount');
-    const hits = hitUse ? uintOption(hitUse, ctx, 'recent', 0, 0xffffffff) : 0;
+    const hits = hitUse ? uintOption(hitUse, ctx, 'recent', 0, 0xffffffff, 'quoted') : 0;
     const nameUse = single(uses, 'name');
-    const name = nameUse ? truncateBytes(nameUse.value!, NAME_SIZE - 1) : 'DEFAULT';
+    const name = nameUse ? truncateBytes(nameUse.value!, NAME_SIZE) : 'DEFAULT';
     let side: RecentMatch['side'] = 'source';
     for (const u of uses) {
       if (u.name === 'rsource') side = 'source';
@@ -100,7 +67,8 @@ export const recentMatch: MatchExtension<RecentMatch> = {
     const maskUse = single(uses, 'mask');
     let mask: number[] = new Array(wordCount(ctx.family)).fill(0xffffffff);
     if (maskUse) {
-      const m = parseHostMask(ctx.family, maskUse.value!);
+      // XTTYPE_HOST for a mask: one numeric address of the family.
+      const m = numericHost(ctx.family, maskUse.value!);
       if (!m) {
         ctx.error(
           maskUse.valueAt,

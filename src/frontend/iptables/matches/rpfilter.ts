@@ -2,7 +2,7 @@
 
 import type { RpfilterMatch } from '../../../ir/matches/rpfilter.js';
 import type { MatchExtension } from '../extension.js';
-import { checkDirectHook, hookProblem } from './mark.js';
+import { checkDirectHook, hookProblem } from '../xtables-options.js';
 
 export const rpfilterMatch: MatchExtension<RpfilterMatch> = {
   name: 'rpfilter',

@@ -6,8 +6,7 @@ import type { Negated } from '../../../ir/common.js';
 import type { RtMatch, RtType0Addresses } from '../../../ir/matches/rt.js';
 import { parseIpv6 } from '../addresses.js';
 import { type MatchExtension, optional } from '../extension.js';
-import { saveU32Range, u32RangeOption } from './esp.js';
-import { xtUint } from './length.js';
+import { saveU32Range, u32RangeOption, uintOption } from '../xtables-options.js';
 
 /** IP6T_RT_HOPS: addresses a type 0 test can list. */
 const MAX_ADDRESSES = 16;
@@ -28,11 +27,11 @@ export const rtMatch: MatchExtension<RtMatch> = {
     const get = (n: string) => uses.find((u) => u.name === n);
     const typeUse = get('rt-type');
     const type: Negated<number> | undefined = typeUse
-      ? { value: xtUint(typeUse, ctx, 'rt', 0, 0xffffffff), invert: typeUse.invert }
+      ? { value: uintOption(typeUse, ctx, 'rt', 0, 0xffffffff), invert: typeUse.invert }
       : undefined;
     const lenUse = get('rt-len');
     const headerLength: Negated<number> | undefined = lenUse
-      ? { value: xtUint(lenUse, ctx, 'rt', 0, 0xffffffff), invert: lenUse.invert }
+      ? { value: uintOption(lenUse, ctx, 'rt', 0, 0xffffffff), invert: lenUse.invert }
       : undefined;
     // libip6t_rt checks these as it meets them: --rt-type 0 must come first.
     const before = (u: (typeof uses)[number]) =>

@@ -2,7 +2,7 @@
 
 import type { SocketMatch } from '../../../ir/matches/socket.js';
 import type { MatchExtension } from '../extension.js';
-import { checkDirectHook, hookProblem } from './mark.js';
+import { checkDirectHook, hookProblem } from '../xtables-options.js';
 
 export const socketMatch: MatchExtension<SocketMatch> = {
   name: 'socket',

@@ -3,7 +3,7 @@
 
 import type { StatisticMatch } from '../../../ir/matches/statistic.js';
 import { type MatchExtension, single } from '../extension.js';
-import { type FcheckEntry, optionsFcheck, uintOption } from './limit.js';
+import { type FcheckEntry, optionsFcheck, uintOption } from '../xtables-options.js';
 
 const TABLE: readonly FcheckEntry[] = [
   { name: 'mode', mand: true },
@@ -75,8 +75,8 @@ export const statisticMatch: MatchExtension<StatisticMatch> = {
       // lround(NaN) is LONG_MIN on x86-64, which the 32-bit field keeps as 0.
       threshold = Number.isNaN(p) ? 0 : lround(SCALE * p!);
     }
-    const everyN = every ? uintOption(every, ctx, 'statistic', 1, 0xffffffff) : 1;
-    const packetN = packet ? uintOption(packet, ctx, 'statistic', 0, 0xffffffff) : 0;
+    const everyN = every ? uintOption(every, ctx, 'statistic', 1, 0xffffffff, 'quoted') : 1;
+    const packetN = packet ? uintOption(packet, ctx, 'statistic', 0, 0xffffffff, 'quoted') : 0;
     // statistic_check first (mode defaults to random), then the option table's own checks.
     const isNth = mode?.value === 'nth';
     if (!isNth && !prob) ctx.error(mode?.at ?? at, '--probability must be specified when using random mode');

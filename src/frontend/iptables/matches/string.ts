@@ -3,7 +3,7 @@
 
 import type { StringMatch } from '../../../ir/matches/string.js';
 import { bang, type MatchExtension, type OptionUse, type ParseContext, single } from '../extension.js';
-import { type FcheckEntry, optionsFcheck, uintOption } from './limit.js';
+import { type FcheckEntry, optionsFcheck, uintOption } from '../xtables-options.js';
 
 const MAX_PATTERN = 128; // XT_STRING_MAX_PATTERN_SIZE
 const ALGO_SIZE = 16; // XT_STRING_MAX_ALGO_NAME_SIZE, including the NUL
@@ -98,8 +98,8 @@ export const stringMatch: MatchExtension<StringMatch> = {
     }
     const fromUse = single(uses, 'from');
     const toUse = single(uses, 'to');
-    const from = fromUse ? uintOption(fromUse, ctx, 'string', 0, 65535) : 0;
-    const to = toUse ? uintOption(toUse, ctx, 'string', 0, 65535) : 65535;
+    const from = fromUse ? uintOption(fromUse, ctx, 'string', 0, 65535, 'quoted') : 0;
+    const to = toUse ? uintOption(toUse, ctx, 'string', 0, 65535, 'quoted') : 65535;
     if (!pattern) ctx.error(at, "STRING match: You must specify `--string' or `--hex-string'");
     optionsFcheck('string', TABLE, uses, ctx, at);
     const algoUse = single(uses, 'algo')!;

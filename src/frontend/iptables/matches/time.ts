@@ -4,7 +4,7 @@
 
 import type { TimeMatch } from '../../../ir/matches/time.js';
 import type { MatchExtension, OptionUse, ParseContext } from '../extension.js';
-import { type FcheckEntry, optionsFcheck } from './limit.js';
+import { type FcheckEntry, optionsFcheck } from '../xtables-options.js';
 
 const ALL_WEEKDAYS = 0xfe;
 const ALL_MONTHDAYS = 0xfffffffe;

@@ -3,7 +3,7 @@
 import type { TtlMatch } from '../../../ir/matches/ttl.js';
 import type { MatchExtension, OptionSpec, OptionUse, ParseContext } from '../extension.js';
 import type { Token } from '../tokens.js';
-import { xtUint } from './length.js';
+import { uintOption } from '../xtables-options.js';
 
 type Op = TtlMatch['op'];
 
@@ -39,7 +39,7 @@ export function parseComparison(
     ctx.error(b.at, `${ext}: option "--${b.name}" cannot be used together with "--${a.name}"`);
   }
   const use = uses[0]!;
-  const value = xtUint(use, ctx, ext, 0, 255);
+  const value = uintOption(use, ctx, ext, 0, 255);
   const suffix = use.name.slice(prefix.length + 1);
   const op: Op = suffix === 'eq' ? (use.invert ? 'ne' : 'eq') : (suffix as Op);
   return { op, value };

@@ -4,9 +4,9 @@
 import type { Negated, PortRange } from '../../../ir/common.js';
 import type { UdpMatch } from '../../../ir/matches/udp.js';
 import { bang, type MatchExtension, type OptionUse, optional, type ParseContext } from '../extension.js';
+import { strtoul } from '../numbers.js';
 import { formatPortRange, isAnyPort } from '../ports.js';
 import { servicePort } from '../services.js';
-import { strtoul } from './length.js';
 
 /**
  * xtables_getportbyname, i.e. getaddrinfo(NULL, text): a decimal number (glibc keeps its low

@@ -6,7 +6,8 @@
 
 import type { ConnmarkTarget, MarkShift } from '../../../ir/targets/CONNMARK.js';
 import { optional, type TargetExtension } from '../extension.js';
-import { exclusive, hex, markMaskOption, U32_MAX, uintOption } from './MARK.js';
+import { hex, U32_MAX } from '../numbers.js';
+import { exclusive, uintOption, valueMaskOption } from '../xtables-options.js';
 
 const OPS = ['set-xmark', 'set-mark', 'and-mark', 'or-mark', 'xor-mark', 'save-mark', 'restore-mark'];
 const EXT = 'CONNMARK';
@@ -36,18 +37,18 @@ export const connmarkTarget: TargetExtension<ConnmarkTarget> = {
     let shiftDir: MarkShift['direction'] = 'left';
     let shiftBits = 0;
     let shiftUse: (typeof uses)[number] | undefined;
-    const u32 = (use: (typeof uses)[number]) => uintOption(use, ctx, EXT, 0, U32_MAX);
+    const u32 = (use: (typeof uses)[number]) => uintOption(use, ctx, EXT, 0, U32_MAX, 'bare');
     for (const use of uses) {
       switch (use.name) {
         case 'set-xmark': {
-          const mm = markMaskOption(use, ctx, EXT);
+          const mm = valueMaskOption(use, ctx, EXT, 'mark');
           mode = 'set';
           ctmark = mm.value;
           ctmask = mm.mask;
           break;
         }
         case 'set-mark': {
-          const mm = markMaskOption(use, ctx, EXT);
+          const mm = valueMaskOption(use, ctx, EXT, 'mark');
           mode = 'set';
           ctmark = mm.value;
           ctmask = (mm.value | mm.mask) >>> 0;
@@ -84,7 +85,7 @@ export const connmarkTarget: TargetExtension<ConnmarkTarget> = {
           break;
         case 'left-shift-mark':
         case 'right-shift-mark':
-          shiftBits = uintOption(use, ctx, EXT, 0, 32);
+          shiftBits = uintOption(use, ctx, EXT, 0, 32, 'bare');
           shiftDir = use.name === 'left-shift-mark' ? 'left' : 'right';
           shiftUse = use;
           break;

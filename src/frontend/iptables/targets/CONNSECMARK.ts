@@ -2,7 +2,7 @@
 
 import type { ConnsecmarkTarget } from '../../../ir/targets/CONNSECMARK.js';
 import type { TargetExtension } from '../extension.js';
-import { exclusive } from './MARK.js';
+import { exclusive } from '../xtables-options.js';
 
 export const connsecmarkTarget: TargetExtension<ConnsecmarkTarget> = {
   name: 'CONNSECMARK',

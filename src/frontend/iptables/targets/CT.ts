@@ -6,7 +6,7 @@
 import type { CtEvent, CtTarget, CtZone, ExpEvent } from '../../../ir/targets/CT.js';
 import { type OptionUse, optional, type ParseContext, type TargetExtension } from '../extension.js';
 import { parseUintInRange } from '../numbers.js';
-import { truncateBytes } from './MARK.js';
+import { truncateBytes } from '../xtables-options.js';
 
 /** ct_event_tbl: names in enum ip_conntrack_events order. */
 const CT_EVENTS: readonly CtEvent[] = [

@@ -10,72 +10,11 @@ import type { TableName } from '../../../ir/ruleset.js';
 import type { Target } from '../../../ir/target.js';
 import type { DnatTarget } from '../../../ir/targets/DNAT.js';
 import type { NatRange } from '../../../ir/targets/nat-range.js';
-import { parseIpv6 } from '../addresses.js';
+import { inetPton } from '../addresses.js';
 import type { OptionSpec, OptionUse, ParseContext, TargetExtension } from '../extension.js';
+import { strtouiPrefix } from '../numbers.js';
 import { servicePort } from '../services.js';
 import type { Token } from '../tokens.js';
-
-/**
- * xtables_strtoui with an end pointer: strtoumax(base 0) over a prefix of `text` (leading
- * blanks skipped, a leading '-' refused), in range [min, max]. Returns the value and the index
- * just after the digits, or undefined when there are no digits or the value is out of range.
- */
-export function strtouiPrefix(
-  text: string,
-  min: number,
-  max: number,
-): { readonly value: number; readonly end: number } | undefined {
-  let i = 0;
-  while (i < text.length && ' \t\n\v\f\r'.includes(text[i]!)) i++;
-  if (text[i] === '-') return undefined;
-  if (text[i] === '+') i++;
-  let radix = 10;
-  if (
-    text[i] === '0' &&
-    (text[i + 1] === 'x' || text[i + 1] === 'X') &&
-    /[0-9a-fA-F]/.test(text[i + 2] ?? '')
-  ) {
-    radix = 16;
-    i += 2;
-  } else if (text[i] === '0') radix = 8;
-  const start = i;
-  const digit = radix === 16 ? /[0-9a-fA-F]/ : radix === 8 ? /[0-7]/ : /[0-9]/;
-  while (i < text.length && digit.test(text[i]!)) i++;
-  if (i === start) return undefined;
-  const value = BigInt(
-    radix === 16
-      ? `0x${text.slice(start, i)}`
-      : radix === 8
-        ? `0o${text.slice(start, i)}`
-        : text.slice(start, i),
-  );
-  if (value < BigInt(min) || value > BigInt(max)) return undefined;
-  return { value: Number(value), end: i };
-}
-
-/** inet_pton(3) for IPv4: exactly four decimal bytes, no leading zeros. */
-function inetPton4(text: string): number | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (!m) return undefined;
-  let word = 0;
-  for (const part of m.slice(1)) {
-    if (part.length > 1 && part[0] === '0') return undefined;
-    const n = Number(part);
-    if (n > 255) return undefined;
-    word = word * 256 + n;
-  }
-  return word >>> 0;
-}
-
-/** inet_pton(3): the numeric address forms only (no zone index, no shortened IPv4). */
-export function inetPton(family: Family, text: string): number[] | undefined {
-  if (family === 'ipv4') {
-    const w = inetPton4(text);
-    return w === undefined ? undefined : [w];
-  }
-  if (text.includes('%')) return undefined;
-  return parseIpv6(text);
-}
 
 /** Protocols libxt_NAT allows a port (or ICMP id) range with (its `portok`; `-p` inverted counts too). */
 const PORT_PROTOCOLS = new Set([6, 17, 132, 33, 1]);

@@ -3,7 +3,8 @@
 
 import type { IdletimerTarget } from '../../../ir/targets/IDLETIMER.js';
 import type { TargetExtension } from '../extension.js';
-import { truncateBytes, U32_MAX, uintOption } from './MARK.js';
+import { U32_MAX } from '../numbers.js';
+import { truncateBytes, uintOption } from '../xtables-options.js';
 
 const LABEL_SIZE = 28; // MAX_IDLETIMER_LABEL_SIZE
 const TIMEOUT_LIMIT = Math.floor(0x7fffffff / 1000); // kernel: timeout < INT_MAX / 1000
@@ -19,7 +20,7 @@ export const idletimerTarget: TargetExtension<IdletimerTarget> = {
   build(uses, ctx, at) {
     const t = uses.find((u) => u.name === 'timeout');
     const l = uses.find((u) => u.name === 'label');
-    const timeout = t ? uintOption(t, ctx, 'IDLETIMER', 0, U32_MAX) : undefined;
+    const timeout = t ? uintOption(t, ctx, 'IDLETIMER', 0, U32_MAX, 'bare') : undefined;
     if (!t) ctx.error(at, 'IDLETIMER: option "--timeout" must be specified');
     if (!l) ctx.error(at, 'IDLETIMER: option "--label" must be specified');
     const label = truncateBytes(l!.value!, LABEL_SIZE);

@@ -4,8 +4,7 @@
 
 import type { LedTarget } from '../../../ir/targets/LED.js';
 import type { TargetExtension } from '../extension.js';
-import { parseUintInRange } from '../numbers.js';
-import { U32_MAX } from './MARK.js';
+import { parseUintInRange, U32_MAX } from '../numbers.js';
 
 const ID_MAX = 27 - 11; // char id[27] less "netfilter-" and its NUL
 

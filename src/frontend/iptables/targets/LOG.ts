@@ -6,7 +6,7 @@ import type { LogTarget } from '../../../ir/targets/LOG.js';
 import { type OptionUse, optional, type ParseContext, type TargetExtension } from '../extension.js';
 import { parseUintInRange } from '../numbers.js';
 import { saveString } from '../printer.js';
-import { truncateBytes } from './MARK.js';
+import { truncateBytes } from '../xtables-options.js';
 
 const DEFAULT_LEVEL = 4;
 const PREFIX_SIZE = 30; // char prefix[30] in struct xt_log_info

@@ -4,9 +4,10 @@
 
 import type { NflogTarget } from '../../../ir/targets/NFLOG.js';
 import { optional, type TargetExtension } from '../extension.js';
+import { U32_MAX } from '../numbers.js';
 import { saveString } from '../printer.js';
+import { exclusive, uintOption } from '../xtables-options.js';
 import { parsePrefix } from './LOG.js';
-import { exclusive, U32_MAX, uintOption } from './MARK.js';
 
 const DEFAULT_THRESHOLD = 0; // XT_NFLOG_DEFAULT_THRESHOLD in the kernel header iptables 1.8.9 uses
 const PREFIX_SIZE = 64; // char prefix[64] in struct xt_nflog_info
@@ -29,17 +30,17 @@ export const nflogTarget: TargetExtension<NflogTarget> = {
     for (const use of uses) {
       switch (use.name) {
         case 'nflog-group':
-          group = uintOption(use, ctx, 'NFLOG', 0, 0xffff);
+          group = uintOption(use, ctx, 'NFLOG', 0, 0xffff, 'bare');
           break;
         case 'nflog-prefix':
           prefix = parsePrefix(use, ctx, PREFIX_SIZE);
           break;
         case 'nflog-range':
         case 'nflog-size':
-          len = uintOption(use, ctx, 'NFLOG', 0, U32_MAX);
+          len = uintOption(use, ctx, 'NFLOG', 0, U32_MAX, 'bare');
           break;
         case 'nflog-threshold':
-          threshold = uintOption(use, ctx, 'NFLOG', 0, 0xffff);
+          threshold = uintOption(use, ctx, 'NFLOG', 0, 0xffff, 'bare');
           break;
       }
     }

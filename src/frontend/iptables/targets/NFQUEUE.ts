@@ -3,7 +3,8 @@
 
 import type { NfqueueTarget } from '../../../ir/targets/NFQUEUE.js';
 import type { OptionUse, ParseContext, TargetExtension } from '../extension.js';
-import { exclusive, strtoulPrefix, uintOption } from './MARK.js';
+import { parseUintInRange } from '../numbers.js';
+import { exclusive, uintOption } from '../xtables-options.js';
 
 /** xtopt_parse_mint for a uint16 range: empty ends default to 0 and 65535. */
 function parseBalance(use: OptionUse, ctx: ParseContext): [number, number] {
@@ -14,15 +15,14 @@ function parseBalance(use: OptionUse, ctx: ParseContext): [number, number] {
   if (parts.length !== 2) ctx.error(use.valueAt, `Bad range "${use.value}" (expected FIRST:LAST)`);
   const num = (text: string, dflt: number, min: number): number => {
     if (text === '') return dflt;
-    const p = strtoulPrefix(text);
-    const n = p && p.end === text.length ? p.value : Number.NaN;
-    if (!(n >= min && n <= 0xffff)) {
+    const n = parseUintInRange(text, min, 0xffff);
+    if (n === undefined) {
       ctx.error(
         use.valueAt,
         `NFQUEUE: bad value for option "--queue-balance" near "${text}", or out of range (${min}-65535)`,
       );
     }
-    return n;
+    return n!;
   };
   const first = num(parts[0]!, 0, 0);
   const last = num(parts[1]!, 0xffff, first);
@@ -43,7 +43,7 @@ export const nfqueueTarget: TargetExtension<NfqueueTarget> = {
     let queue = 0;
     let count = 1;
     for (const use of uses) {
-      if (use.name === 'queue-num') queue = uintOption(use, ctx, 'NFQUEUE', 0, 0xffff);
+      if (use.name === 'queue-num') queue = uintOption(use, ctx, 'NFQUEUE', 0, 0xffff, 'bare');
       else if (use.name === 'queue-balance') {
         const [first, last] = parseBalance(use, ctx);
         queue = first;

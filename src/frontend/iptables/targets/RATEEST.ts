@@ -5,7 +5,7 @@
 
 import type { RateestTarget } from '../../../ir/targets/RATEEST.js';
 import type { OptionUse, ParseContext, TargetExtension } from '../extension.js';
-import { truncateBytes } from './MARK.js';
+import { truncateBytes } from '../xtables-options.js';
 
 const UNITS_PER_SEC = 1_000_000;
 const UNIT_SCALE: Readonly<Record<string, number>> = {

@@ -3,7 +3,7 @@
 
 import type { SecmarkTarget } from '../../../ir/targets/SECMARK.js';
 import type { TargetExtension } from '../extension.js';
-import { truncateBytes } from './MARK.js';
+import { truncateBytes } from '../xtables-options.js';
 
 const SECCTX_MAX = 256; // SECMARK_SECCTX_MAX
 

@@ -3,7 +3,8 @@
 
 import type { SynproxyTarget } from '../../../ir/targets/SYNPROXY.js';
 import { optional, type TargetExtension } from '../extension.js';
-import { U32_MAX, uintOption } from './MARK.js';
+import { U32_MAX } from '../numbers.js';
+import { uintOption } from '../xtables-options.js';
 
 export const synproxyTarget: TargetExtension<SynproxyTarget> = {
   name: 'SYNPROXY',
@@ -23,8 +24,8 @@ export const synproxyTarget: TargetExtension<SynproxyTarget> = {
     let wscale: number | undefined;
     let mss: number | undefined;
     for (const use of uses) {
-      if (use.name === 'wscale') wscale = uintOption(use, ctx, 'SYNPROXY', 0, U32_MAX) & 0xff;
-      if (use.name === 'mss') mss = uintOption(use, ctx, 'SYNPROXY', 0, U32_MAX) & 0xffff;
+      if (use.name === 'wscale') wscale = uintOption(use, ctx, 'SYNPROXY', 0, U32_MAX, 'bare') & 0xff;
+      if (use.name === 'mss') mss = uintOption(use, ctx, 'SYNPROXY', 0, U32_MAX, 'bare') & 0xffff;
     }
     const p = ctx.protocol;
     if (p?.protocol !== 6 || p.invert) {

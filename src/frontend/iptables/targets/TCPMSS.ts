@@ -6,7 +6,7 @@
 
 import type { TcpmssTarget } from '../../../ir/targets/TCPMSS.js';
 import type { TargetExtension } from '../extension.js';
-import { uintOption } from './MARK.js';
+import { uintOption } from '../xtables-options.js';
 
 const CLAMP_HOOKS = ['FORWARD', 'OUTPUT', 'POSTROUTING'];
 
@@ -22,7 +22,7 @@ export const tcpmssTarget: TargetExtension<TcpmssTarget> = {
     let mss: number | 'pmtu' | undefined;
     const max = 0xffff - (ctx.family === 'ipv4' ? 20 : 40);
     for (const use of uses) {
-      if (use.name === 'set-mss') mss = uintOption(use, ctx, 'TCPMSS', 0, max);
+      if (use.name === 'set-mss') mss = uintOption(use, ctx, 'TCPMSS', 0, max, 'bare');
       else mss = 'pmtu';
     }
     if (mss === undefined) ctx.error(at, 'TCPMSS target: At least one parameter is required');

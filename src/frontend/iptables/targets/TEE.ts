@@ -2,8 +2,8 @@
 
 import { formatAddress } from '../../../ir/address.js';
 import type { TeeTarget } from '../../../ir/targets/TEE.js';
+import { parseHostArg } from '../addresses.js';
 import type { TargetExtension } from '../extension.js';
-import { parseHostArg } from './NETMAP.js';
 
 /** IFNAMSIZ - 1: libxtables silently cuts a longer --oif to the size of xt_tee_tginfo.oif. */
 const OIF_MAX = 15;

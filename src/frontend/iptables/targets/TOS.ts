@@ -3,46 +3,24 @@
 
 import type { TosTarget } from '../../../ir/targets/TOS.js';
 import type { OptionUse, ParseContext, TargetExtension } from '../extension.js';
-import { parseUintInRange } from '../numbers.js';
-import { strtouiPrefix } from './DNAT.js';
-
-const SYMBOLS: readonly (readonly [string, number])[] = [
-  ['Minimize-Delay', 0x10],
-  ['Maximize-Throughput', 0x08],
-  ['Maximize-Reliability', 0x04],
-  ['Minimize-Cost', 0x02],
-  ['Normal-Service', 0x00],
-];
+import { hex2, parseTosMask, TOS_SYMBOLS } from '../tos-dscp.js';
+import { uintOption } from '../xtables-options.js';
 
 const ACTIONS = ['set-tos', 'and-tos', 'or-tos', 'xor-tos'] as const;
 
-/** xtopt_parse_tosmask with revision 1's default: a symbol changes only the low six bits (mask 0x3f). */
+/** --set-tos: xtopt_parse_tosmask with revision 1's default. */
 function parseSetTos(use: OptionUse, ctx: ParseContext): { value: number; mask: number } {
   const text = use.value!;
-  const first = strtouiPrefix(text, 0, 0xff);
-  if (first) {
-    let rest = text.slice(first.end);
-    let mask = 0xff;
-    if (rest[0] === '/') {
-      const m = strtouiPrefix(rest.slice(1), 0, 0xff);
-      if (!m) ctx.error(use.valueAt, `Illegal value: "${text}" (expected value[/mask], each 0-255)`);
-      mask = m!.value;
-      rest = rest.slice(1 + m!.end);
-    }
-    if (rest !== '') ctx.error(use.valueAt, `Illegal value: "${text}" (expected value[/mask], each 0-255)`);
-    return { value: first.value, mask };
-  }
-  const sym = SYMBOLS.find(([n]) => n.toLowerCase() === text.toLowerCase());
-  if (!sym) {
+  const r = parseTosMask(text);
+  if (r === 'illegal') ctx.error(use.valueAt, `Illegal value: "${text}" (expected value[/mask], each 0-255)`);
+  if (r === 'unknown') {
     ctx.error(
       use.valueAt,
-      `Symbolic name "${text}" is unknown (expected a number 0-255 or one of ${SYMBOLS.map(([n]) => n).join(', ')})`,
+      `Symbolic name "${text}" is unknown (expected a number 0-255 or one of ${TOS_SYMBOLS.map(([n]) => n).join(', ')})`,
     );
   }
-  return { value: sym![1], mask: 0x3f };
+  return r as { value: number; mask: number };
 }
-
-const hex2 = (n: number) => `0x${n.toString(16).padStart(2, '0')}`;
 
 export const tosTarget: TargetExtension<TosTarget> = {
   name: 'TOS',
@@ -61,10 +39,7 @@ export const tosTarget: TargetExtension<TosTarget> = {
     }
     const use = uses.find((u) => u.name === given[0])!;
     if (use.name === 'set-tos') return { kind: 'TOS', ...parseSetTos(use, ctx) };
-    const bits = parseUintInRange(use.value!, 0, 255);
-    if (bits === undefined)
-      ctx.error(use.valueAt, `TOS: bad value for option "--${use.name}", or out of range (0-255).`);
-    const b = bits!;
+    const b = uintOption(use, ctx, 'TOS', 0, 255);
     if (use.name === 'and-tos') return { kind: 'TOS', value: 0, mask: ~b & 0xff };
     if (use.name === 'or-tos') return { kind: 'TOS', value: b, mask: b };
     return { kind: 'TOS', value: b, mask: 0 };

@@ -2,12 +2,12 @@
 // revision 1 in both families).
 
 import { formatAddress } from '../../../ir/address.js';
-import type { MaskedValue } from '../../../ir/common.js';
 import type { TproxyTarget } from '../../../ir/targets/TPROXY.js';
-import type { OptionUse, ParseContext, TargetExtension } from '../extension.js';
+import { parseHostArg } from '../addresses.js';
+import type { TargetExtension } from '../extension.js';
+import { hex } from '../numbers.js';
 import { servicePort } from '../services.js';
-import { strtouiPrefix } from './DNAT.js';
-import { parseHostArg } from './NETMAP.js';
+import { valueMaskOption } from '../xtables-options.js';
 
 /**
  * xtables_getportbyname (XTTYPE_PORT): getaddrinfo(NULL, arg) reads a decimal number with
@@ -23,32 +23,6 @@ export function parseXtPort(text: string): number | undefined {
   }
   return servicePort(text, undefined);
 }
-
-/** xtables_parse_mark_mask (XTTYPE_MARKMASK32): `value[/mask]`, the mask defaulting to all ones. */
-export function parseMarkMask(ext: string, use: OptionUse, ctx: ParseContext): MaskedValue {
-  const text = use.value!;
-  const bad = () =>
-    ctx.error(
-      use.valueAt,
-      `${ext}: bad integer value for option "--${use.name}", or out of range (0-0xffffffff).`,
-    );
-  const garbage = () =>
-    ctx.error(
-      use.valueAt,
-      `${ext}: trailing garbage after value for option "--${use.name}" (expected value[/mask]).`,
-    );
-  const v = strtouiPrefix(text, 0, 0xffffffff);
-  if (!v) return bad();
-  const rest = text.slice(v.end);
-  if (rest === '') return { value: v.value, mask: 0xffffffff };
-  if (rest[0] !== '/') return garbage();
-  const m = strtouiPrefix(rest.slice(1), 0, 0xffffffff);
-  if (!m) return bad();
-  if (m.end !== rest.length - 1) return garbage();
-  return { value: v.value, mask: m.value };
-}
-
-const hex = (n: number) => `0x${n.toString(16)}`;
 
 export const tproxyTarget: TargetExtension<TproxyTarget> = {
   name: 'TPROXY',
@@ -73,7 +47,7 @@ export const tproxyTarget: TargetExtension<TproxyTarget> = {
     const ipUse = uses.find((u) => u.name === 'on-ip');
     const address = ipUse ? parseHostArg(ipUse.value!, ctx, ipUse.valueAt) : undefined;
     const markUse = uses.find((u) => u.name === 'tproxy-mark');
-    const mark = markUse ? parseMarkMask('TPROXY', markUse, ctx) : undefined;
+    const mark = markUse ? valueMaskOption(markUse, ctx, 'TPROXY', 'tproxy') : undefined;
     return {
       kind: 'TPROXY',
       port: port!,

@@ -3,8 +3,8 @@
 // options are still read and checked the way iptables does before the rule is refused.
 
 import type { TargetExtension } from '../extension.js';
+import { uintOption } from '../xtables-options.js';
 import { parsePrefix } from './LOG.js';
-import { uintOption } from './MARK.js';
 
 export const ulogTarget: TargetExtension = {
   name: 'ULOG',
@@ -18,10 +18,10 @@ export const ulogTarget: TargetExtension = {
   ],
   build(uses, ctx, at) {
     for (const use of uses) {
-      if (use.name === 'ulog-nlgroup') uintOption(use, ctx, 'ULOG', 1, 32);
+      if (use.name === 'ulog-nlgroup') uintOption(use, ctx, 'ULOG', 1, 32, 'bare');
       else if (use.name === 'ulog-prefix') parsePrefix(use, ctx, 32, 'ulog-prefix');
-      else if (use.name === 'ulog-cprange') uintOption(use, ctx, 'ULOG', 0, Number.MAX_SAFE_INTEGER);
-      else uintOption(use, ctx, 'ULOG', 1, 50);
+      else if (use.name === 'ulog-cprange') uintOption(use, ctx, 'ULOG', 0, Number.MAX_SAFE_INTEGER, 'bare');
+      else uintOption(use, ctx, 'ULOG', 1, 50, 'bare');
     }
     return ctx.error(
       at,

@@ -7,11 +7,19 @@ export type Verdict = 'ACCEPT' | 'DROP' | 'QUEUE' | 'STOLEN';
 
 /** The rule or policy that produced a verdict. */
 export type DecidedBy =
-  | { readonly kind: 'rule'; readonly table: Table; readonly chain: Chain; readonly index: number; readonly rule: Rule }
+  | {
+      readonly kind: 'rule';
+      readonly table: Table;
+      readonly chain: Chain;
+      readonly index: number;
+      readonly rule: Rule;
+    }
   | { readonly kind: 'policy'; readonly table: Table; readonly chain: Chain };
 
 /** What an extension target tells the traversal: go on with the next rule, or stop with a verdict. */
-export type TargetResult = { readonly kind: 'continue' } | { readonly kind: 'verdict'; readonly verdict: Verdict };
+export type TargetResult =
+  | { readonly kind: 'continue' }
+  | { readonly kind: 'verdict'; readonly verdict: Verdict };
 
 export const CONTINUE: TargetResult = Object.freeze({ kind: 'continue' });
 export const ACCEPT: TargetResult = Object.freeze({ kind: 'verdict', verdict: 'ACCEPT' });

@@ -83,12 +83,26 @@ describe('table walk (ipt_do_table)', () => {
 
   it('goto does not push: returning from the goto target returns past the caller', () => {
     const r = run(t, 'INPUT', ['a', 'goto', 'b-ret', 'a-drop', 'acc']);
-    expect(r.path).toEqual(['hook:INPUT', 'INPUT#1', 'jump:A', 'A#2', 'goto:B', 'B#1', 'return:INPUT', 'INPUT#3']);
+    expect(r.path).toEqual([
+      'hook:INPUT',
+      'INPUT#1',
+      'jump:A',
+      'A#2',
+      'goto:B',
+      'B#1',
+      'return:INPUT',
+      'INPUT#3',
+    ]);
     expect(r.decided).toBe('INPUT#3');
   });
 
   it('a goto from the built-in chain that returns applies the policy', () => {
-    const g = table([':INPUT ACCEPT [0:0]', ':X - [0:0]', `-A INPUT ${m('g')} -g X`, `-A INPUT ${m('d')} -j DROP`]);
+    const g = table([
+      ':INPUT ACCEPT [0:0]',
+      ':X - [0:0]',
+      `-A INPUT ${m('g')} -g X`,
+      `-A INPUT ${m('d')} -j DROP`,
+    ]);
     const r = run(g, 'INPUT', ['g', 'd']);
     expect(r.verdict).toBe('ACCEPT');
     expect(r.decided).toBe('policy INPUT');

@@ -395,7 +395,7 @@ export interface TcpPacketContext {
   readonly settings: ConntrackSettings;
 }
 
-/** The entry's TCP state; allocates it for an unconfirmed entry's first packet. */
+/** The entry's TCP tracker state, or null for other protocols (and before its first packet). */
 export function tcpStateOf(entry: ConnEntry): TcpState | null {
   const p: ProtoState = entry.proto;
   return p.kind === 'tcp' ? p.tcp : null;

@@ -39,9 +39,21 @@ export type WalkEvent =
       /** The first condition that failed. */
       readonly failed: Match;
     }
-  | { readonly kind: 'target'; readonly chain: Chain; readonly index: number; readonly rule: Rule; readonly result: TargetResult }
+  | {
+      readonly kind: 'target';
+      readonly chain: Chain;
+      readonly index: number;
+      readonly rule: Rule;
+      readonly result: TargetResult;
+    }
   | { readonly kind: 'policy'; readonly chain: Chain; readonly verdict: Verdict }
-  | { readonly kind: 'hotdrop'; readonly chain: Chain; readonly index: number; readonly rule: Rule; readonly match: Match };
+  | {
+      readonly kind: 'hotdrop';
+      readonly chain: Chain;
+      readonly index: number;
+      readonly rule: Rule;
+      readonly match: Match;
+    };
 
 export interface WalkResult {
   readonly verdict: Verdict;
@@ -54,7 +66,12 @@ interface ReturnPoint {
   readonly next: number;
 }
 
-export function walkTable(table: Table, baseChain: Chain, packetBytes: number, cb: WalkCallbacks): WalkResult {
+export function walkTable(
+  table: Table,
+  baseChain: Chain,
+  packetBytes: number,
+  cb: WalkCallbacks,
+): WalkResult {
   const chains = chainIndex(table);
   const stack: ReturnPoint[] = [];
   let chain = baseChain;
@@ -106,7 +123,8 @@ export function walkTable(table: Table, baseChain: Chain, packetBytes: number, c
       case 'jump':
       case 'goto': {
         const callee = chains.get(t.chain);
-        if (!callee) throw new Error(`chain ${t.chain} missing from table ${table.name} (the front end checks this)`);
+        if (!callee)
+          throw new Error(`chain ${t.chain} missing from table ${table.name} (the front end checks this)`);
         if (t.kind === 'jump') stack.push({ chain, next: i + 1 });
         chain = callee;
         i = 0;

@@ -1,0 +1,21 @@
+// The host a ruleset runs on: its interfaces, routes, sysctls and local sockets, as read from a
+// host file. Immutable; lookups live in routing.ts, address-type.ts, source-address.ts and
+// sockets.ts.
+
+import type { Route } from './fib.js';
+import type { HostInterface } from './interfaces.js';
+import type { Listener, UserlandProxy } from './sockets.js';
+import type { Sysctls } from './sysctl.js';
+
+export interface Host {
+  readonly file: string;
+  /** In ifindex order, as the kernel's device list (lo first): source selection depends on it. */
+  readonly interfaces: readonly HostInterface[];
+  /** Every route: the dump's tables plus the `local` table the kernel derives from addresses. */
+  readonly routes: readonly Route[];
+  readonly sysctl: Sysctls;
+  readonly listeners: readonly Listener[];
+  readonly proxies: readonly UserlandProxy[];
+  /** The interface of this name, if any. */
+  interface(name: string): HostInterface | undefined;
+}

@@ -1,0 +1,38 @@
+"""Builds trace frames with scapy from compact JSON descriptions and writes them as pcapng with
+interface names. Fixture-generation glue (see trace-writer.ts).
+
+stdin: {"path": "...", "packets": [{"if", "t", "srcMac", "dstMac", "src", "dst", "proto",
+        "sport"?, "dport"?, "flags"?, "seq"?, "ack"?, "icmpType"?, "icmpCode"?, "payload"?, "ttl"?}]}
+"""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pcapng_write import write_pcapng  # noqa: E402
+from scapy.all import ICMP, IP, TCP, UDP, Ether, IPv6, Raw  # noqa: E402
+
+
+def frame(p):
+    l3 = (IPv6 if ":" in p["src"] else IP)(src=p["src"], dst=p["dst"])
+    if "ttl" in p:
+        if isinstance(l3, IP):
+            l3.ttl = p["ttl"]
+        else:
+            l3.hlim = p["ttl"]
+    if p["proto"] == "tcp":
+        l4 = TCP(sport=p["sport"], dport=p["dport"], flags=p.get("flags", "S"), seq=p.get("seq", 0),
+                 ack=p.get("ack", 0), window=64240)
+    elif p["proto"] == "udp":
+        l4 = UDP(sport=p["sport"], dport=p["dport"])
+    else:
+        l4 = ICMP(type=p.get("icmpType", 8), code=p.get("icmpCode", 0), id=p.get("id", 1), seq=p.get("icmpSeq", 1))
+    pkt = Ether(src=p["srcMac"], dst=p["dstMac"]) / l3 / l4
+    if "payload" in p:
+        pkt = pkt / Raw(p["payload"].encode())
+    return bytes(pkt)
+
+
+req = json.load(sys.stdin)
+base = 1700000000.0
+write_pcapng(req["path"], [(p["if"], base + p["t"], frame(p)) for p in req["packets"]])

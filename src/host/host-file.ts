@@ -7,13 +7,14 @@
 
 import type { Family } from '../ir/address.js';
 import { localTableRoutes, parseRoute, type Route } from './fib.js';
-import type { Host } from './host.js';
+import type { Host, Neighbour } from './host.js';
+import { parseAddressText } from './ip-text.js';
 import { type HostInterface, parseInterfaces } from './interfaces.js';
 import { JsonAt } from './json-reader.js';
 import { type Listener, parseListener, parseProxy, type UserlandProxy } from './sockets.js';
 import { Sysctls } from './sysctl.js';
 
-const KEYS = ['addr', 'route', 'route6', 'sysctl', 'bridges', 'listeners', 'proxies'] as const;
+const KEYS = ['addr', 'route', 'route6', 'neigh', 'sysctl', 'bridges', 'listeners', 'proxies'] as const;
 
 function parseSysctls(at: JsonAt): Sysctls {
   const values = new Map<string, number | string>();
@@ -60,6 +61,19 @@ function parseRoutes(at: JsonAt, family: Family, interfaces: ReadonlyMap<string,
   });
 }
 
+/** `ip -j neigh show`: the link-layer addresses the host already knows (for emitted frames). */
+function parseNeighbours(at: JsonAt, byName: ReadonlyMap<string, HostInterface>): Neighbour[] {
+  if (!at.present) return [];
+  return at.array().map((item) => {
+    const text = item.field('dst').string();
+    const address = parseAddressText(text) ?? item.field('dst').fail('an IPv4 or IPv6 address');
+    const dev = item.field('dev').string();
+    if (!byName.has(dev)) item.field('dev').fail('the name of an interface in `addr`');
+    const mac = item.field('lladdr').optional((m) => m.string()) ?? null;
+    return Object.freeze({ address, dev, mac });
+  });
+}
+
 /** Reads and validates a host file; throws HostFileError naming the JSON path of the first problem. */
 export function parseHostFile(text: string, options: { readonly file: string }): Host {
   const root = JsonAt.parse(text, options.file).object();
@@ -91,8 +105,10 @@ export function parseHostFile(text: string, options: { readonly file: string }):
     root.field('listeners').optional((l) => l.array().map((x) => parseListener(x, bindv6only))) ?? [];
   const proxies: UserlandProxy[] =
     root.field('proxies').optional((p) => p.array().map((x) => parseProxy(x, bindv6only))) ?? [];
+  const neighbours = parseNeighbours(root.field('neigh'), byName);
   const ordered = [...interfaces].sort((a, b) => a.index - b.index);
   return Object.freeze({
+    neighbours: Object.freeze(neighbours),
     file: options.file,
     interfaces: Object.freeze(ordered),
     routes: Object.freeze(routes),

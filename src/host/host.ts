@@ -3,9 +3,17 @@
 // sockets.ts.
 
 import type { Route } from './fib.js';
+import type { Address } from './ip-text.js';
 import type { HostInterface } from './interfaces.js';
 import type { Listener, UserlandProxy } from './sockets.js';
 import type { Sysctls } from './sysctl.js';
+
+export interface Neighbour {
+  readonly address: Address;
+  readonly dev: string;
+  /** Link-layer address as text (aa:bb:cc:dd:ee:ff); null for an incomplete entry. */
+  readonly mac: string | null;
+}
 
 export interface Host {
   readonly file: string;
@@ -15,6 +23,8 @@ export interface Host {
   readonly routes: readonly Route[];
   readonly sysctl: Sysctls;
   readonly listeners: readonly Listener[];
+  /** Known neighbours (`ip -j neigh`): addresses with the interface and link-layer address. */
+  readonly neighbours: readonly Neighbour[];
   readonly proxies: readonly UserlandProxy[];
   /** The interface of this name, if any. */
   interface(name: string): HostInterface | undefined;

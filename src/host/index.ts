@@ -3,7 +3,7 @@
 
 export { addressType } from './address-type.js';
 export type { NextHop, Route, RouteType } from './fib.js';
-export type { Host } from './host.js';
+export type { Host, Neighbour } from './host.js';
 export { parseHostFile } from './host-file.js';
 export type { HostInterface, InterfaceAddress, InterfaceKind } from './interfaces.js';
 export { addressesOf } from './interfaces.js';

@@ -54,7 +54,13 @@ export {
 } from './table.js';
 export { tcpIndex, tcpStateOf, tcpTransition } from './tcp.js';
 export { TCP_STATE_NAMES, type TcpState, type TcpStateName } from './tcp-state.js';
-export { type ConntrackSettings, DEFAULT_SETTINGS, seconds, settingsFromSysctls } from './timeouts.js';
+export {
+  CONNTRACK_SYSCTLS,
+  type ConntrackSettings,
+  DEFAULT_SETTINGS,
+  seconds,
+  settingsFromSysctls,
+} from './timeouts.js';
 export {
   type Direction,
   formatTuple,

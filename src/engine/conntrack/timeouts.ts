@@ -70,7 +70,7 @@ export const DEFAULT_SETTINGS: ConntrackSettings = Object.freeze({
 });
 
 // sysctl file name (under /proc/sys/net/netfilter/) -> setting.
-const SYSCTL_NAMES: Readonly<Record<string, keyof ConntrackSettings>> = {
+export const CONNTRACK_SYSCTLS: Readonly<Record<string, keyof ConntrackSettings>> = {
   nf_conntrack_tcp_timeout_syn_sent: 'tcpTimeoutSynSent',
   nf_conntrack_tcp_timeout_syn_recv: 'tcpTimeoutSynRecv',
   nf_conntrack_tcp_timeout_established: 'tcpTimeoutEstablished',
@@ -103,7 +103,7 @@ export function settingsFromSysctls(values: Readonly<Record<string, number>>): C
   const out: ConntrackSettings = { ...DEFAULT_SETTINGS };
   for (const [rawName, value] of Object.entries(values)) {
     const name = rawName.replace(/^net\.netfilter\./, '');
-    const key = SYSCTL_NAMES[name];
+    const key = CONNTRACK_SYSCTLS[name];
     if (!key) throw new Error(`conntrack: unknown sysctl ${rawName}`);
     Object.assign(out, { [key]: typeof DEFAULT_SETTINGS[key] === 'boolean' ? value !== 0 : value });
   }

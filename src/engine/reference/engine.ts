@@ -152,13 +152,18 @@ export class ReferenceEngine {
     // The datagram is copied: NAT and mangling rewrite it in place.
     const bytes = frame.bytes.slice(start, start + decoded.ipLength);
     const eth = decoded.ethernet;
+    // A frame on a bridge port reaches IP as received by the bridge (br_handle_frame_finish
+    // passing it up); the port is what physdev sees.
+    const port = this.host.interface(frame.iif);
+    const bridge = port?.master !== undefined ? this.host.interface(port.master) : undefined;
+    const viaBridge = bridge?.kind === 'bridge';
     const packet: EnginePacket = {
       bytes,
       decoded: redecode(bytes, decoded.family),
       timestampNs: frame.timestampNs,
-      iif: frame.iif,
+      iif: viaBridge ? bridge.name : frame.iif,
       oif: null,
-      physIn: null,
+      physIn: viaBridge ? frame.iif : null,
       physOut: null,
       bridged: false,
       macSrc: eth ? frame.bytes.slice(eth.srcOffset, eth.srcOffset + 6) : null,

@@ -145,8 +145,6 @@ export interface HostView {
    * has no sockets, and the socket match never matches.
    */
   lookupSocket?(family: Family, packetBytes: Uint8Array, iif: string | null): SocketView | null;
-  /** CONFIG_HZ of the modelled kernel (connlimit's jiffies). Absent: 250 (Debian's, the harness's). */
-  readonly hz?: number;
 }
 
 export interface MatchContext {

@@ -45,21 +45,20 @@ export interface IpNeigh {
   readonly lladdr?: string;
 }
 
-/** A local socket that accepts traffic (TCP listen or bound UDP), never answering with data. */
+/** A local socket that accepts traffic (TCP listen or bound UDP), never answering with data (the host file's `listeners`). */
 export interface Listener {
-  readonly proto: 'tcp' | 'udp';
+  readonly protocol: 'tcp' | 'udp';
   readonly port: number;
-  /** Bind address; default 0.0.0.0 (or :: when `family` is ipv6). */
-  readonly addr?: string;
+  /** Bind address; default every address. */
+  readonly address?: string;
 }
 
-/** docker-proxy's flags: accepts on hostIp:hostPort and connects to containerIp:containerPort. */
+/** A userland proxy like docker-proxy: accepts on address:port, connects to target (the host file's `proxies`). */
 export interface UserlandProxy {
-  readonly proto: 'tcp';
-  readonly hostIp?: string;
-  readonly hostPort: number;
-  readonly containerIp: string;
-  readonly containerPort: number;
+  readonly protocol: 'tcp';
+  readonly address?: string;
+  readonly port: number;
+  readonly target: { readonly address: string; readonly port: number };
 }
 
 export interface HostSpec {

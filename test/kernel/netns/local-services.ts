@@ -13,7 +13,17 @@ const SCRIPT = join(import.meta.dirname, 'local_services.py');
 
 export async function startLocalServices(hostNs: string, spec: HostSpec): Promise<LocalServices> {
   if (!spec.listeners?.length && !spec.proxies?.length) return { stop() {} };
-  const arg = JSON.stringify({ listeners: spec.listeners ?? [], proxies: spec.proxies ?? [] });
+  // local_services.py takes docker-proxy's vocabulary.
+  const arg = JSON.stringify({
+    listeners: (spec.listeners ?? []).map((l) => ({ proto: l.protocol, port: l.port, ...(l.address ? { addr: l.address } : {}) })),
+    proxies: (spec.proxies ?? []).map((p) => ({
+      proto: p.protocol,
+      hostIp: p.address ?? '0.0.0.0',
+      hostPort: p.port,
+      containerIp: p.target.address,
+      containerPort: p.target.port,
+    })),
+  });
   const child: ChildProcess = spawn('ip', ['netns', 'exec', hostNs, '/usr/bin/python3', SCRIPT, arg], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -342,9 +342,9 @@ COMMIT
   'docker-proxy-input': {
     host: {
       ...dockerHost,
-      listeners: [{ proto: 'tcp', port: 22 }],
+      listeners: [{ protocol: 'tcp', port: 22 }],
       proxies: [
-        { proto: 'tcp', hostIp: '0.0.0.0', hostPort: 80, containerIp: '172.17.0.2', containerPort: 8080 },
+        { protocol: 'tcp', address: '0.0.0.0', port: 80, target: { address: '172.17.0.2', port: 8080 } },
       ],
     },
     rules: dockerRules.replace(

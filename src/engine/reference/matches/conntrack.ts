@@ -1,7 +1,7 @@
 // -m conntrack (xt_conntrack conntrack_mt, revision 3 semantics: port ranges).
 
-import type { ConntrackAddress, ConntrackMatch, ConntrackStatus } from '../../../ir/matches/conntrack.js';
 import type { Negated, PortRange } from '../../../ir/common.js';
+import type { ConntrackAddress, ConntrackMatch, ConntrackStatus } from '../../../ir/matches/conntrack.js';
 import type { CtEntryView, CtTupleView } from '../match-context.js';
 import type { MatchEvaluator } from '../match-evaluator.js';
 import { stateSetHit } from './state.js';

@@ -4,8 +4,8 @@ import type { EcnMatch } from '../../../ir/matches/ecn.js';
 import { get8 } from '../../../wire/bytes.js';
 import { TCP_CWR, TCP_ECE } from '../../../wire/tcp.js';
 import type { MatchEvaluator } from '../match-evaluator.js';
-import { dsField } from './tos.js';
 import { hasBytes, transportOffset } from './tcp.js';
+import { dsField } from './tos.js';
 
 export const ecnEvaluator: MatchEvaluator<EcnMatch> = {
   kind: 'ecn',

@@ -1,8 +1,8 @@
 // -m esp (xt_esp.c, esp_mt): the SPI of an ESP header, IPv4 and IPv6 alike (both rely on
 // `-p esp`, so par->thoff points at the ESP header).
 
-import type { EspMatch, UintRange } from '../../../ir/matches/esp.js';
 import type { Negated } from '../../../ir/common.js';
+import type { EspMatch, UintRange } from '../../../ir/matches/esp.js';
 import { get32 } from '../../../wire/bytes.js';
 import type { MatchEvaluator } from '../match-evaluator.js';
 import { hasBytes, isLaterFragment, transportOffset } from './tcp.js';

@@ -1,8 +1,7 @@
 // -m icmp (xt_tcpudp.c, icmp_match): type and code range of an ICMP header; type 255 is the
 // kernel's wildcard for any ICMP packet.
 
-import type { IcmpTypeTest } from '../../../ir/matches/icmp.js';
-import type { IcmpMatch } from '../../../ir/matches/icmp.js';
+import type { IcmpMatch, IcmpTypeTest } from '../../../ir/matches/icmp.js';
 import { get8 } from '../../../wire/bytes.js';
 import type { MatchContext } from '../match-context.js';
 import type { MatchEvaluator } from '../match-evaluator.js';
@@ -22,8 +21,7 @@ export function testIcmpType(t: IcmpTypeTest, ctx: MatchContext, wildcard255: bo
   if (!hasBytes(p, th, ICMP_HEADER_LEN)) return 'hotdrop';
   const type = get8(p.bytes, th);
   const code = get8(p.bytes, th + 1);
-  const hit =
-    (wildcard255 && t.type === 0xff) || (type === t.type && code >= t.codeMin && code <= t.codeMax);
+  const hit = (wildcard255 && t.type === 0xff) || (type === t.type && code >= t.codeMin && code <= t.codeMax);
   return hit !== t.invert;
 }
 

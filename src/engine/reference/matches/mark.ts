@@ -6,5 +6,6 @@ import type { MatchEvaluator } from '../match-evaluator.js';
 export const markEvaluator: MatchEvaluator<MarkMatch> = {
   kind: 'mark',
   // (mark & mask) == value: the value is not masked, so bits outside the mask never match.
-  test: (m, ctx) => (((ctx.packet.mark & m.mark.value.mask) >>> 0 === m.mark.value.value >>> 0) !== m.mark.invert),
+  test: (m, ctx) =>
+    ((ctx.packet.mark & m.mark.value.mask) >>> 0 === m.mark.value.value >>> 0) !== m.mark.invert,
 };

@@ -19,7 +19,8 @@ export const multiportEvaluator: MatchEvaluator<MultiportMatch> = {
     for (const r of m.ports) {
       const srcHit = src >= r.from && src <= r.to;
       const dstHit = dst >= r.from && dst <= r.to;
-      const hit = m.direction === 'source' ? srcHit : m.direction === 'destination' ? dstHit : srcHit || dstHit;
+      const hit =
+        m.direction === 'source' ? srcHit : m.direction === 'destination' ? dstHit : srcHit || dstHit;
       // The first hit decides; `!` negates the whole match.
       if (hit) return !m.invert;
     }

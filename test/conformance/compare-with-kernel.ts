@@ -1,0 +1,87 @@
+// Differences between what the kernel did with a scenario (KernelResult from test/kernel/netns)
+// and what the reference engine did: per-rule and policy counters, and the packets the host
+// emitted on each interface, byte for byte. An empty list is agreement.
+
+import type { Ruleset } from '../../src/ir/ruleset.js';
+import type { KernelResult } from '../kernel/netns/kernel-result.js';
+import { emittedOn } from '../kernel/netns/result-queries.js';
+import type { EngineRun } from './engine-run.js';
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex');
+}
+
+/**
+ * The IP datagram of an emitted packet, with what the kernel chooses at random cleared: the IP id
+ * (and so the header checksum) of ICMP errors the host generates (ip_select_ident).
+ */
+function comparable(ip: Uint8Array): string {
+  const b = Uint8Array.from(ip);
+  const icmpError = b[0]! >>> 4 === 4 && b[9] === 1 && [3, 4, 5, 11, 12].includes(b[(b[0]! & 15) * 4] ?? 0);
+  if (icmpError) b.fill(0, 4, 6).fill(0, 10, 12);
+  return hex(b);
+}
+
+function counterDiffs(kernel: KernelResult, ruleset: Ruleset): string[] {
+  const diffs: string[] = [];
+  for (const kt of kernel.counters.ipv4 ?? []) {
+    const t = ruleset.tables.find((x) => x.name === kt.table);
+    if (!t) {
+      diffs.push(`table ${kt.table}: the kernel has it, nfwasm does not`);
+      continue;
+    }
+    for (const kc of kt.chains) {
+      const c = t.chains.find((x) => x.name === kc.chain);
+      if (!c) {
+        diffs.push(`${kt.table} ${kc.chain}: missing in nfwasm`);
+        continue;
+      }
+      if (c.base && (BigInt(kc.packets) !== c.counters.packets || BigInt(kc.bytes) !== c.counters.bytes)) {
+        diffs.push(
+          `${kt.table} ${kc.chain} policy: kernel ${kc.packets} packets/${kc.bytes} bytes, nfwasm ${c.counters.packets}/${c.counters.bytes}`,
+        );
+      }
+      kc.rules.forEach((kr, i) => {
+        const r = c.rules[i];
+        if (!r) return void diffs.push(`${kt.table} ${kc.chain} #${i + 1}: missing in nfwasm`);
+        if (BigInt(kr.packets) !== r.counters.packets || BigInt(kr.bytes) !== r.counters.bytes) {
+          diffs.push(
+            `${kt.table} ${kc.chain} #${i + 1} (${kr.rule}): kernel ${kr.packets}/${kr.bytes}, nfwasm ${r.counters.packets}/${r.counters.bytes}`,
+          );
+        }
+      });
+    }
+  }
+  return diffs;
+}
+
+function emittedDiffs(kernel: KernelResult, run: EngineRun): string[] {
+  const diffs: string[] = [];
+  const ours = new Map<string, string[]>();
+  for (const r of run.results) for (const e of r.emitted) ours.set(e.oif, [...(ours.get(e.oif) ?? []), comparable(e.bytes)]);
+  const bridges = new Set(Object.values(kernel.bridgePorts));
+  const names = new Set([
+    ...ours.keys(),
+    ...Object.keys(kernel.emitted).map((n) => kernel.bridgePorts[n] ?? n),
+    ...bridges,
+  ]);
+  for (const name of names) {
+    const theirs = emittedOn(kernel, name).map((p) => {
+      const frame = Buffer.from(p.hex, 'hex');
+      const ipStart = frame.readUInt16BE(12) === 0x8100 ? 18 : 14;
+      return comparable(frame.subarray(ipStart));
+    });
+    const mine = ours.get(name) ?? [];
+    const n = Math.max(theirs.length, mine.length);
+    for (let i = 0; i < n; i++) {
+      if (theirs[i] !== mine[i]) {
+        diffs.push(`${name} emitted #${i + 1}:\n      kernel ${theirs[i] ?? '(nothing)'}\n      nfwasm ${mine[i] ?? '(nothing)'}`);
+      }
+    }
+  }
+  return diffs;
+}
+
+export function differences(kernel: KernelResult, run: EngineRun): string[] {
+  return [...counterDiffs(kernel, run.engine.rulesetWithCounters()), ...emittedDiffs(kernel, run)];
+}

@@ -146,7 +146,7 @@ if (micro) {
     text: line,
     table: 'nat' as const,
     allowTable: false,
-    chainExists: () => true,
+    chainName: (_table: string, chain: string) => chain,
   };
   const file = `*nat\n:KUBE-SERVICES - [0:0]\n:KUBE-SVC-NUKIZ6OKUXPJNT4C - [0:0]\n${line}\nCOMMIT\n`;
   console.log(`\nmicro-benchmarks (benchmark.js), one rule line:\n  ${line}`);

@@ -2,9 +2,9 @@
 // rule's file:line and text), what conntrack said, what NAT rewrote, where routing sent it, and
 // what became of it — plus the notes that explain the classic surprises.
 
-import type { DecidedBy } from '../engine/verdict.js';
 import type { PacketResult } from '../engine/reference/result.js';
 import type { TraceEvent } from '../engine/reference/trace.js';
+import type { DecidedBy } from '../engine/verdict.js';
 import { formatRuleSpec } from '../frontend/iptables/printer.js';
 import type { Family } from '../ir/address.js';
 import type { Rule } from '../ir/ruleset.js';
@@ -18,11 +18,14 @@ const HOOK_NAMES: Record<string, string> = {
 };
 
 function ruleLine(rule: Rule, family: Family): string {
-  return `${rule.source.file}:${rule.source.line}`.padEnd(18) + ` -A ${''}${formatRuleSpec(rule, family).trim()}`;
+  return (
+    `${rule.source.file}:${rule.source.line}`.padEnd(18) + ` -A ${''}${formatRuleSpec(rule, family).trim()}`
+  );
 }
 
 export function formatDecision(d: DecidedBy): string {
-  if (d.kind === 'policy') return `${d.table.name} ${d.chain.name} policy ${d.chain.base?.policy ?? 'ACCEPT'}`;
+  if (d.kind === 'policy')
+    return `${d.table.name} ${d.chain.name} policy ${d.chain.base?.policy ?? 'ACCEPT'}`;
   return `${d.table.name} ${d.chain.name} #${d.index + 1} ${d.rule.target?.kind ?? ''} ${d.rule.source.file}:${d.rule.source.line}`.trim();
 }
 
@@ -94,21 +97,31 @@ export function formatExplanation(result: PacketResult, options: ExplainOptions)
   return `${out.join('\n')}\n`;
 }
 
-function formatWalk(e: Extract<TraceEvent, { kind: 'walk' }>, options: ExplainOptions, indent: string): string[] {
+function formatWalk(
+  e: Extract<TraceEvent, { kind: 'walk' }>,
+  options: ExplainOptions,
+  indent: string,
+): string[] {
   const ev = e.event;
   switch (ev.kind) {
     case 'enter':
-      return ev.via === 'hook' ? [] : [`${indent}${ev.via === 'return' ? '← back in' : `→ ${ev.via} to`} ${ev.chain.name}`];
+      return ev.via === 'hook'
+        ? []
+        : [`${indent}${ev.via === 'return' ? '← back in' : `→ ${ev.via} to`} ${ev.chain.name}`];
     case 'rule-matched':
       return [`${indent}${ev.chain.name} #${ev.index + 1} matched  ${ruleLine(ev.rule, options.family)}`];
     case 'rule-skipped':
-      return options.verbose ? [`${indent}${ev.chain.name} #${ev.index + 1} no match  ${ruleLine(ev.rule, options.family)}`] : [];
+      return options.verbose
+        ? [`${indent}${ev.chain.name} #${ev.index + 1} no match  ${ruleLine(ev.rule, options.family)}`]
+        : [];
     case 'target':
       return ev.result.kind === 'verdict' ? [`${indent}  → ${ev.result.verdict}`] : [];
     case 'policy':
       return [`${indent}${ev.chain.name} policy ${ev.verdict}`];
     case 'hotdrop':
-      return [`${indent}${ev.chain.name} #${ev.index + 1} dropped the packet while matching (malformed header)`];
+      return [
+        `${indent}${ev.chain.name} #${ev.index + 1} dropped the packet while matching (malformed header)`,
+      ];
   }
 }
 

@@ -8,8 +8,8 @@
 import type { Family } from '../ir/address.js';
 import { localTableRoutes, parseRoute, type Route } from './fib.js';
 import type { Host, Neighbour } from './host.js';
-import { parseAddressText } from './ip-text.js';
 import { type HostInterface, parseInterfaces } from './interfaces.js';
+import { parseAddressText } from './ip-text.js';
 import { JsonAt } from './json-reader.js';
 import { type Listener, parseListener, parseProxy, type UserlandProxy } from './sockets.js';
 import { Sysctls } from './sysctl.js';

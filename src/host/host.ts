@@ -3,8 +3,8 @@
 // sockets.ts.
 
 import type { Route } from './fib.js';
-import type { Address } from './ip-text.js';
 import type { HostInterface } from './interfaces.js';
+import type { Address } from './ip-text.js';
 import type { Listener, UserlandProxy } from './sockets.js';
 import type { Sysctls } from './sysctl.js';
 

@@ -45,7 +45,11 @@ function wireLinkType(linkType: number): WireLinkType | undefined {
   }
 }
 
-export function replayTrace(engine: ReferenceEngine, reader: TraceReader, options: ReplayOptions = {}): ReplaySummary {
+export function replayTrace(
+  engine: ReferenceEngine,
+  reader: TraceReader,
+  options: ReplayOptions = {},
+): ReplaySummary {
   const fates: Record<string, number> = {};
   let packets = 0;
   let skipped = 0;
@@ -53,7 +57,7 @@ export function replayTrace(engine: ReferenceEngine, reader: TraceReader, option
     packets++;
     let link = wireLinkType(p.linkType);
     // Raw (101) carries IPv4 or IPv6: the version nibble tells.
-    if (p.linkType === LinkType.Raw) link = (p.data[0]! >>> 4) === 6 ? 'raw-ipv6' : 'raw-ipv4';
+    if (p.linkType === LinkType.Raw) link = p.data[0]! >>> 4 === 6 ? 'raw-ipv6' : 'raw-ipv4';
     const iif = options.iface ?? p.interfaceName;
     if (!link || !iif) {
       skipped++;
@@ -61,7 +65,10 @@ export function replayTrace(engine: ReferenceEngine, reader: TraceReader, option
       continue;
     }
     const timestampNs = p.timestampNs ?? 0n;
-    const result = engine.process({ bytes: p.data, linkType: link, iif, timestampNs }, { trace: options.trace ?? false });
+    const result = engine.process(
+      { bytes: p.data, linkType: link, iif, timestampNs },
+      { trace: options.trace ?? false },
+    );
     fates[result.fate.kind] = (fates[result.fate.kind] ?? 0) + 1;
     options.onPacket?.({ number: p.number, iif, timestampNs, result });
   }

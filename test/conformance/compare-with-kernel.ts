@@ -13,12 +13,28 @@ function hex(bytes: Uint8Array): string {
 
 /**
  * The IP datagram of an emitted packet, with what the kernel chooses at random cleared: the IP id
- * (and so the header checksum) of ICMP errors the host generates (ip_select_ident).
+ * (and so the header checksum) of ICMP errors the host generates (ip_select_ident), and a
+ * SYN-ACK's initial sequence number and timestamp value (and so its TCP checksum).
  */
 function comparable(ip: Uint8Array): string {
   const b = Uint8Array.from(ip);
-  const icmpError = b[0]! >>> 4 === 4 && b[9] === 1 && [3, 4, 5, 11, 12].includes(b[(b[0]! & 15) * 4] ?? 0);
+  const l4 = (b[0]! & 15) * 4;
+  const icmpError = b[0]! >>> 4 === 4 && b[9] === 1 && [3, 4, 5, 11, 12].includes(b[l4] ?? 0);
   if (icmpError) b.fill(0, 4, 6).fill(0, 10, 12);
+  const synAck = b[0]! >>> 4 === 4 && b[9] === 6 && (b[l4 + 13]! & 0x17) === 0x12;
+  if (synAck) {
+    b.fill(0, l4 + 4, l4 + 8).fill(0, l4 + 16, l4 + 18);
+    // The timestamp option's value (kind 8) is the kernel's own clock.
+    for (let i = l4 + 20; i < l4 + (b[l4 + 12]! >>> 4) * 4; ) {
+      if (b[i] === 0) break;
+      if (b[i] === 1) {
+        i++;
+        continue;
+      }
+      if (b[i] === 8) b.fill(0, i + 2, i + 6);
+      i += Math.max(2, b[i + 1]!);
+    }
+  }
   return hex(b);
 }
 
@@ -43,7 +59,10 @@ function counterDiffs(kernel: KernelResult, ruleset: Ruleset): string[] {
       }
       kc.rules.forEach((kr, i) => {
         const r = c.rules[i];
-        if (!r) return void diffs.push(`${kt.table} ${kc.chain} #${i + 1}: missing in nfwasm`);
+        if (!r) {
+          diffs.push(`${kt.table} ${kc.chain} #${i + 1}: missing in nfwasm`);
+          return;
+        }
         if (BigInt(kr.packets) !== r.counters.packets || BigInt(kr.bytes) !== r.counters.bytes) {
           diffs.push(
             `${kt.table} ${kc.chain} #${i + 1} (${kr.rule}): kernel ${kr.packets}/${kr.bytes}, nfwasm ${r.counters.packets}/${r.counters.bytes}`,
@@ -58,7 +77,8 @@ function counterDiffs(kernel: KernelResult, ruleset: Ruleset): string[] {
 function emittedDiffs(kernel: KernelResult, run: EngineRun): string[] {
   const diffs: string[] = [];
   const ours = new Map<string, string[]>();
-  for (const r of run.results) for (const e of r.emitted) ours.set(e.oif, [...(ours.get(e.oif) ?? []), comparable(e.bytes)]);
+  for (const r of run.results)
+    for (const e of r.emitted) ours.set(e.oif, [...(ours.get(e.oif) ?? []), comparable(e.bytes)]);
   const bridges = new Set(Object.values(kernel.bridgePorts));
   const names = new Set([
     ...ours.keys(),
@@ -75,7 +95,9 @@ function emittedDiffs(kernel: KernelResult, run: EngineRun): string[] {
     const n = Math.max(theirs.length, mine.length);
     for (let i = 0; i < n; i++) {
       if (theirs[i] !== mine[i]) {
-        diffs.push(`${name} emitted #${i + 1}:\n      kernel ${theirs[i] ?? '(nothing)'}\n      nfwasm ${mine[i] ?? '(nothing)'}`);
+        diffs.push(
+          `${name} emitted #${i + 1}:\n      kernel ${theirs[i] ?? '(nothing)'}\n      nfwasm ${mine[i] ?? '(nothing)'}`,
+        );
       }
     }
   }

@@ -74,7 +74,10 @@ export function fakeContext(
     random: o.random ?? seededRandom(),
     ruleState<T>(rule: Rule, key: object, init: () => T): T {
       let m = ruleStates.get(rule);
-      if (!m) ruleStates.set(rule, (m = new Map()));
+      if (!m) {
+        m = new Map();
+        ruleStates.set(rule, m);
+      }
       if (!m.has(key)) m.set(key, init());
       return m.get(key) as T;
     },

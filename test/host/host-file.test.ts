@@ -103,7 +103,7 @@ describe('host files', () => {
       'host.json: addr[1].addr_info[0].prefixlen: expected a number, found string "24"',
     );
     expect(errorOf('{"addr": [], "route": [], "rules": []}')).toBe(
-      'host.json: rules: expected nothing: the keys are addr, route, route6, sysctl, bridges, listeners, proxies, found an array',
+      'host.json: rules: expected nothing: the keys are addr, route, route6, neigh, sysctl, bridges, listeners, proxies, found an array',
     );
     expect(errorOf('{"addr": []}')).toMatch(/^host\.json: route: expected the output of `ip -j route show`/);
     expect(errorOf(minimal({ route: [{ dst: '10.1.0.0/16', dev: 'eth9' }] }))).toBe(

@@ -243,10 +243,12 @@ describe('IPv4 addresses (xtables_ipparse_multiple)', () => {
 
   it('keeps no match at all for a non-inverted /0 address (the kernel matches every packet)', () => {
     const matches = (spec: string) =>
-      parseIptablesSave(filter(`-A INPUT ${spec} -j ACCEPT`), { file: 't', family: 'ipv4' }).tables[0]!.chains[0]!
-        .rules[0]!.matches;
+      parseIptablesSave(filter(`-A INPUT ${spec} -j ACCEPT`), { file: 't', family: 'ipv4' }).tables[0]!
+        .chains[0]!.rules[0]!.matches;
     expect(matches('-s 1.2.3.4/0 -d 0.0.0.0/0.0.0.0')).toEqual([]);
-    expect(matches('! -d 1.2.3.4/0')).toMatchObject([{ kind: 'destination', invert: true, net: { prefixLen: 0 } }]);
+    expect(matches('! -d 1.2.3.4/0')).toMatchObject([
+      { kind: 'destination', invert: true, net: { prefixLen: 0 } },
+    ]);
     expect(one('-s 1.2.3.4/0,5.6.7.8')).toEqual(['-A INPUT -j ACCEPT', '-A INPUT -s 5.6.7.8/32 -j ACCEPT']);
   });
 

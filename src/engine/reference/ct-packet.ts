@@ -1,11 +1,11 @@
 // The packet as connection tracking reads it (src/engine/conntrack CtPacket), taken from the
 // decoded headers and, for TCP, the options and checksum conntrack looks at.
 
-import type { CtPacket, QuotedPacket, TcpOptions } from '../conntrack/index.js';
 import type { Hook } from '../../ir/ruleset.js';
 import { get8, get16 } from '../../wire/bytes.js';
 import { fold, ipv4PseudoSum, ipv6PseudoSum, sumBytes } from '../../wire/checksum.js';
 import type { DecodedL3, DecodedPacket } from '../../wire/packet.js';
+import type { CtPacket, QuotedPacket, TcpOptions } from '../conntrack/index.js';
 
 const TCP = 6;
 const UDP = 17;
@@ -64,7 +64,8 @@ function quoted(inner: DecodedL3 | null): QuotedPacket | undefined {
   if (!inner) return undefined;
   const base = { protocol: inner.protocol, src: inner.src, dst: inner.dst };
   if (inner.l4Offset < 0 && (inner.fragment?.offset ?? 0) !== 0) return { ...base, unparsable: true };
-  if (inner.srcPort !== null && inner.dstPort !== null) return { ...base, sport: inner.srcPort, dport: inner.dstPort };
+  if (inner.srcPort !== null && inner.dstPort !== null)
+    return { ...base, sport: inner.srcPort, dport: inner.dstPort };
   if (inner.icmpType !== null) {
     return { ...base, icmp: { type: inner.icmpType, code: inner.icmpCode ?? 0, id: inner.icmpId ?? 0 } };
   }
@@ -75,7 +76,12 @@ function quoted(inner: DecodedL3 | null): QuotedPacket | undefined {
  * The CtPacket for a packet at `hook`. nf_conntrack_checksum (on by default) makes conntrack
  * verify layer-4 checksums in PREROUTING only; locally generated packets are trusted.
  */
-export function ctPacketOf(bytes: Uint8Array, d: DecodedPacket, hook: Hook, checksumCheck: boolean): CtPacket {
+export function ctPacketOf(
+  bytes: Uint8Array,
+  d: DecodedPacket,
+  hook: Hook,
+  checksumCheck: boolean,
+): CtPacket {
   const base = {
     family: d.family,
     protocol: d.protocol,

@@ -12,17 +12,17 @@
 // (each fragment is handled on its own), bridged traffic (br_netfilter), ICMP rate limits, the
 // kernel's ICMP errors for unroutable forwarded packets, and the replies of declared sockets.
 
+import {
+  findSocket,
+  type Host,
+  addressType as hostAddressType,
+  type RouteResult,
+  routeLookup,
+  selectSourceAddress,
+} from '../../host/index.js';
 import type { Family } from '../../ir/address.js';
 import type { Chain, Hook, Rule, Ruleset } from '../../ir/ruleset.js';
 import type { Target } from '../../ir/target.js';
-import {
-  addressType as hostAddressType,
-  findSocket,
-  type Host,
-  routeLookup,
-  type RouteResult,
-  selectSourceAddress,
-} from '../../host/index.js';
 import { get8 } from '../../wire/bytes.js';
 import { Ipv4View } from '../../wire/ipv4.js';
 import {
@@ -51,12 +51,14 @@ import {
 import { RuleCounters } from '../counters.js';
 import type { DecidedBy, Verdict } from '../verdict.js';
 import { ctPacketOf } from './ct-packet.js';
+import { ctView } from './ct-view.js';
 import { type HookPlan, planHooks } from './hook-plan.js';
 import type { AddressType, CtView, HostView, MatchContext } from './match-context.js';
 import { MATCH_EVALUATORS } from './matches/index.js';
 import type { EnginePacket } from './packet.js';
 import type { EmittedPacket, Fate, PacketResult } from './result.js';
 import { applyIcmpErrorRewrite, applyRewrite } from './rewrite.js';
+import { synAck } from './socket-replies.js';
 import { walkTable } from './table-walk.js';
 import type { TargetContext } from './target-executor.js';
 import { TARGET_EXECUTORS } from './targets/index.js';
@@ -108,7 +110,6 @@ export class ReferenceEngine {
   private readonly ruleStates = new Map<Rule, Map<object, unknown>>();
   private readonly shared = new Map<string, unknown>();
   private readonly hostView: HostView;
-  private readonly natLoaded: boolean;
   private now = 0n;
 
   constructor(
@@ -118,16 +119,22 @@ export class ReferenceEngine {
   ) {
     this.plan = planHooks(ruleset);
     this.prng = new Xoshiro128ss(options.seed ?? 1);
-    this.natLoaded = ruleset.tables.some((t) => t.name === 'nat');
     const sysctls: Record<string, number> = {};
     for (const name of Object.keys(CONNTRACK_SYSCTLS)) {
       const v = host.sysctl.get(`net.netfilter.${name}`);
       if (typeof v === 'number') sysctls[name] = v;
     }
-    this.conntrack = new ConntrackTable({ settings: settingsFromSysctls(sysctls), hashSeed: options.seed ?? 1 });
+    this.conntrack = new ConntrackTable({
+      settings: settingsFromSysctls(sysctls),
+      hashSeed: options.seed ?? 1,
+    });
     this.hostView = {
       addressType: (family, addr, dev) =>
-        hostAddressType(host, { family, words: addr }, dev === undefined ? {} : { dev }).toUpperCase() as AddressType,
+        hostAddressType(
+          host,
+          { family, words: addr },
+          dev === undefined ? {} : { dev },
+        ).toUpperCase() as AddressType,
       reversePathOk: () => true,
       interfaceGroup: () => 0,
     };
@@ -140,14 +147,24 @@ export class ReferenceEngine {
     const decoded = decodePacket(frame.bytes, frame.linkType);
     if (isDecodeError(decoded)) {
       trace?.push({ kind: 'malformed', reason: `${decoded.layer}: ${decoded.error}` });
-      return { fate: { kind: 'malformed', reason: `${decoded.layer}: ${decoded.error}` }, emitted: [], conntrack: null, ...(trace ? { trace } : {}) };
+      return {
+        fate: { kind: 'malformed', reason: `${decoded.layer}: ${decoded.error}` },
+        emitted: [],
+        conntrack: null,
+        ...(trace ? { trace } : {}),
+      };
     }
     const start = decoded.l3Offset;
     const available = frame.bytes.length - start;
     if (decoded.ipLength > available) {
       const reason = `truncated: IP length ${decoded.ipLength}, ${available} bytes captured`;
       trace?.push({ kind: 'malformed', reason });
-      return { fate: { kind: 'malformed', reason }, emitted: [], conntrack: null, ...(trace ? { trace } : {}) };
+      return {
+        fate: { kind: 'malformed', reason },
+        emitted: [],
+        conntrack: null,
+        ...(trace ? { trace } : {}),
+      };
     }
     // The datagram is copied: NAT and mangling rewrite it in place.
     const bytes = frame.bytes.slice(start, start + decoded.ipLength);
@@ -206,7 +223,10 @@ export class ReferenceEngine {
     const conntrack = t
       ? {
           state: ctState(t),
-          entry: t.kind === 'tracked' ? `${formatTuple(t.entry.tuple.original)} -> ${formatTuple(t.entry.tuple.reply)}` : null,
+          entry:
+            t.kind === 'tracked'
+              ? `${formatTuple(t.entry.tuple.original)} -> ${formatTuple(t.entry.tuple.reply)}`
+              : null,
         }
       : j.untracked
         ? { state: 'UNTRACKED', entry: null }
@@ -258,6 +278,15 @@ export class ReferenceEngine {
       if (sock) {
         const to = proxy && sock === proxy ? `proxy ${proto}/${port}` : `listener ${proto}/${port}`;
         j.trace?.push({ kind: 'delivered', to });
+        // A listening socket answers a SYN with its SYN-ACK (the handshake goes on in the trace).
+        if (d.protocol === TCP && d.family === 'ipv4' && ((d.tcpFlags ?? 0) & 0x17) === 0x02) {
+          const mtu = this.host.interface(j.packet.iif ?? '')?.mtu ?? 1500;
+          j.replies.push({
+            bytes: synAck(j.packet.bytes, d, mtu, () => this.prng.nextU32()),
+            cause: `${to} SYN-ACK`,
+            attach: null,
+          });
+        }
         return { kind: 'delivered', to };
       }
       if (d.protocol === TCP) {
@@ -280,7 +309,8 @@ export class ReferenceEngine {
   /** The kernel's own answer to a closed port: TCP RST or ICMP port unreachable. */
   private answerClosedPort(j: Journey, proto: 'tcp' | 'udp'): void {
     const reject = TARGET_EXECUTORS.REJECT;
-    const reply = proto === 'tcp' ? ({ kind: 'tcp-reset' } as const) : ({ kind: 'icmp', type: 3, code: 3 } as const);
+    const reply =
+      proto === 'tcp' ? ({ kind: 'tcp-reset' } as const) : ({ kind: 'icmp', type: 3, code: 3 } as const);
     const target = { kind: 'REJECT', reply } as const;
     const ctx = this.targetContext(j, 'input', 'filter', null);
     reject.run(target, ctx, undefined as unknown as Rule);
@@ -292,7 +322,8 @@ export class ReferenceEngine {
       return this.drop(j, 'forwarding is off (net.ipv4.ip_forward = 0)');
     }
     // ip_forward: the TTL is checked and decremented before the FORWARD hook.
-    if (p.decoded.ttl <= 1) return this.drop(j, 'TTL exceeded (the ICMP time-exceeded reply is not modelled yet)');
+    if (p.decoded.ttl <= 1)
+      return this.drop(j, 'TTL exceeded (the ICMP time-exceeded reply is not modelled yet)');
     const ip = new Ipv4View(p.bytes, 0, p.bytes.length);
     ip.decreaseTtl();
     this.packetChanged(j);
@@ -323,8 +354,13 @@ export class ReferenceEngine {
     }
   }
 
-  private localOut(bytes: Uint8Array, cause: string, attach: TrackResult | null, trace: TraceEvent[] | null): PacketResult {
-    const family: Family = (get8(bytes, 0) >>> 4) === 6 ? 'ipv6' : 'ipv4';
+  private localOut(
+    bytes: Uint8Array,
+    cause: string,
+    attach: TrackResult | null,
+    trace: TraceEvent[] | null,
+  ): PacketResult {
+    const family: Family = get8(bytes, 0) >>> 4 === 6 ? 'ipv6' : 'ipv4';
     const packet: EnginePacket = {
       bytes,
       decoded: redecode(bytes, family),
@@ -393,7 +429,9 @@ export class ReferenceEngine {
       }
       j.trace?.push({ kind: 'hook', hook, table: step.table.name });
       const outcome =
-        step.table.name === 'nat' ? this.natStep(j, hook, step.chain) : this.tableStep(j, hook, step.chain, null);
+        step.table.name === 'nat'
+          ? this.natStep(j, hook, step.chain)
+          : this.tableStep(j, hook, step.chain, null);
       if (outcome.verdict !== 'ACCEPT') {
         this.releaseIfUnconfirmed(j);
         return outcome;
@@ -406,7 +444,13 @@ export class ReferenceEngine {
     if (j.attached) return;
     if (j.untracked) {
       j.track = { kind: 'untracked' };
-      j.trace?.push({ kind: 'conntrack', state: 'UNTRACKED', direction: 'original', entry: null, note: 'NOTRACK in raw' });
+      j.trace?.push({
+        kind: 'conntrack',
+        state: 'UNTRACKED',
+        direction: 'original',
+        entry: null,
+        note: 'NOTRACK in raw',
+      });
       return;
     }
     const p = j.packet;
@@ -439,7 +483,9 @@ export class ReferenceEngine {
     const tctx = this.targetContext(j, hook, table.name, nat);
     const r = walkTable(table, chain, p.decoded.ipLength, {
       match: (m, rule) => {
-        const evaluator = MATCH_EVALUATORS[m.kind] as { test(m: unknown, c: MatchContext, r: Rule): boolean | 'hotdrop' };
+        const evaluator = MATCH_EVALUATORS[m.kind] as {
+          test(m: unknown, c: MatchContext, r: Rule): boolean | 'hotdrop';
+        };
         return evaluator.test(m, mctx, rule);
       },
       target: (t, rule) => {
@@ -449,7 +495,9 @@ export class ReferenceEngine {
         return ex.run(t, tctx, rule);
       },
       count: (what, bytes) => this.counters.add(what, bytes),
-      ...(j.trace ? { trace: (event) => j.trace!.push({ kind: 'walk', hook, table: table.name, event }) } : {}),
+      ...(j.trace
+        ? { trace: (event) => j.trace!.push({ kind: 'walk', hook, table: table.name, event }) }
+        : {}),
     });
     j.lastDecision = r.decidedBy;
     return { verdict: r.verdict === 'QUEUE' ? 'DROP' : r.verdict, decidedBy: r.decidedBy };
@@ -459,8 +507,12 @@ export class ReferenceEngine {
   private natStep(j: Journey, hook: Hook, chain: Chain): HookOutcome {
     const p = j.packet;
     const track = j.track;
-    if (!track || track.kind !== 'tracked') {
-      j.trace?.push({ kind: 'nat-skipped', hook, why: track?.kind === 'untracked' ? 'untracked' : 'no connection (INVALID)' });
+    if (track?.kind !== 'tracked') {
+      j.trace?.push({
+        kind: 'nat-skipped',
+        hook,
+        why: track?.kind === 'untracked' ? 'untracked' : 'no connection (INVALID)',
+      });
       return { verdict: 'ACCEPT' };
     }
     let walked: HookOutcome | null = null;
@@ -468,7 +520,11 @@ export class ReferenceEngine {
     const r = natHook(
       this.conntrack,
       track,
-      { family: p.decoded.family, protocol: p.decoded.protocol, ...(p.decoded.icmpType !== null ? { icmpType: p.decoded.icmpType } : {}) },
+      {
+        family: p.decoded.family,
+        protocol: p.decoded.protocol,
+        ...(p.decoded.icmpType !== null ? { icmpType: p.decoded.icmpType } : {}),
+      },
       hook,
       this.now,
       this.prng,
@@ -477,7 +533,12 @@ export class ReferenceEngine {
         return walked.verdict === 'DROP' ? 'DROP' : 'ACCEPT';
       },
     );
-    if (!walked) j.trace?.push({ kind: 'nat-skipped', hook, why: 'not the first packet: the connection\'s NAT bindings apply' });
+    if (!walked)
+      j.trace?.push({
+        kind: 'nat-skipped',
+        hook,
+        why: "not the first packet: the connection's NAT bindings apply",
+      });
     if (r.verdict === 'DROP') {
       const w = walked as HookOutcome | null;
       return w?.verdict === 'DROP' ? w : { verdict: 'DROP', reason: `nat: ${r.reason}` };
@@ -504,14 +565,17 @@ export class ReferenceEngine {
       table,
       packet: j.packet,
       get ct(): CtView {
-        return ctView(j, engine.now);
+        return engine.ctViewOf(j, hook);
       },
       host: this.hostView,
       now: this.now,
       random: () => this.prng.nextU32(),
       ruleState: <T>(rule: Rule, key: object, init: () => T): T => {
         let m = this.ruleStates.get(rule);
-        if (!m) this.ruleStates.set(rule, (m = new Map()));
+        if (!m) {
+          m = new Map();
+          this.ruleStates.set(rule, m);
+        }
         if (!m.has(key)) m.set(key, init());
         return m.get(key) as T;
       },
@@ -523,13 +587,18 @@ export class ReferenceEngine {
     };
   }
 
-  private targetContext(j: Journey, hook: Hook, table: Ruleset['tables'][number]['name'], nat: NatContext | null): TargetContext {
+  private targetContext(
+    j: Journey,
+    hook: Hook,
+    table: Ruleset['tables'][number]['name'],
+    nat: NatContext | null,
+  ): TargetContext {
     const base = this.matchContext(j, hook, table);
     const p = j.packet;
     const engine = this;
     return Object.assign(Object.create(Object.getPrototypeOf(base) as object) as TargetContext, base, {
       get ct(): CtView {
-        return ctView(j, engine.now);
+        return engine.ctViewOf(j, hook);
       },
       get connection(): ConnEntry | null {
         return j.track?.kind === 'tracked' ? j.track.entry : null;
@@ -548,7 +617,8 @@ export class ReferenceEngine {
       },
       icmpErrorSource: () => {
         const dst = p.decoded.dst;
-        if (hostAddressType(this.host, { family: p.decoded.family, words: dst }) === 'local') return undefined;
+        if (hostAddressType(this.host, { family: p.decoded.family, words: dst }) === 'local')
+          return undefined;
         const back = routeLookup(this.host, p.decoded.src[0]!, {});
         return back.ok && back.prefsrc ? back.prefsrc.words : undefined;
       },
@@ -566,6 +636,13 @@ export class ReferenceEngine {
   }
 
   // --- helpers -------------------------------------------------------------------------------
+
+  private ctViewOf(j: Journey, hook: Hook): CtView {
+    const p = j.packet;
+    return ctView(j.track, j.untracked, this.conntrack, this.now, () =>
+      ctPacketOf(p.bytes, p.decoded, hook, false),
+    );
+  }
 
   private packetChanged(j: Journey): void {
     j.packet.decoded = redecode(j.packet.bytes, j.packet.decoded.family);
@@ -585,37 +662,6 @@ export class ReferenceEngine {
     j.trace?.push({ kind: 'dropped', reason });
     return { kind: 'dropped', reason, ...(o.decidedBy ? { decidedBy: o.decidedBy } : {}) };
   }
-}
-
-/** The packet's connection as matches see it. */
-function ctView(j: Journey, now: bigint): CtView {
-  const t = j.track;
-  if (j.untracked || t?.kind === 'untracked') return { state: 'untracked', direction: 'original', entry: null };
-  if (!t || t.kind !== 'tracked') return { state: 'invalid', direction: 'original', entry: null };
-  const e = t.entry;
-  const state = ctState(t).toLowerCase() as CtView['state'];
-  const tuple = (x: typeof e.tuple.original) => ({ src: x.src, dst: x.dst, srcPort: x.sport, dstPort: x.dport });
-  const has = (bit: number) => (e.status & bit) !== 0;
-  return {
-    state,
-    direction: t.direction,
-    entry: {
-      protocol: e.tuple.original.protocol,
-      original: tuple(e.tuple.original),
-      reply: tuple(e.tuple.reply),
-      seenReply: has(1 << 1),
-      assured: has(1 << 2),
-      confirmed: has(1 << 3),
-      expected: has(1 << 0),
-      srcNat: has(1 << 4),
-      dstNat: has(1 << 5),
-      mark: e.mark,
-      expiresSeconds: Number(e.expiresIn(now) / 1_000_000_000n),
-      helper: null,
-      packets: { original: BigInt(e.packets.original), reply: BigInt(e.packets.reply) },
-      bytes: { original: BigInt(e.bytes.original), reply: BigInt(e.bytes.reply) },
-    },
-  };
 }
 
 /** nf_conntrack_attach: a reply the host generates about a packet is RELATED in the other direction. */
@@ -642,7 +688,8 @@ function describeRoute(r: Extract<RouteResult, { ok: true }>): string {
 }
 
 export function describeDecision(d: DecidedBy): string {
-  if (d.kind === 'policy') return `${d.table.name} ${d.chain.name} policy ${d.chain.base?.policy ?? 'ACCEPT'}`;
+  if (d.kind === 'policy')
+    return `${d.table.name} ${d.chain.name} policy ${d.chain.base?.policy ?? 'ACCEPT'}`;
   const r = d.rule;
   return `${d.table.name} ${d.chain.name} #${d.index + 1} ${r.target?.kind ?? ''} ${r.source.file}:${r.source.line}`;
 }

@@ -17,10 +17,17 @@ const NF_IP_PRI_CONNTRACK_CONFIRM = 0x7fffffff;
 export type HookPlan = Readonly<Record<Hook, readonly HookStep[]>>;
 
 export function planHooks(ruleset: Ruleset): HookPlan {
-  const plan: Record<Hook, HookStep[]> = { prerouting: [], input: [], forward: [], output: [], postrouting: [] };
+  const plan: Record<Hook, HookStep[]> = {
+    prerouting: [],
+    input: [],
+    forward: [],
+    output: [],
+    postrouting: [],
+  };
   for (const table of ruleset.tables) {
     for (const chain of table.chains) {
-      if (chain.base) plan[chain.base.hook].push({ kind: 'table', priority: chain.base.priority, table, chain });
+      if (chain.base)
+        plan[chain.base.hook].push({ kind: 'table', priority: chain.base.priority, table, chain });
     }
   }
   plan.prerouting.push({ kind: 'conntrack', priority: NF_IP_PRI_CONNTRACK });

@@ -2,11 +2,11 @@
 // ICMP errors about a NATed connection, the quoted header's and the outer header's rewrites
 // (nf_nat_icmp_reply_translation). Checksums change incrementally, as the kernel's do.
 
-import type { IcmpErrorRewrite, Rewrite } from '../conntrack/index.js';
 import { get16, put16 } from '../../wire/bytes.js';
 import { internetChecksum } from '../../wire/checksum.js';
 import { natManipIpv4, natManipIpv6 } from '../../wire/manip.js';
 import type { DecodedL3 } from '../../wire/packet.js';
+import type { IcmpErrorRewrite, Rewrite } from '../conntrack/index.js';
 
 /** The current port (or ICMP id) on the side `manip` changes, to keep it when the rewrite has none. */
 function currentPort(d: DecodedL3, manip: 'src' | 'dst'): number {
@@ -24,7 +24,11 @@ export function applyRewrite(bytes: Uint8Array, off: number, end: number, d: Dec
 }
 
 /** The quoted header, then the ICMP checksum over the whole message, then the outer header. */
-export function applyIcmpErrorRewrite(bytes: Uint8Array, d: DecodedL3 & { inner: DecodedL3 | null }, r: IcmpErrorRewrite): boolean {
+export function applyIcmpErrorRewrite(
+  bytes: Uint8Array,
+  d: DecodedL3 & { inner: DecodedL3 | null },
+  r: IcmpErrorRewrite,
+): boolean {
   const end = d.l3Offset + d.ipLength;
   if (!d.inner) return false;
   if (!applyRewrite(bytes, d.inner.l3Offset, end, d.inner, r.inner)) return false;

@@ -38,11 +38,10 @@ export interface TargetExecutor<T extends Target = Target> {
 
 type ExtensionTarget = Exclude<Target, { kind: 'ACCEPT' | 'DROP' | 'RETURN' | 'QUEUE' | 'jump' | 'goto' }>;
 
-export type TargetOfKind<K extends ExtensionTarget['kind'], T extends Target = ExtensionTarget> = T extends Target
-  ? K extends T['kind']
-    ? T
-    : never
-  : never;
+export type TargetOfKind<
+  K extends ExtensionTarget['kind'],
+  T extends Target = ExtensionTarget,
+> = T extends Target ? (K extends T['kind'] ? T : never) : never;
 
 /** Every extension target kind must have an executor (standard verdicts live in the table walk). */
 export type TargetExecutors = { readonly [K in ExtensionTarget['kind']]: TargetExecutor<TargetOfKind<K>> };

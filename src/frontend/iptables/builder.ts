@@ -73,7 +73,8 @@ export class RulesetBuilder {
 
   /**
    * iptables-restore `*table`: the table's rules are flushed and its user chains deleted, but
-   * the built-in chains keep their policies (with counters from zero) from an earlier block.
+   * the built-in chains keep their policies (and the line that set them) from an earlier block;
+   * their counters start again from zero.
    */
   resetTable(name: TableName): void {
     const old = this.tables.get(name);
@@ -86,8 +87,9 @@ export class RulesetBuilder {
     }
   }
 
-  chainExists(table: TableName, chain: string): boolean {
-    return this.table(table).chains.has(chain);
+  /** The chain's name as it was created, if the chain exists (see CommandEnv.chainName). */
+  chainName(table: TableName, chain: string): string | undefined {
+    return this.table(table).chains.get(chain)?.name;
   }
 
   /** iptables-restore `:CHAIN POLICY [p:b]`. */

@@ -121,8 +121,12 @@ export interface CommandEnv {
   readonly allowTable: boolean;
   /** Counters from a `[p:b]` prefix, if any. */
   readonly counters?: Counters;
-  /** Whether a chain of this name exists in the table (decides `-j NAME` between chain and target). */
-  readonly chainExists: (table: TableName, chain: string) => boolean;
+  /**
+   * The name of the table's chain of this name, if there is one (decides `-j NAME` between chain
+   * and target). Jumps keep the chain's own string: 100k rules then share a few chain names, and
+   * looking them up again at COMMIT finds the very same string.
+   */
+  readonly chainName: (table: TableName, chain: string) => string | undefined;
   /** Column of a position in the line, for errors not tied to a token. */
   readonly lineColumn?: number;
 }
@@ -144,7 +148,7 @@ export interface ParsedCommand {
   readonly rules: readonly Rule[];
   /** True when the spec held anything at all (distinguishes `-D CHAIN 3` from `-D CHAIN spec`). */
   readonly hasRuleSpec: boolean;
-  /** `-4`/`-6` in a restore file for the other family: the line is skipped. */
+  /** `-4`/`-6` in a restore file for the other family: the line is skipped, unread past it. */
   readonly skip: boolean;
 }
 
@@ -171,7 +175,10 @@ function tableNameValid(name: string): name is TableName {
   return TABLE_NAMES.has(name);
 }
 
-const STANDARD_VERDICTS = new Set(['ACCEPT', 'DROP', 'RETURN', 'QUEUE']);
+/** The standard verdicts, each one shared (immutable) target value for every rule using it. */
+const STANDARD_VERDICTS = new Map<string, Target>(
+  (['ACCEPT', 'DROP', 'RETURN', 'QUEUE'] as const).map((kind) => [kind, Object.freeze({ kind })]),
+);
 const RULE_COMMANDS = new Set<CommandKind>(['append', 'check', 'delete', 'insert', 'replace']);
 /** Commands that take a rule number after the chain. */
 const NUMBERED_COMMANDS = new Set<CommandKind>(['insert', 'replace', 'delete', 'zero', 'list', 'list-rules']);
@@ -226,7 +233,7 @@ class CommandLineParser {
   private protocol: ProtocolSpec | undefined = undefined;
   private protoUsed = false;
   private readonly modules: LoadedModule[] = [];
-  /** Distinct modules in reverse order of first load: getopt's precedence. */
+  /** Distinct modules in order of first load; getopt looks at the newest first. */
   private readonly optionOwners: (MatchExtension | TargetExtension)[] = [];
   private target: { ext: TargetExtension | undefined; name: string; goto: boolean; at: Token } | undefined =
     undefined;
@@ -249,7 +256,10 @@ class CommandLineParser {
 
   private fail(at: Token | undefined, message: string): never {
     const env = this.env;
-    throw new NfwasmError({ file: env.file, line: env.line, column: at?.column ?? env.lineColumn ?? 0 }, message);
+    throw new NfwasmError(
+      { file: env.file, line: env.line, column: at?.column ?? env.lineColumn ?? 0 },
+      message,
+    );
   }
 
   parse(): ParsedCommand {
@@ -285,12 +295,20 @@ class CommandLineParser {
       } else if (t.startsWith('--table=')) {
         valueTok = tokens[k];
         value = t.slice('--table='.length);
-      } else if (t.length > 2 && t.charCodeAt(0) === 0x2d && t.charCodeAt(1) === 0x74 && t.charCodeAt(2) !== 0x2d) {
+      } else if (
+        t.length > 2 &&
+        t.charCodeAt(0) === 0x2d &&
+        t.charCodeAt(1) === 0x74 &&
+        t.charCodeAt(2) !== 0x2d
+      ) {
         valueTok = tokens[k];
         value = t.slice(2);
       } else continue;
       if (!this.env.allowTable)
-        this.fail(tokens[k], 'the -t option cannot be used in iptables-restore (the *table line sets the table)');
+        this.fail(
+          tokens[k],
+          'the -t option cannot be used in iptables-restore (the *table line sets the table)',
+        );
       if (value === undefined) this.fail(tokens[k], 'option "-t" requires an argument (a table name)');
       if (!tableNameValid(value)) {
         this.fail(
@@ -382,7 +400,11 @@ class CommandLineParser {
   }
 
   /** The option's argument token (the option's own for `--opt=value`), as its kind wants it. */
-  private valueToken(arg: 'none' | 'required' | 'optional', tok: Token, inline: string | undefined) {
+  private valueToken(
+    arg: 'none' | 'required' | 'optional',
+    tok: Token,
+    inline: string | undefined,
+  ): Token | undefined {
     if (arg === 'none') return undefined;
     if (inline !== undefined) return tok;
     if (arg === 'required') {
@@ -519,7 +541,8 @@ class CommandLineParser {
         break;
       }
       case 'f':
-        if (this.env.family === 'ipv6') this.fail(tok, 'unknown option "-f" (ip6tables has no -f; use -m frag)');
+        if (this.env.family === 'ipv6')
+          this.fail(tok, 'unknown option "-f" (ip6tables has no -f; use -m frag)');
         this.addHeader(invert ? INVERTED_FRAGMENT : FRAGMENT);
         break;
       case 'm':
@@ -547,7 +570,12 @@ class CommandLineParser {
   }
 
   /** -A -I -D -R -C -L -S -F -Z -N -X -E -P with their chain, rule number or argument. */
-  private commandOption(kind: CommandKind, tok: Token, value: string | undefined, valueAt: Token | undefined) {
+  private commandOption(
+    kind: CommandKind,
+    tok: Token,
+    value: string | undefined,
+    valueAt: Token | undefined,
+  ) {
     this.setCommand(kind, tok);
     if (kind === 'policy' || kind === 'rename-chain') {
       this.chain = value;
@@ -556,7 +584,9 @@ class CommandLineParser {
       if (!argumentAt || argumentAt.text.startsWith('-'))
         this.fail(
           argumentAt ?? tok,
-          kind === 'policy' ? '-P requires a chain and a policy' : '-E requires old-chain-name and new-chain-name',
+          kind === 'policy'
+            ? '-P requires a chain and a policy'
+            : '-E requires old-chain-name and new-chain-name',
         );
       this.argumentAt = argumentAt;
       this.argument = argumentAt.text;
@@ -589,7 +619,8 @@ class CommandLineParser {
       }
       return;
     }
-    if (current) this.fail(at, `only one command allowed (already have -${shortOf(current)}, got ${at.text})`);
+    if (current)
+      this.fail(at, `only one command allowed (already have -${shortOf(current)}, got ${at.text})`);
     this.command = kind;
     this.commandAt = at;
   }
@@ -604,7 +635,7 @@ class CommandLineParser {
     }
     for (const m of this.modules) if (m.ext === ext) m.completed = true;
     this.modules.push({ kind: 'match', ext, at, uses: [], completed: false });
-    if (!this.optionOwners.includes(ext)) this.optionOwners.unshift(ext);
+    if (!this.optionOwners.includes(ext)) this.optionOwners.push(ext);
   }
 
   private setTarget(name: string, at: Token, isGoto: boolean): void {
@@ -612,7 +643,8 @@ class CommandLineParser {
     const table = this.table;
     if (name.length === 0) this.fail(at, 'Invalid target name (empty)');
     const ext = isGoto ? undefined : findTarget(name, env.family);
-    if (!ext && !STANDARD_VERDICTS.has(name) && !env.chainExists(table, name)) {
+    const chain = ext || STANDARD_VERDICTS.has(name) ? undefined : env.chainName(table, name);
+    if (!ext && !STANDARD_VERDICTS.has(name) && chain === undefined) {
       if (isGoto) this.fail(at, `goto '${name}' is not a chain (no chain of that name in table ${table})`);
       if (/^[A-Z][A-Z0-9_]*$/.test(name))
         this.fail(
@@ -624,10 +656,10 @@ class CommandLineParser {
         `Couldn't load target \`${name}': no chain of that name exists in table ${table} (create it first with -N ${name})`,
       );
     }
-    this.target = { ext, name, goto: isGoto, at };
+    this.target = { ext, name: chain ?? name, goto: isGoto, at };
     if (ext) {
       this.modules.push({ kind: 'target', ext, at, uses: [], completed: false });
-      if (!this.optionOwners.includes(ext)) this.optionOwners.unshift(ext);
+      if (!this.optionOwners.includes(ext)) this.optionOwners.push(ext);
     }
   }
 
@@ -660,16 +692,18 @@ class CommandLineParser {
     // Exact names first: base options, then modules newest first.
     const exactBase = BASE_BY_LONG.get(name);
     if (exactBase) return exactBase;
-    for (const owner of this.optionOwners) {
-      const option = optionByName(owner, name);
+    const owners = this.optionOwners;
+    for (let k = owners.length - 1; k >= 0; k--) {
+      const option = optionByName(owners[k]!, name);
       if (option) return option;
     }
     // getopt_long's unambiguous abbreviations.
     const candidates: LongOption[] = [];
     for (const b of BASE_OPTIONS) if (b.long.some((l) => l.startsWith(name))) candidates.push({ base: b });
-    for (const owner of this.optionOwners)
+    for (const owner of [...owners].reverse())
       for (const spec of owner.options)
-        if ([spec.name, ...(spec.aliases ?? [])].some((n) => n.startsWith(name))) candidates.push({ owner, spec });
+        if ([spec.name, ...(spec.aliases ?? [])].some((n) => n.startsWith(name)))
+          candidates.push({ owner, spec });
     const distinct = new Set(candidates.map((c) => ('base' in c ? c.base : c.spec)));
     if (distinct.size === 1) return candidates[0];
     if (distinct.size > 1) {
@@ -701,19 +735,31 @@ class CommandLineParser {
   /** The checks iptables makes once the whole line is read, then the rules. */
   private finish(): ParsedCommand {
     if (this.invert)
-      this.fail(this.invertAt, 'nothing appropriate following ! (expected an option such as -s, -p or --dport after it)');
+      this.fail(
+        this.invertAt,
+        'nothing appropriate following ! (expected an option such as -s, -p or --dport after it)',
+      );
     const kind = this.command;
     const at = this.commandAt;
     if (kind === undefined || at === undefined)
-      return this.fail(this.tokens[0], 'no command specified (expected -A, -I, -D, -R, -N, -X, -F, -Z, -P or -E)');
+      return this.fail(
+        this.tokens[0],
+        'no command specified (expected -A, -I, -D, -R, -N, -X, -F, -Z, -P or -E)',
+      );
     if (this.chain !== undefined && this.chain.length >= 29) {
       this.fail(this.chainAt, `chain name \`${this.chain}' too long (must be under 29 chars)`);
     }
     if (this.listOnlyAt && !(kind === 'list' || (kind === 'zero' && this.listedWithZero))) {
-      this.fail(this.listOnlyAt, `Illegal option \`${this.listOnlyAt.text}' with this command (it is only for -L)`);
+      this.fail(
+        this.listOnlyAt,
+        `Illegal option \`${this.listOnlyAt.text}' with this command (it is only for -L)`,
+      );
     }
     if (this.countersAt && !COUNTED_COMMANDS.has(kind)) {
-      this.fail(this.countersAt, "Illegal option `--set-counters' with this command (only with -A, -I, -R and -P)");
+      this.fail(
+        this.countersAt,
+        "Illegal option `--set-counters' with this command (only with -A, -I, -R and -P)",
+      );
     }
     const isRuleCommand = RULE_COMMANDS.has(kind);
     if (!isRuleCommand && this.hasRuleSpec) {
@@ -756,7 +802,10 @@ class CommandLineParser {
       error: (at, message) => this.fail(at, message),
     };
     if (table === 'nat' && target?.name === 'DROP') {
-      this.fail(target.at, 'The "nat" table is not intended for filtering, the use of DROP is therefore inhibited.');
+      this.fail(
+        target.at,
+        'The "nat" table is not intended for filtering, the use of DROP is therefore inhibited.',
+      );
     }
     this.checkInterfaceDirection();
     const moduleMatches: Match[] = [];
@@ -766,9 +815,10 @@ class CommandLineParser {
       else builtTarget = (m.ext as TargetExtension).build(m.uses, ctx, m.at);
     }
     if (target && !target.ext) {
-      builtTarget = STANDARD_VERDICTS.has(target.name)
-        ? { kind: target.name as 'ACCEPT' }
-        : { kind: target.goto ? 'goto' : 'jump', chain: target.name };
+      builtTarget = STANDARD_VERDICTS.get(target.name) ?? {
+        kind: target.goto ? 'goto' : 'jump',
+        chain: target.name,
+      };
     }
     const sources = this.addressMatches('source', this.sourceArg);
     const destinations = this.addressMatches('destination', this.destinationArg);
@@ -788,7 +838,10 @@ class CommandLineParser {
    * The -s (or -d) match of each address in the list. A non-inverted `/0` address is no
    * condition at all: the kernel keeps an all-zero mask, which matches every packet.
    */
-  private addressMatches(kind: 'source' | 'destination', arg: AddressArg | undefined): readonly (Match | undefined)[] {
+  private addressMatches(
+    kind: 'source' | 'destination',
+    arg: AddressArg | undefined,
+  ): readonly (Match | undefined)[] {
     if (!arg) return NO_ADDRESS;
     let nets: IpNet[];
     try {
@@ -805,7 +858,10 @@ class CommandLineParser {
   private checkInterfaceDirection(): void {
     const chain = this.chain;
     if ((chain === 'PREROUTING' || chain === 'INPUT') && this.outAt) {
-      this.fail(this.outAt, `Can't use -o with ${chain} (packets there have no output interface yet; use -i)`);
+      this.fail(
+        this.outAt,
+        `Can't use -o with ${chain} (packets there have no output interface yet; use -i)`,
+      );
     }
     if ((chain === 'POSTROUTING' || chain === 'OUTPUT') && this.inAt) {
       this.fail(this.inAt, `Can't use -i with ${chain} (packets there have no input interface; use -o)`);
@@ -841,7 +897,12 @@ function optionDisplay(tok: Token): string {
 }
 
 /** The struct ipt_ip fields in the order iptables prints them: -i -o -p -f (after -s -d). */
-const HEADER_RANK: Record<string, number> = { 'in-interface': 0, 'out-interface': 1, protocol: 2, fragment: 3 };
+const HEADER_RANK: Record<string, number> = {
+  'in-interface': 0,
+  'out-interface': 1,
+  protocol: 2,
+  fragment: 3,
+};
 
 function shortOf(kind: CommandKind): string {
   return BASE_OPTIONS.find((b) => b.command === kind)!.short;

@@ -5,7 +5,7 @@
 import { NfwasmError, type SourcePosition } from '../../errors.js';
 import type { Family } from '../../ir/address.js';
 import type { ProtocolMatch } from '../../ir/base-matches.js';
-import type { Chain, Rule, Table } from '../../ir/ruleset.js';
+import type { Rule, Table } from '../../ir/ruleset.js';
 import { protocolName } from './protocols.js';
 import { matchForKind, targetForKind } from './registry.js';
 
@@ -33,8 +33,8 @@ const optionNear = (options: string, value: string) =>
 const targetNear = (name: string) => optionNear('-j|--jump|-g|--goto', name);
 const matchNear = (name: string) => optionNear('-m|--match', name);
 
-/** Built-in chains (by hook chain name) from which each chain can be reached. */
-export function reachingHooks(table: Table): Map<string, ReadonlySet<string>> {
+/** Built-in chains (by hook chain name) from which each chain can be reached, by chain index. */
+export function reachingHooks(table: Table): ReadonlySet<string>[] {
   const chains = table.chains;
   const n = chains.length;
   const index = new Map<string, number>();
@@ -70,16 +70,20 @@ export function reachingHooks(table: Table): Map<string, ReadonlySet<string>> {
       const name = (rule.target as { chain: string }).chain;
       if (to < 0) failAt(rule, `chain '${name}' does not exist`, targetNear(name));
       if (onStack[to])
-        failAt(rule, `jumping to ${name} here makes a loop (Too many levels of symbolic links)`, targetNear(name));
+        failAt(
+          rule,
+          `jumping to ${name} here makes a loop (Too many levels of symbolic links)`,
+          targetNear(name),
+        );
       // Already explored from this hook (and not on the stack): no loop through it.
       if (!(reached[to]! & bit)) visit(to, bit);
     }
     onStack[c] = 0;
   };
-  roots.forEach((r, k) => visit(r.chain, 1 << k));
+  for (let k = 0; k < roots.length; k++) visit(roots[k]!.chain, 1 << k);
   // Chains reached from the same hooks share one set: there are few combinations, many chains.
   const sets = new Map<number, ReadonlySet<string>>();
-  const hooks = new Map<string, ReadonlySet<string>>();
+  const hooks: ReadonlySet<string>[] = [];
   for (let i = 0; i < n; i++) {
     const bits = reached[i]!;
     let set = sets.get(bits);
@@ -87,7 +91,7 @@ export function reachingHooks(table: Table): Map<string, ReadonlySet<string>> {
       set = new Set(roots.filter((_, k) => bits & (1 << k)).map((r) => r.hook));
       sets.set(bits, set);
     }
-    hooks.set(chains[i]!.name, set);
+    hooks.push(set);
   }
   return hooks;
 }
@@ -95,15 +99,16 @@ export function reachingHooks(table: Table): Map<string, ReadonlySet<string>> {
 export function checkTable(table: Table, family: Family, at: SourcePosition): void {
   void at;
   const hooks = reachingHooks(table);
-  for (const chain of table.chains) {
-    const reached = hooks.get(chain.name)!;
+  for (let c = 0; c < table.chains.length; c++) {
+    const chain = table.chains[c]!;
+    const reached = hooks[c]!;
     for (const rule of chain.rules) {
       const proto = protocolOf(rule);
       const env = {
         family,
         table: table.name,
         hooks: reached,
-        protocol: proto ? { protocol: proto.protocol, invert: proto.invert } : undefined,
+        protocol: proto,
         matches: rule.matches,
       };
       for (const m of rule.matches) {

@@ -79,7 +79,7 @@ export function parseIptablesSave(text: string, options: ParseOptions): Ruleset 
   // Hoisted out of the loop (one closure each, not one per line); they are only called
   // synchronously while the current line is handled, so they read its number from here.
   let lineNo = 0;
-  const chainExists = (t: TableName, c: string) => builder.chainExists(t, c);
+  const chainName = (t: TableName, c: string) => builder.chainName(t, c);
   const pos = (t: Token | undefined): SourcePosition => ({ file, line: lineNo, column: t?.column ?? 0 });
 
   for (let index = 0; index < lines.length; index++) {
@@ -190,7 +190,7 @@ export function parseIptablesSave(text: string, options: ParseOptions): Ruleset 
       table: tableName,
       allowTable: false,
       counters,
-      chainExists,
+      chainName,
     });
     if (cmd.skip) continue;
     builder.apply(cmd, pos);
@@ -208,9 +208,15 @@ export function parseIptablesSave(text: string, options: ParseOptions): Ruleset 
 /** strtok(" \t\n") fields with their columns. */
 function splitBlank(text: string, firstColumn: number): Token[] {
   const out: Token[] = [];
-  const re = /[^ \t\n]+/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    out.push({ text: m[0], column: firstColumn + m.index, quoted: false });
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && isBlank(text.charCodeAt(i))) i++;
+    const start = i;
+    while (i < n && !isBlank(text.charCodeAt(i))) i++;
+    if (i > start) out.push({ text: text.slice(start, i), column: firstColumn + start, quoted: false });
   }
   return out;
 }
+
+const isBlank = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a;

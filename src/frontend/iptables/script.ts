@@ -121,7 +121,7 @@ export function parseIptablesScript(text: string, options: ScriptParseOptions): 
         text: rest,
         table: 'filter',
         allowTable: true,
-        chainExists: (t, c) => builder!.chainExists(t, c),
+        chainName: (t, c) => builder!.chainName(t, c),
         lineColumn: commandTok.column,
       });
     } catch (e) {

@@ -4,7 +4,10 @@ export interface Token {
   readonly text: string;
   /** 1-based column of the token's first character in its source line. */
   readonly column: number;
-  /** Whether any part of it was quoted: a quoted "!" is an argument, not a negation. */
+  /**
+   * Whether any part of it was quoted. Only informational: iptables never sees quotes (a quoted
+   * `!` still inverts, a quoted `-s` is still an option).
+   */
   readonly quoted: boolean;
 }
 

@@ -15,7 +15,11 @@ export async function startLocalServices(hostNs: string, spec: HostSpec): Promis
   if (!spec.listeners?.length && !spec.proxies?.length) return { stop() {} };
   // local_services.py takes docker-proxy's vocabulary.
   const arg = JSON.stringify({
-    listeners: (spec.listeners ?? []).map((l) => ({ proto: l.protocol, port: l.port, ...(l.address ? { addr: l.address } : {}) })),
+    listeners: (spec.listeners ?? []).map((l) => ({
+      proto: l.protocol,
+      port: l.port,
+      ...(l.address ? { addr: l.address } : {}),
+    })),
     proxies: (spec.proxies ?? []).map((p) => ({
       proto: p.protocol,
       hostIp: p.address ?? '0.0.0.0',

@@ -22,7 +22,11 @@ export const ctExecutor: TargetExecutor<CtTarget> = {
       ctx.untrack();
       return CONTINUE;
     }
-    const unmodelled = [t.helper && `helper ${t.helper}`, t.zone && `zone ${t.zone.id}`, t.timeout && `timeout ${t.timeout}`]
+    const unmodelled = [
+      t.helper && `helper ${t.helper}`,
+      t.zone && `zone ${t.zone.id}`,
+      t.timeout && `timeout ${t.timeout}`,
+    ]
       .filter(Boolean)
       .join(', ');
     if (unmodelled) ctx.note(`CT ${unmodelled}: not modelled by nfwasm yet (no effect)`);

@@ -7,7 +7,16 @@ import { logExecutor, nflogExecutor, traceExecutor } from './log.js';
 import { markExecutor } from './mark.js';
 import { dnatExecutor, masqueradeExecutor, netmapExecutor, redirectExecutor, snatExecutor } from './nat.js';
 import { nfqueueExecutor } from './nfqueue.js';
-import { auditExecutor, checksumExecutor, classifyExecutor, connsecmarkExecutor, idletimerExecutor, ledExecutor, rateestExecutor, secmarkExecutor } from './no-effect.js';
+import {
+  auditExecutor,
+  checksumExecutor,
+  classifyExecutor,
+  connsecmarkExecutor,
+  idletimerExecutor,
+  ledExecutor,
+  rateestExecutor,
+  secmarkExecutor,
+} from './no-effect.js';
 import { rejectExecutor } from './reject.js';
 import { notExecuted } from './unsupported.js';
 

@@ -3,6 +3,7 @@
 // open; nfwasm's packets are complete), AUDIT (an audit record), SECMARK/CONNSECMARK (SELinux
 // labels), IDLETIMER, LED and RATEEST (side channels).
 
+import type { Target } from '../../../ir/target.js';
 import type { AuditTarget } from '../../../ir/targets/AUDIT.js';
 import type { ChecksumTarget } from '../../../ir/targets/CHECKSUM.js';
 import type { ClassifyTarget } from '../../../ir/targets/CLASSIFY.js';
@@ -11,7 +12,6 @@ import type { IdletimerTarget } from '../../../ir/targets/IDLETIMER.js';
 import type { LedTarget } from '../../../ir/targets/LED.js';
 import type { RateestTarget } from '../../../ir/targets/RATEEST.js';
 import type { SecmarkTarget } from '../../../ir/targets/SECMARK.js';
-import type { Target } from '../../../ir/target.js';
 import { CONTINUE } from '../../verdict.js';
 import type { TargetExecutor } from '../target-executor.js';
 

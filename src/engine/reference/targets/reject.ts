@@ -32,7 +32,11 @@ export const rejectExecutor: TargetExecutor<RejectTarget> = {
               ...(src ? { src: src[0]! } : {}),
             })
           : rejectIcmpUnreach6(bytes, 0, t.reply.code, { checksumTrusted, ...(src ? { src } : {}) });
-    if ('packet' in r) ctx.sendReply(r.packet, `REJECT ${t.reply.kind === 'tcp-reset' ? 'tcp-reset' : `icmp code ${t.reply.code}`}`);
+    if ('packet' in r)
+      ctx.sendReply(
+        r.packet,
+        `REJECT ${t.reply.kind === 'tcp-reset' ? 'tcp-reset' : `icmp code ${t.reply.code}`}`,
+      );
     else ctx.note(`REJECT sends nothing: ${r.none}`);
     return DROP;
   },

@@ -5,7 +5,9 @@ import type { Target } from '../../../ir/target.js';
 import { UnsupportedError } from '../matches/not-evaluated.js';
 import type { TargetExecutor } from '../target-executor.js';
 
-export function notExecuted<T extends Target>(kind: T['kind']): TargetExecutor<T> & { readonly unsupported: true } {
+export function notExecuted<T extends Target>(
+  kind: T['kind'],
+): TargetExecutor<T> & { readonly unsupported: true } {
   return {
     kind,
     unsupported: true,

@@ -7,6 +7,9 @@ import { formatSummary, summarize } from '../frontend/iptables/summary.js';
 import { loadRuleset } from '../frontend/load-ruleset.js';
 import type { Family } from '../ir/address.js';
 import type { Ruleset } from '../ir/ruleset.js';
+import { UsageError } from './args.js';
+import { EXPLAIN_USAGE, explainCommand } from './explain-command.js';
+import { REPLAY_USAGE, replayCommand } from './replay-command.js';
 
 const USAGE = `usage: nfwasm <command> [options]
 
@@ -16,6 +19,9 @@ commands:
                                   --print first prints it back in canonical form with counters
   print FILE [-4|-6] [--format save|script] [-c]
                                   print a ruleset back in canonical iptables-save form (-c: with counters)
+
+  replay ...                      run a capture through a ruleset on a host (see nfwasm replay --help)
+  explain ...                     explain one packet's journey (see nfwasm explain --help)
 
 FILE is an iptables-save dump or a script of iptables/ip6tables commands ('-' for standard
 input). It is read as a script when its name ends in .sh or its first command line starts with
@@ -54,8 +60,6 @@ function load(args: string[]): Loaded {
   return { name, ruleset };
 }
 
-class UsageError extends Error {}
-
 export function main(argv: string[]): void {
   const [command, ...args] = argv;
   try {
@@ -76,6 +80,14 @@ export function main(argv: string[]): void {
         );
         return;
       }
+      case 'replay':
+        if (args.includes('--help') || args.includes('-h')) process.stdout.write(`${REPLAY_USAGE}\n`);
+        else replayCommand(args, (t) => process.stdout.write(t));
+        return;
+      case 'explain':
+        if (args.includes('--help') || args.includes('-h')) process.stdout.write(`${EXPLAIN_USAGE}\n`);
+        else explainCommand(args, (t) => process.stdout.write(t));
+        return;
       case undefined:
       case '-h':
       case '--help':

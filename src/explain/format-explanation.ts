@@ -17,10 +17,9 @@ const HOOK_NAMES: Record<string, string> = {
   postrouting: 'POSTROUTING',
 };
 
-function ruleLine(rule: Rule, family: Family): string {
-  return (
-    `${rule.source.file}:${rule.source.line}`.padEnd(18) + ` -A ${''}${formatRuleSpec(rule, family).trim()}`
-  );
+/** `file:line  -A CHAIN spec`, the rule in canonical form. */
+export function ruleLine(chain: string, rule: Rule, family: Family): string {
+  return `${rule.source.file}:${rule.source.line}  -A ${chain}${formatRuleSpec(rule, family)}`;
 }
 
 export function formatDecision(d: DecidedBy): string {
@@ -66,10 +65,14 @@ export function formatExplanation(result: PacketResult, options: ExplainOptions)
         out.push(...formatWalk(e, options, indent));
         break;
       case 'conntrack':
+        if (HOOK_NAMES[e.hook] !== hook) {
+          hook = HOOK_NAMES[e.hook]!;
+          out.push(hook);
+        }
         out.push(`  conntrack: ${e.state}${e.entry ? `  ${e.entry}` : ''}${e.note ? `  (${e.note})` : ''}`);
         break;
       case 'nat-skipped':
-        out.push(`  nat ${HOOK_NAMES[e.hook]}: not traversed — ${e.why}`);
+        out.push(`${indent}not traversed: ${e.why}`);
         break;
       case 'rewrite':
         out.push(`  ${e.what}: ${e.before}`, `  ${' '.repeat(e.what.length)}  → ${e.after}`);
@@ -108,11 +111,17 @@ function formatWalk(
       return ev.via === 'hook'
         ? []
         : [`${indent}${ev.via === 'return' ? '← back in' : `→ ${ev.via} to`} ${ev.chain.name}`];
-    case 'rule-matched':
-      return [`${indent}${ev.chain.name} #${ev.index + 1} matched  ${ruleLine(ev.rule, options.family)}`];
+    case 'rule-matched': {
+      const line = `${indent}${ev.chain.name} #${ev.index + 1} matched  ${ruleLine(ev.chain.name, ev.rule, options.family)}`;
+      const k = ev.rule.target?.kind;
+      // Standard verdicts end the walk here; extension targets report through 'target'.
+      return k === 'ACCEPT' || k === 'DROP' || k === 'QUEUE' ? [line, `${indent}  → ${k}`] : [line];
+    }
     case 'rule-skipped':
       return options.verbose
-        ? [`${indent}${ev.chain.name} #${ev.index + 1} no match  ${ruleLine(ev.rule, options.family)}`]
+        ? [
+            `${indent}${ev.chain.name} #${ev.index + 1} no match  ${ruleLine(ev.chain.name, ev.rule, options.family)}`,
+          ]
         : [];
     case 'target':
       return ev.result.kind === 'verdict' ? [`${indent}  → ${ev.result.verdict}`] : [];

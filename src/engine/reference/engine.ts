@@ -20,7 +20,7 @@ import {
   routeLookup,
   selectSourceAddress,
 } from '../../host/index.js';
-import type { Family } from '../../ir/address.js';
+import { type Family, formatAddress } from '../../ir/address.js';
 import type { Chain, Hook, Rule, Ruleset } from '../../ir/ruleset.js';
 import type { Target } from '../../ir/target.js';
 import { get8 } from '../../wire/bytes.js';
@@ -446,6 +446,7 @@ export class ReferenceEngine {
       j.track = { kind: 'untracked' };
       j.trace?.push({
         kind: 'conntrack',
+        hook,
         state: 'UNTRACKED',
         direction: 'original',
         entry: null,
@@ -462,6 +463,7 @@ export class ReferenceEngine {
       const note = track.kind === 'invalid' || track.kind === 'drop' ? track.reason : undefined;
       j.trace.push({
         kind: 'conntrack',
+        hook,
         state: track.kind === 'drop' ? 'DROP' : ctState(track),
         direction: track.kind === 'tracked' ? track.direction : 'original',
         entry,
@@ -683,7 +685,7 @@ function redecode(bytes: Uint8Array, family: Family): DecodedPacket {
 
 function describeRoute(r: Extract<RouteResult, { ok: true }>): string {
   if (r.type === 'local') return 'local delivery (INPUT)';
-  const via = r.gateway ? ` via ${r.gateway.words.map((w) => w >>> 0).join('.')}` : '';
+  const via = r.gateway ? ` via ${formatAddress(r.gateway.family, r.gateway.words)}` : '';
   return `${r.type}: forward out of ${r.oif}${via} (FORWARD)`;
 }
 

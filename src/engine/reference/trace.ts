@@ -12,6 +12,7 @@ export type TraceEvent =
   | { readonly kind: 'walk'; readonly hook: Hook; readonly table: TableName; readonly event: WalkEvent }
   | {
       readonly kind: 'conntrack';
+      readonly hook: Hook;
       readonly state: string;
       readonly direction: 'original' | 'reply';
       /** The connection's tuples, conntrack -L style. */

@@ -7,8 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { ReferenceEngine } from '../engine/reference/engine.js';
 import type { PacketResult } from '../engine/reference/result.js';
 import { formatDecision, formatExplanation } from '../explain/format-explanation.js';
-import { printIptablesSave } from '../frontend/iptables/printer.js';
-import type { Rule } from '../ir/ruleset.js';
+import { formatRuleSpec, printIptablesSave } from '../frontend/iptables/printer.js';
 import { replayTrace } from '../replay/replay-trace.js';
 import { formatTraceProblems, LinkType, openTrace, PcapngWriter } from '../trace/index.js';
 import { type ParsedArgs, parseArgs, requireOption, stringOption, UsageError } from './args.js';
@@ -47,7 +46,6 @@ export function replayCommand(argv: readonly string[], write: (s: string) => voi
   const outPath = stringOption(args, 'out');
   const out = outPath ? PcapngWriter.toFile(outPath) : undefined;
   const reader = openTrace(tracePath);
-  const hits = new Map<Rule, number>();
   let explained: PacketResult | undefined;
   const started = process.hrtime.bigint();
   let summary: ReturnType<typeof replayTrace>;
@@ -58,7 +56,6 @@ export function replayCommand(argv: readonly string[], write: (s: string) => voi
       onPacket: (p) => {
         if (p.number === explainAt) explained = p.result;
         for (const e of p.result.emitted) {
-          if (e.decidedBy?.kind === 'rule') hits.set(e.decidedBy.rule, (hits.get(e.decidedBy.rule) ?? 0) + 1);
           if (out) {
             const ifId = out.interfaceFor(e.oif, e.bytes[0]! >>> 4 === 6 ? LinkType.Ipv6 : LinkType.Ipv4);
             const comment = `${e.cause}${e.decidedBy ? `: ${formatDecision(e.decidedBy)}` : ''}`;
@@ -105,14 +102,22 @@ export function replayCommand(argv: readonly string[], write: (s: string) => voi
       .join(', ')}`,
     `connections: ${engine.connections().length} in the table at the end`,
   ];
-  const top = [...hits].sort((a, b) => b[1] - a[1]).slice(0, 5);
-  if (top.length)
+  // Top rules by hits, from the run's counters.
+  const counted = engine.rulesetWithCounters();
+  const ranked = counted.tables
+    .flatMap((t) => t.chains.flatMap((c) => c.rules.map((r) => ({ t: t.name, c: c.name, r }))))
+    .filter((x) => x.r.counters.packets > 0n)
+    .sort((a, b) => Number(b.r.counters.packets - a.r.counters.packets))
+    .slice(0, 5);
+  if (ranked.length) {
     lines.push(
-      'rules that let packets out most:',
-      ...top.map(
-        ([r, n]) => `  ${String(n).padStart(8)}  ${r.source.file}:${r.source.line}  ${r.source.text.trim()}`,
+      'top rules by hits:',
+      ...ranked.map(
+        (x) =>
+          `  ${String(x.r.counters.packets).padStart(8)}  ${x.t} ${x.r.source.file}:${x.r.source.line}  -A ${x.c}${formatRuleSpec(x.r, counted.family)}`,
       ),
     );
+  }
   if (problems.total > 0) lines.push(`trace problems: ${formatTraceProblems(problems)}`);
   write(`${lines.join('\n')}\n`);
   const jsonPath = stringOption(args, 'json');

@@ -89,8 +89,12 @@ interface Journey {
   untracked: boolean;
   /** Already tied to a connection before conntrack runs (REJECT's RST: nf_ct_attach). */
   attached: boolean;
-  /** The last rule or policy that decided in a table, for emitted packets' comments. */
+  /**
+   * What let the packet through, for emitted packets' comments: the filter table's decision when
+   * it met one, otherwise the last table's.
+   */
   lastDecision: DecidedBy | undefined;
+  filterDecision: DecidedBy | undefined;
   readonly trace: TraceEvent[] | null;
   readonly emitted: EmittedPacket[];
   /** Packets generated while processing this one (REJECT replies), sent after it. */
@@ -212,6 +216,7 @@ export class ReferenceEngine {
       untracked: false,
       attached: false,
       lastDecision: undefined,
+      filterDecision: undefined,
       trace,
       emitted: [],
       replies: [],
@@ -338,7 +343,8 @@ export class ReferenceEngine {
     const post = this.runHook(j, 'postrouting');
     if (post.verdict !== 'ACCEPT') return this.verdictFate(j, post);
     const oif = p.oif!;
-    j.emitted.push({ oif, bytes: p.bytes, cause, ...(j.lastDecision ? { decidedBy: j.lastDecision } : {}) });
+    const decidedBy = j.filterDecision ?? j.lastDecision;
+    j.emitted.push({ oif, bytes: p.bytes, cause, ...(decidedBy ? { decidedBy } : {}) });
     j.trace?.push({ kind: 'emitted', oif, summary: formatPacketSummary(p.decoded) });
     return { kind: 'forwarded', oif };
   }
@@ -502,6 +508,7 @@ export class ReferenceEngine {
         : {}),
     });
     j.lastDecision = r.decidedBy;
+    if (table.name === 'filter') j.filterDecision = r.decidedBy;
     return { verdict: r.verdict === 'QUEUE' ? 'DROP' : r.verdict, decidedBy: r.decidedBy };
   }
 

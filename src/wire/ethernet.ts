@@ -1,6 +1,7 @@
 // Ethernet II frames with up to two 802.1Q / 802.1ad tags, as the kernel's eth_type_trans and
 // the VLAN code see them.
 
+import { ByteView } from './byte-view.js';
 import { get8, get16, put16 } from './bytes.js';
 
 export const ETH_HEADER_LEN = 14;
@@ -17,20 +18,7 @@ export function isVlanEtherType(t: number): boolean {
 }
 
 /** Checked view of an Ethernet header at `off` in `buf` (bytes up to `end` are available). */
-export class EthernetView {
-  constructor(
-    public buf: Uint8Array,
-    public off = 0,
-    public end = buf.length,
-  ) {}
-
-  reset(buf: Uint8Array, off: number, end: number): this {
-    this.buf = buf;
-    this.off = off;
-    this.end = end;
-    return this;
-  }
-
+export class EthernetView extends ByteView {
   /** null when the header and its VLAN tags fit; otherwise why not. */
   check(): string | null {
     if (this.end - this.off < ETH_HEADER_LEN)

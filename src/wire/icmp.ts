@@ -1,6 +1,7 @@
 // ICMPv4 (RFC 792). Error messages carry the offending datagram's IP header and at least its
 // first 8 bytes after the 8-byte ICMP header; that quote is decodable as an inner packet.
 
+import { ByteView } from './byte-view.js';
 import { get8, get16, get32, put8, put16, put32 } from './bytes.js';
 import { finishChecksum, internetChecksum, sumBytes } from './checksum.js';
 
@@ -54,20 +55,7 @@ export function isIcmpQuery(type: number): boolean {
   );
 }
 
-export class IcmpView {
-  constructor(
-    public buf: Uint8Array,
-    public off = 0,
-    public end = buf.length,
-  ) {}
-
-  reset(buf: Uint8Array, off: number, end: number): this {
-    this.buf = buf;
-    this.off = off;
-    this.end = end;
-    return this;
-  }
-
+export class IcmpView extends ByteView {
   /** A full 8-byte header (conntrack's icmp_error() needs no more for queries). */
   check(): string | null {
     const avail = this.end - this.off;

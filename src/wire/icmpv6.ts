@@ -1,6 +1,7 @@
 // ICMPv6 (RFC 4443): like ICMPv4, but the checksum covers the IPv6 pseudo-header and error
 // messages are the types below 128.
 
+import { ByteView } from './byte-view.js';
 import { get8, get16, get32, put8, put16, put32 } from './bytes.js';
 import { internetChecksum, segmentChecksum } from './checksum.js';
 
@@ -28,20 +29,7 @@ export function isIcmpv6Error(type: number): boolean {
   return (type & 0x80) === 0;
 }
 
-export class Icmpv6View {
-  constructor(
-    public buf: Uint8Array,
-    public off = 0,
-    public end = buf.length,
-  ) {}
-
-  reset(buf: Uint8Array, off: number, end: number): this {
-    this.buf = buf;
-    this.off = off;
-    this.end = end;
-    return this;
-  }
-
+export class Icmpv6View extends ByteView {
   check(): string | null {
     const avail = this.end - this.off;
     return avail < ICMPV6_HEADER_LEN ? `icmpv6 header truncated (${avail} of 8 bytes)` : null;

@@ -3,6 +3,7 @@
 // tot_len >= header length. The kernel also drops a bad header checksum there, before any
 // netfilter hook sees the packet: checksumValid() is that test.
 
+import { ByteView } from './byte-view.js';
 import { get8, get16, get32, put8, put16, put32 } from './bytes.js';
 import {
   csumReplace4,
@@ -29,20 +30,7 @@ export const IPPROTO_ICMPV6 = 58;
 export const IPPROTO_SCTP = 132;
 export const IPPROTO_UDPLITE = 136;
 
-export class Ipv4View {
-  constructor(
-    public buf: Uint8Array,
-    public off = 0,
-    public end = buf.length,
-  ) {}
-
-  reset(buf: Uint8Array, off: number, end: number): this {
-    this.buf = buf;
-    this.off = off;
-    this.end = end;
-    return this;
-  }
-
+export class Ipv4View extends ByteView {
   /** null when the header is well formed and the datagram is all there; otherwise why not. */
   check(): string | null {
     const avail = this.end - this.off;

@@ -3,6 +3,7 @@
 // destination options (60) and AH (51) are skipped; "no next header" (59) ends the packet; a
 // non-first fragment stops the walk, since what follows is not a header.
 
+import { ByteView } from './byte-view.js';
 import { get8, get16, get32, put8, put16, put32 } from './bytes.js';
 
 export const IPV6_HEADER_LEN = 40;
@@ -26,20 +27,7 @@ export function isIpv6ExtensionHeader(nh: number): boolean {
   );
 }
 
-export class Ipv6View {
-  constructor(
-    public buf: Uint8Array,
-    public off = 0,
-    public end = buf.length,
-  ) {}
-
-  reset(buf: Uint8Array, off: number, end: number): this {
-    this.buf = buf;
-    this.off = off;
-    this.end = end;
-    return this;
-  }
-
+export class Ipv6View extends ByteView {
   /** Structural checks of ip6_rcv_core(): version 6, header and payload present. */
   check(): string | null {
     const avail = this.end - this.off;

@@ -1,6 +1,7 @@
 // TCP header (RFC 9293) with ECE/CWR (RFC 3168) and the NS bit, the option walk, and the
 // MSS option lookup TCPMSS uses.
 
+import { ByteView } from './byte-view.js';
 import { get8, get16, get32, put8, put16, put32 } from './bytes.js';
 import { segmentChecksum } from './checksum.js';
 
@@ -48,20 +49,7 @@ export function tcpOptionLength(buf: Uint8Array, o: number): number {
   return kind <= TCPOPT_NOP || len === 0 ? 1 : len;
 }
 
-export class TcpView {
-  constructor(
-    public buf: Uint8Array,
-    public off = 0,
-    public end = buf.length,
-  ) {}
-
-  reset(buf: Uint8Array, off: number, end: number): this {
-    this.buf = buf;
-    this.off = off;
-    this.end = end;
-    return this;
-  }
-
+export class TcpView extends ByteView {
   /** The tests of conntrack's tcp_error(): a full header whose data offset is >= 5 and fits. */
   check(): string | null {
     const avail = this.end - this.off;

@@ -1,25 +1,13 @@
 // UDP header (RFC 768). A zero checksum means "none"; a computed 0 is sent as 0xffff. NAT's
 // handling of both is in manip.ts.
 
+import { ByteView } from './byte-view.js';
 import { get16, put16 } from './bytes.js';
 import { segmentChecksum, udpWireChecksum } from './checksum.js';
 
 export const UDP_HEADER_LEN = 8;
 
-export class UdpView {
-  constructor(
-    public buf: Uint8Array,
-    public off = 0,
-    public end = buf.length,
-  ) {}
-
-  reset(buf: Uint8Array, off: number, end: number): this {
-    this.buf = buf;
-    this.off = off;
-    this.end = end;
-    return this;
-  }
-
+export class UdpView extends ByteView {
   /** conntrack's udp_error() tests: a full header, length >= 8 and within the datagram. */
   check(): string | null {
     const avail = this.end - this.off;

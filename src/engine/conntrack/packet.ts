@@ -3,15 +3,8 @@
 
 import type { Family } from '../../ir/address.js';
 
-/** TCP flag bits as in the header's flag byte (TCPHDR_*). */
-export const TCP_FIN = 0x01;
-export const TCP_SYN = 0x02;
-export const TCP_RST = 0x04;
-export const TCP_PSH = 0x08;
-export const TCP_ACK = 0x10;
-export const TCP_URG = 0x20;
-export const TCP_ECE = 0x40;
-export const TCP_CWR = 0x80;
+/** TCP flag bits as in the header's flag byte (TCPHDR_*): the wire module's. */
+export { TCP_ACK, TCP_CWR, TCP_ECE, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG } from '../../wire/tcp.js';
 
 export interface TcpOptions {
   /** Window scale option (kind 3), the shift count as sent (clamped to 14 by conntrack). */

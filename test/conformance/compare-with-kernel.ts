@@ -1,11 +1,13 @@
 // Differences between what the kernel did with a scenario (KernelResult from test/kernel/netns)
 // and what the reference engine did: per-rule and policy counters, and the packets the host
-// emitted on each interface, byte for byte. An empty list is agreement.
+// emitted on each interface, byte for byte (up to the NAT ports the kernel drew at random:
+// nat-port-choices.ts). An empty list is agreement.
 
 import type { Ruleset } from '../../src/ir/ruleset.js';
 import type { KernelResult } from '../kernel/netns/kernel-result.js';
 import { emittedOn } from '../kernel/netns/result-queries.js';
 import type { EngineRun } from './engine-run.js';
+import { NatPortChoices } from './nat-port-choices.js';
 
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex');
@@ -19,7 +21,8 @@ function hex(bytes: Uint8Array): string {
 function comparable(ip: Uint8Array): string {
   const b = Uint8Array.from(ip);
   const l4 = (b[0]! & 15) * 4;
-  const icmpError = b[0]! >>> 4 === 4 && b[9] === 1 && [3, 4, 5, 11, 12].includes(b[l4] ?? 0);
+  // Echo replies the host sends (icmp_reply) take their id from ip_select_ident too.
+  const icmpError = b[0]! >>> 4 === 4 && b[9] === 1 && [0, 3, 4, 5, 11, 12].includes(b[l4] ?? 0);
   if (icmpError) b.fill(0, 4, 6).fill(0, 10, 12);
   const synAck = b[0]! >>> 4 === 4 && b[9] === 6 && (b[l4 + 13]! & 0x17) === 0x12;
   if (synAck) {
@@ -76,6 +79,8 @@ function counterDiffs(kernel: KernelResult, ruleset: Ruleset): string[] {
 
 function emittedDiffs(kernel: KernelResult, run: EngineRun): string[] {
   const diffs: string[] = [];
+  // Ports the kernel's NAT drew at random, replaced by the engine's (nat-port-choices.ts).
+  const natPorts = new NatPortChoices(kernel.conntrack, run.engine.connections(), run.ruleset);
   const ours = new Map<string, string[]>();
   for (const r of run.results)
     for (const e of r.emitted) ours.set(e.oif, [...(ours.get(e.oif) ?? []), comparable(e.bytes)]);
@@ -89,7 +94,7 @@ function emittedDiffs(kernel: KernelResult, run: EngineRun): string[] {
     const theirs = emittedOn(kernel, name).map((p) => {
       const frame = Buffer.from(p.hex, 'hex');
       const ipStart = frame.readUInt16BE(12) === 0x8100 ? 18 : 14;
-      return comparable(frame.subarray(ipStart));
+      return comparable(natPorts.substitute(frame.subarray(ipStart)));
     });
     const mine = ours.get(name) ?? [];
     const n = Math.max(theirs.length, mine.length);

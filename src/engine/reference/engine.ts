@@ -3,19 +3,30 @@
 //
 // Received:   ip_rcv -> PREROUTING (raw, conntrack, mangle, nat) -> routing decision
 //   local:    -> INPUT (mangle, filter, security, nat, confirm) -> socket, or the kernel's answer
-//   forward:  -> TTL check and decrement (ip_forward) -> FORWARD (mangle, filter, security)
-//             -> POSTROUTING (mangle, nat, confirm) -> out of the interface
+//             (RST, port/protocol unreachable, echo reply)
+//   forward:  -> TTL check (time exceeded) and decrement (ip_forward) -> FORWARD (mangle, filter,
+//             security) -> POSTROUTING (mangle, nat, confirm) -> out of the interface
+//   no route: -> ip_error (destination unreachable when forwarding is on)
+// Bridged:    a frame between two ports of a bridge (br_handle_frame): the bridge learns its
+//             source MAC; with bridge-nf-call-iptables, PREROUTING (br_nf_pre_routing), then per
+//             egress port FORWARD (br_nf_forward_ip) and POSTROUTING (br_nf_post_routing), with
+//             -i/-o the bridge and physdev the ports; frames to the bridge's MAC go up to IP.
 // Generated:  route -> OUTPUT (raw, conntrack, mangle, nat, filter, security), re-routed when NAT
-//             or a mark changed it -> POSTROUTING -> out of the interface
+//             or a mark changed it -> POSTROUTING -> out of the interface, or through lo back in
+//             (PREROUTING without a second conntrack lookup, INPUT).
+// Trace packets on the interface `@local` (LOCAL_INTERFACE) are the host's own: they take the
+// generated path, as if sent by a raw socket.
 //
 // Not modelled yet (recorded in the explanation where they would matter): fragment reassembly
-// (each fragment is handled on its own), bridged traffic (br_netfilter), ICMP rate limits, the
-// kernel's ICMP errors for unroutable forwarded packets, and the replies of declared sockets.
+// (each fragment is handled on its own), ICMP redirects, the global ICMP rate limit
+// (icmp_msgs_per_sec), DNAT of a bridged frame to a station on the same bridge, and the replies
+// of declared sockets beyond SYN-ACKs.
 
 import {
   findSocket,
   type Host,
   addressType as hostAddressType,
+  type RouteErrno,
   type RouteResult,
   routeLookup,
   selectSourceAddress,
@@ -23,7 +34,7 @@ import {
 import { type Family, formatAddress } from '../../ir/address.js';
 import type { Chain, Hook, Rule, Ruleset } from '../../ir/ruleset.js';
 import type { Target } from '../../ir/target.js';
-import { get8 } from '../../wire/bytes.js';
+import { get8, get16, put16 } from '../../wire/bytes.js';
 import { Ipv4View } from '../../wire/ipv4.js';
 import {
   type DecodedPacket,
@@ -50,9 +61,11 @@ import {
 } from '../conntrack/index.js';
 import { RuleCounters } from '../counters.js';
 import type { DecidedBy, Verdict } from '../verdict.js';
-import { ctPacketOf } from './ct-packet.js';
+import { BridgeFdb, macText } from './bridge.js';
+import { ctPacketOf, transportChecksumValid } from './ct-packet.js';
 import { ctView } from './ct-view.js';
 import { type HookPlan, planHooks } from './hook-plan.js';
+import { IcmpRateLimiter, icmpEchoReply4, icmpError4 } from './kernel-icmp.js';
 import type { AddressType, CtView, HostView, MatchContext } from './match-context.js';
 import { MATCH_EVALUATORS } from './matches/index.js';
 import type { EnginePacket } from './packet.js';
@@ -63,6 +76,12 @@ import { walkTable } from './table-walk.js';
 import type { TargetContext } from './target-executor.js';
 import { TARGET_EXECUTORS } from './targets/index.js';
 import type { TraceEvent } from './trace.js';
+
+/**
+ * The trace interface name of packets the host itself sends: the engine runs them down the
+ * OUTPUT path (routed by their destination, no owning socket), as a raw socket's packets.
+ */
+export const LOCAL_INTERFACE = '@local';
 
 export interface ReferenceEngineOptions {
   /** Seed of the run's random choices (statistic, NAT ports, ICMP ids): same seed, same run. */
@@ -99,12 +118,27 @@ interface Journey {
   readonly emitted: EmittedPacket[];
   /** Packets generated while processing this one (REJECT replies), sent after it. */
   readonly replies: { bytes: Uint8Array; cause: string; attach: TrackResult | null }[];
+  /** The next hop of a routed packet (the gateway, else the destination): picks a bridge port. */
+  nextHop: number | null;
+  /**
+   * One of several copies of a bridged frame (br_flood's clones) sharing its connection: a copy
+   * dropped does not free a connection the others may still confirm.
+   */
+  clone: boolean;
+  /** Its input route is broadcast or multicast: the kernel sends no RST or ICMP error about it. */
+  castRoute: boolean;
 }
 
 const TCP = 6;
 const UDP = 17;
 const ICMP = 1;
-const ICMPV6 = 58;
+const IGMP = 2;
+const UDPLITE = 136;
+/** Protocols the kernel delivers itself (inet_protos): others get protocol unreachable. */
+const KERNEL_PROTOCOLS = new Set([ICMP, IGMP, TCP, UDP, UDPLITE]);
+const ICMP_ECHO = 8;
+const ICMP_DEST_UNREACH = 3;
+const ICMP_TIME_EXCEEDED = 11;
 
 export class ReferenceEngine {
   readonly counters = new RuleCounters();
@@ -114,6 +148,8 @@ export class ReferenceEngine {
   private readonly ruleStates = new Map<Rule, Map<object, unknown>>();
   private readonly shared = new Map<string, unknown>();
   private readonly hostView: HostView;
+  private readonly fdb = new BridgeFdb();
+  private readonly icmpLimiter: IcmpRateLimiter;
   private now = 0n;
 
   constructor(
@@ -132,6 +168,10 @@ export class ReferenceEngine {
       settings: settingsFromSysctls(sysctls),
       hashSeed: options.seed ?? 1,
     });
+    this.icmpLimiter = new IcmpRateLimiter(
+      host.sysctl.number('net.ipv4.icmp_ratelimit', 1000),
+      host.sysctl.number('net.ipv4.icmp_ratemask', 6168),
+    );
     this.hostView = {
       addressType: (family, addr, dev) =>
         hostAddressType(
@@ -148,6 +188,13 @@ export class ReferenceEngine {
   process(frame: Frame, options: { readonly trace?: boolean } = {}): PacketResult {
     this.now = frame.timestampNs;
     const trace: TraceEvent[] | null = options.trace ? [] : null;
+    // A frame on a bridge port reaches the bridge first (br_handle_frame), which learns where
+    // its sender is whatever it carries.
+    const port = this.host.interface(frame.iif);
+    const bridgeIf = port?.master !== undefined ? this.host.interface(port.master) : undefined;
+    const bridge = bridgeIf?.kind === 'bridge' ? bridgeIf : undefined;
+    const ethernet = frame.linkType === 'ethernet' && frame.bytes.length >= 14;
+    if (bridge && ethernet) this.fdb.learn(bridge.name, frame.iif, frame.bytes.subarray(6, 12), this.now);
     const decoded = decodePacket(frame.bytes, frame.linkType);
     if (isDecodeError(decoded)) {
       trace?.push({ kind: 'malformed', reason: `${decoded.layer}: ${decoded.error}` });
@@ -173,18 +220,17 @@ export class ReferenceEngine {
     // The datagram is copied: NAT and mangling rewrite it in place.
     const bytes = frame.bytes.slice(start, start + decoded.ipLength);
     const eth = decoded.ethernet;
-    // A frame on a bridge port reaches IP as received by the bridge (br_handle_frame_finish
-    // passing it up); the port is what physdev sees.
-    const port = this.host.interface(frame.iif);
-    const bridge = port?.master !== undefined ? this.host.interface(port.master) : undefined;
-    const viaBridge = bridge?.kind === 'bridge';
+    if (frame.iif === LOCAL_INTERFACE) return this.processLocal(bytes, decoded.family, trace);
+    // Through a bridge, iptables sees the bridge as the interface and, when br_netfilter passes
+    // the frame to it (bridge-nf-call-iptables), the port as physdev's.
+    const callIptables = bridge !== undefined && this.bridgeCallsIptables();
     const packet: EnginePacket = {
       bytes,
       decoded: redecode(bytes, decoded.family),
       timestampNs: frame.timestampNs,
-      iif: viaBridge ? bridge.name : frame.iif,
+      iif: bridge ? bridge.name : frame.iif,
       oif: null,
-      physIn: viaBridge ? frame.iif : null,
+      physIn: callIptables ? frame.iif : null,
       physOut: null,
       bridged: false,
       macSrc: eth ? frame.bytes.slice(eth.srcOffset, eth.srcOffset + 6) : null,
@@ -194,9 +240,41 @@ export class ReferenceEngine {
     };
     const j = this.journey(packet, trace);
     trace?.push({ kind: 'received', iif: frame.iif, summary: formatPacketSummary(packet.decoded) });
-    const fate = this.receive(j);
+    let fate: Fate;
+    if (bridge && eth && packet.macDst && packet.macSrc) {
+      if (packet.decoded.family === 'ipv4')
+        this.fdb.sawAddress(bridge.name, packet.decoded.src[0]!, packet.macSrc);
+      fate = this.bridgeInput(j, frame.iif, bridge.name, packet.macDst);
+    } else fate = this.receive(j);
     this.flushReplies(j);
     return this.result(j, fate);
+  }
+
+  /**
+   * A packet the host sends itself (trace interface `@local`), as a raw socket with
+   * IP_HDRINCL sends it (raw_send_hdrinc): a zero source is filled in by the route, tot_len is
+   * the datagram's length, a zero IP id gets the kernel's choice, and the header checksum is
+   * computed afresh. It has no owning socket (the owner match sees none).
+   */
+  private processLocal(bytes: Uint8Array, family: Family, trace: TraceEvent[] | null): PacketResult {
+    if (family === 'ipv6') {
+      const reason = 'IPv6 output routing is not modelled yet';
+      trace?.push({ kind: 'dropped', reason });
+      return { fate: { kind: 'dropped', reason }, emitted: [], conntrack: null, ...(trace ? { trace } : {}) };
+    }
+    const ip = new Ipv4View(bytes, 0, bytes.length);
+    if (ip.src === 0) {
+      const r = routeLookup(this.host, ip.dst, {});
+      if (r.ok && r.prefsrc) ip.src = r.prefsrc.words[0]!;
+    }
+    put16(bytes, 2, bytes.length);
+    if (get16(bytes, 4) === 0) put16(bytes, 4, this.prng.nextU32() & 0xffff);
+    ip.updateChecksum();
+    return this.localOut(bytes, 'sent by the host', null, trace);
+  }
+
+  private bridgeCallsIptables(): boolean {
+    return this.host.sysctl.number('net.bridge.bridge-nf-call-iptables') !== 0;
   }
 
   /** The ruleset with every rule's and policy's counters as this run counted them. */
@@ -220,6 +298,9 @@ export class ReferenceEngine {
       trace,
       emitted: [],
       replies: [],
+      nextHop: null,
+      clone: false,
+      castRoute: false,
     };
   }
 
@@ -249,19 +330,84 @@ export class ReferenceEngine {
     }
     const pre = this.runHook(j, 'prerouting');
     if (pre.verdict !== 'ACCEPT') return this.verdictFate(j, pre);
+    return this.routeInput(j);
+  }
 
-    const route = routeLookup(this.host, p.decoded.dst[0]!, { iif: p.iif!, src: p.decoded.src[0]! });
+  /** ip_rcv_finish: the routing decision for a received packet, after PREROUTING. */
+  private routeInput(j: Journey): Fate {
+    const p = j.packet;
     if (p.decoded.family === 'ipv6') return this.drop(j, 'IPv6 routing is not modelled yet');
+    const route = routeLookup(this.host, p.decoded.dst[0]!, { iif: p.iif!, src: p.decoded.src[0]! });
     if (!route.ok) {
       j.trace?.push({ kind: 'route', decision: `no route (${route.errno}: ${route.reason})` });
+      this.routeError(j, route.errno);
       return this.drop(j, `routing: ${route.errno} (${route.reason})`);
     }
     j.trace?.push({ kind: 'route', decision: describeRoute(route) });
     if (route.type === 'local') return this.localIn(j);
     if (route.type === 'broadcast' || route.type === 'multicast') {
+      // ip_local_deliver: INPUT sees it; no socket of nfwasm's takes it, and the kernel never
+      // answers a broadcast or multicast (nf_send_reset, icmp_send: RTCF_BROADCAST|MULTICAST).
+      j.castRoute = true;
+      const input = this.runHook(j, 'input');
+      if (input.verdict !== 'ACCEPT') return this.verdictFate(j, input);
       return this.drop(j, `${route.type} to this host: no socket modelled`);
     }
     return this.forward(j, route);
+  }
+
+  /**
+   * ip_error: a received packet without a route. With forwarding on, the kernel answers
+   * destination unreachable (no route: net unreachable; an unreachable route: host
+   * unreachable; prohibit: communication prohibited), limited by its own token bucket per
+   * sender (ip_rt_error_cost, ip_rt_error_burst) on top of ICMP's.
+   */
+  private routeError(j: Journey, errno: RouteErrno): void {
+    if (this.host.sysctl.number('net.ipv4.ip_forward') === 0) return;
+    const code = errno === 'ENETUNREACH' ? 0 : errno === 'EHOSTUNREACH' ? 1 : errno === 'EACCES' ? 13 : -1;
+    if (code < 0) return;
+    if (!this.icmpLimiter.allowRouteError(j.packet.decoded.src[0]!, this.now)) {
+      j.trace?.push({ kind: 'note', text: 'ip_error: destination unreachable not sent (rate limit)' });
+      return;
+    }
+    this.icmpSend(j, ICMP_DEST_UNREACH, code, `ip_error: destination unreachable code ${code}`);
+  }
+
+  /**
+   * __icmp_send for an error the stack itself raises about the packet. The source is the
+   * packet's destination when that was a local address; otherwise the route back picks it
+   * (or, with icmp_errors_use_inbound_ifaddr, the incoming interface's address).
+   */
+  private icmpSend(j: Journey, type: number, code: number, cause: string): void {
+    const p = j.packet;
+    const dst = p.decoded.dst[0]!;
+    const src = p.decoded.src[0]!;
+    const localDst = hostAddressType(this.host, { family: 'ipv4', words: [dst] }) === 'local';
+    let saddr: number | undefined = localDst ? dst : undefined;
+    if (!localDst && p.iif && this.host.sysctl.number('net.ipv4.icmp_errors_use_inbound_ifaddr') !== 0)
+      saddr = selectSourceAddress(this.host, p.iif, src)?.words[0];
+    const back = routeLookup(this.host, src, saddr !== undefined ? { src: saddr } : {});
+    if (!back.ok) {
+      j.trace?.push({ kind: 'note', text: `${cause}: not sent (no route back: ${back.errno})` });
+      return;
+    }
+    saddr ??= back.prefsrc?.words[0];
+    if (saddr === undefined) return;
+    const viaLoopback = this.host.interface(back.oif)?.kind === 'loopback';
+    if (!this.icmpLimiter.allow(src, type, code, viaLoopback, this.now)) {
+      j.trace?.push({ kind: 'note', text: `${cause}: not sent (icmp_ratelimit)` });
+      return;
+    }
+    const r = icmpError4(p.bytes, type, code, {
+      src: saddr,
+      id: this.prng.nextU32() & 0xffff,
+      mtu: this.host.interface(back.oif)?.mtu ?? 1500,
+      ttl: this.host.sysctl.number('net.ipv4.ip_default_ttl', 64),
+    });
+    // icmp_glue_bits: an error is tied to the offending packet's connection (nf_ct_attach).
+    const attach = j.track?.kind === 'tracked' ? replyTrack(j.track) : null;
+    if ('none' in r) j.trace?.push({ kind: 'note', text: `${cause}: not sent (${r.none})` });
+    else j.replies.push({ bytes: r.packet, cause, attach });
   }
 
   private localIn(j: Journey): Fate {
@@ -303,12 +449,39 @@ export class ReferenceEngine {
       this.answerClosedPort(j, 'udp');
       return { kind: 'delivered', to: 'kernel (closed UDP port: port unreachable)' };
     }
-    if ((d.protocol === ICMP && d.icmpType === 8) || (d.protocol === ICMPV6 && d.icmpType === 128)) {
-      j.trace?.push({ kind: 'delivered', to: 'kernel (ICMP echo)' });
-      return { kind: 'delivered', to: 'kernel (ICMP echo; the reply is not modelled yet)' };
+    if (d.family === 'ipv4' && d.protocol === ICMP && d.icmpType === ICMP_ECHO) return this.echo(j);
+    if (d.family === 'ipv4' && !KERNEL_PROTOCOLS.has(d.protocol)) {
+      // ip_protocol_deliver_rcu: no handler and no raw socket for the protocol.
+      j.trace?.push({ kind: 'delivered', to: `kernel (protocol ${d.protocol}: protocol unreachable)` });
+      this.icmpSend(j, ICMP_DEST_UNREACH, 2, 'protocol unreachable');
+      return { kind: 'delivered', to: `kernel (protocol ${d.protocol}: protocol unreachable)` };
     }
     j.trace?.push({ kind: 'delivered', to: `kernel (protocol ${d.protocol})` });
     return { kind: 'delivered', to: `kernel (protocol ${d.protocol})` };
+  }
+
+  /**
+   * icmp_rcv → icmp_echo: a ping to a local address is answered (icmp_reply) unless
+   * icmp_echo_ignore_all; a bad ICMP checksum drops it first. The reply goes down the output
+   * path from the address the request was sent to.
+   */
+  private echo(j: Journey): Fate {
+    const p = j.packet;
+    if (!transportChecksumValid(p.bytes, p.decoded)) return this.drop(j, 'bad ICMP checksum (icmp_rcv)');
+    if (this.host.sysctl.number('net.ipv4.icmp_echo_ignore_all') !== 0) {
+      j.trace?.push({ kind: 'delivered', to: 'kernel (ICMP echo ignored: icmp_echo_ignore_all)' });
+      return { kind: 'delivered', to: 'kernel (ICMP echo ignored)' };
+    }
+    j.trace?.push({ kind: 'delivered', to: 'kernel (ICMP echo: reply)' });
+    j.replies.push({
+      bytes: icmpEchoReply4(p.bytes, {
+        id: this.prng.nextU32() & 0xffff,
+        ttl: this.host.sysctl.number('net.ipv4.ip_default_ttl', 64),
+      }),
+      cause: 'ICMP echo reply',
+      attach: null,
+    });
+    return { kind: 'delivered', to: 'kernel (ICMP echo: reply)' };
   }
 
   /** The kernel's own answer to a closed port: TCP RST or ICMP port unreachable. */
@@ -327,12 +500,15 @@ export class ReferenceEngine {
       return this.drop(j, 'forwarding is off (net.ipv4.ip_forward = 0)');
     }
     // ip_forward: the TTL is checked and decremented before the FORWARD hook.
-    if (p.decoded.ttl <= 1)
-      return this.drop(j, 'TTL exceeded (the ICMP time-exceeded reply is not modelled yet)');
+    if (p.decoded.ttl <= 1) {
+      this.icmpSend(j, ICMP_TIME_EXCEEDED, 0, 'ip_forward: time exceeded');
+      return this.drop(j, 'TTL exceeded (ip_forward)');
+    }
     const ip = new Ipv4View(p.bytes, 0, p.bytes.length);
     ip.decreaseTtl();
     this.packetChanged(j);
     p.oif = route.oif;
+    j.nextHop = route.gateway?.words[0] ?? p.decoded.dst[0]!;
     const fwd = this.runHook(j, 'forward');
     if (fwd.verdict !== 'ACCEPT') return this.verdictFate(j, fwd);
     return this.postRouting(j, 'forwarded');
@@ -344,9 +520,162 @@ export class ReferenceEngine {
     if (post.verdict !== 'ACCEPT') return this.verdictFate(j, post);
     const oif = p.oif!;
     const decidedBy = j.filterDecision ?? j.lastDecision;
-    j.emitted.push({ oif, bytes: p.bytes, cause, ...(decidedBy ? { decidedBy } : {}) });
-    j.trace?.push({ kind: 'emitted', oif, summary: formatPacketSummary(p.decoded) });
+    // A bridged packet leaves by its port; a routed one onto a bridge by the port the bridge's
+    // forwarding database knows for the next hop's MAC, or by every port (br_dev_xmit → br_flood).
+    const ports = p.bridged ? [p.physOut!] : this.bridgeEgress(oif, j.nextHop ?? p.decoded.dst[0]!);
+    for (const port of ports ?? [undefined])
+      j.emitted.push({
+        oif,
+        ...(port ? { port } : {}),
+        bytes: p.bytes,
+        cause,
+        ...(decidedBy ? { decidedBy } : {}),
+      });
+    j.trace?.push({
+      kind: 'emitted',
+      oif:
+        ports && ports.length === 1
+          ? `${oif} (port ${ports[0]})`
+          : ports
+            ? `${oif} (flooded to ${ports.join(', ')})`
+            : oif,
+      summary: formatPacketSummary(p.decoded),
+    });
     return { kind: 'forwarded', oif };
+  }
+
+  // --- bridges --------------------------------------------------------------------------------
+
+  /** A bridge's ports in the order br_flood visits them: br_add_if puts each new port first. */
+  private bridgePorts(bridge: string): string[] {
+    return this.host.interfaces
+      .filter((i) => i.master === bridge)
+      .map((i) => i.name)
+      .reverse();
+  }
+
+  /** The ports a routed packet out of `oif` leaves by, or undefined when `oif` is no bridge. */
+  private bridgeEgress(oif: string, nextHop: number): string[] | undefined {
+    if (this.host.interface(oif)?.kind !== 'bridge') return undefined;
+    const mac = this.neighbourMac(oif, nextHop);
+    const port = mac ? this.fdb.port(oif, mac, this.now) : undefined;
+    return port ? [port] : this.bridgePorts(oif);
+  }
+
+  /**
+   * br_handle_frame_finish with br_netfilter: a frame for the bridge itself (its MAC or a
+   * port's) goes up to IP; a unicast frame to a known station is forwarded to its port (and
+   * dropped when that is the port it came from); unknown unicast, broadcast and multicast are
+   * flooded to every other port, broadcast and multicast also going up. With
+   * bridge-nf-call-iptables, PREROUTING runs once for the frame (br_nf_pre_routing, -i the
+   * bridge, physdev-in the port) and FORWARD and POSTROUTING once per copy (br_nf_forward_ip,
+   * br_nf_post_routing: -i/-o the bridge, physdev-out the copy's port); without it iptables sees
+   * only what goes up to IP.
+   */
+  private bridgeInput(j: Journey, port: string, bridge: string, macDst: Uint8Array): Fate {
+    const dst = macText(macDst);
+    const own = [bridge, ...this.bridgePorts(bridge)].some(
+      (n) => this.host.interface(n)?.mac?.toLowerCase() === dst,
+    );
+    if (!this.bridgeCallsIptables())
+      return own ? this.receive(j) : this.bridgeFrame(j, port, bridge, dst, false);
+    const p = j.packet;
+    if (p.decoded.family === 'ipv4' && p.decoded.ipChecksumValid === false)
+      return this.drop(j, 'bad IPv4 header checksum (br_validate_ipv4)');
+    const before = p.decoded.dst[0];
+    const pre = this.runHook(j, 'prerouting');
+    if (pre.verdict !== 'ACCEPT') return this.verdictFate(j, pre);
+    if (p.decoded.family === 'ipv4' && p.decoded.dst[0] !== before) {
+      // br_nf_pre_routing_finish: after DNAT the frame is routed, unless the new destination is
+      // reached through this same bridge: then it is bridged on (bridged_dnat) to the
+      // neighbour's MAC (br_nf_pre_routing_finish_bridge), never routed.
+      const route = routeLookup(this.host, p.decoded.dst[0]!, { iif: bridge, src: p.decoded.src[0]! });
+      if (route.ok && route.oif === bridge && route.type === 'unicast') {
+        const hop = route.gateway?.words[0] ?? p.decoded.dst[0]!;
+        const mac = this.neighbourMac(bridge, hop);
+        if (!mac) return this.drop(j, `bridged DNAT: no neighbour entry for ${formatAddress('ipv4', [hop])}`);
+        j.trace?.push({ kind: 'note', text: `bridged DNAT: the frame stays on ${bridge}, to ${mac}` });
+        return this.bridgeFrame(j, port, bridge, mac, true);
+      }
+      return this.routeInput(j);
+    }
+    // Up to IP: PREROUTING has run (ip_sabotage_in skips the second pass in ip_rcv).
+    if (own) return this.routeInput(j);
+    return this.bridgeFrame(j, port, bridge, dst, true);
+  }
+
+  /** The MAC the host would send to for `ipv4` on the bridge (as heard from it, else `ip neigh`). */
+  private neighbourMac(bridge: string, ipv4: number): string | undefined {
+    return (
+      this.fdb.macOf(bridge, ipv4) ??
+      this.host.neighbours.find((n) => n.dev === bridge && n.address.words[0] === ipv4)?.mac?.toLowerCase() ??
+      undefined
+    );
+  }
+
+  /** br_handle_frame_finish's forwarding part for a frame to `dst` (a MAC) that came in on `port`. */
+  private bridgeFrame(j: Journey, port: string, bridge: string, dst: string, callIptables: boolean): Fate {
+    const group = (Number.parseInt(dst.slice(0, 2), 16) & 1) !== 0;
+    const known = group ? undefined : this.fdb.port(bridge, dst, this.now);
+    const egress = known
+      ? known === port
+        ? []
+        : [known]
+      : this.bridgePorts(bridge).filter((n) => n !== port);
+    if (egress.length === 0 && !group)
+      return this.drop(j, `bridge ${bridge}: the destination is on the ingress port (no hairpin mode)`);
+    j.trace?.push({
+      kind: 'route',
+      decision: `bridged by ${bridge} to ${egress.join(', ')}${known ? '' : ' (flooded)'}`,
+    });
+    let fate: Fate = { kind: 'dropped', reason: 'no copy left the bridge' };
+    let forwarded = false;
+    for (const out of egress) {
+      const copy = this.bridgedCopy(j, bridge, out);
+      const f = callIptables ? this.bridgeForward(copy) : this.bridgeOut(copy);
+      if (f.kind === 'forwarded') forwarded = true;
+      if (!forwarded) fate = f;
+    }
+    if (forwarded) fate = { kind: 'forwarded', oif: bridge };
+    // Broadcast and multicast frames also go up to the host (br_pass_frame_up).
+    if (group) {
+      const up = callIptables ? this.routeInput(j) : this.receive(j);
+      if (!forwarded) fate = up;
+    } else this.releaseIfUnconfirmed(j); // the last clone gone, an unconfirmed connection is too
+    return fate;
+  }
+
+  /** One copy of a bridged frame for one egress port (br_flood clones the skb). */
+  private bridgedCopy(j: Journey, bridge: string, port: string): Journey {
+    const bytes = j.packet.bytes.slice();
+    const packet: EnginePacket = {
+      ...j.packet,
+      bytes,
+      decoded: redecode(bytes, j.packet.decoded.family),
+      oif: bridge,
+      physOut: port,
+      bridged: true,
+    };
+    return { ...j, packet, clone: true };
+  }
+
+  /** br_nf_forward_ip → FORWARD, then br_nf_post_routing → POSTROUTING; no TTL change. */
+  private bridgeForward(j: Journey): Fate {
+    const fwd = this.runHook(j, 'forward');
+    if (fwd.verdict !== 'ACCEPT') return this.verdictFate(j, fwd);
+    return this.postRouting(j, 'bridged');
+  }
+
+  /** Without bridge-nf-call-iptables the copy just leaves by its port. */
+  private bridgeOut(j: Journey): Fate {
+    const p = j.packet;
+    j.emitted.push({ oif: p.oif!, port: p.physOut!, bytes: p.bytes, cause: 'bridged' });
+    j.trace?.push({
+      kind: 'emitted',
+      oif: `${p.oif} (port ${p.physOut})`,
+      summary: formatPacketSummary(p.decoded),
+    });
+    return { kind: 'forwarded', oif: p.oif! };
   }
 
   // --- locally generated packets ------------------------------------------------------------------
@@ -395,24 +724,54 @@ export class ReferenceEngine {
   private sendLocal(j: Journey, cause: string): Fate {
     const p = j.packet;
     if (p.decoded.family === 'ipv6') return this.drop(j, 'IPv6 output routing is not modelled yet');
-    let route = routeLookup(this.host, p.decoded.dst[0]!, { src: p.decoded.src[0]! });
+    // The source steers the lookup only when it is the host's (a raw socket's spoofed source
+    // does not: its flow has no source address).
+    const src = p.decoded.src[0]!;
+    const ownSource = hostAddressType(this.host, { family: 'ipv4', words: [src] }) === 'local';
+    let route = routeLookup(this.host, p.decoded.dst[0]!, ownSource ? { src } : {});
     if (!route.ok) return this.drop(j, `output routing: ${route.errno} (${route.reason})`);
     p.oif = route.oif;
+    j.nextHop = route.gateway?.words[0] ?? p.decoded.dst[0]!;
     const before = { dst: p.decoded.dst[0], mark: p.mark };
     const out = this.runHook(j, 'output');
     if (out.verdict !== 'ACCEPT') return this.verdictFate(j, out);
     // ip_route_me_harder: a new destination or mark means a new route.
     if (p.decoded.dst[0] !== before.dst || p.mark !== before.mark) {
-      route = routeLookup(this.host, p.decoded.dst[0]!, { src: p.decoded.src[0]!, mark: p.mark });
+      const own = hostAddressType(this.host, { family: 'ipv4', words: [p.decoded.src[0]!] }) === 'local';
+      route = routeLookup(
+        this.host,
+        p.decoded.dst[0]!,
+        own ? { src: p.decoded.src[0]!, mark: p.mark } : { mark: p.mark },
+      );
       if (!route.ok) return this.drop(j, `re-routing after OUTPUT: ${route.errno}`);
       p.oif = route.oif;
+      j.nextHop = route.gateway?.words[0] ?? p.decoded.dst[0]!;
       j.trace?.push({ kind: 'route', decision: `re-routed: ${describeRoute(route)}` });
     }
-    if (route.type === 'local') {
-      // Looped back through lo: it comes in again (without a second conntrack lookup).
-      return this.drop(j, 'locally addressed reply (loopback delivery is not modelled yet)');
-    }
+    if (route.type === 'local') return this.loopback(j);
     return this.postRouting(j, cause);
+  }
+
+  /**
+   * A packet for a local address leaves by lo (POSTROUTING, confirmation) and comes straight
+   * back in (loopback_xmit → netif_rx → ip_rcv): PREROUTING's tables run, but conntrack keeps
+   * the connection the packet already has (nf_conntrack_in skips it) and NAT applies the
+   * bindings OUTPUT and POSTROUTING set up; then routing, INPUT and local delivery.
+   */
+  private loopback(j: Journey): Fate {
+    const p = j.packet;
+    const post = this.runHook(j, 'postrouting');
+    if (post.verdict !== 'ACCEPT') return this.verdictFate(j, post);
+    j.trace?.push({ kind: 'route', decision: 'looped back through lo' });
+    p.iif = 'lo';
+    p.oif = null;
+    j.attached = j.track !== null;
+    j.lastDecision = undefined;
+    j.filterDecision = undefined;
+    // The packet keeps its output route (ip_rcv_finish looks up no input route for it).
+    const pre = this.runHook(j, 'prerouting');
+    if (pre.verdict !== 'ACCEPT') return this.verdictFate(j, pre);
+    return this.localIn(j);
   }
 
   // --- hooks ----------------------------------------------------------------------------------
@@ -480,6 +839,7 @@ export class ReferenceEngine {
 
   /** A new connection whose first packet is dropped never enters the table. */
   private releaseIfUnconfirmed(j: Journey): void {
+    if (j.clone) return;
     const t = j.track;
     if (t?.kind === 'tracked' && !t.entry.confirmed) this.conntrack.release(t.entry);
   }
@@ -502,7 +862,9 @@ export class ReferenceEngine {
         };
         return ex.run(t, tctx, rule);
       },
-      count: (what, bytes) => this.counters.add(what, bytes),
+      // ipt_do_table counts skb->len as it is when the rule matches: after a TCPMSS earlier in
+      // the walk, the longer packet.
+      count: (what) => this.counters.add(what, p.decoded.ipLength),
       ...(j.trace
         ? { trace: (event) => j.trace!.push({ kind: 'walk', hook, table: table.name, event }) }
         : {}),
@@ -631,10 +993,31 @@ export class ReferenceEngine {
         const back = routeLookup(this.host, p.decoded.src[0]!, {});
         return back.ok && back.prefsrc ? back.prefsrc.words : undefined;
       },
+      pathMtu: () => {
+        const mtuOf = (dev: string | null | undefined) => (dev ? (this.host.interface(dev)?.mtu ?? 0) : 0);
+        const back = routeLookup(this.host, p.decoded.src[0]!, {});
+        const out = mtuOf(p.oif);
+        const rev = back.ok ? mtuOf(back.oif) : 0xffffffff;
+        return Math.min(out || 0xffffffff, rev || 0xffffffff);
+      },
       sendReply: (bytes: Uint8Array, cause: string) => {
-        // nf_send_reset ties the RST to the original connection (nf_ct_attach); ICMP errors
-        // find theirs through conntrack's ICMP error handling.
-        const attach = (bytes[9] === TCP && j.track?.kind === 'tracked' ? replyTrack(j.track) : null) ?? null;
+        if (j.castRoute) {
+          j.trace?.push({ kind: 'note', text: `${cause}: not sent (broadcast or multicast route)` });
+          return;
+        }
+        // REJECT's ICMP errors go through icmp_send, and its rate limit (icmpv4_xrlim_allow).
+        if (bytes[0]! >>> 4 === 4 && bytes[9] === ICMP) {
+          const dst = ((bytes[16]! << 24) | (bytes[17]! << 16) | (bytes[18]! << 8) | bytes[19]!) >>> 0;
+          const back = routeLookup(this.host, dst, {});
+          const viaLoopback = back.ok && this.host.interface(back.oif)?.kind === 'loopback';
+          if (!this.icmpLimiter.allow(dst, bytes[20]!, bytes[21]!, viaLoopback, this.now)) {
+            j.trace?.push({ kind: 'note', text: `${cause}: not sent (icmp_ratelimit)` });
+            return;
+          }
+        }
+        // nf_send_reset ties the RST to the original connection (nf_ct_attach), and so does
+        // icmp_send an ICMP error (icmp_glue_bits).
+        const attach = j.track?.kind === 'tracked' ? replyTrack(j.track) : null;
         j.replies.push({ bytes, cause, attach });
       },
       untrack: () => {

@@ -18,6 +18,8 @@ export type Fate =
 
 export interface EmittedPacket {
   readonly oif: string;
+  /** The bridge port it left by, when `oif` is a bridge (from the bridge's forwarding database). */
+  readonly port?: string;
   /** The IP datagram as it leaves (after NAT and mangling). */
   readonly bytes: Uint8Array;
   /** Why it left: 'forwarded', 'reject', 'local-reply', 'proxy', ... */

@@ -23,6 +23,11 @@ export interface TargetContext extends MatchContext {
    * addressed to this host (the error comes from that address), else the address routing picks.
    */
   icmpErrorSource(): readonly number[] | undefined;
+  /**
+   * The path MTU TCPMSS --clamp-mss-to-pmtu uses: the smaller of the output route's MTU and the
+   * MTU of the route back to the source (tcpmss_reverse_mtu).
+   */
+  pathMtu(): number;
   /** Sends a packet the host generates in answer (REJECT) down the local output path. */
   sendReply(bytes: Uint8Array, cause: string): void;
   /** Takes the packet out of connection tracking (NOTRACK, CT --notrack). */

@@ -241,15 +241,8 @@ export function buildHost(spec: HostSpec, options: BuildOptions = {}): BuiltHost
         `trace interface ${ifName}: not an interface of the host JSON (or a bridge without ports)`,
       );
     };
-    // Bridges forward to known ports instead of flooding: peers' MACs and the trace's senders.
-    const fdb = new Map<string, string>();
-    for (const [name, p] of peers) if (bridgeOf(layout, name)) fdb.set(p.mac, name);
-    for (const p of trace) {
-      const port = injectionPeer(p.ifName).hostIf;
-      if (bridgeOf(layout, port)) fdb.set(decodeFrame(p.bytes).srcMac, port);
-    }
-    for (const [mac, port] of fdb)
-      run(['bridge', '-n', hostNs, 'fdb', 'replace', mac, 'dev', port, 'master', 'static']);
+    // No static FDB entries: bridges learn stations from the frames they receive, as the engine
+    // does (a frame to a station not heard from yet is flooded to every port).
 
     const late = Object.fromEntries(Object.entries(spec.sysctl ?? {}).filter(([k]) => !(k in early)));
     for (const [k, v] of Object.entries(late)) {

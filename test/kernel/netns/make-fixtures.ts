@@ -5,6 +5,9 @@
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DOCK_NAT_REJ_SCENARIOS } from './fixtures-dock-nat-rej.js';
+import { ENGINE_SCENARIOS } from './fixtures-engine.js';
+import { KUBE_CT_CHAIN_SCENARIOS } from './fixtures-kube-ct-chain.js';
 import { hostJsonFromNetns, type TopologyDescription } from './host-json-from-netns.js';
 import type { ReplaySettings } from './scenario.js';
 import { type PacketSpec, writeTrace } from './trace-writer.js';
@@ -52,7 +55,7 @@ const udp = (p: Omit<PacketSpec, 'proto'>): PacketSpec => ({ proto: 'udp', ...p 
 const fromWan = { if: 'eth0', srcMac: GW, dstMac: ETH0 };
 const fromC2 = { if: 'veth1a2b3c4', srcMac: C2, dstMac: DOCKER0, src: '172.17.0.2' };
 
-interface ScenarioSource {
+export interface ScenarioSource {
   readonly host: TopologyDescription;
   readonly rules: string;
   readonly packets: readonly PacketSpec[];
@@ -368,7 +371,12 @@ COMMIT
 };
 
 const wanted = process.argv.slice(2);
-for (const [name, s] of Object.entries(SCENARIOS)) {
+for (const [name, s] of Object.entries({
+  ...SCENARIOS,
+  ...KUBE_CT_CHAIN_SCENARIOS,
+  ...DOCK_NAT_REJ_SCENARIOS,
+  ...ENGINE_SCENARIOS,
+})) {
   if (wanted.length && !wanted.includes(name)) continue;
   const dir = join(ROOT, name);
   mkdirSync(dir, { recursive: true });

@@ -4,8 +4,11 @@ One process, no scapy: a raw AF_PACKET socket per peer end, each opened inside i
 network namespace (setns), so sending in timestamp order across interfaces is one loop and
 capturing needs no readiness handshake (sockets exist before the first frame is sent).
 
-stdin:  {"peers": [{"key", "ns", "dev"}], "packets": [{"peer", "at", "hex"}], "settle": seconds}
+stdin:  {"peers": [{"key", "ns", "dev"}], "hostNs", "packets": [{"peer", "at", "hex"}], "settle": seconds}
         "at" is seconds after the start at which to send (the caller applies or drops gaps).
+        A packet whose peer is "@local" is the host's own: its hex is an IPv4 datagram, sent by a
+        raw socket (IPPROTO_RAW, header included) opened in the host namespace, so the kernel
+        routes it and runs it through OUTPUT and POSTROUTING as locally generated.
 stdout: {"sent": [{"at"}], "captured": [{"peer", "at", "hex"}]}; "at" is seconds after the
         start by the kernel's receive timestamp (SO_TIMESTAMPNS), captured sorted by it.
 Frames the socket itself sent (PACKET_OUTGOING) are not captured.
@@ -23,6 +26,7 @@ CLONE_NEWNET = 0x40000000
 ETH_P_ALL = 0x0003
 PACKET_OUTGOING = 4
 SO_TIMESTAMPNS = 35
+LOCAL = "@local"
 
 libc = ctypes.CDLL("libc.so.6", use_errno=True)
 
@@ -53,6 +57,10 @@ def main():
     socks = {}
     for p in req["peers"]:
         socks[p["key"]] = open_peer(p["ns"], p["dev"])
+    local = None
+    if any(p["peer"] == LOCAL for p in req["packets"]):
+        setns(f"/run/netns/{req['hostNs']}")
+        local = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
     libc.setns(home, CLONE_NEWNET)
     by_fd = {s.fileno(): k for k, s in socks.items()}
     captured = []
@@ -81,7 +89,14 @@ def main():
         while time.time() < target:
             drain(target - time.time())
         sent.append({"at": time.time() - start})
-        socks[p["peer"]].send(bytes.fromhex(p["hex"]))
+        data = bytes.fromhex(p["hex"])
+        if p["peer"] == LOCAL:
+            try:
+                local.sendto(data, (socket.inet_ntoa(data[16:20]), 0))
+            except OSError as e:
+                sys.stderr.write(f"local packet not sent: {e}\n")
+        else:
+            socks[p["peer"]].send(data)
         drain(0)
     end = time.time() + req["settle"]
     while time.time() < end:

@@ -21,19 +21,33 @@ export interface ReplayOptions {
 
 const SCRIPT = join(import.meta.dirname, 'replay.py');
 
+/**
+ * The trace interface name of packets the host itself sends (README "Commands"): they are sent
+ * from inside the host namespace by a raw socket, as locally generated traffic.
+ */
+export const LOCAL_IF = '@local';
+
+/** The IPv4 datagram of an Ethernet frame (VLAN tags skipped, padding after tot_len cut). */
+function ipDatagram(frame: Buffer): Buffer {
+  let off = 12;
+  while (frame.readUInt16BE(off) === 0x8100) off += 4;
+  const ip = frame.subarray(off + 2);
+  return ip.length >= 4 ? ip.subarray(0, Math.min(ip.length, ip.readUInt16BE(2))) : ip;
+}
+
 export async function replay(
   host: BuiltHost,
   trace: readonly TracePacket[],
   options: ReplayOptions,
 ): Promise<ReplayOutput> {
   const peers = [...host.peers.values()].map((p) => ({ key: p.hostIf, ns: p.ns, dev: p.dev }));
-  const vias = trace.map((p) => host.injectionPeer(p.ifName).hostIf);
+  const vias = trace.map((p) => (p.ifName === LOCAL_IF ? LOCAL_IF : host.injectionPeer(p.ifName).hostIf));
   const packets = trace.map((p, i) => ({
     peer: vias[i],
     at: options.gaps ? p.offset : (i * options.spacingMs) / 1000,
-    hex: p.bytes.toString('hex'),
+    hex: (p.ifName === LOCAL_IF ? ipDatagram(p.bytes) : p.bytes).toString('hex'),
   }));
-  const input = JSON.stringify({ peers, packets, settle: options.settleMs / 1000 });
+  const input = JSON.stringify({ peers, hostNs: host.hostNs, packets, settle: options.settleMs / 1000 });
   const out = JSON.parse(await runAsync(['/usr/bin/python3', SCRIPT], input)) as {
     sent: { at: number }[];
     captured: ReplayOutput['captured'];

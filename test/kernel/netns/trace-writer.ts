@@ -13,7 +13,8 @@ export interface PacketSpec {
   readonly dstMac: string;
   readonly src: string;
   readonly dst: string;
-  readonly proto: 'tcp' | 'udp' | 'icmp';
+  /** A number: that IP protocol, with `payload` as its only content. */
+  readonly proto: 'tcp' | 'udp' | 'icmp' | number;
   readonly sport?: number;
   readonly dport?: number;
   /** scapy TCP flags: "S", "SA", "A", "PA", "R", "F"... */
@@ -24,6 +25,19 @@ export interface PacketSpec {
   readonly icmpCode?: number;
   readonly payload?: string;
   readonly ttl?: number;
+  /** ICMP echo identifier and sequence number (default 1, 1). */
+  readonly id?: number;
+  readonly icmpSeq?: number;
+  /** A layer-4 checksum to write instead of the right one (e.g. 0xdead: a corrupt packet). */
+  readonly l4Checksum?: number;
+  /** IPv4 identification, fragment offset (8-byte units) and the MF flag. */
+  readonly ipId?: number;
+  readonly fragOffset?: number;
+  readonly moreFragments?: boolean;
+  /** ICMP errors: the offending datagram quoted (its IP header and `quoteBytes` after it, default all). */
+  readonly quote?: Omit<PacketSpec, 'if' | 't' | 'srcMac' | 'dstMac' | 'quote'> & {
+    readonly quoteBytes?: number;
+  };
 }
 
 const SCRIPT = join(import.meta.dirname, 'write_trace.py');

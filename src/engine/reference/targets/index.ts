@@ -4,6 +4,7 @@ import type { TargetExecutors } from '../target-executor.js';
 import { connmarkExecutor } from './connmark.js';
 import { ctExecutor, notrackExecutor } from './conntrack-control.js';
 import { logExecutor, nflogExecutor, traceExecutor } from './log.js';
+import { dscpExecutor, hlExecutor, tcpmssExecutor, tosExecutor, ttlExecutor } from './mangle.js';
 import { markExecutor } from './mark.js';
 import { dnatExecutor, masqueradeExecutor, netmapExecutor, redirectExecutor, snatExecutor } from './nat.js';
 import { nfqueueExecutor } from './nfqueue.js';
@@ -28,8 +29,8 @@ export const TARGET_EXECUTORS: TargetExecutors = {
   CONNSECMARK: connsecmarkExecutor,
   CT: ctExecutor,
   DNAT: dnatExecutor,
-  DSCP: notExecuted('DSCP'),
-  HL: notExecuted('HL'),
+  DSCP: dscpExecutor,
+  HL: hlExecutor,
   IDLETIMER: idletimerExecutor,
   LED: ledExecutor,
   LOG: logExecutor,
@@ -46,10 +47,10 @@ export const TARGET_EXECUTORS: TargetExecutors = {
   SET: notExecuted('SET'),
   SNAT: snatExecutor,
   SYNPROXY: notExecuted('SYNPROXY'),
-  TCPMSS: notExecuted('TCPMSS'),
+  TCPMSS: tcpmssExecutor,
   TEE: notExecuted('TEE'),
-  TOS: notExecuted('TOS'),
+  TOS: tosExecutor,
   TPROXY: notExecuted('TPROXY'),
   TRACE: traceExecutor,
-  TTL: notExecuted('TTL'),
+  TTL: ttlExecutor,
 };

@@ -1,6 +1,7 @@
 // The nfwasm command line. Each subcommand is a thin layer over the library API.
 
 import { readFileSync } from 'node:fs';
+import { TableFormatError } from '../compiler/load.js';
 import { NfwasmError } from '../errors.js';
 import { printIptablesSave } from '../frontend/iptables/printer.js';
 import { formatSummary, summarize } from '../frontend/iptables/summary.js';
@@ -8,6 +9,7 @@ import { loadRuleset } from '../frontend/load-ruleset.js';
 import type { Family } from '../ir/address.js';
 import type { Ruleset } from '../ir/ruleset.js';
 import { UsageError } from './args.js';
+import { COMPILE_USAGE, compileCommand } from './compile-command.js';
 import { EXPLAIN_USAGE, explainCommand } from './explain-command.js';
 import { REPLAY_USAGE, replayCommand } from './replay-command.js';
 
@@ -22,6 +24,8 @@ commands:
 
   replay ...                      run a capture through a ruleset on a host (see nfwasm replay --help)
   explain ...                     explain one packet's journey (see nfwasm explain --help)
+  compile RULES [-o OUT.nfc] [--dump] [--host H] [--no-index]
+                                  lower a ruleset into a compiled decision table
 
 FILE is an iptables-save dump or a script of iptables/ip6tables commands ('-' for standard
 input). It is read as a script when its name ends in .sh or its first command line starts with
@@ -84,6 +88,10 @@ export function main(argv: string[]): void {
         if (args.includes('--help') || args.includes('-h')) process.stdout.write(`${REPLAY_USAGE}\n`);
         else replayCommand(args, (t) => process.stdout.write(t));
         return;
+      case 'compile':
+        if (args.includes('--help') || args.includes('-h')) process.stdout.write(`${COMPILE_USAGE}\n`);
+        else compileCommand(args, (t) => process.stdout.write(t));
+        return;
       case 'explain':
         if (args.includes('--help') || args.includes('-h')) process.stdout.write(`${EXPLAIN_USAGE}\n`);
         else explainCommand(args, (t) => process.stdout.write(t));
@@ -98,7 +106,7 @@ export function main(argv: string[]): void {
         throw new UsageError(`unknown command '${command}'`);
     }
   } catch (e) {
-    if (e instanceof NfwasmError) {
+    if (e instanceof NfwasmError || e instanceof TableFormatError) {
       process.stderr.write(`nfwasm: ${e.message}\n`);
       process.exitCode = 1;
       return;

@@ -1,0 +1,165 @@
+// Exact-match classification indexes (INDEXES section): for every run of at least MIN_RUN
+// consecutive rules of a chain with the same exact-match key fields (kube-proxy's KUBE-SERVICES:
+// destination/32, protocol, then the tcp/udp guard and destination port), a hash table from the
+// key to the rules having it, in chain order. A second level, behind the guard, keys on the
+// fields after it (the port) when every rule of a first-level bucket has the same guard.
+// Lookups return the first candidate at or after the current rule, so first-match order, the
+// rules before and after the run, and jumps returning into the middle of it are all unchanged.
+
+import { INDEX, NONE, RECORD_WORDS, SLOT1_HEADER_WORDS, SLOT2_HEADER_WORDS } from './format.js';
+import { hashKey, tableCapacity } from './key-hash.js';
+import { type KeyDescriptor, type RuleKeys, ruleKeys, signatureOf } from './rule-keys.js';
+import { WordBuffer } from './word-buffer.js';
+
+/** Shorter runs are walked faster than hashed. */
+export const MIN_RUN = 8;
+/** A first-level bucket gets a second level from this many rules on. */
+const MIN_SUB_BUCKET = 4;
+
+export interface IndexInput {
+  readonly ops: Uint32Array;
+  /** Per chain: first rule (global) and rule count. */
+  readonly chains: readonly { readonly firstRule: number; readonly ruleCount: number }[];
+  readonly ruleOpStart: ArrayLike<number>;
+  readonly ruleOpSlots: ArrayLike<number>;
+  readonly enabled: boolean;
+}
+
+interface Run {
+  readonly chain: number;
+  readonly start: number;
+  readonly end: number;
+  readonly keys: readonly RuleKeys[];
+}
+
+function findRuns(input: IndexInput): Run[] {
+  const runs: Run[] = [];
+  input.chains.forEach((c, chain) => {
+    let start = c.firstRule;
+    let sig = '';
+    let keys: RuleKeys[] = [];
+    const close = (end: number) => {
+      if (sig !== '|' && end - start >= MIN_RUN) runs.push({ chain, start, end, keys });
+    };
+    for (let r = c.firstRule; r < c.firstRule + c.ruleCount; r++) {
+      const k = ruleKeys(input.ops, input.ruleOpStart[r]!, input.ruleOpSlots[r]!);
+      const s = signatureOf(k);
+      if (s !== sig) {
+        close(r);
+        start = r;
+        sig = s;
+        keys = [];
+      }
+      keys.push(k);
+    }
+    close(c.firstRule + c.ruleCount);
+  });
+  return runs;
+}
+
+interface Bucket {
+  readonly key: readonly number[];
+  readonly rules: number[];
+}
+
+function group(entries: readonly { key: readonly number[]; rule: number }[]): Bucket[] {
+  const m = new Map<string, Bucket>();
+  for (const e of entries) {
+    const k = e.key.join(',');
+    let b = m.get(k);
+    if (!b) {
+      b = { key: e.key, rules: [] };
+      m.set(k, b);
+    }
+    b.rules.push(e.rule);
+  }
+  return [...m.values()];
+}
+
+/** An open-addressing table (linear probing); `slot` writes a bucket's header into its slot. */
+function writeTable(
+  out: WordBuffer,
+  buckets: readonly Bucket[],
+  headerWords: number,
+  keyWords: number,
+  slot: (at: number, b: Bucket) => void,
+): { capacity: number; at: number } {
+  const capacity = tableCapacity(buckets.length);
+  const slotWords = headerWords + keyWords;
+  const at = out.alloc(capacity * slotWords);
+  for (const b of buckets) {
+    let i = hashKey(b.key, 0, keyWords) & (capacity - 1);
+    while (out.get(at + i * slotWords + 1) !== 0) i = (i + 1) & (capacity - 1);
+    const s = at + i * slotWords;
+    slot(s, b);
+    for (let k = 0; k < keyWords; k++) out.set(s + headerWords + k, b.key[k]!);
+  }
+  return { capacity, at };
+}
+
+function writeList(out: WordBuffer, rules: readonly number[]): number {
+  return out.pushAll(rules);
+}
+
+const wordsOf = (ks: readonly KeyDescriptor[]) => ks.reduce((n, k) => n + k.words, 0);
+
+export function buildIndexes(input: IndexInput): { section: Uint32Array; count: number } {
+  const runs = input.enabled ? findRuns(input) : [];
+  const out = new WordBuffer();
+  out.push(runs.length);
+  const records = out.alloc(runs.length * RECORD_WORDS.INDEX);
+  runs.forEach((run, n) => {
+    const proto = run.keys[0]!;
+    const rec = records + n * RECORD_WORDS.INDEX;
+    const w1 = wordsOf(proto.key1);
+    const w2 = wordsOf(proto.key2);
+    const desc = out.length;
+    for (const d of [...proto.key1, ...proto.key2]) {
+      out.push(d.field);
+      out.push(d.words);
+      for (let i = 0; i < 4; i++) out.push(d.mask[i] ?? 0);
+    }
+    const level1 = group(run.keys.map((k, i) => ({ key: k.values1, rule: run.start + i })));
+    // Lists and second levels first, so the first-level slots can point at them.
+    const lists = new Map<Bucket, { list: number; sub: number }>();
+    for (const b of level1) {
+      const list = writeList(out, b.rules);
+      let sub = NONE;
+      const guard = run.keys[b.rules[0]! - run.start]!.guard;
+      const sameGuard =
+        guard !== null && b.rules.every((r) => run.keys[r - run.start]!.guard?.join(',') === guard.join(','));
+      if (w2 > 0 && sameGuard && b.rules.length >= MIN_SUB_BUCKET) {
+        const level2 = group(b.rules.map((r) => ({ key: run.keys[r - run.start]!.values2, rule: r })));
+        const lists2 = new Map(level2.map((b2) => [b2, writeList(out, b2.rules)]));
+        sub = out.length;
+        out.push(guard[0]!);
+        out.push(guard[1]!);
+        out.push(guard[2]!);
+        const capAt = out.alloc(1);
+        const t = writeTable(out, level2, SLOT2_HEADER_WORDS, w2, (s, b2) => {
+          out.set(s, lists2.get(b2)!);
+          out.set(s + 1, b2.rules.length);
+        });
+        out.set(capAt, t.capacity);
+      }
+      lists.set(b, { list, sub });
+    }
+    const t = writeTable(out, level1, SLOT1_HEADER_WORDS, w1, (s, b) => {
+      const l = lists.get(b)!;
+      out.set(s, l.list);
+      out.set(s + 1, b.rules.length);
+      out.set(s + 2, l.sub);
+    });
+    out.set(rec + INDEX.CHAIN, run.chain);
+    out.set(rec + INDEX.RUN_START, run.start);
+    out.set(rec + INDEX.RUN_END, run.end);
+    out.set(rec + INDEX.KEY1_FIELDS, proto.key1.length);
+    out.set(rec + INDEX.KEY1_WORDS, w1);
+    out.set(rec + INDEX.KEY2_FIELDS, proto.key2.length);
+    out.set(rec + INDEX.KEY2_WORDS, w2);
+    out.set(rec + INDEX.DESCRIPTORS, desc);
+    out.set(rec + INDEX.CAPACITY, t.capacity);
+    out.set(rec + INDEX.SLOTS, t.at);
+  });
+  return { section: out.view().slice(), count: runs.length };
+}

@@ -1,0 +1,96 @@
+// Which exact-match keys a compiled rule offers a classification index: the equality tests that
+// come before anything with an effect. Skipping a rule whose key differs from the packet's is
+// exact only when every op up to its last key op is pure (no state, no hotdrop), except one
+// L4_GUARD, whose outcome the index evaluates itself before reading the keys after it.
+
+import { Field, isTransportField, OP_FLAG_INVERT, OP_FLAG_WILDCARD, Op, SLOT_WORDS } from './format.js';
+
+export interface KeyDescriptor {
+  readonly field: number;
+  readonly words: number;
+  readonly mask: readonly number[];
+}
+
+export interface RuleKeys {
+  /** Keys before the guard (always readable). */
+  readonly key1: readonly KeyDescriptor[];
+  readonly values1: readonly number[];
+  /** Keys after the guard (read only when it passes). */
+  readonly key2: readonly KeyDescriptor[];
+  readonly values2: readonly number[];
+  /** The guard's words 1-3 (min length, frag mode, short mode), when key2 is not empty. */
+  readonly guard: readonly number[] | null;
+}
+
+/** Fields an exact key can be taken from before the guard. */
+const KEY1_FIELDS: ReadonlySet<number> = new Set([
+  Field.SRC,
+  Field.DST,
+  Field.PROTO,
+  Field.MARK,
+  Field.DSFIELD,
+]);
+const PURE_OPS: ReadonlySet<number> = new Set([
+  Op.CMP,
+  Op.RANGE,
+  Op.ANY_BITS,
+  Op.IFACE,
+  Op.PORT_LIST,
+  Op.BLOCK,
+  Op.FALSE,
+  Op.HOST,
+]);
+
+export function ruleKeys(ops: Uint32Array, startSlot: number, slots: number): RuleKeys {
+  const key1: KeyDescriptor[] = [];
+  const values1: number[] = [];
+  const key2: KeyDescriptor[] = [];
+  const values2: number[] = [];
+  let guard: number[] | null = null;
+  const end = startSlot + slots;
+  for (let s = startSlot; s < end; ) {
+    const w = s * SLOT_WORDS;
+    const h = ops[w]!;
+    const code = h & 0xff;
+    const flags = (h >>> 8) & 0xff;
+    const n = (h >>> 16) & 0xff;
+    const field = ops[w + 1]!;
+    if (code === Op.L4_GUARD) {
+      if (guard) break;
+      guard = [ops[w + 1]!, ops[w + 2]!, ops[w + 3]!];
+    } else if (!PURE_OPS.has(code)) break;
+    else if ((flags & OP_FLAG_INVERT) === 0) {
+      const keys = guard ? key2 : key1;
+      const values = guard ? values2 : values1;
+      if (code === Op.CMP && (KEY1_FIELDS.has(field) || (guard && isTransportField(field)))) {
+        const mask: number[] = [];
+        for (let i = 0; i < n; i++) {
+          values.push(ops[w + 2 + 2 * i]!);
+          mask.push(ops[w + 3 + 2 * i]!);
+        }
+        keys.push({ field, words: n, mask });
+      } else if (code === Op.IFACE && (flags & OP_FLAG_WILDCARD) === 0) {
+        values.push(ops[w + 2]!);
+        keys.push({ field, words: 1, mask: [0xffffffff] });
+      } else if (
+        code === Op.RANGE &&
+        guard &&
+        n === 1 &&
+        (field === Field.L4_SPORT || field === Field.L4_DPORT) &&
+        ops[w + 2] === ops[w + 3]
+      ) {
+        values.push(ops[w + 2]!);
+        keys.push({ field, words: 1, mask: [0xffffffff] });
+      }
+    }
+    // BLOCK contents are pure by construction: skip over them with the block.
+    s += code === Op.BLOCK ? 1 + field : h >>> 24;
+  }
+  return { key1, values1, key2, values2, guard: key2.length > 0 ? guard : null };
+}
+
+export function signatureOf(k: RuleKeys): string {
+  const d = (ks: readonly KeyDescriptor[]) =>
+    ks.map((x) => `${x.field}/${x.words}/${x.mask.join('.')}`).join(',');
+  return `${d(k.key1)}|${d(k.key2)}`;
+}

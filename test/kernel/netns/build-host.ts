@@ -1,29 +1,4 @@
-// Builds a scenario's host in a fresh network namespace from its host JSON.
-//
-// Every non-loopback, non-bridge interface becomes a veth pair: the host end gets the JSON's
-// name, MAC and MTU; the other end ("nfwpeer") sits alone in a peer namespace of its own, where
-// the replay injects the frames that arrived on that interface and captures what the host sends
-// out of it. Peers have no IP stack to speak of (IPv6 disabled, no addresses): they never answer,
-// so everything captured there is the host's own doing. Bridges live in the host namespace with
-// their ports; a port's peer plays the container behind it.
-//
-// Neighbour resolution does not depend on ARP timing: the host gets permanent neighbour entries
-// (see neighbours.ts) and bridges static FDB entries, so emitted frames leave at once.
-//
-// Noise that would show in counters or captures is switched off: TX checksum offload and
-// segmentation on every veth and bridge (REJECT's RSTs would otherwise carry partial checksums),
-// multicast snooping on bridges (IGMP queries/reports), IPv6 autoconf, router solicitations and
-// DAD, and IPv6 altogether when the scenario has no IPv6 in it.
-
-import { decodeFrame } from './frame.js';
-import {
-  bridgeOf,
-  type HostLayout,
-  type HostSpec,
-  hostLayout,
-  type IpAddrLink,
-  type IpRoute,
-} from './host-spec.js';
+import { type HostLayout, type HostSpec, hostLayout, type IpAddrLink, type IpRoute } from './host-spec.js';
 import { addNamespace, deleteNamespace, newNamespaceBase, sweepStaleNamespaces } from './namespaces.js';
 import { type StaticNeighbour, staticNeighbours } from './neighbours.js';
 import { inNs, run, tryRun } from './sh.js';

@@ -1,26 +1,43 @@
-// nfwasm WebAssembly hot path. For now: the Internet checksum (RFC 1071) over linear memory,
-// which proves the toolchain end to end and is what the NAT rewrite path builds on.
+// nfwasm WebAssembly hot path: stateless classification of packet batches over a compiled
+// table (docs/table-format.md). The host copies the table in once (alloc + loadTable), lays a
+// batch out in memory (META/CT records, packet bytes, interface registry; layout.ts) and makes
+// one classify call per batch.
 
-/** Ones'-complement sum of `len` bytes at `ptr`, folded to 16 bits and complemented. */
-export function internetChecksum(ptr: usize, len: i32): u32 {
-  let sum: u64 = 0;
-  let i: i32 = 0;
-  // Big-endian 16-bit words: load as little-endian u16 and swap once at the end.
-  for (; i + 1 < len; i += 2) {
-    sum += <u64>load<u16>(ptr + <usize>i);
-  }
-  if (i < len) sum += <u64>load<u8>(ptr + <usize>i);
-  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-  const folded = <u32>sum;
-  const swapped = ((folded & 0xff) << 8) | (folded >> 8);
-  return ~swapped & 0xffff;
+import { CT_BYTES, META_BYTES, NONE, R_UNDECIDED_PACKET, RESULT_BYTES } from './layout';
+import { setCt } from './ops';
+import { decode } from './packet';
+import { counters, initTable, resetCounters } from './table';
+import { walk } from './walk';
+
+export { internetChecksum } from './checksum';
+export { alloc, release } from './memory';
+export { resetCounters } from './table';
+export { setPassActions } from './walk';
+
+const ZERO_CT: usize = memory.data(<i32>CT_BYTES, 16);
+
+/** Reads the table copied to `base`; returns the address of the counters. */
+export function loadTable(base: usize): usize {
+  initTable(base);
+  resetCounters();
+  return counters;
 }
 
-/** Grow memory so that at least `bytes` are addressable; returns the base of a scratch area. */
-export function reserve(bytes: i32): usize {
-  const have = (<i32>memory.size()) << 16;
-  const base = __heap_base;
-  const need = <i32>base + bytes;
-  if (need > have) memory.grow(((need - have + 0xffff) >> 16) as i32);
-  return base;
+/**
+ * Classifies `n` packets: META records at `meta`, CT records at `ct`, packet bytes at offsets
+ * from `bytes`, interface registry at `ifaces`; writes `n` results at `results`.
+ */
+export function classify(n: u32, meta: usize, ct: usize, bytes: usize, ifaces: usize, results: usize): void {
+  for (let k: u32 = 0; k < n; k++) {
+    const m = meta + <usize>k * META_BYTES;
+    const out = results + <usize>k * RESULT_BYTES;
+    const len = load<u32>(m, 4);
+    if (!decode(bytes + <usize>load<u32>(m), len, m, ifaces)) {
+      store<u64>(out, <u64>(R_UNDECIDED_PACKET << 8) | ((<u64>NONE) << 32));
+      continue;
+    }
+    const c = load<u32>(m, 20);
+    setCt(c === NONE ? ZERO_CT : ct + <usize>c * CT_BYTES);
+    store<u64>(out, walk(load<u32>(m, 8), len));
+  }
 }

@@ -1,0 +1,82 @@
+// Constants of the compiled table (mirrors src/compiler/format.ts) and of the batch format
+// (mirrors src/engine/wasm/layout.ts). The differential test catches any drift.
+
+// Table header and directory.
+export const HEADER_FLAGS: u32 = 8; // byte offset of word 2
+export const HEADER_SECTION_COUNT: u32 = 16;
+export const DIRECTORY: u32 = 32;
+export const FLAG_IPV6: u32 = 1;
+
+export const S_STRINGS: u32 = 1;
+export const S_CHAINS: u32 = 4;
+export const S_RULES: u32 = 6;
+export const S_OPS: u32 = 7;
+export const S_ACTIONS: u32 = 9;
+export const S_INDEXES: u32 = 12;
+
+// Record sizes in bytes.
+export const CHAIN_BYTES: u32 = 32;
+export const RULE_BYTES: u32 = 32;
+export const SLOT_BYTES: u32 = 16;
+export const ACTION_BYTES: u32 = 16;
+export const INDEX_WORDS: u32 = 12;
+export const KEY_DESCRIPTOR_WORDS: u32 = 6;
+export const SLOT1_HEADER_WORDS: u32 = 3;
+export const SUB_HEADER_WORDS: u32 = 4;
+export const SLOT2_HEADER_WORDS: u32 = 2;
+
+export const NONE: u32 = 0xffffffff;
+
+// Verdicts (RULES word 2).
+export const V_NONE: u32 = 0;
+export const V_ACCEPT: u32 = 1;
+export const V_DROP: u32 = 2;
+export const V_QUEUE: u32 = 3;
+export const V_RETURN: u32 = 4;
+export const V_JUMP: u32 = 5;
+export const V_GOTO: u32 = 6;
+
+// Opcodes.
+export const OP_CMP: u32 = 1;
+export const OP_RANGE: u32 = 2;
+export const OP_ANY_BITS: u32 = 3;
+export const OP_IFACE: u32 = 4;
+export const OP_PORT_LIST: u32 = 5;
+export const OP_L4_GUARD: u32 = 6;
+export const OP_TCP_OPTION: u32 = 7;
+export const OP_BLOCK: u32 = 8;
+export const OP_SKIP_IF: u32 = 9;
+export const OP_FALSE: u32 = 10;
+export const OP_FLAG_INVERT: u32 = 1;
+export const OP_FLAG_WILDCARD: u32 = 2;
+
+// Fields.
+export const F_IIF: u32 = 5;
+export const F_L4_SPORT: u32 = 16;
+export const F_L4_DPORT: u32 = 17;
+
+// Op outcomes (also the guard's).
+export const NO: u32 = 0;
+export const YES: u32 = 1;
+export const HOTDROP: u32 = 2;
+export const UNDECIDED: u32 = 3;
+
+// Batch: per-packet META record (8 words): byte offset in the packet area, byte length, base
+// chain, iif | oif << 16 (interface registry indexes), mark, ct record index (NONE: no facts),
+// MAC bytes 0-3 (big-endian), MAC bytes 4-5 | present << 16.
+export const META_BYTES: u32 = 32;
+// CT record (28 words): entry, tracked, state bits, direction, proto, mark, orig src[4],
+// orig dst[4], reply src[4], reply dst[4], orig sport, orig dport, reply sport, reply dport,
+// status bits, expires.
+export const CT_BYTES: u32 = 112;
+// Interface registry entry (4 words): table string id (NONE), name address, name length, 0.
+export const IFACE_BYTES: u32 = 16;
+
+// Result (2 words): verdict | kind << 8, then the rule or chain index.
+export const RESULT_BYTES: u32 = 8;
+export const R_RULE: u32 = 0;
+export const R_POLICY: u32 = 1;
+export const R_HOTDROP: u32 = 2;
+export const R_UNDECIDED_RULE: u32 = 3;
+export const R_UNDECIDED_PACKET: u32 = 4;
+export const R_UNDECIDED_LIMIT: u32 = 5;

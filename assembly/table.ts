@@ -1,0 +1,82 @@
+// The compiled table in linear memory: section addresses read once from the directory, the
+// per-rule index coverage, and the counters (u64 packets, u64 bytes per rule, then per chain's
+// policy).
+
+import {
+  CHAIN_BYTES,
+  DIRECTORY,
+  FLAG_IPV6,
+  HEADER_FLAGS,
+  HEADER_SECTION_COUNT,
+  INDEX_WORDS,
+  S_ACTIONS,
+  S_CHAINS,
+  S_INDEXES,
+  S_OPS,
+  S_RULES,
+  S_STRINGS,
+} from './layout';
+import { alloc } from './memory';
+
+export let strings: usize = 0;
+export let chains: usize = 0;
+export let rules: usize = 0;
+export let ops: usize = 0;
+export let actions: usize = 0;
+export let indexes: usize = 0;
+export let ruleCount: u32 = 0;
+export let chainCount: u32 = 0;
+export let ipv6: bool = false;
+/** Per rule: byte address of its INDEXES record, or 0. */
+export let coverage: usize = 0;
+export let counters: usize = 0;
+
+/** Reads the directory of the table at `base` (already checked by loadTable on the host). */
+export function initTable(base: usize): void {
+  ipv6 = (load<u32>(base + HEADER_FLAGS) & FLAG_IPV6) !== 0;
+  const n = load<u32>(base + HEADER_SECTION_COUNT);
+  for (let i: u32 = 0; i < n; i++) {
+    const e = base + DIRECTORY + ((<usize>i) << 4);
+    const id = load<u32>(e);
+    const at = base + <usize>load<u32>(e, 4);
+    const count = load<u32>(e, 12);
+    if (id === S_STRINGS) strings = at;
+    else if (id === S_CHAINS) {
+      chains = at;
+      chainCount = count;
+    } else if (id === S_RULES) {
+      rules = at;
+      ruleCount = count;
+    } else if (id === S_OPS) ops = at;
+    else if (id === S_ACTIONS) actions = at;
+    else if (id === S_INDEXES) indexes = at;
+  }
+  coverage = alloc((<usize>ruleCount) << 2);
+  const records = load<u32>(indexes);
+  for (let r: u32 = 0; r < records; r++) {
+    const rec = indexes + 4 + <usize>(r * INDEX_WORDS) * 4;
+    const end = load<u32>(rec, 8);
+    for (let g = load<u32>(rec, 4); g < end; g++) store<u32>(coverage + ((<usize>g) << 2), <u32>rec);
+  }
+  counters = alloc((<usize>(ruleCount + chainCount)) << 4);
+}
+
+export function chainAt(c: u32): usize {
+  return chains + <usize>c * CHAIN_BYTES;
+}
+
+/** Byte address and length of string `id` in the STRINGS blob. */
+export function stringAt(id: u32): usize {
+  const count = load<u32>(strings);
+  return strings + ((<usize>count + 2) << 2) + <usize>load<u32>(strings + 4 + ((<usize>id) << 2));
+}
+
+export function stringLength(id: u32): u32 {
+  const o = strings + 4 + ((<usize>id) << 2);
+  return load<u32>(o, 4) - load<u32>(o);
+}
+
+/** Zeroes every counter. */
+export function resetCounters(): void {
+  memory.fill(counters, 0, (<usize>(ruleCount + chainCount)) << 4);
+}

@@ -1,0 +1,137 @@
+// The chain walk (ipt_do_table, as src/compiler/interpret.ts walks the table): first match,
+// jump pushes a return point, goto does not, RETURN or a user chain's end pops, a base chain's
+// end applies its policy. Counters touched are logged and added only when the packet is
+// decided, so an undecided packet leaves them as they were for the host to replay it.
+
+import {
+  ACTION_BYTES,
+  HOTDROP,
+  NO,
+  NONE,
+  R_HOTDROP,
+  R_POLICY,
+  R_RULE,
+  R_UNDECIDED_LIMIT,
+  R_UNDECIDED_RULE,
+  RULE_BYTES,
+  UNDECIDED,
+  V_ACCEPT,
+  V_DROP,
+  V_GOTO,
+  V_JUMP,
+  V_NONE,
+  V_QUEUE,
+  V_RETURN,
+} from './layout';
+import { nextCandidate } from './lookup';
+import { ruleMatches } from './ops';
+import { actions, chainAt, counters, coverage, ruleCount, rules } from './table';
+
+const STACK_DEPTH: u32 = 256;
+const LOG_CAPACITY: u32 = 4096;
+const stack: usize = memory.data(STACK_DEPTH * 8, 16);
+const log: usize = memory.data(LOG_CAPACITY * 4, 16);
+let logged: u32 = 0;
+
+/** Action kinds (bit per ACTION_KINDS index) that only count and continue (LOG, NFLOG, TRACE). */
+export let passActions: u32 = 0;
+
+export function setPassActions(mask: u32): void {
+  passActions = mask;
+}
+
+function logCounter(c: u32): bool {
+  if (logged === LOG_CAPACITY) return false;
+  store<u32>(log + ((<usize>logged) << 2), c);
+  logged++;
+  return true;
+}
+
+function commit(bytes: u32): void {
+  for (let i: u32 = 0; i < logged; i++) {
+    const c = counters + ((<usize>load<u32>(log + ((<usize>i) << 2))) << 4);
+    store<u64>(c, load<u64>(c) + 1);
+    store<u64>(c, load<u64>(c, 8) + <u64>bytes, 8);
+  }
+}
+
+function result(verdict: u32, kind: u32, what: u32): u64 {
+  return <u64>(verdict | (kind << 8)) | ((<u64>what) << 32);
+}
+
+/** One traversal from base chain `base`; the packet is decoded. Returns the result words. */
+export function walk(base: u32, bytes: u32): u64 {
+  logged = 0;
+  let chain = base;
+  let i: u32 = 0;
+  let sp: u32 = 0;
+  while (true) {
+    const cw = chainAt(chain);
+    const first = load<u32>(cw, 8);
+    const count = load<u32>(cw, 12);
+    if (i >= count) {
+      if (sp > 0) {
+        sp--;
+        chain = load<u32>(stack + ((<usize>sp) << 3));
+        i = load<u32>(stack + ((<usize>sp) << 3), 4);
+        continue;
+      }
+      return policy(base, bytes);
+    }
+    const g = first + i;
+    const rec = load<u32>(coverage + ((<usize>g) << 2));
+    if (rec !== 0) {
+      const next = nextCandidate(<usize>rec, g);
+      if (next !== g) {
+        i = next - first;
+        continue;
+      }
+    }
+    const outcome = ruleMatches(g);
+    if (outcome === NO) {
+      i++;
+      continue;
+    }
+    if (outcome === HOTDROP) {
+      commit(bytes);
+      return result(V_DROP, R_HOTDROP, g);
+    }
+    if (outcome === UNDECIDED) return result(0, R_UNDECIDED_RULE, g);
+    if (!logCounter(g)) return result(0, R_UNDECIDED_LIMIT, g);
+    const rw = rules + <usize>g * RULE_BYTES;
+    const arg = load<u32>(rw, 12);
+    const verdict = load<u32>(rw, 8);
+    if (verdict === V_NONE) {
+      i++;
+    } else if (verdict === V_ACCEPT || verdict === V_DROP || verdict === V_QUEUE) {
+      commit(bytes);
+      return result(verdict, R_RULE, g);
+    } else if (verdict === V_RETURN) {
+      if (sp === 0) return policy(base, bytes);
+      sp--;
+      chain = load<u32>(stack + ((<usize>sp) << 3));
+      i = load<u32>(stack + ((<usize>sp) << 3), 4);
+    } else if (verdict === V_JUMP) {
+      if (sp === STACK_DEPTH) return result(0, R_UNDECIDED_LIMIT, g);
+      store<u32>(stack + ((<usize>sp) << 3), chain);
+      store<u32>(stack + ((<usize>sp) << 3), i + 1, 4);
+      sp++;
+      chain = arg;
+      i = 0;
+    } else if (verdict === V_GOTO) {
+      chain = arg;
+      i = 0;
+    } else {
+      // An extension target: only the pass-through kinds are run here.
+      const kind = load<u32>(actions + <usize>arg * ACTION_BYTES);
+      if (kind >= 32 || ((passActions >> kind) & 1) === 0) return result(0, R_UNDECIDED_RULE, g);
+      i++;
+    }
+  }
+}
+
+function policy(base: u32, bytes: u32): u64 {
+  if (!logCounter(ruleCount + base)) return result(0, R_UNDECIDED_LIMIT, NONE);
+  commit(bytes);
+  return result(load<u32>(chainAt(base), 24) === 1 ? V_DROP : V_ACCEPT, R_POLICY, base);
+}

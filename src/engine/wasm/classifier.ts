@@ -1,0 +1,106 @@
+// The host side of the WebAssembly classifier: one instance per compiled table, the table
+// copied into linear memory once, an interface registry, and batches laid out in memory so one
+// classify() call decides every packet of a batch.
+
+import type { CompiledTable } from '../../compiler/compiled-table.js';
+import { ACTION_KINDS, type ActionKind, NONE, Section } from '../../compiler/format.js';
+import { WasmBatch } from './batch.js';
+import { IFACE_WORDS } from './layout.js';
+import { type ClassifierExports, instantiateClassifier, type WasmBuild } from './module.js';
+
+export interface WasmClassifierOptions {
+  readonly build?: WasmBuild;
+  /** Extension targets that only count and continue (default LOG, NFLOG, TRACE). */
+  readonly passActions?: readonly ActionKind[];
+  /** Interface registry capacity (names) and name bytes. */
+  readonly interfaces?: number;
+}
+
+const NAME_BYTES = 16 * 1024;
+
+export class WasmClassifier {
+  readonly exports: ClassifierExports;
+  readonly ruleCount: number;
+  readonly chainCount: number;
+  private readonly countersAt: number;
+  /** Interface registry: entries, then the names' bytes. */
+  readonly ifacesAt: number;
+  private readonly ifaceCapacity: number;
+  private namesAt: number;
+  private namesEnd: number;
+  private readonly ifaces = new Map<string, number>();
+  private readonly encoder = new TextEncoder();
+
+  constructor(
+    readonly table: CompiledTable,
+    options: WasmClassifierOptions = {},
+  ) {
+    const x = instantiateClassifier(options.build ?? 'release');
+    this.exports = x;
+    const bytes = new Uint8Array(table.buffer);
+    const at = x.alloc(bytes.byteLength);
+    new Uint8Array(x.memory.buffer, at, bytes.byteLength).set(bytes);
+    this.countersAt = x.loadTable(at) >>> 0;
+    this.ruleCount = table.counts[Section.RULES];
+    this.chainCount = table.counts[Section.CHAINS];
+    let mask = 0;
+    for (const k of options.passActions ?? ['LOG', 'NFLOG', 'TRACE']) mask |= 1 << ACTION_KINDS.indexOf(k);
+    x.setPassActions(mask >>> 0);
+    this.ifaceCapacity = options.interfaces ?? 1024;
+    this.ifacesAt = x.alloc(this.ifaceCapacity * IFACE_WORDS * 4) >>> 0;
+    this.namesAt = x.alloc(NAME_BYTES) >>> 0;
+    this.namesEnd = this.namesAt + NAME_BYTES;
+    this.interfaceIndex(''); // index 0: no interface (a locally generated packet's iif)
+  }
+
+  /** Registry index of an interface name (registered on first use). */
+  interfaceIndex(name: string | null): number {
+    const n = name ?? '';
+    const known = this.ifaces.get(n);
+    if (known !== undefined) return known;
+    const utf8 = this.encoder.encode(n);
+    const i = this.ifaces.size;
+    if (i >= this.ifaceCapacity || i > 0xffff) throw new Error('nfwasm wasm: interface registry is full');
+    if (this.namesAt + utf8.length > this.namesEnd) {
+      this.namesAt = this.exports.alloc(NAME_BYTES) >>> 0;
+      this.namesEnd = this.namesAt + NAME_BYTES;
+    }
+    const mem = this.exports.memory.buffer;
+    new Uint8Array(mem, this.namesAt, utf8.length).set(utf8);
+    const e = new Uint32Array(mem, this.ifacesAt + i * IFACE_WORDS * 4, IFACE_WORDS);
+    e[0] = this.table.stringIds.get(n) ?? NONE;
+    e[1] = this.namesAt;
+    e[2] = utf8.length;
+    this.namesAt += utf8.length;
+    this.ifaces.set(n, i);
+    return i;
+  }
+
+  /** A batch of up to `capacity` packets, `byteCapacity` IP bytes and `ctCapacity` CT records. */
+  batch(capacity: number, byteCapacity = capacity * 1600, ctCapacity = capacity): WasmBatch {
+    return new WasmBatch(this, capacity, byteCapacity, ctCapacity);
+  }
+
+  /** Decides every packet of the batch in one call; results in batch.results(). */
+  classify(batch: WasmBatch): void {
+    const l = batch.layout;
+    this.exports.classify(batch.count, l.meta, l.ct, l.bytes, this.ifacesAt, l.results);
+  }
+
+  /** Packets and bytes counted so far: rules 0..ruleCount-1, then each chain's policy. */
+  counters(): { packets: BigUint64Array; bytes: BigUint64Array } {
+    const n = this.ruleCount + this.chainCount;
+    const all = new BigUint64Array(this.exports.memory.buffer, this.countersAt, n * 2);
+    const packets = new BigUint64Array(n);
+    const bytes = new BigUint64Array(n);
+    for (let i = 0; i < n; i++) {
+      packets[i] = all[2 * i]!;
+      bytes[i] = all[2 * i + 1]!;
+    }
+    return { packets, bytes };
+  }
+
+  resetCounters(): void {
+    this.exports.resetCounters();
+  }
+}

@@ -1,0 +1,58 @@
+// Loading the WebAssembly classifier (build/release.wasm or build/debug.wasm).
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+// The project's lib (es2023, no DOM) has no WebAssembly types: the little used here.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+interface WasmModule {
+  readonly kind: 'module';
+}
+interface WasmApi {
+  readonly Module: new (bytes: Uint8Array) => WasmModule;
+  readonly Instance: new (m: WasmModule, imports: object) => { readonly exports: object };
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/** The module's exports (assembly/index.ts). */
+export interface ClassifierExports {
+  readonly memory: WasmMemory;
+  alloc(bytes: number): number;
+  release(mark: number): void;
+  loadTable(base: number): number;
+  resetCounters(): void;
+  setPassActions(mask: number): void;
+  classify(n: number, meta: number, ct: number, bytes: number, ifaces: number, results: number): void;
+  internetChecksum(ptr: number, len: number): number;
+}
+
+export type WasmBuild = 'release' | 'debug';
+
+const compiled = new Map<string, WasmModule>();
+
+/** Path of a build; src/engine/wasm and dist/engine/wasm are both three levels below the root. */
+export function wasmPath(build: WasmBuild): string {
+  return fileURLToPath(new URL(`../../../build/${build}.wasm`, import.meta.url));
+}
+
+/** A fresh instance (own memory) of the module, compiled once per path. */
+export function instantiateClassifier(
+  build: WasmBuild = 'release',
+  path = wasmPath(build),
+): ClassifierExports {
+  let mod = compiled.get(path);
+  if (!mod) {
+    mod = new WA.Module(readFileSync(path));
+    compiled.set(path, mod);
+  }
+  const instance = new WA.Instance(mod, {
+    env: {
+      abort(_msg: number, _file: number, line: number, col: number): never {
+        throw new Error(`nfwasm wasm: abort at ${line}:${col}`);
+      },
+    },
+  });
+  return instance.exports as unknown as ClassifierExports;
+}

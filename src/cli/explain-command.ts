@@ -7,6 +7,7 @@ import { ReferenceEngine } from '../engine/reference/engine.js';
 import type { PacketResult } from '../engine/reference/result.js';
 import { formatExplanation } from '../explain/format-explanation.js';
 import { insights } from '../explain/insights.js';
+import type { Host } from '../host/index.js';
 import type { Ruleset } from '../ir/ruleset.js';
 import { replayTrace } from '../replay/replay-trace.js';
 import { openTrace } from '../trace/index.js';
@@ -24,9 +25,9 @@ nfwasm explain --rules RULES --host HOST.json --trace TRACE (--packet N | --flow
 
 const SPEC = { rules: true, host: true, trace: true, packet: true, flow: true, verbose: false, seed: true };
 
-function explainOne(r: PacketResult, ruleset: Ruleset, verbose: boolean): string {
+function explainOne(r: PacketResult, ruleset: Ruleset, host: Host, verbose: boolean): string {
   const text = formatExplanation(r, { family: ruleset.family, verbose });
-  const why = insights(r, ruleset);
+  const why = insights(r, ruleset, host);
   return why.length ? `${text}\nwhy:\n${why.map((w) => `  - ${w}`).join('\n')}\n` : text;
 }
 
@@ -51,7 +52,7 @@ export function explainCommand(argv: readonly string[], write: (s: string) => vo
       { bytes: p.bytes, linkType: p.linkType, iif: p.iif, timestampNs: 0n },
       { trace: true },
     );
-    write(explainOne(r, ruleset, verbose));
+    write(explainOne(r, ruleset, host, verbose));
     return;
   }
   const flowAt = stringOption(args, 'flow');
@@ -77,5 +78,7 @@ export function explainCommand(argv: readonly string[], write: (s: string) => vo
     flowAt !== undefined && flowKey
       ? all.filter((p) => p.number >= n && p.result.conntrack?.entry === flowKey)
       : [target];
-  write(chosen.map((p) => `── packet ${p.number} ──\n${explainOne(p.result, ruleset, verbose)}`).join('\n'));
+  write(
+    chosen.map((p) => `── packet ${p.number} ──\n${explainOne(p.result, ruleset, host, verbose)}`).join('\n'),
+  );
 }

@@ -78,7 +78,10 @@ export function formatExplanation(result: PacketResult, options: ExplainOptions)
         out.push(`  ${e.what}: ${e.before}`, `  ${' '.repeat(e.what.length)}  → ${e.after}`);
         break;
       case 'route':
-        out.push(`routing: ${e.decision}`);
+        // The host's own packet re-routed after OUTPUT leaves directly: it never meets FORWARD.
+        out.push(
+          `routing: ${e.decision.startsWith('re-routed: ') ? e.decision.replace(/forward out of (\S+)(.*) \(FORWARD\)$/, 'out of $1$2') : e.decision}`,
+        );
         hook = '';
         break;
       case 'delivered':
@@ -141,10 +144,15 @@ export function formatFate(r: PacketResult): string {
       return `delivered locally to ${f.to}`;
     case 'forwarded':
       return `forwarded out of ${f.oif}`;
-    case 'dropped':
-      return `dropped${f.decidedBy ? ` by ${formatDecision(f.decidedBy)}` : ''}: ${f.reason}`;
+    case 'dropped': {
+      // The reason is often the deciding rule itself: say it once.
+      const by = f.decidedBy ? formatDecision(f.decidedBy) : undefined;
+      return `dropped${by ? ` by ${by}` : ''}${f.reason === by ? '' : `: ${f.reason}`}`;
+    }
     case 'rejected':
       return `rejected by ${formatDecision(f.decidedBy)}`;
+    case 'queued':
+      return f.reason;
     case 'malformed':
       return `malformed packet: ${f.reason}`;
   }

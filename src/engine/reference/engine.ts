@@ -17,10 +17,15 @@
 // Trace packets on the interface `@local` (LOCAL_INTERFACE) are the host's own: they take the
 // generated path, as if sent by a raw socket.
 //
-// Not modelled yet (recorded in the explanation where they would matter): fragment reassembly
-// (each fragment is handled on its own), ICMP redirects, the global ICMP rate limit
-// (icmp_msgs_per_sec), DNAT of a bridged frame to a station on the same bridge, and the replies
-// of declared sockets beyond SYN-ACKs.
+// Fragments: conntrack's defragmentation (defrag.ts) holds them in PREROUTING and OUTPUT until
+// their datagram is complete, when the ruleset makes the kernel register it (hook-plan.ts);
+// otherwise ip_local_deliver reassembles what is addressed to the host and forwarded fragments
+// pass one by one. On output a reassembled datagram leaves as fragments again (fragment-output.ts).
+//
+// Not modelled yet (recorded in the explanation where they would matter): ICMP redirects, the
+// global ICMP rate limit (icmp_msgs_per_sec), DNAT of a bridged frame to a station on the same
+// bridge, the replies of declared sockets beyond SYN-ACKs, and the fragment queues' memory limit
+// (ipfrag_high_thresh) and ipfrag_max_dist.
 
 import {
   findSocket,
@@ -35,7 +40,7 @@ import { type Family, formatAddress } from '../../ir/address.js';
 import type { Chain, Hook, Rule, Ruleset } from '../../ir/ruleset.js';
 import type { Target } from '../../ir/target.js';
 import { get8, get16, put16 } from '../../wire/bytes.js';
-import { Ipv4View } from '../../wire/ipv4.js';
+import { IP_DF, Ipv4View } from '../../wire/ipv4.js';
 import {
   type DecodedPacket,
   decodePacket,
@@ -64,6 +69,8 @@ import type { DecidedBy, Verdict } from '../verdict.js';
 import { BridgeFdb, macText } from './bridge.js';
 import { ctPacketOf, transportChecksumValid } from './ct-packet.js';
 import { ctView } from './ct-view.js';
+import { type DefragUser, FragmentQueues, isIpv4Fragment } from './defrag.js';
+import { ipFinishOutput, type OutputFragInfo, WHOLE } from './fragment-output.js';
 import { type HookPlan, planHooks } from './hook-plan.js';
 import { IcmpRateLimiter, icmpEchoReply4, icmpError4 } from './kernel-icmp.js';
 import type { AddressType, CtView, HostView, MatchContext } from './match-context.js';
@@ -98,7 +105,13 @@ export interface Frame {
 }
 
 /** How a packet stands in one hook's processing. */
-type HookOutcome = { readonly verdict: Verdict; readonly decidedBy?: DecidedBy; readonly reason?: string };
+type HookOutcome = {
+  readonly verdict: Verdict;
+  readonly decidedBy?: DecidedBy;
+  readonly reason?: string;
+  /** NF_STOLEN: what became of the packet (a fragment held for reassembly, or dropped by it). */
+  readonly fate?: Fate;
+};
 
 /** One packet's journey: its state, and what it caused. */
 interface Journey {
@@ -127,6 +140,8 @@ interface Journey {
   clone: boolean;
   /** Its input route is broadcast or multicast: the kernel sends no RST or ICMP error about it. */
   castRoute: boolean;
+  /** What ip_fragment needs to know: reassembled from fragments, and how (IPCB frag_max_size...). */
+  frag: OutputFragInfo;
 }
 
 const TCP = 6;
@@ -139,6 +154,8 @@ const KERNEL_PROTOCOLS = new Set([ICMP, IGMP, TCP, UDP, UDPLITE]);
 const ICMP_ECHO = 8;
 const ICMP_DEST_UNREACH = 3;
 const ICMP_TIME_EXCEEDED = 11;
+const ICMP_FRAG_NEEDED = 4;
+const ICMP_EXC_FRAGTIME = 1;
 
 export class ReferenceEngine {
   readonly counters = new RuleCounters();
@@ -150,6 +167,8 @@ export class ReferenceEngine {
   private readonly hostView: HostView;
   private readonly fdb = new BridgeFdb();
   private readonly icmpLimiter: IcmpRateLimiter;
+  /** The namespace's fragment queues (net->ipv4.fqdir), shared by all defrag users. */
+  private readonly fragments: FragmentQueues;
   private now = 0n;
 
   constructor(
@@ -172,6 +191,10 @@ export class ReferenceEngine {
       host.sysctl.number('net.ipv4.icmp_ratelimit', 1000),
       host.sysctl.number('net.ipv4.icmp_ratemask', 6168),
     );
+    // net.ipv4.ipfrag_time: seconds a fragment queue may wait for the rest of its datagram.
+    this.fragments = new FragmentQueues(
+      BigInt(host.sysctl.number('net.ipv4.ipfrag_time', 30)) * 1_000_000_000n,
+    );
     this.hostView = {
       addressType: (family, addr, dev) =>
         hostAddressType(
@@ -188,6 +211,13 @@ export class ReferenceEngine {
   process(frame: Frame, options: { readonly trace?: boolean } = {}): PacketResult {
     this.now = frame.timestampNs;
     const trace: TraceEvent[] | null = options.trace ? [] : null;
+    // Timers that fired since the last packet: fragment queues that waited too long.
+    const expired = this.runFragmentTimers(trace);
+    const r = this.processFrame(frame, trace);
+    return expired.length > 0 ? { ...r, emitted: [...expired, ...r.emitted] } : r;
+  }
+
+  private processFrame(frame: Frame, trace: TraceEvent[] | null): PacketResult {
     // A frame on a bridge port reaches the bridge first (br_handle_frame), which learns where
     // its sender is whatever it carries.
     const port = this.host.interface(frame.iif);
@@ -301,6 +331,7 @@ export class ReferenceEngine {
       nextHop: null,
       clone: false,
       castRoute: false,
+      frag: WHOLE,
     };
   }
 
@@ -349,6 +380,8 @@ export class ReferenceEngine {
       // ip_local_deliver: INPUT sees it; no socket of nfwasm's takes it, and the kernel never
       // answers a broadcast or multicast (nf_send_reset, icmp_send: RTCF_BROADCAST|MULTICAST).
       j.castRoute = true;
+      const held = this.localDeliverDefrag(j);
+      if (held) return this.verdictFate(j, held);
       const input = this.runHook(j, 'input');
       if (input.verdict !== 'ACCEPT') return this.verdictFate(j, input);
       return this.drop(j, `${route.type} to this host: no socket modelled`);
@@ -378,7 +411,7 @@ export class ReferenceEngine {
    * packet's destination when that was a local address; otherwise the route back picks it
    * (or, with icmp_errors_use_inbound_ifaddr, the incoming interface's address).
    */
-  private icmpSend(j: Journey, type: number, code: number, cause: string): void {
+  private icmpSend(j: Journey, type: number, code: number, cause: string, info = 0): void {
     const p = j.packet;
     const dst = p.decoded.dst[0]!;
     const src = p.decoded.src[0]!;
@@ -403,6 +436,7 @@ export class ReferenceEngine {
       id: this.prng.nextU32() & 0xffff,
       mtu: this.host.interface(back.oif)?.mtu ?? 1500,
       ttl: this.host.sysctl.number('net.ipv4.ip_default_ttl', 64),
+      info,
     });
     // icmp_glue_bits: an error is tied to the offending packet's connection (nf_ct_attach).
     const attach = j.track?.kind === 'tracked' ? replyTrack(j.track) : null;
@@ -411,6 +445,8 @@ export class ReferenceEngine {
   }
 
   private localIn(j: Journey): Fate {
+    const held = this.localDeliverDefrag(j);
+    if (held) return this.verdictFate(j, held);
     const input = this.runHook(j, 'input');
     if (input.verdict !== 'ACCEPT') return this.verdictFate(j, input);
     return this.deliver(j);
@@ -504,6 +540,15 @@ export class ReferenceEngine {
       this.icmpSend(j, ICMP_TIME_EXCEEDED, 0, 'ip_forward: time exceeded');
       return this.drop(j, 'TTL exceeded (ip_forward)');
     }
+    // ip_exceeds_mtu: DF and too big for the way out (a reassembled datagram: when a fragment was).
+    const mtu = this.host.interface(route.oif)?.mtu ?? 1500;
+    if (exceedsMtu(p.bytes, mtu, j.frag)) {
+      this.icmpSend(j, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, 'ip_forward: fragmentation needed', mtu);
+      return this.drop(
+        j,
+        `fragmentation needed: ${p.bytes.length} bytes with DF, ${route.oif}'s MTU is ${mtu} (ip_forward)`,
+      );
+    }
     const ip = new Ipv4View(p.bytes, 0, p.bytes.length);
     ip.decreaseTtl();
     this.packetChanged(j);
@@ -523,14 +568,17 @@ export class ReferenceEngine {
     // A bridged packet leaves by its port; a routed one onto a bridge by the port the bridge's
     // forwarding database knows for the next hop's MAC, or by every port (br_dev_xmit → br_flood).
     const ports = p.bridged ? [p.physOut!] : this.bridgeEgress(oif, j.nextHop ?? p.decoded.dst[0]!);
+    const pieces = this.finishOutput(j, p.bridged ? p.physOut! : oif);
+    if (!pieces) return this.drop(j, `fragmentation needed: ${p.bytes.length} bytes with DF (ip_fragment)`);
     for (const port of ports ?? [undefined])
-      j.emitted.push({
-        oif,
-        ...(port ? { port } : {}),
-        bytes: p.bytes,
-        cause,
-        ...(decidedBy ? { decidedBy } : {}),
-      });
+      for (const bytes of pieces)
+        j.emitted.push({
+          oif,
+          ...(port ? { port } : {}),
+          bytes,
+          cause,
+          ...(decidedBy ? { decidedBy } : {}),
+        });
     j.trace?.push({
       kind: 'emitted',
       oif:
@@ -768,7 +816,9 @@ export class ReferenceEngine {
     j.attached = j.track !== null;
     j.lastDecision = undefined;
     j.filterDecision = undefined;
-    // The packet keeps its output route (ip_rcv_finish looks up no input route for it).
+    // The packet keeps its output route (ip_rcv_finish looks up no input route for it). A
+    // reassembled datagram would leave lo in fragments and be reassembled again by PREROUTING's
+    // defrag before any table: the tables see it whole either way.
     const pre = this.runHook(j, 'prerouting');
     if (pre.verdict !== 'ACCEPT') return this.verdictFate(j, pre);
     return this.localIn(j);
@@ -778,6 +828,11 @@ export class ReferenceEngine {
 
   private runHook(j: Journey, hook: Hook): HookOutcome {
     for (const step of this.plan[hook]) {
+      if (step.kind === 'defrag') {
+        const held = this.conntrackDefrag(j, hook);
+        if (held) return held;
+        continue;
+      }
       if (step.kind === 'conntrack') {
         this.conntrackIn(j, hook);
         if (j.track?.kind === 'drop') return { verdict: 'DROP', reason: `conntrack: ${j.track.reason}` };
@@ -1027,6 +1082,140 @@ export class ReferenceEngine {
     });
   }
 
+  // --- fragments -----------------------------------------------------------------------------
+
+  /**
+   * ipv4_conntrack_defrag (nf_defrag_ipv4): a fragment is stolen into its queue
+   * (nf_ct_ipv4_gather_frags → ip_defrag, user IP_DEFRAG_CONNTRACK_IN or _OUT); the fragment that
+   * completes its datagram goes on as the whole datagram, with skb->ignore_df set.
+   */
+  private conntrackDefrag(j: Journey, hook: Hook): HookOutcome | null {
+    if (j.untracked || j.attached) return null;
+    return this.gatherFragments(j, hook === 'output' ? 'conntrack-out' : 'conntrack-in', true);
+  }
+
+  /** ip_local_deliver: what conntrack did not reassemble is reassembled before INPUT (IP_DEFRAG_LOCAL_DELIVER). */
+  private localDeliverDefrag(j: Journey): HookOutcome | null {
+    return this.gatherFragments(j, 'local-deliver', false);
+  }
+
+  private gatherFragments(j: Journey, user: DefragUser, ignoreDf: boolean): HookOutcome | null {
+    const p = j.packet;
+    if (p.decoded.family !== 'ipv4' || !isIpv4Fragment(p.bytes)) return null;
+    const where =
+      user === 'local-deliver'
+        ? 'ip_local_deliver (before INPUT)'
+        : `nf_defrag_ipv4 (${user === 'conntrack-out' ? 'OUTPUT' : 'PREROUTING'}, before raw)`;
+    const r = this.fragments.defrag(
+      p.bytes,
+      user,
+      { iif: p.iif ?? 'lo', macSrc: p.macSrc, macDst: p.macDst },
+      this.now,
+    );
+    if (r.kind === 'held') {
+      j.trace?.push({ kind: 'note', text: `${where}: ${r.reason}` });
+      return { verdict: 'STOLEN', fate: { kind: 'queued', reason: r.reason } };
+    }
+    if (r.kind === 'dropped') {
+      const reason = `${where}: ${r.reason}`;
+      j.trace?.push({ kind: 'dropped', reason });
+      return { verdict: 'STOLEN', fate: { kind: 'dropped', reason } };
+    }
+    const before = formatPacketSummary(p.decoded);
+    p.bytes = r.bytes;
+    p.macSrc = r.macSrc;
+    p.macDst = r.macDst;
+    this.packetChanged(j);
+    j.frag = { fragMaxSize: r.fragMaxSize, pmtu: r.pmtu, ignoreDf, pieces: r.pieces };
+    j.trace?.push({
+      kind: 'rewrite',
+      what: `${where}: reassembled from ${r.pieces.length} fragments (this one completed it)`,
+      before,
+      after: formatPacketSummary(p.decoded),
+    });
+    return null;
+  }
+
+  /**
+   * ip_expire for the queues whose ipfrag_time ran out: their fragments are freed; when the first
+   * fragment had come, an end host sends ICMP time exceeded (fragment reassembly) about it —
+   * conntrack's queues only when it was addressed to the host (frag_expire_skip_icmp).
+   */
+  private runFragmentTimers(trace: TraceEvent[] | null): EmittedPacket[] {
+    const emitted: EmittedPacket[] = [];
+    for (const q of this.fragments.expire(this.now)) {
+      const waited = this.host.sysctl.number('net.ipv4.ipfrag_time', 30);
+      const gone = `ip_expire: the fragments of ${q.description} waited ipfrag_time (${waited} s) and were dropped`;
+      if (!q.head) {
+        trace?.push({ kind: 'note', text: `${gone} (the first fragment never came: no ICMP)` });
+        continue;
+      }
+      const head = q.head.bytes.slice();
+      const packet: EnginePacket = {
+        bytes: head,
+        decoded: redecode(head, 'ipv4'),
+        timestampNs: q.expiredAtNs,
+        iif: q.iif,
+        oif: null,
+        physIn: null,
+        physOut: null,
+        bridged: false,
+        macSrc: q.head.macSrc,
+        macDst: q.head.macDst,
+        mark: 0,
+        socket: null,
+      };
+      const j = this.journey(packet, trace);
+      const route = routeLookup(this.host, packet.decoded.dst[0]!, {
+        iif: q.iif,
+        src: packet.decoded.src[0]!,
+      });
+      if (!route.ok) {
+        trace?.push({ kind: 'note', text: `${gone} (no route for the first fragment: no ICMP)` });
+        continue;
+      }
+      if (route.type === 'broadcast' || route.type === 'multicast') {
+        trace?.push({ kind: 'note', text: `${gone} (${route.type} destination: no ICMP)` });
+        continue;
+      }
+      if (q.user !== 'local-deliver' && route.type !== 'local') {
+        trace?.push({
+          kind: 'note',
+          text: `${gone} (not addressed to this host: no ICMP from conntrack's queue)`,
+        });
+        continue;
+      }
+      trace?.push({ kind: 'note', text: gone });
+      this.icmpSend(j, ICMP_TIME_EXCEEDED, ICMP_EXC_FRAGTIME, 'ip_expire: fragment reassembly time exceeded');
+      this.flushReplies(j);
+      emitted.push(...j.emitted);
+    }
+    return emitted;
+  }
+
+  /**
+   * ip_finish_output: the datagram as it leaves by `dev`, whole or in fragments (ip_fragment);
+   * null when DF forbids fragmenting it (icmp_send(ICMP_FRAG_NEEDED) for a routed packet).
+   */
+  private finishOutput(j: Journey, dev: string): readonly Uint8Array[] | null {
+    const p = j.packet;
+    if (p.decoded.family !== 'ipv4') return [p.bytes];
+    const mtu = this.host.interface(dev)?.mtu ?? 1500;
+    const r = ipFinishOutput(p.bytes, mtu, j.frag);
+    if (r.kind === 'whole') return [p.bytes];
+    if (r.kind === 'frag-needed') {
+      // br_nf_ip_fragment drops it silently; ip_fragment answers.
+      if (!p.bridged)
+        this.icmpSend(j, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, 'ip_fragment: fragmentation needed', mtu);
+      return null;
+    }
+    j.trace?.push({
+      kind: 'note',
+      text: `ip_fragment: sent as ${r.fragments.length} fragments ${r.how} (MTU ${mtu}${j.frag.fragMaxSize ? `, largest fragment received ${j.frag.fragMaxSize}` : ''})`,
+    });
+    return r.fragments;
+  }
+
   // --- helpers -------------------------------------------------------------------------------
 
   private ctViewOf(j: Journey, hook: Hook): CtView {
@@ -1047,6 +1236,11 @@ export class ReferenceEngine {
   }
 
   private verdictFate(j: Journey, o: HookOutcome): Fate {
+    if (o.fate) {
+      // NF_STOLEN by defragmentation: the fragment's own (unconfirmed) connection goes with it.
+      this.releaseIfUnconfirmed(j);
+      return o.fate;
+    }
     if (o.decidedBy && o.decidedBy.kind === 'rule' && o.decidedBy.rule.target?.kind === 'REJECT') {
       return { kind: 'rejected', decidedBy: o.decidedBy };
     }
@@ -1054,6 +1248,17 @@ export class ReferenceEngine {
     j.trace?.push({ kind: 'dropped', reason });
     return { kind: 'dropped', reason, ...(o.decidedBy ? { decidedBy: o.decidedBy } : {}) };
   }
+}
+
+/**
+ * ip_exceeds_mtu: a datagram longer than the MTU with DF may not be forwarded — unless it was
+ * reassembled here (ignore_df) from fragments that each fit.
+ */
+function exceedsMtu(bytes: Uint8Array, mtu: number, frag: OutputFragInfo): boolean {
+  if (bytes.length <= mtu) return false;
+  if ((get16(bytes, 6) & IP_DF) === 0) return false;
+  if (frag.fragMaxSize > mtu) return true;
+  return !frag.ignoreDf;
 }
 
 /** nf_conntrack_attach: a reply the host generates about a packet is RELATED in the other direction. */

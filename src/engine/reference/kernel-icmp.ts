@@ -21,6 +21,8 @@ export interface IcmpErrorOptions {
   readonly mtu: number;
   /** sysctl ip_default_ttl. */
   readonly ttl: number;
+  /** The header's last 4 bytes (__icmp_send's info): the next-hop MTU of fragmentation needed. */
+  readonly info?: number;
 }
 
 /**
@@ -49,7 +51,7 @@ export function icmpError4(
   const total = 20 + ICMP_HEADER_LEN + quoted;
   const out = new Uint8Array(total);
   out.set(bytes.subarray(0, quoted), 28);
-  writeIcmpHeader(out, 20, type, code, 0, total);
+  writeIcmpHeader(out, 20, type, code, o.info ?? 0, total);
   writeIpv4Header(out, 0, {
     tos: (get8(bytes, 1) & 0x1e) | 0xc0,
     totalLength: total,

@@ -28,9 +28,12 @@ export interface EnginePacket {
   physOut: string | null;
   /** Whether the packet is being bridged rather than routed. */
   bridged: boolean;
-  /** Source and destination MAC of the frame it arrived in (6 bytes each), if any. */
-  readonly macSrc: Uint8Array | null;
-  readonly macDst: Uint8Array | null;
+  /**
+   * Source and destination MAC of the frame it arrived in (6 bytes each), if any; a reassembled
+   * datagram has its first fragment's.
+   */
+  macSrc: Uint8Array | null;
+  macDst: Uint8Array | null;
   /** skb->mark (nfmark). */
   mark: number;
   /** Owner of the sending socket, for locally generated packets. */

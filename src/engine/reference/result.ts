@@ -13,6 +13,11 @@ export type Fate =
   | { readonly kind: 'dropped'; readonly reason: string; readonly decidedBy?: DecidedBy }
   /** Refused by a REJECT rule; the reply is among the emitted packets. */
   | { readonly kind: 'rejected'; readonly decidedBy: DecidedBy }
+  /**
+   * A fragment held for reassembly: its datagram is not complete yet (the fragment that completes
+   * it carries the datagram's fate).
+   */
+  | { readonly kind: 'queued'; readonly reason: string }
   /** The bytes did not decode as an IP packet. */
   | { readonly kind: 'malformed'; readonly reason: string };
 

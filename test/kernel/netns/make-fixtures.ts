@@ -7,7 +7,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DOCK_NAT_REJ_SCENARIOS } from './fixtures-dock-nat-rej.js';
 import { ENGINE_SCENARIOS } from './fixtures-engine.js';
+import { FRAG_SCENARIOS } from './fixtures-frag.js';
 import { KUBE_CT_CHAIN_SCENARIOS } from './fixtures-kube-ct-chain.js';
+import { SEED_SCENARIOS } from './fixtures-seeds.js';
 import { hostJsonFromNetns, type TopologyDescription } from './host-json-from-netns.js';
 import type { ReplaySettings } from './scenario.js';
 import { type PacketSpec, writeTrace } from './trace-writer.js';
@@ -376,12 +378,16 @@ for (const [name, s] of Object.entries({
   ...KUBE_CT_CHAIN_SCENARIOS,
   ...DOCK_NAT_REJ_SCENARIOS,
   ...ENGINE_SCENARIOS,
+  ...FRAG_SCENARIOS,
+  ...SEED_SCENARIOS,
 })) {
   if (wanted.length && !wanted.includes(name)) continue;
   const dir = join(ROOT, name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'host.json'), `${JSON.stringify(hostJsonFromNetns(s.host), null, 2)}\n`);
   writeFileSync(join(dir, 'rules.v4'), s.rules);
+  // Seeds: the iptables commands rules.v4 was made from.
+  if ('script' in s && typeof s.script === 'string') writeFileSync(join(dir, 'rules.sh'), s.script);
   if (s.settings) writeFileSync(join(dir, 'scenario.json'), `${JSON.stringify(s.settings, null, 2)}\n`);
   writeTrace(join(dir, 'trace.pcapng'), s.packets);
   console.log(`wrote ${dir}`);

@@ -24,6 +24,10 @@ export interface PacketSpec {
   readonly icmpType?: number;
   readonly icmpCode?: number;
   readonly payload?: string;
+  /** Payload bytes as hex, instead of `payload` (e.g. a slice of a datagram, for a fragment). */
+  readonly payloadHex?: string;
+  /** IPv4 don't-fragment flag. */
+  readonly dontFragment?: boolean;
   readonly ttl?: number;
   /** ICMP echo identifier and sequence number (default 1, 1). */
   readonly id?: number;

@@ -3,7 +3,8 @@ interface names. Fixture-generation glue (see trace-writer.ts).
 
 stdin: {"path": "...", "packets": [{"if", "t", "srcMac", "dstMac", "src", "dst", "proto",
         "sport"?, "dport"?, "flags"?, "seq"?, "ack"?, "icmpType"?, "icmpCode"?, "payload"?, "ttl"?, "id"?, "icmpSeq"?,
-        "l4Checksum"?, "ipId"?, "fragOffset"?, "moreFragments"?, "quote"?}]}
+        "l4Checksum"?, "ipId"?, "fragOffset"?, "moreFragments"?, "dontFragment"?, "payloadHex"?, "quote"?}]}
+"payloadHex" is the payload as hex bytes (used instead of "payload").
 "quote" (ICMP errors): the offending datagram, described the same way without MACs; the error
 carries its IP header and the first "quoteBytes" (default: all) bytes after it.
 """
@@ -16,6 +17,12 @@ from pcapng_write import write_pcapng  # noqa: E402
 from scapy.all import ICMP, IP, TCP, UDP, Ether, IPv6, Raw  # noqa: E402
 
 
+def payload_bytes(p):
+    if "payloadHex" in p:
+        return bytes.fromhex(p["payloadHex"])
+    return p.get("payload", "").encode()
+
+
 def datagram(p):
     l3 = (IPv6 if ":" in p["src"] else IP)(src=p["src"], dst=p["dst"])
     if isinstance(l3, IP):
@@ -23,8 +30,9 @@ def datagram(p):
             l3.id = p["ipId"]
         if "fragOffset" in p:
             l3.frag = p["fragOffset"]
-        if p.get("moreFragments"):
-            l3.flags = "MF"
+        flags = (["MF"] if p.get("moreFragments") else []) + (["DF"] if p.get("dontFragment") else [])
+        if flags:
+            l3.flags = "+".join(flags)
     if "ttl" in p:
         if isinstance(l3, IP):
             l3.ttl = p["ttl"]
@@ -32,7 +40,7 @@ def datagram(p):
             l3.hlim = p["ttl"]
     if isinstance(p["proto"], int):
         l3.proto = p["proto"]
-        return l3 / Raw(p.get("payload", "").encode())
+        return l3 / Raw(payload_bytes(p))
     if p["proto"] == "tcp":
         l4 = TCP(sport=p["sport"], dport=p["dport"], flags=p.get("flags", "S"), seq=p.get("seq", 0),
                  ack=p.get("ack", 0), window=64240)
@@ -49,8 +57,8 @@ def datagram(p):
         inner = inner if n is None else inner[: (inner[0] & 15) * 4 + n]
         return l3 / ICMP(type=p.get("icmpType", 3), code=p.get("icmpCode", 0)) / Raw(inner)
     pkt = l3 / l4
-    if "payload" in p:
-        pkt = pkt / Raw(p["payload"].encode())
+    if "payload" in p or "payloadHex" in p:
+        pkt = pkt / Raw(payload_bytes(p))
     return pkt
 
 

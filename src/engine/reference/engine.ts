@@ -527,7 +527,19 @@ export class ReferenceEngine {
       proto === 'tcp' ? ({ kind: 'tcp-reset' } as const) : ({ kind: 'icmp', type: 3, code: 3 } as const);
     const target = { kind: 'REJECT', reply } as const;
     const ctx = this.targetContext(j, 'input', 'filter', null);
+    const before = j.replies.length;
+    // The kernel's own answer is built like REJECT's; no rule is involved (the executor reads none).
     reject.run(target, ctx, undefined as unknown as Rule);
+    for (let i = before; i < j.replies.length; i++) {
+      const r = j.replies[i]!;
+      j.replies[i] = {
+        ...r,
+        cause:
+          proto === 'tcp'
+            ? 'kernel RST: nothing listens on the port'
+            : 'kernel: port unreachable, nothing listens',
+      };
+    }
   }
 
   private forward(j: Journey, route: Extract<RouteResult, { ok: true }>): Fate {

@@ -77,10 +77,69 @@ function counterDiffs(kernel: KernelResult, ruleset: Ruleset): string[] {
   return diffs;
 }
 
-function emittedDiffs(kernel: KernelResult, run: EngineRun): string[] {
+/**
+ * The connection tables after the trace, `conntrack -L` against the engine's listing: protocol,
+ * both tuples, TCP state and the ASSURED/UNREPLIED flags (timeouts are left out: the kernel is
+ * read a moment after the last packet, on its own clock). ICMP tuples compare addresses only
+ * (conntrack's XML listing omits type, code and id). A reply port NAT drew at random is the one
+ * allowance, as for packets.
+ */
+function conntrackDiffs(kernel: KernelResult, run: EngineRun, natPorts: NatPortChoices): string[] {
+  const PORTED = new Set([6, 17, 33, 132, 136]);
+  const ep = (addr: string, port: number | string | undefined, ported: boolean) =>
+    ported ? `${addr}:${port ?? 0}` : addr;
+  const line = (proto: number, o: Endpoints, r: Endpoints, state: string, flags: readonly string[]) => {
+    const ported = PORTED.has(proto);
+    const key = `${proto} ${o.src}:${o.sport ?? 0} ${o.dst}:${o.dport ?? 0}`;
+    const random = natPorts.randomReplyPort.has(key);
+    return `${proto} ${ep(o.src, o.sport, ported)} > ${ep(o.dst, o.dport, ported)} reply ${ep(
+      r.src,
+      random ? '*' : r.sport,
+      ported,
+    )} > ${ep(r.dst, random ? '*' : r.dport, ported)} ${state} [${[...flags].sort().join(',')}]`;
+  };
+  const theirs = kernel.conntrack
+    .filter((c) => c.family === 'ipv4')
+    .map((c) => line(c.protonum, c.original, c.reply, c.state ?? '', c.flags))
+    .sort();
+  const word = (w: number) => `${w >>> 24}.${(w >>> 16) & 255}.${(w >>> 8) & 255}.${w & 255}`;
+  const mine = run.engine
+    .connections()
+    .filter((c) => c.original.family === 'ipv4')
+    .map((c) => {
+      const t = (x: typeof c.original): Endpoints => ({
+        src: word(x.src[0]!),
+        dst: word(x.dst[0]!),
+        sport: x.sport,
+        dport: x.dport,
+      });
+      const flags = [
+        ...(c.statusNames.includes('ASSURED') ? ['ASSURED'] : []),
+        ...(c.statusNames.includes('SEEN_REPLY') ? [] : ['UNREPLIED']),
+      ];
+      return line(c.protocol, t(c.original), t(c.reply), c.tcpState ?? '', flags);
+    })
+    .sort();
   const diffs: string[] = [];
-  // Ports the kernel's NAT drew at random, replaced by the engine's (nat-port-choices.ts).
-  const natPorts = new NatPortChoices(kernel.conntrack, run.engine.connections(), run.ruleset);
+  const left = [...mine];
+  for (const k of theirs) {
+    const i = left.indexOf(k);
+    if (i >= 0) left.splice(i, 1);
+    else diffs.push(`conntrack: the kernel has ${k}, nfwasm does not`);
+  }
+  for (const m of left) diffs.push(`conntrack: nfwasm has ${m}, the kernel does not`);
+  return diffs;
+}
+
+interface Endpoints {
+  readonly src: string;
+  readonly dst: string;
+  readonly sport?: number | undefined;
+  readonly dport?: number | undefined;
+}
+
+function emittedDiffs(kernel: KernelResult, run: EngineRun, natPorts: NatPortChoices): string[] {
+  const diffs: string[] = [];
   const ours = new Map<string, string[]>();
   for (const r of run.results)
     for (const e of r.emitted) ours.set(e.oif, [...(ours.get(e.oif) ?? []), comparable(e.bytes)]);
@@ -110,5 +169,11 @@ function emittedDiffs(kernel: KernelResult, run: EngineRun): string[] {
 }
 
 export function differences(kernel: KernelResult, run: EngineRun): string[] {
-  return [...counterDiffs(kernel, run.engine.rulesetWithCounters()), ...emittedDiffs(kernel, run)];
+  // Ports the kernel's NAT drew at random, replaced by the engine's (nat-port-choices.ts).
+  const natPorts = new NatPortChoices(kernel.conntrack, run.engine.connections(), run.ruleset);
+  return [
+    ...counterDiffs(kernel, run.engine.rulesetWithCounters()),
+    ...emittedDiffs(kernel, run, natPorts),
+    ...conntrackDiffs(kernel, run, natPorts),
+  ];
 }

@@ -68,6 +68,8 @@ const key4 = (proto: number, src: string, sport: number, dst: string, dport: num
 
 export class NatPortChoices {
   private readonly subs = new Map<string, Substitution[]>();
+  /** Original tuples (`proto src:sport dst:dport`) whose reply port was a random NAT choice. */
+  readonly randomReplyPort = new Set<string>();
 
   constructor(kernel: readonly ConntrackEntry[], engine: readonly ConnSnapshot[], ruleset: Ruleset) {
     const ranges = natRanges(ruleset);
@@ -92,7 +94,10 @@ export class NatPortChoices {
       if (kr.src !== er.src || kr.dst !== er.dst) continue;
       // Packets the kernel emitted for this connection after NAT, in the original direction.
       const emittedKey = key4(k.protonum, kr.dst, kr.dport, kr.src, kr.sport);
-      const add = (s: Substitution) => this.subs.set(s.key, [...(this.subs.get(s.key) ?? []), s]);
+      const add = (s: Substitution) => {
+        this.subs.set(s.key, [...(this.subs.get(s.key) ?? []), s]);
+        this.randomReplyPort.add(key4(k.protonum, ko.src, ko.sport ?? 0, ko.dst, ko.dport ?? 0));
+      };
       const origSport = ko.sport ?? 0;
       if (
         kr.dport !== er.dport &&

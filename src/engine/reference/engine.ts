@@ -532,13 +532,12 @@ export class ReferenceEngine {
     reject.run(target, ctx, undefined as unknown as Rule);
     for (let i = before; i < j.replies.length; i++) {
       const r = j.replies[i]!;
-      j.replies[i] = {
-        ...r,
-        cause:
-          proto === 'tcp'
-            ? 'kernel RST: nothing listens on the port'
-            : 'kernel: port unreachable, nothing listens',
-      };
+      // tcp_v4_send_reset's RST is not tied to the connection (unlike nf_send_reset's): conntrack
+      // looks it up in OUTPUT, and a RST before any reply ends the connection.
+      j.replies[i] =
+        proto === 'tcp'
+          ? { ...r, attach: null, cause: 'kernel RST: nothing listens on the port' }
+          : { ...r, cause: 'kernel: port unreachable, nothing listens' };
     }
   }
 

@@ -42,6 +42,24 @@ const CONNTRACK_TARGETS = new Set([
 const DEFRAG_MATCHES = new Set(['socket']);
 const DEFRAG_TARGETS = new Set(['TPROXY']);
 
+/**
+ * Whether some rule makes the kernel track connections in its namespace (checkentry calling
+ * nf_ct_netns_get): without one, conntrack's hooks are not registered and packets carry no
+ * connection at all (an empty nat table does not count, NOTRACK and CT --notrack neither).
+ */
+export function usesConntrack(ruleset: Ruleset): boolean {
+  for (const table of ruleset.tables)
+    for (const chain of table.chains)
+      for (const rule of chain.rules) {
+        if (rule.matches.some((m) => CONNTRACK_MATCHES.has(m.kind))) return true;
+        const t = rule.target;
+        if (!t) continue;
+        if (CONNTRACK_TARGETS.has(t.kind)) return true;
+        if (t.kind === 'CT' && !t.notrack) return true;
+      }
+  return false;
+}
+
 /** Whether the ruleset makes the kernel register nf_defrag_ipv4's hooks in its namespace. */
 export function usesDefrag(ruleset: Ruleset): boolean {
   if (ruleset.family !== 'ipv4') return false;
@@ -79,10 +97,12 @@ export function planHooks(ruleset: Ruleset): HookPlan {
     plan.prerouting.push({ kind: 'defrag', priority: NF_IP_PRI_CONNTRACK_DEFRAG });
     plan.output.push({ kind: 'defrag', priority: NF_IP_PRI_CONNTRACK_DEFRAG });
   }
-  plan.prerouting.push({ kind: 'conntrack', priority: NF_IP_PRI_CONNTRACK });
-  plan.output.push({ kind: 'conntrack', priority: NF_IP_PRI_CONNTRACK });
-  plan.input.push({ kind: 'confirm', priority: NF_IP_PRI_CONNTRACK_CONFIRM });
-  plan.postrouting.push({ kind: 'confirm', priority: NF_IP_PRI_CONNTRACK_CONFIRM });
+  if (usesConntrack(ruleset)) {
+    plan.prerouting.push({ kind: 'conntrack', priority: NF_IP_PRI_CONNTRACK });
+    plan.output.push({ kind: 'conntrack', priority: NF_IP_PRI_CONNTRACK });
+    plan.input.push({ kind: 'confirm', priority: NF_IP_PRI_CONNTRACK_CONFIRM });
+    plan.postrouting.push({ kind: 'confirm', priority: NF_IP_PRI_CONNTRACK_CONFIRM });
+  }
   for (const steps of Object.values(plan)) steps.sort((a, b) => a.priority - b.priority);
   return plan;
 }

@@ -11,6 +11,7 @@ import type { Ruleset } from '../ir/ruleset.js';
 import { UsageError } from './args.js';
 import { COMPILE_USAGE, compileCommand } from './compile-command.js';
 import { EXPLAIN_USAGE, explainCommand } from './explain-command.js';
+import { GEN_USAGE, genCommand } from './gen-command.js';
 import { REPLAY_USAGE, replayCommand } from './replay-command.js';
 
 const USAGE = `usage: nfwasm <command> [options]
@@ -23,6 +24,7 @@ commands:
                                   print a ruleset back in canonical iptables-save form (-c: with counters)
 
   replay ...                      run a capture through a ruleset on a host (see nfwasm replay --help)
+  gen ...                         write a deterministic trace aimed at a ruleset (see nfwasm gen --help)
   explain ...                     explain one packet's journey (see nfwasm explain --help)
   compile RULES [-o OUT.nfc] [--dump] [--host H] [--no-index]
                                   lower a ruleset into a compiled decision table
@@ -87,6 +89,10 @@ export function main(argv: string[]): void {
       case 'replay':
         if (args.includes('--help') || args.includes('-h')) process.stdout.write(`${REPLAY_USAGE}\n`);
         else replayCommand(args, (t) => process.stdout.write(t));
+        return;
+      case 'gen':
+        if (args.includes('--help') || args.includes('-h')) process.stdout.write(`${GEN_USAGE}\n`);
+        else genCommand(args, (t) => process.stdout.write(t));
         return;
       case 'compile':
         if (args.includes('--help') || args.includes('-h')) process.stdout.write(`${COMPILE_USAGE}\n`);

@@ -1,13 +1,17 @@
 // nfwasm replay --rules R --host H TRACE [--out out.pcapng] [--counters c.v4] [--json F]
-//   [--iface IF] [--seed N] [--explain N]
+//   [--jsonl F] [--dropped F.pcapng] [--iface IF] [--seed N] [--explain N]
 // Runs every packet of a capture through the ruleset on the host, writes what the host sent,
-// the counters as `iptables-save -c`, and a summary.
+// the counters as `iptables-save -c`, per-packet records, the dropped packets, and a summary.
 
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { ReferenceEngine } from '../engine/reference/engine.js';
 import type { PacketResult } from '../engine/reference/result.js';
 import { formatDecision, formatExplanation } from '../explain/format-explanation.js';
-import { formatRuleSpec, printIptablesSave } from '../frontend/iptables/printer.js';
+import { printIptablesSave } from '../frontend/iptables/printer.js';
+import { LineFile } from '../replay/line-file.js';
+import { decisionText, packetRecord } from '../replay/packet-record.js';
+import { ProgressBar, type ProgressStream } from '../replay/progress-bar.js';
+import { formatReport, type ReplayReport, topRules } from '../replay/replay-report.js';
 import { replayTrace } from '../replay/replay-trace.js';
 import { formatTraceProblems, LinkType, openTrace, PcapngWriter } from '../trace/index.js';
 import { type ParsedArgs, parseArgs, requireOption, stringOption, UsageError } from './args.js';
@@ -17,7 +21,11 @@ export const REPLAY_USAGE = `nfwasm replay --rules RULES --host HOST.json TRACE.
   --out FILE.pcapng     write every packet the host sends (after NAT), one interface per egress
                         device, each with a comment naming the rule that let it out
   --counters FILE       write the counters as iptables-save -c ('-' for standard output)
-  --json FILE           write a JSON summary (packets, seconds, pps, fates, top rules)
+  --json FILE           write a JSON summary (packets, seconds, pps, fates, top rules, conntrack)
+  --jsonl FILE          write one JSON object per packet (number, time, iif, fate, decidedBy,
+                        emitted packets, conntrack state)
+  --dropped FILE.pcapng write the dropped and rejected packets as received, each commented
+                        with the rule that decided
   --iface IF            ingress interface for packets whose capture interface has no name
   --seed N              seed of the run's random choices (default 1)
   --explain N           print the explanation of packet N (1-based) as the engine saw it`;
@@ -28,12 +36,27 @@ const SPEC = {
   out: true,
   counters: true,
   json: true,
+  jsonl: true,
+  dropped: true,
   iface: true,
   seed: true,
   explain: true,
 };
 
-export function replayCommand(argv: readonly string[], write: (s: string) => void): void {
+export interface ReplayIo {
+  /** Where the progress bar goes (default process.stderr): drawn only when it is a TTY. */
+  readonly progress?: ProgressStream;
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+export function replayCommand(argv: readonly string[], write: (s: string) => void, io: ReplayIo = {}): void {
   const args: ParsedArgs = parseArgs(argv, SPEC);
   const tracePath = args.positionals[0];
   if (!tracePath) throw new UsageError('missing TRACE (a pcap or pcapng file)');
@@ -45,6 +68,13 @@ export function replayCommand(argv: readonly string[], write: (s: string) => voi
   const engine = new ReferenceEngine(ruleset, host, { seed });
   const outPath = stringOption(args, 'out');
   const out = outPath ? PcapngWriter.toFile(outPath) : undefined;
+  const jsonlPath = stringOption(args, 'jsonl');
+  const jsonl = jsonlPath ? new LineFile(jsonlPath) : undefined;
+  const droppedPath = stringOption(args, 'dropped');
+  const dropped = droppedPath ? PcapngWriter.toFile(droppedPath) : undefined;
+  const progress = new ProgressBar(io.progress ?? process.stderr, {
+    totalBytes: tracePath === '-' ? 0 : fileSize(tracePath),
+  });
   const reader = openTrace(tracePath);
   let explained: PacketResult | undefined;
   const started = process.hrtime.bigint();
@@ -55,6 +85,16 @@ export function replayCommand(argv: readonly string[], write: (s: string) => voi
       trace: false,
       onPacket: (p) => {
         if (p.number === explainAt) explained = p.result;
+        progress.update(p.number, p.fileOffset);
+        if (jsonl) jsonl.writeLine(JSON.stringify(packetRecord(p)));
+        const fate = p.result.fate;
+        if (dropped && (fate.kind === 'dropped' || fate.kind === 'rejected')) {
+          const ifId = dropped.interfaceFor(p.iif, p.linkType);
+          const comment = fate.decidedBy
+            ? `${fate.kind}: ${decisionText(fate.decidedBy)}`
+            : `${fate.kind}${fate.kind === 'dropped' ? `: ${fate.reason}` : ''}`;
+          dropped.writePacket(ifId, p.timestampNs, p.data, { comment, direction: 'inbound' });
+        }
         for (const e of p.result.emitted) {
           if (out) {
             const ifId = out.interfaceFor(e.oif, e.bytes[0]! >>> 4 === 6 ? LinkType.Ipv6 : LinkType.Ipv4);
@@ -65,8 +105,12 @@ export function replayCommand(argv: readonly string[], write: (s: string) => voi
       },
     });
   } finally {
+    progress.finish();
     reader.close();
-    out?.close();
+    // File sinks close synchronously: the promises are already settled.
+    void out?.close();
+    void dropped?.close();
+    jsonl?.close();
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const problems = reader.problems;
@@ -95,48 +139,19 @@ export function replayCommand(argv: readonly string[], write: (s: string) => voi
     else writeFileSync(counters, text);
   }
   const pps = seconds > 0 ? summary.packets / seconds : 0;
-  const lines = [
-    `${summary.packets} packets in ${seconds.toFixed(3)} s (${(pps / 1e6).toFixed(3)} Mpps, ${((seconds * 1e9) / Math.max(1, summary.packets)).toFixed(0)} ns/packet, reference engine)`,
-    `fates: ${Object.entries(summary.fates)
-      .map(([k, n]) => `${k} ${n}`)
-      .join(', ')}`,
-    `connections: ${engine.connections().length} in the table at the end`,
-  ];
-  // Top rules by hits, from the run's counters.
-  const counted = engine.rulesetWithCounters();
-  const ranked = counted.tables
-    .flatMap((t) => t.chains.flatMap((c) => c.rules.map((r) => ({ t: t.name, c: c.name, r }))))
-    .filter((x) => x.r.counters.packets > 0n)
-    .sort((a, b) => Number(b.r.counters.packets - a.r.counters.packets))
-    .slice(0, 5);
-  if (ranked.length) {
-    lines.push(
-      'top rules by hits:',
-      ...ranked.map(
-        (x) =>
-          `  ${String(x.r.counters.packets).padStart(8)}  ${x.t} ${x.r.source.file}:${x.r.source.line}  -A ${x.c}${formatRuleSpec(x.r, counted.family)}`,
-      ),
-    );
-  }
-  if (problems.total > 0) lines.push(`trace problems: ${formatTraceProblems(problems)}`);
-  write(`${lines.join('\n')}\n`);
+  const report: ReplayReport = {
+    packets: summary.packets,
+    seconds,
+    pps,
+    fates: summary.fates,
+    skipped: summary.skipped,
+    topRules: topRules(engine.rulesetWithCounters()),
+    conntrack: { entries: engine.conntrack.count, stats: { ...engine.conntrack.stats } },
+    traceProblems: problems.total,
+  };
+  let text = formatReport(report);
+  if (problems.total > 0) text += `trace problems: ${formatTraceProblems(problems)}\n`;
+  write(text);
   const jsonPath = stringOption(args, 'json');
-  if (jsonPath) {
-    writeFileSync(
-      jsonPath,
-      `${JSON.stringify(
-        {
-          packets: summary.packets,
-          seconds,
-          pps,
-          fates: summary.fates,
-          skipped: summary.skipped,
-          connections: engine.connections().length,
-          traceProblems: problems.total,
-        },
-        null,
-        2,
-      )}\n`,
-    );
-  }
+  if (jsonPath) writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
 }

@@ -12,6 +12,12 @@ export interface ReplayPacket {
   readonly iif: string;
   readonly timestampNs: bigint;
   readonly result: PacketResult;
+  /** The captured frame: a view into the reader's chunk, valid only during the callback. */
+  readonly data: Uint8Array;
+  /** The capture's link type (LINKTYPE_*). */
+  readonly linkType: number;
+  /** Byte offset of the packet's record in the file (for progress). */
+  readonly fileOffset: number;
 }
 
 export interface ReplayOptions {
@@ -70,7 +76,15 @@ export function replayTrace(
       { trace: options.trace ?? false },
     );
     fates[result.fate.kind] = (fates[result.fate.kind] ?? 0) + 1;
-    options.onPacket?.({ number: p.number, iif, timestampNs, result });
+    options.onPacket?.({
+      number: p.number,
+      iif,
+      timestampNs,
+      result,
+      data: p.data,
+      linkType: p.linkType,
+      fileOffset: p.fileOffset,
+    });
   }
   return { packets, skipped, fates };
 }

@@ -1,0 +1,76 @@
+// The end-of-run summary of a replay, as a table for people and as JSON for tools: packets by
+// fate, top rules by hits, conntrack statistics, throughput.
+
+import type { ConntrackStats } from '../engine/conntrack/table.js';
+import { formatRuleSpec } from '../frontend/iptables/printer.js';
+import type { Ruleset } from '../ir/ruleset.js';
+
+export interface TopRule {
+  readonly table: string;
+  readonly chain: string;
+  /** 1-based position in its chain. */
+  readonly index: number;
+  readonly file: string;
+  readonly line: number;
+  readonly packets: number;
+  readonly rule: string;
+}
+
+export interface ReplayReport {
+  readonly packets: number;
+  /** Wall-clock seconds of the processing itself (reading and running, not loading). */
+  readonly seconds: number;
+  readonly pps: number;
+  readonly fates: Readonly<Record<string, number>>;
+  readonly skipped: number;
+  readonly topRules: readonly TopRule[];
+  readonly conntrack: { readonly entries: number; readonly stats: Readonly<ConntrackStats> };
+  readonly traceProblems: number;
+}
+
+/** The `limit` rules with the most hits in a ruleset carrying the run's counters. */
+export function topRules(counted: Ruleset, limit = 5): TopRule[] {
+  return counted.tables
+    .flatMap((t) =>
+      t.chains.flatMap((c) =>
+        c.rules.map((r, i) => ({
+          table: t.name,
+          chain: c.name,
+          index: i + 1,
+          file: r.source.file,
+          line: r.source.line,
+          packets: Number(r.counters.packets),
+          rule: `-A ${c.name}${formatRuleSpec(r, counted.family)}`,
+        })),
+      ),
+    )
+    .filter((x) => x.packets > 0)
+    .sort((a, b) => b.packets - a.packets)
+    .slice(0, limit);
+}
+
+export function formatReport(r: ReplayReport): string {
+  const ns = (r.seconds * 1e9) / Math.max(1, r.packets);
+  const lines = [
+    `${r.packets} packets in ${r.seconds.toFixed(3)} s (${(r.pps / 1e6).toFixed(3)} Mpps, ${ns.toFixed(0)} ns/packet, reference engine)`,
+    'packets by fate:',
+    ...Object.entries(r.fates)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, n]) => `  ${String(n).padStart(10)}  ${k}`),
+  ];
+  if (r.topRules.length) {
+    lines.push(
+      'top rules by hits:',
+      ...r.topRules.map(
+        (x) => `  ${String(x.packets).padStart(10)}  ${x.table} ${x.file}:${x.line}  ${x.rule}`,
+      ),
+    );
+  }
+  const s = r.conntrack.stats;
+  lines.push(
+    'conntrack:',
+    `  ${String(r.conntrack.entries).padStart(10)}  entries at the end`,
+    ...(Object.entries(s) as [string, number][]).map(([k, n]) => `  ${String(n).padStart(10)}  ${k}`),
+  );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,88 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { genCommand } from '../../src/cli/gen-command.js';
+import { replayCommand } from '../../src/cli/replay-command.js';
+import { ProgressBar } from '../../src/replay/progress-bar.js';
+import { openTrace } from '../../src/trace/index.js';
+
+const SCENARIO = ['--rules', 'examples/docker-host/rules.v4', '--host', 'examples/docker-host/host.json'];
+
+describe('progress bar', () => {
+  it('draws packets, Mpps and ETA on a TTY', () => {
+    const out: string[] = [];
+    let t = 0;
+    const bar = new ProgressBar(
+      { isTTY: true, write: (s: string) => out.push(s) },
+      { totalBytes: 1000, now: () => t },
+    );
+    t = 1000;
+    bar.update(4096, 250);
+    bar.finish();
+    expect(out[0]).toMatch(/25\.0% 4096 packets 0\.004 Mpps ETA 3s/);
+    expect(out.at(-1)).toBe('\r\x1b[K');
+  });
+
+  it('stays quiet when the stream is not a TTY', () => {
+    const out: string[] = [];
+    let t = 0;
+    const bar = new ProgressBar(
+      { isTTY: false, write: (s: string) => out.push(s) },
+      { totalBytes: 1000, now: () => t },
+    );
+    t = 5000;
+    bar.update(4096, 500);
+    bar.finish();
+    expect(out).toEqual([]);
+  });
+});
+
+describe('nfwasm replay outputs', () => {
+  it('writes the JSON summary, per-packet JSON lines and the dropped packets', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nfwasm-replay-'));
+    const trace = join(dir, 'gen.pcapng');
+    genCommand([...SCENARIO, '-o', trace, '--packets', '1500', '--flows', '100', '--seed', '5'], () => {});
+    let printed = '';
+    const progress: string[] = [];
+    replayCommand(
+      [
+        ...SCENARIO,
+        trace,
+        '--json',
+        join(dir, 's.json'),
+        '--jsonl',
+        join(dir, 'p.jsonl'),
+        '--dropped',
+        join(dir, 'd.pcapng'),
+      ],
+      (s) => {
+        printed += s;
+      },
+      { progress: { isTTY: false, write: (s: string) => progress.push(s) } },
+    );
+    expect(progress).toEqual([]);
+    expect(printed).toMatch(/packets by fate:/);
+    expect(printed).toMatch(/conntrack:\n +\d+ +entries at the end/);
+    const summary = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'));
+    expect(summary.packets).toBe(1500);
+    expect(summary.seconds).toBeGreaterThan(0);
+    expect(summary.pps).toBeGreaterThan(0);
+    expect(summary.topRules.length).toBeGreaterThan(0);
+    expect(summary.conntrack.stats.insert).toBeGreaterThan(0);
+    const lines = readFileSync(join(dir, 'p.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.number)).toEqual(Array.from({ length: 1500 }, (_, i) => i + 1));
+    const fates: Record<string, number> = {};
+    for (const l of lines) fates[l.fate] = (fates[l.fate] ?? 0) + 1;
+    expect(fates).toEqual(summary.fates);
+    const rejected = lines.find((l) => l.fate === 'rejected');
+    expect(rejected.decidedBy).toMatch(/^filter INPUT #2 examples\/docker-host\/rules\.v4:\d+$/);
+    expect(lines.find((l) => l.fate === 'forwarded').emitted[0].packet).toMatch(/^(tcp|udp|icmp) /);
+    const dropped = [...openTrace(join(dir, 'd.pcapng')).packetsSync()];
+    expect(dropped.length).toBe((summary.fates.dropped ?? 0) + (summary.fates.rejected ?? 0));
+    expect(dropped.some((p) => p.comments[0]?.startsWith('rejected: filter INPUT #2'))).toBe(true);
+  });
+});

@@ -1,0 +1,73 @@
+// The state of the network namespace the engine models, shared by every stage of the packet
+// path: the ruleset and its hook plan, the host, the connection table, the fragment queues, the
+// bridges' forwarding databases, the ICMP rate buckets, per-rule state, counters, the run's
+// random generator and the clock (the current packet's timestamp).
+
+import type { Host } from '../../host/index.js';
+import { addressType as hostAddressType } from '../../host/index.js';
+import type { Rule, Ruleset } from '../../ir/ruleset.js';
+import { CONNTRACK_SYSCTLS, ConntrackTable, settingsFromSysctls, Xoshiro128ss } from '../conntrack/index.js';
+import { RuleCounters } from '../counters.js';
+import { BridgeFdb } from './bridge.js';
+import { FragmentQueues } from './defrag.js';
+import { type HookPlan, planHooks } from './hook-plan.js';
+import { IcmpRateLimiter } from './kernel-icmp.js';
+import type { AddressType, HostView } from './match-context.js';
+
+export interface EngineState {
+  readonly ruleset: Ruleset;
+  readonly host: Host;
+  /** What runs at each hook (hook-plan.ts). */
+  readonly plan: HookPlan;
+  readonly counters: RuleCounters;
+  readonly conntrack: ConntrackTable;
+  /** Every random choice of the run (statistic, NAT ports, IP ids, sequence numbers). */
+  readonly prng: Xoshiro128ss;
+  /** Matches' per-rule state (limit buckets, recent lists...). */
+  readonly ruleStates: Map<Rule, Map<object, unknown>>;
+  /** Matches' state shared across rules (hashlimit names, quota2...). */
+  readonly shared: Map<string, unknown>;
+  readonly hostView: HostView;
+  readonly fdb: BridgeFdb;
+  readonly icmpLimiter: IcmpRateLimiter;
+  /** The namespace's fragment queues (net->ipv4.fqdir), shared by all defrag users. */
+  readonly fragments: FragmentQueues;
+  /** The current packet's timestamp: the engine's only clock. */
+  now: bigint;
+}
+
+export function createEngineState(ruleset: Ruleset, host: Host, seed: number): EngineState {
+  const sysctls: Record<string, number> = {};
+  for (const name of Object.keys(CONNTRACK_SYSCTLS)) {
+    const v = host.sysctl.get(`net.netfilter.${name}`);
+    if (typeof v === 'number') sysctls[name] = v;
+  }
+  return {
+    ruleset,
+    host,
+    plan: planHooks(ruleset),
+    counters: new RuleCounters(),
+    prng: new Xoshiro128ss(seed),
+    conntrack: new ConntrackTable({ settings: settingsFromSysctls(sysctls), hashSeed: seed }),
+    ruleStates: new Map(),
+    shared: new Map(),
+    hostView: {
+      addressType: (family, addr, dev) =>
+        hostAddressType(
+          host,
+          { family, words: addr },
+          dev === undefined ? {} : { dev },
+        ).toUpperCase() as AddressType,
+      reversePathOk: () => true,
+      interfaceGroup: () => 0,
+    },
+    fdb: new BridgeFdb(),
+    icmpLimiter: new IcmpRateLimiter(
+      host.sysctl.number('net.ipv4.icmp_ratelimit', 1000),
+      host.sysctl.number('net.ipv4.icmp_ratemask', 6168),
+    ),
+    // net.ipv4.ipfrag_time: seconds a fragment queue may wait for the rest of its datagram.
+    fragments: new FragmentQueues(BigInt(host.sysctl.number('net.ipv4.ipfrag_time', 30)) * 1_000_000_000n),
+    now: 0n,
+  };
+}

@@ -9,6 +9,12 @@ import { describe, expect, it } from 'vitest';
 import { formatTraceProblems, traceFromBytes } from '../../src/trace/index.js';
 import { FIXTURES, hex, readAll } from './helpers.js';
 
+/**
+ * Fuzzing depth: the CI run keeps the counts below; `NFWASM_FUZZ=long npx vitest run
+ * test/trace/robustness.test.ts` runs 100 times as many (over 10^5 mutated files).
+ */
+const DEPTH = process.env.NFWASM_FUZZ === 'long' ? 100 : 1;
+
 const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(join(FIXTURES, name)));
 const SEEDS = [
   'eth-usec-le.pcap',
@@ -180,7 +186,7 @@ describe('damaged traces', () => {
           expect(whole.packets.length).toBeLessThanOrEqual(bytes.length / 16);
         },
       ),
-      { numRuns: 1500 },
+      { numRuns: 1500 * DEPTH },
     );
   });
 
@@ -198,7 +204,7 @@ describe('damaged traces', () => {
         });
         expect(n).toBeLessThanOrEqual(bytes.length / 16);
       }),
-      { numRuns: 1000 },
+      { numRuns: 1000 * DEPTH },
     );
   });
 });

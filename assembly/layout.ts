@@ -24,6 +24,16 @@ export const KEY_DESCRIPTOR_WORDS: u32 = 6;
 export const SLOT1_HEADER_WORDS: u32 = 3;
 export const SUB_HEADER_WORDS: u32 = 4;
 export const SLOT2_HEADER_WORDS: u32 = 2;
+// INDEXES record word 11: kind; TREE records (src/compiler/build-tree.ts).
+export const INDEX_KIND: u32 = 11;
+export const INDEX_TREE: u32 = 1;
+export const TREE_FLAGS: u32 = 3;
+export const TREE_ROOTS: u32 = 4;
+export const TREE_TREES: u32 = 5;
+export const MAX_TREES: u32 = 4;
+export const TREE_FLAG_PORTS: u32 = 1;
+export const TREE_LEAF: u32 = 0xff;
+export const TREE_PORT_BYTES: u32 = 20;
 
 export const NONE: u32 = 0xffffffff;
 

@@ -3,6 +3,8 @@
 
 import {
   HOTDROP,
+  INDEX_KIND,
+  INDEX_TREE,
   KEY_DESCRIPTOR_WORDS,
   NO,
   NONE,
@@ -12,6 +14,7 @@ import {
 } from './layout';
 import { fieldWord, guard } from './ops';
 import { indexes } from './table';
+import { treeNext } from './tree';
 
 const key: usize = memory.data(256, 16);
 
@@ -87,6 +90,7 @@ function firstFrom(list: u32, len: u32, rule: u32, end: u32): u32 {
 export function nextCandidate(recAddr: usize, rule: u32): u32 {
   const rec = <u32>((recAddr - indexes) >> 2);
   const end = word(rec + 2);
+  if (word(rec + INDEX_KIND) === INDEX_TREE) return treeNext(rec, rule, end);
   const desc = word(rec + 7);
   const k1 = word(rec + 3);
   const n1 = readKey(desc, k1);

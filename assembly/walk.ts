@@ -26,6 +26,7 @@ import {
 import { nextCandidate } from './lookup';
 import { ruleMatches } from './ops';
 import { actions, chainAt, counters, coverage, ruleCount, rules } from './table';
+import { beginWalk } from './tree';
 
 const STACK_DEPTH: u32 = 256;
 const LOG_CAPACITY: u32 = 4096;
@@ -62,6 +63,7 @@ function result(verdict: u32, kind: u32, what: u32): u64 {
 /** One traversal from base chain `base`; the packet is decoded. Returns the result words. */
 export function walk(base: u32, bytes: u32): u64 {
   logged = 0;
+  beginWalk();
   let chain = base;
   let i: u32 = 0;
   let sp: u32 = 0;

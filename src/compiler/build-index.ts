@@ -6,8 +6,21 @@
 // Lookups return the first candidate at or after the current rule, so first-match order, the
 // rules before and after the run, and jumps returning into the middle of it are all unchanged.
 
-import { INDEX, NONE, RECORD_WORDS, SLOT1_HEADER_WORDS, SLOT2_HEADER_WORDS } from './format.js';
+import { buildSplitForest, type SplitTree } from './build-tree.js';
+import {
+  INDEX,
+  IndexKind,
+  NONE,
+  RECORD_WORDS,
+  SLOT1_HEADER_WORDS,
+  SLOT2_HEADER_WORDS,
+  TREE,
+  TREE_FLAG_PORTS,
+  TREE_LEAF,
+  TREE_NODE_WORDS,
+} from './format.js';
 import { hashKey, tableCapacity } from './key-hash.js';
+import { ruleBox } from './rule-boxes.js';
 import { type KeyDescriptor, type RuleKeys, ruleKeys, signatureOf } from './rule-keys.js';
 import { WordBuffer } from './word-buffer.js';
 
@@ -23,6 +36,73 @@ export interface IndexInput {
   readonly ruleOpStart: ArrayLike<number>;
   readonly ruleOpSlots: ArrayLike<number>;
   readonly enabled: boolean;
+  /** Address words (1 IPv4, 4 IPv6). */
+  readonly addrWords: number;
+}
+
+/** Chains from this many rules get a split tree, unless exact runs leave few steps to walk. */
+export const MIN_TREE_RULES = 16;
+const MAX_EXACT_STEPS = 8;
+/** Leaf lists may hold this many entries per rule (straddling rules are copied) before giving up. */
+const TREE_LIST_BUDGET = 48;
+
+interface TreeRun {
+  readonly chain: number;
+  readonly start: number;
+  readonly end: number;
+  readonly trees: readonly SplitTree[];
+}
+
+/** Per chain: a split tree over the whole chain where exact runs do not cover most of it. */
+function chooseTrees(input: IndexInput, runs: Run[]): { runs: Run[]; trees: TreeRun[] } {
+  const trees: TreeRun[] = [];
+  input.chains.forEach((c, chain) => {
+    if (c.ruleCount < MIN_TREE_RULES) return;
+    // With exact runs, a walk still visits every run once and every rule outside them.
+    const own = runs.filter((r) => r.chain === chain);
+    const exact = own.reduce((n, r) => n + r.end - r.start, 0);
+    if (own.length + c.ruleCount - exact <= MAX_EXACT_STEPS) return;
+    const boxes = [];
+    for (let r = c.firstRule; r < c.firstRule + c.ruleCount; r++)
+      boxes.push(ruleBox(input.ops, input.ruleOpStart[r]!, input.ruleOpSlots[r]!, input.addrWords));
+    const forest = buildSplitForest(boxes, TREE_LIST_BUDGET * c.ruleCount + 4096);
+    if (forest) trees.push({ chain, start: c.firstRule, end: c.firstRule + c.ruleCount, trees: forest });
+  });
+  const treed = new Set(trees.map((t) => t.chain));
+  return { runs: runs.filter((r) => !treed.has(r.chain)), trees };
+}
+
+/** Copies a record's trees into the pool: node indexes become word offsets, leaf lists global rules. */
+function writeTree(out: WordBuffer, rec: number, t: TreeRun): void {
+  const roots = out.alloc(t.trees.length);
+  let nodeCount = 0;
+  let listWords = 0;
+  let ports = false;
+  for (const [k, tree] of t.trees.entries()) {
+    const { nodes, lists } = tree;
+    const listAt = out.pushAll(lists.map((r) => t.start + r));
+    const nodeAt = out.alloc(nodes.length);
+    for (let i = 0; i < nodes.length; i += TREE_NODE_WORDS) {
+      const leaf = nodes[i] === TREE_LEAF;
+      out.set(nodeAt + i, nodes[i]!);
+      out.set(nodeAt + i + 1, leaf ? listAt + nodes[i + 1]! : nodes[i + 1]!);
+      out.set(nodeAt + i + 2, leaf ? nodes[i + 2]! : nodeAt + nodes[i + 2]! * TREE_NODE_WORDS);
+      out.set(nodeAt + i + 3, leaf ? 0 : nodeAt + nodes[i + 3]! * TREE_NODE_WORDS);
+    }
+    out.set(roots + k, nodeAt);
+    nodeCount += nodes.length / TREE_NODE_WORDS;
+    listWords += lists.length;
+    ports ||= tree.ports;
+  }
+  out.set(rec + INDEX.CHAIN, t.chain);
+  out.set(rec + INDEX.RUN_START, t.start);
+  out.set(rec + INDEX.RUN_END, t.end);
+  out.set(rec + TREE.FLAGS, ports ? TREE_FLAG_PORTS : 0);
+  out.set(rec + TREE.ROOTS, roots);
+  out.set(rec + TREE.TREES, t.trees.length);
+  out.set(rec + TREE.NODES, nodeCount);
+  out.set(rec + TREE.LIST_WORDS, listWords);
+  out.set(rec + INDEX.KIND, IndexKind.TREE);
 }
 
 interface Run {
@@ -104,10 +184,12 @@ function writeList(out: WordBuffer, rules: readonly number[]): number {
 const wordsOf = (ks: readonly KeyDescriptor[]) => ks.reduce((n, k) => n + k.words, 0);
 
 export function buildIndexes(input: IndexInput): { section: Uint32Array; count: number } {
-  const runs = input.enabled ? findRuns(input) : [];
+  const chosen = input.enabled ? chooseTrees(input, findRuns(input)) : { runs: [], trees: [] };
+  const { runs, trees } = chosen;
   const out = new WordBuffer();
-  out.push(runs.length);
-  const records = out.alloc(runs.length * RECORD_WORDS.INDEX);
+  out.push(runs.length + trees.length);
+  const records = out.alloc((runs.length + trees.length) * RECORD_WORDS.INDEX);
+  for (const [n, t] of trees.entries()) writeTree(out, records + (runs.length + n) * RECORD_WORDS.INDEX, t);
   runs.forEach((run, n) => {
     const proto = run.keys[0]!;
     const rec = records + n * RECORD_WORDS.INDEX;
@@ -160,6 +242,7 @@ export function buildIndexes(input: IndexInput): { section: Uint32Array; count: 
     out.set(rec + INDEX.DESCRIPTORS, desc);
     out.set(rec + INDEX.CAPACITY, t.capacity);
     out.set(rec + INDEX.SLOTS, t.at);
+    out.set(rec + INDEX.KIND, IndexKind.EXACT);
   });
-  return { section: out.view().slice(), count: runs.length };
+  return { section: out.view().slice(), count: runs.length + trees.length };
 }

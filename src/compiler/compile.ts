@@ -235,6 +235,7 @@ export function compile(ruleset: Ruleset, host?: Host, options: CompileOptions =
     ruleOpStart,
     ruleOpSlots,
     enabled: options.indexes ?? true,
+    addrWords: family === 'ipv4' ? 1 : 4,
   });
   const words = new Map<SectionId, Uint32Array>();
   const counts = new Map<SectionId, number>();

@@ -11,6 +11,7 @@ import {
   FIELD_NAMES,
   HOOKS,
   INDEX,
+  IndexKind,
   isAddressField,
   KEY_DESCRIPTOR_WORDS,
   NONE,
@@ -24,6 +25,8 @@ import {
   RULE_FLAG_UNSUPPORTED,
   Section,
   SLOT_WORDS,
+  TREE,
+  TREE_FLAG_PORTS,
   UNSUPPORTED_ACTION,
   VERDICT_NAMES,
   Verdict,
@@ -176,6 +179,13 @@ export function dumpTable(t: CompiledTable): string {
   const idx = t.sections[Section.INDEXES];
   for (let i = 0; i < idx[0]!; i++) {
     const rec = 1 + i * RECORD_WORDS.INDEX;
+    if (idx[rec + INDEX.KIND] === IndexKind.TREE) {
+      out.push(
+        `index ${i}: ${chainName(t, idx[rec + INDEX.CHAIN]!)} rules ${idx[rec + INDEX.RUN_START]}..${idx[rec + INDEX.RUN_END]} ` +
+          `split trees ${idx[rec + TREE.TREES]}, ${idx[rec + TREE.NODES]} nodes, ${idx[rec + TREE.LIST_WORDS]} leaf entries${idx[rec + TREE.FLAGS]! & TREE_FLAG_PORTS ? ', splits on ports' : ''}`,
+      );
+      continue;
+    }
     const desc = idx[rec + INDEX.DESCRIPTORS]!;
     const k1 = idx[rec + INDEX.KEY1_FIELDS]!;
     const k2 = idx[rec + INDEX.KEY2_FIELDS]!;

@@ -4,7 +4,7 @@
 // WebAssembly linear memory and walked there.
 
 export const MAGIC = 0x4357464e; // the bytes "NFWC"
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 /** "No such thing" in any index or id word. */
 export const NONE = 0xffffffff;
 
@@ -284,7 +284,32 @@ export const INDEX = {
   DESCRIPTORS: 7, // KEY1_FIELDS + KEY2_FIELDS descriptors of KEY_DESCRIPTOR_WORDS
   CAPACITY: 8, // slots of the first-level table (a power of two)
   SLOTS: 9,
+  /** IndexKind: EXACT (the words above) or TREE (TREE's words). */
+  KIND: 11,
 } as const;
+export const IndexKind = { EXACT: 0, TREE: 1 } as const;
+/** A TREE record's words after CHAIN, RUN_START, RUN_END (KIND stays word 11). */
+export const TREE = {
+  /** bit 0 (TREE_FLAG_PORTS): some node splits on a port. */
+  FLAGS: 3,
+  ROOTS: 4, // word offset of TREES root node offsets
+  TREES: 5, // tree count, 1 to MAX_TREES
+  NODES: 6, // node count, all trees
+  LIST_WORDS: 7, // words of leaf lists, all trees
+} as const;
+/** Trees per TREE record at most (src/compiler/build-tree.ts's groups). */
+export const MAX_TREES = 4;
+export const TREE_FLAG_PORTS = 1;
+/**
+ * Tree nodes are 4 words. Inner: dimension (index in TREE_DIMS), threshold (a key <= it goes
+ * left), left node, right node (word offsets). Leaf: TREE_LEAF, list offset, list length, 0.
+ */
+export const TREE_NODE_WORDS = 4;
+export const TREE_LEAF = 0xff;
+/** The fields a tree splits on, by dimension; the port ones only read behind a passed guard. */
+export const TREE_DIMS = [Field.SRC, Field.DST, Field.PROTO, Field.L4_SPORT, Field.L4_DPORT] as const;
+/** Transport bytes a packet needs for the tree to use its ports (no L4_GUARD asks for more). */
+export const TREE_PORT_BYTES = 20;
 /** field, words, mask[4]. */
 export const KEY_DESCRIPTOR_WORDS = 6;
 /** First-level slot: list offset, list length (0: empty), sub-index offset (NONE), then the key. */

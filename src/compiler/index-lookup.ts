@@ -4,6 +4,7 @@
 import type { CompiledTable } from './compiled-table.js';
 import {
   INDEX,
+  IndexKind,
   KEY_DESCRIPTOR_WORDS,
   NONE,
   RECORD_WORDS,
@@ -13,6 +14,7 @@ import {
   SUB_HEADER_WORDS,
 } from './format.js';
 import { hashKey } from './key-hash.js';
+import { firstFrom, treeCandidate } from './tree-lookup.js';
 
 /** What a lookup needs from the packet. */
 export interface KeySource {
@@ -63,20 +65,9 @@ function probe(idx: Uint32Array, at: number, capacity: number, header: number, n
   }
 }
 
-/** First entry >= rule in the sorted list at idx[list .. list+len), else `end`. */
-function firstFrom(idx: Uint32Array, list: number, len: number, rule: number, end: number): number {
-  let lo = 0;
-  let hi = len;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (idx[list + mid]! < rule) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < len ? idx[list + lo]! : end;
-}
-
 export function nextCandidate(t: CompiledTable, rec: number, rule: number, src: KeySource): number {
   const idx = t.sections[Section.INDEXES];
+  if (idx[rec + INDEX.KIND] === IndexKind.TREE) return treeCandidate(idx, rec, rule, src);
   const end = idx[rec + INDEX.RUN_END]!;
   const desc = idx[rec + INDEX.DESCRIPTORS]!;
   const k1 = idx[rec + INDEX.KEY1_FIELDS]!;

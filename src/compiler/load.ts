@@ -11,7 +11,9 @@ import {
   HEADER_FLAG_IPV6,
   HEADER_WORDS,
   INDEX,
+  IndexKind,
   MAGIC,
+  MAX_TREES,
   NONE,
   RECORD_WORDS,
   RULE,
@@ -20,6 +22,10 @@ import {
   Section,
   type SectionId,
   SLOT_WORDS,
+  TREE,
+  TREE_DIMS,
+  TREE_LEAF,
+  TREE_NODE_WORDS,
   UNSUPPORTED_ACTION,
   Verdict,
 } from './format.js';
@@ -214,9 +220,45 @@ function checkReferences(t: CompiledTable): void {
       idx[r + INDEX.RUN_START]! <= idx[r + INDEX.RUN_END]! && idx[r + INDEX.RUN_END]! <= c[Section.RULES],
       () => `index ${i}: run out of range`,
     );
-    check(
-      idx[r + INDEX.SLOTS]! < idx.length && idx[r + INDEX.DESCRIPTORS]! < idx.length,
-      () => `index ${i}: out of range`,
-    );
+    const kind = idx[r + INDEX.KIND]!;
+    check(kind === IndexKind.EXACT || kind === IndexKind.TREE, () => `index ${i}: unknown kind ${kind}`);
+    if (kind === IndexKind.TREE) checkTree(idx, r, i);
+    else
+      check(
+        idx[r + INDEX.SLOTS]! < idx.length && idx[r + INDEX.DESCRIPTORS]! < idx.length,
+        () => `index ${i}: out of range`,
+      );
+  }
+}
+
+/** A TREE record's roots and nodes lie in the section, children after their parent, leaf lists too. */
+function checkTree(idx: Uint32Array, r: number, i: number): void {
+  const roots = idx[r + TREE.ROOTS]!;
+  const trees = idx[r + TREE.TREES]!;
+  check(
+    trees >= 1 && trees <= MAX_TREES && roots + trees <= idx.length,
+    () => `index ${i}: tree roots out of range`,
+  );
+  // Nodes are laid out tree after tree, each preorder; descents only move forward.
+  for (let k = 0; k < trees; k++) {
+    const seen = new Set<number>([idx[roots + k]!]);
+    const stack = [idx[roots + k]!];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      check(n + TREE_NODE_WORDS <= idx.length, () => `index ${i}: tree node out of range`);
+      if (idx[n] === TREE_LEAF) {
+        check(idx[n + 1]! + idx[n + 2]! <= idx.length, () => `index ${i}: tree leaf list out of range`);
+        continue;
+      }
+      check(
+        idx[n]! < TREE_DIMS.length && idx[n + 2]! > n && idx[n + 3]! > n,
+        () => `index ${i}: bad tree node at word ${n}`,
+      );
+      for (const c of [idx[n + 2]!, idx[n + 3]!])
+        if (!seen.has(c)) {
+          seen.add(c);
+          stack.push(c);
+        }
+    }
   }
 }

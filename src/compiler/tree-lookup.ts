@@ -1,0 +1,43 @@
+// Looking a packet up in a TREE index record (build-tree.ts): descend by the packet's fields to
+// a leaf, then the first listed rule at or after the current one, or the end of the run. A tree
+// that splits on ports is bypassed (the current rule is returned, so the walk evaluates it) for
+// packets whose transport header some port test's guard could refuse: later fragments and
+// packets with fewer than TREE_PORT_BYTES at the transport offset.
+
+import { FragMode, INDEX, TREE, TREE_DIMS, TREE_FLAG_PORTS, TREE_LEAF, TREE_PORT_BYTES } from './format.js';
+
+/** What a lookup needs from the packet (index-lookup.ts's KeySource). */
+export interface TreeKeySource {
+  word(field: number, i: number): number;
+  guard(minLength: number, fragMode: number, shortMode: number): boolean | 'hotdrop';
+}
+
+/** First entry >= rule in the sorted list at idx[list .. list+len), else `end`. */
+export function firstFrom(idx: Uint32Array, list: number, len: number, rule: number, end: number): number {
+  let lo = 0;
+  let hi = len;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (idx[list + mid]! < rule) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < len ? idx[list + lo]! : end;
+}
+
+export function treeCandidate(idx: Uint32Array, rec: number, rule: number, src: TreeKeySource): number {
+  if ((idx[rec + TREE.FLAGS]! & TREE_FLAG_PORTS) !== 0) {
+    if (src.guard(TREE_PORT_BYTES, FragMode.NO_MATCH, 0) !== true) return rule;
+  }
+  // Every tree holds its own rules: the earliest candidate of any of them is the next one.
+  let best = idx[rec + INDEX.RUN_END]!;
+  const roots = idx[rec + TREE.ROOTS]!;
+  for (let k = 0; k < idx[rec + TREE.TREES]!; k++) {
+    let node = idx[roots + k]!;
+    while (idx[node] !== TREE_LEAF) {
+      const v = src.word(TREE_DIMS[idx[node]!]!, 0) >>> 0;
+      node = v <= idx[node + 1]! ? idx[node + 2]! : idx[node + 3]!;
+    }
+    best = Math.min(best, firstFrom(idx, idx[node + 1]!, idx[node + 2]!, rule, best));
+  }
+  return best;
+}

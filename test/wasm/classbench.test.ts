@@ -1,0 +1,25 @@
+// The WebAssembly classifier against the table interpreter on ClassBench sets (split-tree
+// indexes, single trees and forests), with jumps into a user chain, and on their 10k sets.
+
+import { describe, expect, it } from 'vitest';
+import { classBenchRuleset, withJumps } from '../compiler/classbench-rulesets.js';
+import { emptyStats, wasmDifferential } from './wasm-differential.js';
+
+describe('the WebAssembly classifier agrees with the table interpreter on ClassBench sets', () => {
+  const present = ['acl1_1k', 'fw1_1k', 'ipc1_1k', 'acl1_10k', 'fw1_10k', 'ipc1_10k'].filter(
+    (s) => classBenchRuleset(s, 1) !== null,
+  );
+  it.skipIf(present.length === 0)('acl1, fw1, ipc1 at 1k and 10k, also with jumps', () => {
+    const stats = emptyStats();
+    for (const [i, name] of present.entries()) {
+      const r = classBenchRuleset(name)!;
+      wasmDifferential(r, 3000, i + 1, stats, i % 2 ? 'debug' : 'release');
+      if (name.endsWith('_1k')) wasmDifferential(withJumps(r), 3000, i + 11, stats);
+    }
+    console.log(
+      `wasm classbench differential: ${stats.packets} packets, ${stats.decided} decided in wasm, ${stats.divergences.length} divergences`,
+    );
+    expect(stats.divergences.slice(0, 3)).toEqual([]);
+    expect(stats.decided).toBe(stats.packets);
+  });
+});

@@ -41,3 +41,20 @@ export function classify(n: u32, meta: usize, ct: usize, bytes: usize, ifaces: u
     store<u64>(out, walk(load<u32>(m, 8), len));
   }
 }
+
+/**
+ * The benchmarks' floor: decodes the headers of the same `n` packets classify would (same
+ * batch layout, same decoder) without walking the table; returns how many decoded.
+ */
+export function decodeOnly(n: u32, meta: usize, bytes: usize, ifaces: usize): u32 {
+  let decoded: u32 = 0;
+  for (let k: u32 = 0; k < n; k++) {
+    const m = meta + <usize>k * META_BYTES;
+    if (decode(bytes + <usize>load<u32>(m), load<u32>(m, 4), m, ifaces)) decoded++;
+  }
+  return decoded;
+}
+
+// Connection tracking in linear memory (assembly/conntrack/, src/engine/wasm/conntrack.ts).
+export { ctCount, ctEntries, ctEntryBytes, ctExpire, ctHighWater, ctInit, ctStats } from './conntrack/api';
+export { conntrackBatch } from './conntrack/batch';

@@ -12,8 +12,6 @@ import { join } from 'node:path';
 import { compile } from '../src/compiler/compile.js';
 import { Section } from '../src/compiler/format.js';
 import { type InterpretCallbacks, TableInterpreter } from '../src/compiler/interpret.js';
-import type { MatchContext } from '../src/engine/reference/match-context.js';
-import type { EnginePacket } from '../src/engine/reference/packet.js';
 import { CONTINUE } from '../src/engine/verdict.js';
 import { ResultKind, WasmClassifier } from '../src/engine/wasm/index.js';
 import {
@@ -22,69 +20,18 @@ import {
   parseFilters,
   tuplePacket,
 } from '../src/frontend/classbench/index.js';
-import type { Rule } from '../src/ir/ruleset.js';
-import { decodePacket, isDecodeError } from '../src/wire/packet.js';
+import { BenchArgs } from './lib/args.js';
+import { benchContext, enginePacket } from './lib/packets.js';
+import { CLASSBENCH_DIR as CORPUS } from './lib/scenarios.js';
+import { bestNs as best, formatPps as fmt, nsPerPacket as ns } from './lib/timing.js';
 
-const CORPUS = join(import.meta.dirname, '../../shared/corpus/rulesets/classbench/neurocuts_filters');
-const args = process.argv.slice(2);
-const argValue = (flag: string): string | undefined => {
-  const i = args.indexOf(flag);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const sets = (argValue('--sets') ?? 'acl1,fw1,ipc1').split(',');
-const sizes = (argValue('--sizes') ?? '100,1k,10k').split(',');
-const packetCount = Number(argValue('--packets') ?? 200_000);
-const interpPackets = Number(argValue('--interp-packets') ?? 5000);
+const args = new BenchArgs();
+const sets = args.list('--sets', 'acl1,fw1,ipc1');
+const sizes = args.list('--sizes', '100,1k,10k');
+const packetCount = args.number('--packets', 200_000);
+const interpPackets = args.number('--interp-packets', 5000);
 const batchSize = 4096;
-const indexes = !args.includes('--no-index');
-
-function best(runs: number, f: () => void): number {
-  let ns = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint();
-    f();
-    ns = Math.min(ns, Number(process.hrtime.bigint() - t0));
-  }
-  return ns;
-}
-
-function enginePacket(bytes: Uint8Array): EnginePacket {
-  const decoded = decodePacket(bytes, 'raw-ipv4');
-  if (isDecodeError(decoded)) throw new Error(decoded.error);
-  return {
-    bytes,
-    decoded,
-    timestampNs: 0n,
-    iif: 'eth0',
-    oif: 'eth1',
-    physIn: null,
-    physOut: null,
-    bridged: false,
-    macSrc: null,
-    macDst: null,
-    mark: 0,
-    socket: null,
-  };
-}
-
-function context(): MatchContext & { packet: EnginePacket } {
-  return {
-    family: 'ipv4',
-    hook: 'forward',
-    table: 'filter',
-    packet: undefined as unknown as EnginePacket,
-    ct: { state: 'new', direction: 'original', entry: null },
-    host: { addressType: () => 'UNICAST', reversePathOk: () => true, interfaceGroup: () => 0 },
-    now: 0n,
-    random: () => 0,
-    ruleState: <T>(_r: Rule, _k: object, init: () => T): T => init(),
-    sharedState: <T>(_ns: string, _name: string, init: () => T): T => init(),
-  } as MatchContext & { packet: EnginePacket };
-}
-
-const fmt = (pps: number): string =>
-  pps >= 1e6 ? `${(pps / 1e6).toFixed(2)} M` : `${(pps / 1e3).toFixed(1)} k`;
-const ns = (pps: number): string => (1e9 / pps).toFixed(1);
+const indexes = !args.has('--no-index');
 
 console.log(
   `ClassBench benchmark: packets from the filters (seed 1, 5% uniform), filter FORWARD, batch ${batchSize}, indexes ${indexes ? 'on' : 'off'}; node ${process.version}, load average ${loadavg()[0]!.toFixed(2)}`,
@@ -127,8 +74,8 @@ for (const set of sets)
       const r = b.results();
       for (let i = 0; i < b.count; i++) if (r[2 * i]! >>> 8 >= ResultKind.UNDECIDED_RULE) undecided++;
     }
-    const slow = packets.slice(0, interpPackets).map(enginePacket);
-    const ctx = context();
+    const slow = packets.slice(0, interpPackets).map((p) => enginePacket(p, 'eth0', 'eth1'));
+    const ctx = benchContext('forward', 'filter');
     const cb: InterpretCallbacks = { target: () => CONTINUE, count: () => {} };
     const walkAll = () => {
       for (const p of slow) {

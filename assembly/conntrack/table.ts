@@ -1,0 +1,340 @@
+// The conntrack hash table in linear memory (ConntrackTable, src/engine/conntrack/table.ts;
+// nf_conntrack_core.c): fixed-size entry records, buckets of newest-first chains holding both
+// directions' nodes (node = entry index << 1 | direction), jhash2 bucket choice like the TS
+// table so early drop evicts the same entries, allocation against nf_conntrack_max with early
+// drop, confirmation, deletion and lazy expiry on packet time. Nothing here allocates.
+
+import { alloc } from '../memory';
+import { jhash2, reciprocalScale } from './jhash';
+import {
+  CT_NONE,
+  E_FLAGS,
+  E_ID,
+  E_NAT,
+  E_NEXT,
+  E_STATUS,
+  E_TIMEOUT,
+  E_ZONE,
+  EF_USED,
+  ENTRY_BYTES,
+  IPS_ASSURED,
+  IPS_CONFIRMED,
+  IPS_DYING,
+  ST_BUCKETS,
+  ST_CAPACITY,
+  ST_HASH_SEED,
+  ST_MAX,
+} from './layout';
+import { setting } from './settings';
+import {
+  entryOriginal,
+  invertTuple,
+  TUPLE_BYTES,
+  tupleEqual,
+  tupleHashLength,
+  tupleHashWords,
+} from './tuple';
+
+/** NF_CT_EVICTION_RANGE. */
+const EVICTION_RANGE: u32 = 8;
+
+export let entries: usize = 0;
+export let capacity: u32 = 0;
+let buckets: usize = 0;
+let bucketCount: u32 = 1;
+let highWater: u32 = 0;
+let freeHead: u32 = CT_NONE;
+/** nf_conntrack_count: entries allocated, confirmed or not. */
+export let count: u32 = 0;
+let nextId: u32 = 1;
+
+// ConntrackStats, in the order of src/engine/conntrack/table.ts.
+export const stats: usize = memory.data(8 * 4, 16);
+export const ST_FOUND: u32 = 0;
+export const ST_INVALID: u32 = 1;
+export const ST_INSERT: u32 = 2;
+export const ST_INSERT_FAILED: u32 = 3;
+export const ST_DROP: u32 = 4;
+export const ST_EARLY_DROP: u32 = 5;
+
+export function bump(stat: u32): void {
+  const p = stats + ((<usize>stat) << 2);
+  store<u32>(p, load<u32>(p) + 1);
+}
+
+const scratchA: usize = memory.data(<i32>TUPLE_BYTES, 16);
+const scratchB: usize = memory.data(<i32>TUPLE_BYTES, 16);
+
+/** Sets the table up for the current settings (entries and buckets allocated once). */
+export function initTable(): void {
+  capacity = setting(ST_CAPACITY);
+  bucketCount = max<u32>(1, setting(ST_BUCKETS));
+  entries = alloc(<usize>capacity * ENTRY_BYTES);
+  buckets = alloc((<usize>bucketCount) << 2);
+  memory.fill(buckets, 0xff, (<usize>bucketCount) << 2);
+  highWater = 0;
+  freeHead = CT_NONE;
+  count = 0;
+  nextId = 1;
+  memory.fill(stats, 0, 8 * 4);
+}
+
+export function entryAt(idx: u32): usize {
+  return entries + <usize>idx * ENTRY_BYTES;
+}
+
+export function statusOf(e: usize): u32 {
+  return load<u16>(e, E_STATUS);
+}
+
+export function setStatus(e: usize, bits: u32): void {
+  store<u16>(e, <u16>(load<u16>(e, E_STATUS) | bits), E_STATUS);
+}
+
+export function confirmed(e: usize): bool {
+  return (statusOf(e) & IPS_CONFIRMED) !== 0;
+}
+
+/** ConnEntry.isExpired: (s32)(timeout - now) <= 0, once confirmed. */
+export function isExpired(e: usize, now: i64): bool {
+  return confirmed(e) && load<i64>(e, E_TIMEOUT) <= now;
+}
+
+/** ConnEntry.expiresIn. */
+export function expiresIn(e: usize, now: i64): i64 {
+  const t = load<i64>(e, E_TIMEOUT);
+  if (!confirmed(e)) return t;
+  return t > now ? t - now : 0;
+}
+
+function used(e: usize): bool {
+  return (load<u8>(e, E_FLAGS) & EF_USED) !== 0;
+}
+
+/** bucketOf: reciprocal_scale(jhash2(tupleWords(t, zone), seed), buckets). */
+function bucketOf(t: usize, zone: u32): u32 {
+  return reciprocalScale(
+    jhash2(tupleHashWords(t, zone), tupleHashLength(t), setting(ST_HASH_SEED)),
+    bucketCount,
+  );
+}
+
+/** The tuple of node `node`'s direction into `t`. */
+function nodeTuple(node: u32, t: usize): void {
+  const e = entryAt(node >> 1);
+  if ((node & 1) === 0) entryOriginal(e, t);
+  else {
+    entryOriginal(e, scratchB);
+    invertTuple(scratchB, t);
+  }
+}
+
+/** The found node of the last successful find. */
+export let foundNode: u32 = CT_NONE;
+
+/**
+ * find (nf_conntrack_find_get): the confirmed connection with tuple `t` in either direction;
+ * sets foundNode. An expired one is deleted and not returned.
+ */
+export function find(t: usize, zone: u32, now: i64): bool {
+  let node = load<u32>(buckets + ((<usize>bucketOf(t, zone)) << 2));
+  while (node !== CT_NONE) {
+    const e = entryAt(node >> 1);
+    if (<u32>load<u16>(e, E_ZONE) === zone) {
+      nodeTuple(node, scratchA);
+      if (tupleEqual(scratchA, t)) {
+        if (isExpired(e, now)) {
+          deleteEntry(node >> 1);
+          return false;
+        }
+        foundNode = node;
+        return true;
+      }
+    }
+    node = load<u32>(e + E_NEXT + ((<usize>(node & 1)) << 2));
+  }
+  return false;
+}
+
+/**
+ * alloc (__nf_conntrack_alloc): a new, unconfirmed entry with original tuple `t` (the reply
+ * one is its inverse), or CT_NONE when the table is full and early drop found nothing.
+ */
+export function allocEntry(t: usize, zone: u32, now: i64): u32 {
+  const maxCount = setting(ST_MAX);
+  if (maxCount > 0 && count + 1 > maxCount) {
+    expire(now);
+    if (count + 1 > maxCount && !earlyDrop(bucketOf(t, zone), now)) {
+      bump(ST_DROP);
+      return CT_NONE;
+    }
+  }
+  let idx: u32;
+  if (freeHead !== CT_NONE) {
+    idx = freeHead;
+    freeHead = load<u32>(entryAt(idx), E_NEXT);
+  } else {
+    if (highWater === capacity) {
+      bump(ST_DROP);
+      return CT_NONE; // out of preallocated records (capacity below nf_conntrack_max)
+    }
+    idx = highWater++;
+  }
+  const e = entryAt(idx);
+  memory.fill(e, 0, ENTRY_BYTES);
+  // setEntryOriginal is the caller's; the rest of the record:
+  store<u8>(e, EF_USED, E_FLAGS);
+  store<u16>(e, <u16>zone, E_ZONE);
+  store<u32>(e, nextId++, E_ID);
+  store<u32>(e, CT_NONE, E_NEXT);
+  store<u32>(e, CT_NONE, E_NEXT + 4);
+  store<u32>(e, CT_NONE, E_NAT);
+  count++;
+  return idx;
+}
+
+function freeSlot(idx: u32): void {
+  const e = entryAt(idx);
+  store<u8>(e, load<u8>(e, E_FLAGS) & ~EF_USED, E_FLAGS);
+  store<u32>(e, freeHead, E_NEXT);
+  freeHead = idx;
+  count--;
+}
+
+/**
+ * early_drop: from the new tuple's bucket on, in up to 8 buckets, evict every confirmed
+ * connection that is not ASSURED in the first bucket that has any. (Which entries a bucket
+ * loses does not depend on the order they are visited in, so the chain is rescanned after
+ * each deletion instead of being copied.)
+ */
+function earlyDrop(startBucket: u32, now: i64): bool {
+  let bucket = startBucket;
+  for (let i: u32 = 0; i < EVICTION_RANGE; i++) {
+    if (i > 0) bucket = (bucket + 1) % bucketCount;
+    let drops: u32 = 0;
+    let node = load<u32>(buckets + ((<usize>bucket) << 2));
+    while (node !== CT_NONE) {
+      const e = entryAt(node >> 1);
+      const next = load<u32>(e + E_NEXT + ((<usize>(node & 1)) << 2));
+      const status = statusOf(e);
+      let kill = false;
+      if ((status & IPS_DYING) !== 0) kill = false;
+      else if (isExpired(e, now)) kill = true;
+      else if ((status & IPS_ASSURED) !== 0 || (status & IPS_CONFIRMED) === 0) kill = false;
+      else {
+        kill = true;
+        drops++;
+      }
+      if (kill) {
+        deleteEntry(node >> 1);
+        node = load<u32>(buckets + ((<usize>bucket) << 2)); // rescan
+      } else {
+        node = next;
+      }
+    }
+    if (drops > 0) {
+      const p = stats + ((<usize>ST_EARLY_DROP) << 2);
+      store<u32>(p, load<u32>(p) + drops);
+      return true;
+    }
+  }
+  return false;
+}
+
+/** release: frees an unconfirmed entry whose packet did not make it to confirmation. */
+export function release(idx: u32): void {
+  const e = entryAt(idx);
+  if (!used(e) || confirmed(e)) return;
+  freeSlot(idx);
+}
+
+function unlink(idx: u32, dir: u32, t: usize, zone: u32): void {
+  const node = (idx << 1) | dir;
+  let link = buckets + ((<usize>bucketOf(t, zone)) << 2);
+  let cur = load<u32>(link);
+  while (cur !== CT_NONE) {
+    const next = entryAt(cur >> 1) + E_NEXT + ((<usize>(cur & 1)) << 2);
+    if (cur === node) {
+      store<u32>(link, load<u32>(next));
+      return;
+    }
+    link = next;
+    cur = load<u32>(next);
+  }
+}
+
+/** delete (nf_ct_delete): take a connection out of the table; false when already dying. */
+export function deleteEntry(idx: u32): bool {
+  const e = entryAt(idx);
+  if ((statusOf(e) & IPS_DYING) !== 0) return false;
+  setStatus(e, IPS_DYING);
+  if (!confirmed(e)) {
+    if (used(e)) freeSlot(idx);
+    return true;
+  }
+  const zone = <u32>load<u16>(e, E_ZONE);
+  entryOriginal(e, scratchA);
+  unlink(idx, 0, scratchA, zone);
+  invertTuple(scratchA, scratchB);
+  unlink(idx, 1, scratchB, zone);
+  freeSlot(idx);
+  return true;
+}
+
+function insertNode(idx: u32, dir: u32, t: usize, zone: u32): void {
+  const head = buckets + ((<usize>bucketOf(t, zone)) << 2);
+  store<u32>(entryAt(idx) + E_NEXT + ((<usize>dir) << 2), load<u32>(head));
+  store<u32>(head, (idx << 1) | dir);
+}
+
+const confirmTuple: usize = memory.data(<i32>TUPLE_BYTES, 16);
+const confirmReply: usize = memory.data(<i32>TUPLE_BYTES, 16);
+
+/**
+ * confirm (__nf_conntrack_confirm): put a new connection into the table. Returns false (drop)
+ * when it died before or clashes with one that got there first. (UDP clash resolution,
+ * nf_ct_resolve_clash, is not ported: without NAT and with one packet in flight at a time a
+ * clash cannot happen.)
+ */
+export function confirmEntry(idx: u32, dir: u32, now: i64): bool {
+  const e = entryAt(idx);
+  if (dir !== 0 || confirmed(e)) return true;
+  if ((statusOf(e) & IPS_DYING) !== 0 || !used(e)) {
+    bump(ST_INSERT_FAILED);
+    release(idx);
+    return false;
+  }
+  const zone = <u32>load<u16>(e, E_ZONE);
+  entryOriginal(e, confirmTuple);
+  invertTuple(confirmTuple, confirmReply);
+  if (find(confirmTuple, zone, now) || find(confirmReply, zone, now)) {
+    bump(ST_DROP);
+    bump(ST_INSERT_FAILED);
+    release(idx);
+    return false;
+  }
+  store<i64>(e, load<i64>(e, E_TIMEOUT) + now, E_TIMEOUT);
+  insertNode(idx, 0, confirmTuple, zone);
+  insertNode(idx, 1, confirmReply, zone);
+  setStatus(e, IPS_CONFIRMED);
+  bump(ST_INSERT);
+  return true;
+}
+
+/** expire: deletes every expired connection; returns how many. */
+export function expire(now: i64): u32 {
+  let n: u32 = 0;
+  for (let i: u32 = 0; i < highWater; i++) {
+    const e = entryAt(i);
+    if (used(e) && (statusOf(e) & IPS_DYING) === 0 && isExpired(e, now)) {
+      deleteEntry(i);
+      n++;
+    }
+  }
+  return n;
+}
+
+/** Slots in use so far (entries at indexes below it may be live). */
+export function slotHighWater(): u32 {
+  return highWater;
+}

@@ -1,0 +1,57 @@
+// Timing loops and rate formatting shared by the benchmarks.
+
+/** Best wall time of `runs` runs of `f`, in ns. */
+export function bestNs(runs: number, f: () => void): number {
+  let ns = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    f();
+    ns = Math.min(ns, Number(process.hrtime.bigint() - t0));
+  }
+  return ns;
+}
+
+/** Best wall time of `runs` runs of `f`, in ms, with the last run's value. */
+export function bestMs<T>(runs: number, f: () => T): { ms: number; value: T } {
+  let ms = Number.POSITIVE_INFINITY;
+  let value: T | undefined;
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    value = f();
+    ms = Math.min(ms, Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return { ms, value: value as T };
+}
+
+/**
+ * Packets per second of `run(k)` (which processes the first `k` of `total` items): a warm-up
+ * on a few items estimates the cost per item, then `k` is chosen so one run takes about
+ * `targetMs`, and the best of `runs` runs counts.
+ */
+export function adaptivePps(
+  total: number,
+  run: (k: number) => void,
+  options: { readonly targetMs: number; readonly runs: number; readonly min?: number },
+): { pps: number; measured: number } {
+  const probe = Math.min(total, options.min ?? 200);
+  run(probe); // warm-up (JIT, lazily decoded parameters)
+  const probeNs = Math.max(
+    1,
+    bestNs(1, () => run(probe)),
+  );
+  const perItem = probeNs / probe;
+  const k = Math.max(probe, Math.min(total, Math.floor((options.targetMs * 1e6) / perItem)));
+  if (k > probe) run(k);
+  const ns = bestNs(options.runs, () => run(k));
+  return { pps: k / (ns / 1e9), measured: k };
+}
+
+/** `12.34 M` / `567.8 k` packets per second. */
+export function formatPps(pps: number): string {
+  return pps >= 1e6 ? `${(pps / 1e6).toFixed(2)} M` : `${(pps / 1e3).toFixed(1)} k`;
+}
+
+/** ns per packet at `pps`. */
+export function nsPerPacket(pps: number): string {
+  return (1e9 / pps).toFixed(1);
+}

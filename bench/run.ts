@@ -1,0 +1,79 @@
+// The orchestrated benchmark: every scenario (Docker host, kube-proxy, ClassBench acl1/fw1/ipc1)
+// × rule count × engine (WebAssembly, TS table interpreter, reference walk, naive linear scan,
+// and the WebAssembly header-decode floor) in one process, then benchmark.js microbenchmarks
+// and memory figures. Prints tables; writes bench/results/<date>-<mode>.json and the chart,
+// bench/results/throughput.svg (full) or throughput-quick.svg (--quick).
+//
+//   npm run bench                     full: 10 .. 100k rules (under 10 minutes on 2 cores)
+//   npm run bench -- --quick          10 .. 1k rules (under a minute)
+//   npm run bench -- --quick --scenarios docker,acl1 --sizes 100 --no-write --markdown
+//
+// Flags: --quick, --scenarios LIST, --sizes LIST, --packets N, --seed N, --markdown (tables as
+// Markdown), --no-write, --from FILE.json (print a saved run's tables, measuring nothing).
+
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BenchArgs } from './lib/args.js';
+import type { ScenarioName } from './lib/scenarios.js';
+import { SCENARIOS } from './lib/scenarios.js';
+import {
+  type BenchResults,
+  FULL,
+  memoryLines,
+  microTable,
+  QUICK,
+  runSuite,
+  type SuiteOptions,
+  throughputSvg,
+  throughputTable,
+} from './lib/suite.js';
+
+const args = new BenchArgs();
+const base = args.has('--quick') ? QUICK : FULL;
+const scenarios = args.list('--scenarios', base.scenarios.join(','));
+for (const s of scenarios)
+  if (!(SCENARIOS as readonly string[]).includes(s))
+    throw new Error(`unknown scenario ${s} (expected ${SCENARIOS.join(', ')})`);
+const options: SuiteOptions = {
+  ...base,
+  scenarios: scenarios as ScenarioName[],
+  sizes: args.list('--sizes', base.sizes.join(',')).map(Number),
+  packets: args.number('--packets', base.packets),
+  seed: args.number('--seed', base.seed),
+  onResult: (r) =>
+    process.stderr.write(
+      `  ${r.scenario} ${r.size}: wasm ${(r.engines.wasm.pps / 1e6).toFixed(2)} Mpps, ${(r.ratios.wasmOverReference).toFixed(0)}x reference\n`,
+    ),
+};
+const markdown = args.has('--markdown');
+const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+
+const from = args.value('--from');
+const results: BenchResults = from
+  ? (JSON.parse(readFileSync(from, 'utf8')) as BenchResults)
+  : runSuite(options, command);
+const m = results.machine;
+console.log(
+  `nfwasm benchmarks (${results.mode}): ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, node ${m.node}, Linux ${m.kernel}, load ${m.loadAverage}; ${results.date}`,
+);
+console.log(
+  `throughput: packets per second (ns per packet) walking one base chain; wasm and floor over ${results.options.packets} packets in batches of ${results.options.batchSize}; JS engines over as many as fit ${results.options.targetMs} ms; best of ${results.options.runs}`,
+);
+console.log(throughputTable(results.throughput, markdown));
+if (results.skipped.length > 0) console.log(`not in the corpus: ${results.skipped.join(', ')}`);
+console.log('');
+console.log(microTable(results.micro, markdown));
+console.log('');
+for (const line of memoryLines(results)) console.log(line);
+console.log(`\n${results.seconds.toFixed(1)} s`);
+
+if (!from && !args.has('--no-write')) {
+  const dir = join(import.meta.dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  const json = join(dir, `${results.date.slice(0, 10)}-${results.mode}.json`);
+  writeFileSync(json, `${JSON.stringify(results, null, 2)}\n`);
+  // The README embeds the full run's chart; a quick run does not overwrite it.
+  const svg = join(dir, results.mode === 'full' ? 'throughput.svg' : 'throughput-quick.svg');
+  writeFileSync(svg, throughputSvg(results));
+  console.log(`wrote ${json} and ${svg}`);
+}

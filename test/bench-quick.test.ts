@@ -1,0 +1,68 @@
+// The benchmark suite's code path (npm run bench -- --quick) on tiny sizes, so it never rots:
+// every scenario and engine runs, results, tables and the chart have their shape, and every
+// engine agrees with the reference walk. Nothing here looks at speed.
+
+import { describe, expect, it } from 'vitest';
+import { ENGINES } from '../bench/lib/engines.js';
+import {
+  memoryLines,
+  microTable,
+  QUICK,
+  runSuite,
+  throughputSvg,
+  throughputTable,
+} from '../bench/lib/suite.js';
+
+describe('npm run bench -- --quick', () => {
+  it('measures every scenario with every engine and reports the structure the README shows', () => {
+    const results = runSuite(
+      {
+        ...QUICK,
+        sizes: [10, 100],
+        packets: 600,
+        targetMs: 1,
+        runs: 1,
+        microMaxTime: 0.005,
+        conntrackEntries: 500,
+      },
+      'npm run bench -- --quick (test)',
+    );
+    expect(results.mode).toBe('quick');
+    expect(results.machine.cores).toBeGreaterThan(0);
+    expect(results.machine.node).toBe(process.version);
+    expect(results.machine.cpu.length).toBeGreaterThan(0);
+    expect(results.throughput.map((r) => `${r.scenario}@${r.size}`)).toEqual(
+      QUICK.scenarios.flatMap((s) => [`${s}@10`, `${s}@100`]),
+    );
+    for (const r of results.throughput) {
+      for (const e of ENGINES) {
+        expect(r.engines[e].pps, `${r.scenario} ${r.size} ${e}`).toBeGreaterThan(0);
+        expect(r.engines[e].nsPerPacket).toBeCloseTo(1e9 / r.engines[e].pps);
+      }
+      expect(r.ratios.wasmOverReference).toBeCloseTo(r.engines.wasm.pps / r.engines.reference.pps);
+      expect(r.ratios.wasmOverLinear).toBeCloseTo(r.engines.wasm.pps / r.engines.linear.pps);
+      expect(r.ratios.wasmOverFloor).toBeCloseTo(r.engines.wasm.pps / r.engines.floor.pps);
+      expect(r.tableBytesPerRule).toBeGreaterThan(0);
+      expect(r.compared).toBeGreaterThan(0);
+      expect(r.disagreements, `${r.scenario} ${r.size}`).toEqual({ wasm: 0, interp: 0, linear: 0 });
+      expect(r.wasmUndecided).toBe(0);
+    }
+    expect(results.micro.map((m) => m.name)).toHaveLength(5);
+    for (const m of results.micro) expect(m.opsPerSec).toBeGreaterThan(0);
+    expect(results.memory?.conntrackEntries).toBe(500);
+    expect(results.memory?.conntrackBytesPerEntry).toBeGreaterThan(0);
+
+    const json = JSON.parse(JSON.stringify(results)) as typeof results;
+    expect(json.throughput).toHaveLength(results.throughput.length);
+    const table = throughputTable(results.throughput).split('\n');
+    expect(table).toHaveLength(results.throughput.length + 1);
+    expect(table[0]).toMatch(/wasm Mpps.*floor Mpps.*wasm\/ref.*wasm\/linear.*wasm\/floor/);
+    expect(throughputTable(results.throughput, true).split('\n')[1]).toMatch(/^\| --- \|/);
+    expect(microTable(results.micro)).toContain('conntrack lookup');
+    expect(memoryLines(results).join('\n')).toContain('bytes per rule');
+    const svg = throughputSvg(results);
+    expect(svg).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    expect(svg.match(/<path /g)).toHaveLength(QUICK.scenarios.length * ENGINES.length);
+  });
+});

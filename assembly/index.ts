@@ -56,5 +56,24 @@ export function decodeOnly(n: u32, meta: usize, bytes: usize, ifaces: usize): u3
 }
 
 // Connection tracking in linear memory (assembly/conntrack/, src/engine/wasm/conntrack.ts).
-export { ctCount, ctEntries, ctEntryBytes, ctExpire, ctHighWater, ctInit, ctStats } from './conntrack/api';
+export {
+  ctConfirm,
+  ctCount,
+  ctEntries,
+  ctEntryBytes,
+  ctEntryReply,
+  ctExpire,
+  ctHighWater,
+  ctIn,
+  ctInit,
+  ctNatInitialized,
+  ctNatNull,
+  ctNatPacket,
+  ctNatSetup,
+  ctNatSideBytes,
+  ctPrngNext,
+  ctPrngSeed,
+  ctResult,
+  ctStats,
+} from './conntrack/api';
 export { conntrackBatch } from './conntrack/batch';

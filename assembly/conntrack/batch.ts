@@ -8,10 +8,8 @@ import {
   C_ACCEPT,
   C_DROP,
   C_NONE,
-  E_DST,
   E_MARK,
   E_PROTO,
-  E_SRC,
   IP_CT_ESTABLISHED,
   IP_CT_ESTABLISHED_REPLY,
   IP_CT_NEW,
@@ -24,15 +22,17 @@ import {
   P_NOW,
   PKT_BYTES,
 } from './layout';
+import { entryReply } from './nat-store';
 import { confirmEntry, confirmed, entryAt, expiresIn, statusOf } from './table';
 import {
   entryOriginal,
-  invertTuple,
   isIcmp,
   T_CODE,
   T_DPORT,
+  T_DST,
   T_PROTO,
   T_SPORT,
+  T_SRC,
   T_TYPE,
   TUPLE_BYTES,
 } from './tuple';
@@ -78,14 +78,14 @@ function writeFacts(ct: usize, now: i64): void {
   store<u32>(ct, resultDir, 12);
   store<u32>(ct, proto, 16);
   store<u32>(ct, load<u32>(e, E_MARK), 20);
-  // Original src/dst, reply src/dst (the inverse: no NAT yet).
-  copyAddr(ct + 24, e + E_SRC);
-  copyAddr(ct + 40, e + E_DST);
-  copyAddr(ct + 56, e + E_DST);
-  copyAddr(ct + 72, e + E_SRC);
-  // tupleView: for ICMP the "destination port" is type << 8 | code.
+  // Original src/dst, reply src/dst (the stored reply tuple under NAT).
   entryOriginal(e, orig);
-  invertTuple(orig, reply);
+  entryReply(e, reply);
+  copyAddr(ct + 24, orig + T_SRC);
+  copyAddr(ct + 40, orig + T_DST);
+  copyAddr(ct + 56, reply + T_SRC);
+  copyAddr(ct + 72, reply + T_DST);
+  // tupleView: for ICMP the "destination port" is type << 8 | code.
   store<u32>(ct, load<u32>(orig, T_SPORT), 88);
   store<u32>(ct, tupleDport(orig), 92);
   store<u32>(ct, load<u32>(reply, T_SPORT), 96);

@@ -2,8 +2,6 @@
 // quotedTuple in src/engine/conntrack/icmp.ts; nf_conntrack_inet_error).
 
 import {
-  E_DST,
-  E_SRC,
   P_DST,
   P_FLAGS,
   P_Q_DPORT,
@@ -22,8 +20,10 @@ import {
   QF_PRESENT,
   QF_UNPARSABLE,
 } from './layout';
+import { entryReply } from './nat-store';
 import { entryAt, find, foundNode } from './table';
 import {
+  entryOriginal,
   hasPorts,
   invertTuple,
   isIcmp,
@@ -40,6 +40,7 @@ import {
 
 const quoted: usize = memory.data(<i32>TUPLE_BYTES, 16);
 const inner: usize = memory.data(<i32>TUPLE_BYTES, 16);
+const dirTuple: usize = memory.data(<i32>TUPLE_BYTES, 16);
 
 /** quotedTuple: the quoted packet's tuple into `quoted`; false when unparsable. */
 function quotedTuple(pkt: usize): bool {
@@ -73,8 +74,10 @@ export function inetError(pkt: usize, now: i64): i64 {
   if (!find(inner, load<u32>(pkt, P_ZONE), now)) return -1;
   const node = foundNode;
   const e = entryAt(node >> 1);
-  // tuple[direction].dst: the original destination, or for the reply the original source.
-  const ctDst = e + ((node & 1) === 0 ? E_DST : E_SRC);
+  // tuple[direction].dst (the stored reply tuple's under NAT).
+  if ((node & 1) === 0) entryOriginal(e, dirTuple);
+  else entryReply(e, dirTuple);
+  const ctDst = dirTuple + T_DST;
   if (load<u64>(ctDst) !== load<u64>(pkt + P_DST) || load<u64>(ctDst, 8) !== load<u64>(pkt + P_DST, 8))
     return -1;
   return <i64>node;

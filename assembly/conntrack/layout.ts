@@ -5,8 +5,9 @@
 
 export const CT_NONE: u32 = 0xffffffff;
 
-// Entry: 128 bytes. The reply tuple is the inverted original one (no NAT yet; E_NAT is the
-// placeholder for a NAT binding record).
+// Entry: 128 bytes. The reply tuple is the inverted original one unless EF_NAT_REPLY: then
+// it is stored (nat-store.ts: in the spare address words of an IPv4 entry, in the side record
+// E_NAT points to for IPv6).
 export const ENTRY_BYTES: u32 = 128;
 export const E_TIMEOUT: u32 = 0; // i64 ns: relative before confirmation, absolute after
 export const E_SRC: u32 = 8; // 4 words, network order as the host writes them (IPv4: word 0)
@@ -22,12 +23,14 @@ export const E_ZONE: u32 = 50; // u16
 export const E_MARK: u32 = 52; // u32
 export const E_ID: u32 = 56; // u32: allocation order (ConnEntry.id)
 export const E_NEXT: u32 = 60; // 2 x u32: hash chain link of the original / reply node
-export const E_NAT: u32 = 68; // u32: NAT binding record (CT_NONE; not ported yet)
+export const E_NAT: u32 = 68; // u32: IPv6 NAT side record address (CT_NONE: none)
 export const E_PROTO_STATE: u32 = 72; // 56 bytes: TCP state, or UDP stream timestamp
 export const PROTO_STATE_BYTES: u32 = 56;
 
 export const EF_IPV6: u8 = 1;
 export const EF_USED: u8 = 2;
+export const EF_NAT_REPLY: u8 = 4; // the reply tuple is stored (nat-store.ts)
+export const EF_BYSOURCE: u8 = 8; // in the NAT by-source index
 
 // UDP: stream timestamp (i64 ns) at E_PROTO_STATE.
 export const E_UDP_STREAM_TS: u32 = E_PROTO_STATE;
@@ -153,6 +156,7 @@ export const ST_CAPACITY: u32 = 24;
 export const IPPROTO_ICMP: u32 = 1;
 export const IPPROTO_TCP: u32 = 6;
 export const IPPROTO_UDP: u32 = 17;
+export const IPPROTO_GRE: u32 = 47;
 export const IPPROTO_ICMPV6: u32 = 58;
 export const IPPROTO_SCTP: u32 = 132;
 export const IPPROTO_UDPLITE: u32 = 136;
@@ -164,8 +168,51 @@ export const IPS_ASSURED: u32 = 1 << 2;
 export const IPS_CONFIRMED: u32 = 1 << 3;
 export const IPS_SRC_NAT: u32 = 1 << 4;
 export const IPS_DST_NAT: u32 = 1 << 5;
+export const IPS_NAT_MASK: u32 = IPS_SRC_NAT | IPS_DST_NAT;
+export const IPS_SEQ_ADJUST: u32 = 1 << 6;
+export const IPS_SRC_NAT_DONE: u32 = 1 << 7;
+export const IPS_DST_NAT_DONE: u32 = 1 << 8;
+export const IPS_NAT_DONE_MASK: u32 = IPS_SRC_NAT_DONE | IPS_DST_NAT_DONE;
 export const IPS_DYING: u32 = 1 << 9;
 export const IPS_FIXED_TIMEOUT: u32 = 1 << 10;
 export const IPS_NAT_CLASH: u32 = 1 << 12;
 
 export const NS_PER_SEC: i64 = 1_000_000_000;
+
+// NAT range record (struct nf_nat_range2, NatRange2 in src/engine/conntrack/nat-range.ts):
+// flags, min / max address (4 words each, IPv4 in word 0), min / max / base port.
+export const RANGE_BYTES: u32 = 48;
+export const R_FLAGS: u32 = 0;
+export const R_MIN_ADDR: u32 = 4;
+export const R_MAX_ADDR: u32 = 20;
+export const R_MIN_PROTO: u32 = 36;
+export const R_MAX_PROTO: u32 = 40;
+export const R_BASE_PROTO: u32 = 44;
+export const NF_NAT_RANGE_MAP_IPS: u32 = 1 << 0;
+export const NF_NAT_RANGE_PROTO_SPECIFIED: u32 = 1 << 1;
+export const NF_NAT_RANGE_PROTO_RANDOM: u32 = 1 << 2;
+export const NF_NAT_RANGE_PERSISTENT: u32 = 1 << 3;
+export const NF_NAT_RANGE_PROTO_RANDOM_FULLY: u32 = 1 << 4;
+export const NF_NAT_RANGE_PROTO_OFFSET: u32 = 1 << 5;
+export const NF_NAT_RANGE_PROTO_RANDOM_ALL: u32 = NF_NAT_RANGE_PROTO_RANDOM | NF_NAT_RANGE_PROTO_RANDOM_FULLY;
+
+// Manip types and hooks (Manip, Hook).
+export const MANIP_SRC: u32 = 0;
+export const MANIP_DST: u32 = 1;
+export const HOOK_PREROUTING: u32 = 0;
+export const HOOK_INPUT: u32 = 1;
+export const HOOK_FORWARD: u32 = 2;
+export const HOOK_OUTPUT: u32 = 3;
+export const HOOK_POSTROUTING: u32 = 4;
+
+// Rewrite record (Rewrite in src/engine/conntrack/nat.ts), written by natPacket: present,
+// manip, what the layer-4 value is (RW_NONE, RW_PORT, RW_ICMP_ID), the value, the address.
+export const REWRITE_BYTES: u32 = 32;
+export const W_PRESENT: u32 = 0;
+export const W_MANIP: u32 = 4;
+export const W_KIND: u32 = 8;
+export const W_VALUE: u32 = 12;
+export const W_ADDR: u32 = 16;
+export const RW_NONE: u32 = 0;
+export const RW_PORT: u32 = 1;
+export const RW_ICMP_ID: u32 = 2;

@@ -2,9 +2,12 @@
 // nf_conntrack_core.c): fixed-size entry records, buckets of newest-first chains holding both
 // directions' nodes (node = entry index << 1 | direction), jhash2 bucket choice like the TS
 // table so early drop evicts the same entries, allocation against nf_conntrack_max with early
-// drop, confirmation, deletion and lazy expiry on packet time. Nothing here allocates.
+// drop, confirmation with UDP clash resolution, deletion and lazy expiry on packet time. The
+// reply node's tuple is the stored NAT reply tuple when there is one (nat-store.ts). Nothing
+// here allocates (the IPv6 NAT side pool grows in chunks, only when first needed).
 
 import { alloc } from '../memory';
+import { initBySource, removeBySource } from './bysource';
 import { jhash2, reciprocalScale } from './jhash';
 import {
   CT_NONE,
@@ -12,28 +15,28 @@ import {
   E_ID,
   E_NAT,
   E_NEXT,
+  E_PROTO,
   E_STATUS,
   E_TIMEOUT,
   E_ZONE,
   EF_USED,
   ENTRY_BYTES,
+  IPPROTO_UDP,
+  IPPROTO_UDPLITE,
   IPS_ASSURED,
   IPS_CONFIRMED,
   IPS_DYING,
+  IPS_FIXED_TIMEOUT,
+  IPS_NAT_CLASH,
+  NS_PER_SEC,
   ST_BUCKETS,
   ST_CAPACITY,
   ST_HASH_SEED,
   ST_MAX,
 } from './layout';
+import { entryReply, natStoreFree, natStoreReset } from './nat-store';
 import { setting } from './settings';
-import {
-  entryOriginal,
-  invertTuple,
-  TUPLE_BYTES,
-  tupleEqual,
-  tupleHashLength,
-  tupleHashWords,
-} from './tuple';
+import { entryOriginal, TUPLE_BYTES, tupleEqual, tupleHashLength, tupleHashWords } from './tuple';
 
 /** NF_CT_EVICTION_RANGE. */
 const EVICTION_RANGE: u32 = 8;
@@ -56,6 +59,7 @@ export const ST_INSERT: u32 = 2;
 export const ST_INSERT_FAILED: u32 = 3;
 export const ST_DROP: u32 = 4;
 export const ST_EARLY_DROP: u32 = 5;
+export const ST_CLASH_RESOLVE: u32 = 6;
 
 export function bump(stat: u32): void {
   const p = stats + ((<usize>stat) << 2);
@@ -77,6 +81,8 @@ export function initTable(): void {
   count = 0;
   nextId = 1;
   memory.fill(stats, 0, 8 * 4);
+  initBySource(bucketCount);
+  natStoreReset();
 }
 
 export function entryAt(idx: u32): usize {
@@ -123,10 +129,7 @@ function bucketOf(t: usize, zone: u32): u32 {
 function nodeTuple(node: u32, t: usize): void {
   const e = entryAt(node >> 1);
   if ((node & 1) === 0) entryOriginal(e, t);
-  else {
-    entryOriginal(e, scratchB);
-    invertTuple(scratchB, t);
-  }
+  else entryReply(e, t);
 }
 
 /** The found node of the last successful find. */
@@ -196,6 +199,8 @@ export function allocEntry(t: usize, zone: u32, now: i64): u32 {
 function freeSlot(idx: u32): void {
   const e = entryAt(idx);
   store<u8>(e, load<u8>(e, E_FLAGS) & ~EF_USED, E_FLAGS);
+  removeBySource(idx);
+  natStoreFree(e);
   store<u32>(e, freeHead, E_NEXT);
   freeHead = idx;
   count--;
@@ -275,7 +280,7 @@ export function deleteEntry(idx: u32): bool {
   const zone = <u32>load<u16>(e, E_ZONE);
   entryOriginal(e, scratchA);
   unlink(idx, 0, scratchA, zone);
-  invertTuple(scratchA, scratchB);
+  entryReply(e, scratchB);
   unlink(idx, 1, scratchB, zone);
   freeSlot(idx);
   return true;
@@ -289,29 +294,37 @@ function insertNode(idx: u32, dir: u32, t: usize, zone: u32): void {
 
 const confirmTuple: usize = memory.data(<i32>TUPLE_BYTES, 16);
 const confirmReply: usize = memory.data(<i32>TUPLE_BYTES, 16);
+const winnerOrig: usize = memory.data(<i32>TUPLE_BYTES, 16);
+const winnerReply: usize = memory.data(<i32>TUPLE_BYTES, 16);
+
+/** The entry the last confirmEntry left the packet with (the winner when it merged). */
+export let confirmedIdx: u32 = CT_NONE;
+
+/** allowClash (l4proto->allow_clash): UDP and UDP-Lite. */
+export function allowClash(protocol: u32): bool {
+  return protocol === IPPROTO_UDP || protocol === IPPROTO_UDPLITE;
+}
 
 /**
  * confirm (__nf_conntrack_confirm): put a new connection into the table. Returns false (drop)
- * when it died before or clashes with one that got there first. (UDP clash resolution,
- * nf_ct_resolve_clash, is not ported: without NAT and with one packet in flight at a time a
- * clash cannot happen.)
+ * when it died before, or clashes with one that got there first and the clash cannot be
+ * resolved (ConntrackTable.confirm / resolveClash).
  */
 export function confirmEntry(idx: u32, dir: u32, now: i64): bool {
   const e = entryAt(idx);
+  confirmedIdx = idx;
   if (dir !== 0 || confirmed(e)) return true;
   if ((statusOf(e) & IPS_DYING) !== 0 || !used(e)) {
     bump(ST_INSERT_FAILED);
     release(idx);
+    confirmedIdx = CT_NONE;
     return false;
   }
   const zone = <u32>load<u16>(e, E_ZONE);
   entryOriginal(e, confirmTuple);
-  invertTuple(confirmTuple, confirmReply);
+  entryReply(e, confirmReply);
   if (find(confirmTuple, zone, now) || find(confirmReply, zone, now)) {
-    bump(ST_DROP);
-    bump(ST_INSERT_FAILED);
-    release(idx);
-    return false;
+    return resolveClash(idx, foundNode >> 1, now);
   }
   store<i64>(e, load<i64>(e, E_TIMEOUT) + now, E_TIMEOUT);
   insertNode(idx, 0, confirmTuple, zone);
@@ -319,6 +332,67 @@ export function confirmEntry(idx: u32, dir: u32, now: i64): bool {
   setStatus(e, IPS_CONFIRMED);
   bump(ST_INSERT);
   return true;
+}
+
+function clashFail(loser: u32): bool {
+  bump(ST_DROP);
+  bump(ST_INSERT_FAILED);
+  release(loser);
+  confirmedIdx = CT_NONE;
+  return false;
+}
+
+/**
+ * resolveClash (nf_ct_resolve_clash): a UDP loser joins an identical winner, else
+ * (nf_ct_resolve_clash_harder) goes in by its reply tuple only, with a fixed one-second
+ * timeout. confirmTuple / confirmReply hold the loser's tuples.
+ */
+function resolveClash(loser: u32, winner: u32, now: i64): bool {
+  const e = entryAt(loser);
+  if (!allowClash(<u32>load<u8>(entryAt(winner), E_PROTO))) return clashFail(loser);
+  if (mergeInto(loser, winner)) return true;
+  const zone = <u32>load<u16>(e, E_ZONE);
+  if (find(confirmReply, zone, now)) {
+    return mergeInto(loser, foundNode >> 1) ? true : clashFail(loser);
+  }
+  store<i64>(e, now + NS_PER_SEC, E_TIMEOUT);
+  setStatus(e, IPS_FIXED_TIMEOUT | IPS_NAT_CLASH | IPS_CONFIRMED);
+  insertNode(loser, 1, confirmReply, zone);
+  bump(ST_CLASH_RESOLVE);
+  return true;
+}
+
+/** mergeInto (__nf_ct_resolve_clash): the same flow either way round? Then join the winner. */
+function mergeInto(loser: u32, winner: u32): bool {
+  const w = entryAt(winner);
+  if (load<u16>(w, E_ZONE) !== load<u16>(entryAt(loser), E_ZONE)) return false;
+  entryOriginal(w, winnerOrig);
+  entryReply(w, winnerReply);
+  const same =
+    (tupleEqual(winnerOrig, confirmTuple) && tupleEqual(winnerReply, confirmReply)) ||
+    (tupleEqual(winnerOrig, confirmReply) && tupleEqual(winnerReply, confirmTuple));
+  if (!same) return false;
+  release(loser);
+  bump(ST_CLASH_RESOLVE);
+  confirmedIdx = winner;
+  return true;
+}
+
+const takenOrig: usize = memory.data(<i32>TUPLE_BYTES, 16);
+const takenOther: usize = memory.data(<i32>TUPLE_BYTES, 16);
+
+/**
+ * tupleTaken (nf_conntrack_tuple_taken): is `t` another confirmed connection's tuple in either
+ * direction — one whose original tuple differs from entry `ignored`'s?
+ */
+export function tupleTaken(t: usize, ignored: u32, now: i64): bool {
+  const e = entryAt(ignored);
+  if (!find(t, <u32>load<u16>(e, E_ZONE), now)) return false;
+  const other = foundNode >> 1;
+  if (other === ignored) return false;
+  entryOriginal(e, takenOrig);
+  entryOriginal(entryAt(other), takenOther);
+  return !tupleEqual(takenOrig, takenOther);
 }
 
 /** expire: deletes every expired connection; returns how many. */

@@ -161,8 +161,16 @@ export function entryOriginal(e: usize, t: usize): void {
   store<u32>(t, load<u16>(e, E_DPORT), T_DPORT);
   store<u32>(t, load<u8>(e, E_ICMP_TYPE), T_TYPE);
   store<u32>(t, load<u8>(e, E_ICMP_CODE), T_CODE);
-  copyAddr(t + T_SRC, e + E_SRC);
-  copyAddr(t + T_DST, e + E_DST);
+  if ((load<u8>(e, E_FLAGS) & EF_IPV6) !== 0) {
+    copyAddr(t + T_SRC, e + E_SRC);
+    copyAddr(t + T_DST, e + E_DST);
+  } else {
+    // IPv4-compact: words 1-3 hold NAT data (nat-store.ts).
+    store<u64>(t + T_SRC, <u64>load<u32>(e, E_SRC));
+    store<u64>(t + T_SRC, 0, 8);
+    store<u64>(t + T_DST, <u64>load<u32>(e, E_DST));
+    store<u64>(t + T_DST, 0, 8);
+  }
 }
 
 /** Stores tuple `t` as an entry's original tuple. */
@@ -175,8 +183,13 @@ export function setEntryOriginal(e: usize, t: usize): void {
   store<u16>(e, <u16>load<u32>(t, T_DPORT), E_DPORT);
   store<u8>(e, <u8>load<u32>(t, T_TYPE), E_ICMP_TYPE);
   store<u8>(e, <u8>load<u32>(t, T_CODE), E_ICMP_CODE);
-  copyAddr(e + E_SRC, t + T_SRC);
-  copyAddr(e + E_DST, t + T_DST);
+  if ((f & EF_IPV6) !== 0) {
+    copyAddr(e + E_SRC, t + T_SRC);
+    copyAddr(e + E_DST, t + T_DST);
+  } else {
+    store<u32>(e, load<u32>(t, T_SRC), E_SRC);
+    store<u32>(e, load<u32>(t, T_DST), E_DST);
+  }
 }
 
 /** tupleEqual (nf_ct_tuple_equal). */

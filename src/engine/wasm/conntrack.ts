@@ -52,6 +52,7 @@ const QF_ICMP = 8;
 
 const EF_IPV6 = 1;
 const EF_USED = 2;
+const EF_NAT_REPLY = 4;
 const IPS_CONFIRMED = 1 << 3;
 const IPS_DYING = 1 << 9;
 
@@ -169,8 +170,9 @@ export class WasmConntrack {
     insertFailed: number;
     drop: number;
     earlyDrop: number;
+    clashResolve: number;
   } {
-    const w = new Uint32Array(this.exports.memory.buffer, this.exports.ctStats() >>> 0, 6);
+    const w = new Uint32Array(this.exports.memory.buffer, this.exports.ctStats() >>> 0, 7);
     return {
       found: w[0]!,
       invalid: w[1]!,
@@ -178,6 +180,7 @@ export class WasmConntrack {
       insertFailed: w[3]!,
       drop: w[4]!,
       earlyDrop: w[5]!,
+      clashResolve: w[6]!,
     };
   }
 
@@ -220,6 +223,12 @@ export class WasmConntrack {
     );
   }
 
+  /** Entry record `index`, confirmed or not, read back. */
+  entry(index: number): WasmConnEntry {
+    const view = new DataView(this.exports.memory.buffer);
+    return readEntry(view, (this.exports.ctEntries() >>> 0) + index * CT_ENTRY_BYTES, index);
+  }
+
   /** Deletes every expired connection. */
   expire(now: bigint): number {
     return this.exports.ctExpire(now);
@@ -244,7 +253,8 @@ export class WasmConntrack {
   }
 }
 
-function encodePacket(v: DataView, p: number, { pkt, now, hook, zone }: WasmCtPacket): void {
+/** Writes packet record `p` (PKT_BYTES, zeroed) for a packet. */
+export function encodePacket(v: DataView, p: number, { pkt, now, hook, zone }: WasmCtPacket): void {
   let flags = 0;
   if (pkt.family === 'ipv6') flags |= PF_IPV6;
   if (pkt.unparsable) flags |= PF_UNPARSABLE;
@@ -326,8 +336,22 @@ function readEntry(v: DataView, e: number, index: number): WasmConnEntry {
     icmpType: icmp ? v.getUint8(e + 46) : 0,
     icmpCode: icmp ? v.getUint8(e + 47) : 0,
   };
-  const reply = invertTuple(original);
-  if (!reply) throw new Error('conntrack wasm: entry tuple not invertible');
+  const inverse = invertTuple(original);
+  if (!inverse) throw new Error('conntrack wasm: entry tuple not invertible');
+  let reply = inverse;
+  if (v.getUint8(e + 45) & EF_NAT_REPLY) {
+    // nat-store.ts: IPv4-compact in the spare address words, IPv6 in the side record.
+    const at = ipv6 ? v.getUint32(e + 68, true) : e + 12;
+    const dst = ipv6 ? at + 16 : e + 16;
+    const ports = ipv6 ? at + 32 : e + 20;
+    reply = {
+      ...inverse,
+      src: words(at),
+      dst: words(dst),
+      sport: v.getUint16(ports, true),
+      dport: v.getUint16(ports + 2, true),
+    };
+  }
   const side = (s: number) => ({
     tdEnd: v.getUint32(e + 72 + s * 16, true),
     tdMaxEnd: v.getUint32(e + 76 + s * 16, true),

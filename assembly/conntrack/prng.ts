@@ -1,0 +1,47 @@
+// The seeded xoshiro128** generator behind NAT's random draws (Xoshiro128ss and randomU16,
+// src/engine/conntrack/prng.ts; get_random_u16() in nf_nat_l4proto_unique_tuple), bit for bit:
+// splitmix32 seeding (Weyl step 0x9e3779b9, fmix32), an all-zero state replaced by 1, 0, 0, 0,
+// output rotl(s1 * 5, 7) * 9. One generator, in globals; nothing allocates.
+
+let s0: u32 = 1;
+let s1: u32 = 0;
+let s2: u32 = 0;
+let s3: u32 = 0;
+let weyl: u32 = 0;
+
+/** splitmix32's output function: fmix32 of the next Weyl sequence value. */
+function splitmixNext(): u32 {
+  weyl += 0x9e3779b9;
+  let z = weyl;
+  z = (z ^ (z >>> 16)) * 0x85ebca6b;
+  z = (z ^ (z >>> 13)) * 0xc2b2ae35;
+  return z ^ (z >>> 16);
+}
+
+/** new Xoshiro128ss(seed). */
+export function prngSeed(seed: u32): void {
+  weyl = seed;
+  s0 = splitmixNext();
+  s1 = splitmixNext();
+  s2 = splitmixNext();
+  s3 = splitmixNext();
+  if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
+}
+
+/** Xoshiro128ss.nextU32. */
+export function prngNextU32(): u32 {
+  const result = rotl<u32>(s1 * 5, 7) * 9;
+  const t = s1 << 9;
+  s2 ^= s0;
+  s3 ^= s1;
+  s1 ^= s2;
+  s0 ^= s3;
+  s2 ^= t;
+  s3 = rotl<u32>(s3, 11);
+  return result;
+}
+
+/** randomU16 (get_random_u16): low 16 bits of one draw. */
+export function randomU16(): u32 {
+  return prngNextU32() & 0xffff;
+}

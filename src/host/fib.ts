@@ -9,7 +9,7 @@
 //   address whose subnet is not 0.0.0.0/LEN and not a /32 host route: `broadcast NET|~MASK/32` when the
 //   prefix is shorter than /31 (the network address itself stopped being a broadcast route in
 //   5.14), and on a loopback device `local NET/LEN` (127.0.0.0/8 on lo).
-// IPv6 `local` table: `local ADDR/128` per address and `multicast ff00::/8` per up device.
+// The IPv6 `local` table is local-table6.ts's.
 
 import { type Family, formatAddress, type IpNet, netFromPrefix } from '../ir/address.js';
 import type { AddressType } from '../ir/matches/addrtype.js';
@@ -43,6 +43,8 @@ export interface Route {
   /** Whether the kernel made it from an interface address rather than the dump listing it. */
   readonly synthesized: boolean;
   readonly flags: readonly string[];
+  /** IPv6 router preference (`pref`, RFC 4191): ranks routes of equal metric (rt6_score_route). */
+  readonly pref?: 'low' | 'medium' | 'high';
 }
 
 const ROUTE_TYPES: readonly RouteType[] = [
@@ -57,6 +59,8 @@ const ROUTE_TYPES: readonly RouteType[] = [
   'throw',
   'nat',
 ];
+
+const PREFS = ['low', 'medium', 'high'] as const;
 
 function parseNextHop(at: JsonAt, family: Family): NextHop {
   const gw = at
@@ -95,6 +99,10 @@ export function parseRoute(at: JsonAt, family: Family): Route {
     .field('prefsrc')
     .optional((p) => parseAddressText(p.string(), family) ?? p.fail('an address'));
   const protocol = at.field('protocol').optional((p) => p.string());
+  const prefAt = at.field('pref');
+  const pref = prefAt.present
+    ? (PREFS.find((p) => p === prefAt.string()) ?? prefAt.fail('a route preference (low, medium, high)'))
+    : undefined;
   const tosAt = at.field('tos');
   const tos = tosAt.present
     ? typeof tosAt.value === 'number'
@@ -118,10 +126,11 @@ export function parseRoute(at: JsonAt, family: Family): Route {
     ...(protocol !== undefined ? { protocol } : {}),
     synthesized: false,
     flags: Object.freeze(at.field('flags').optional((f) => f.array().map((x) => x.string())) ?? []),
+    ...(pref ? { pref } : {}),
   });
 }
 
-function kernelRoute(
+export function kernelRoute(
   family: Family,
   type: RouteType,
   dst: IpNet,
@@ -160,24 +169,12 @@ function primaryOf(iface: HostInterface, a: InterfaceAddress): InterfaceAddress 
   );
 }
 
-/** The routes fib_add_ifaddr (IPv4) and addrconf (IPv6) put into the local table. */
+/** The routes fib_add_ifaddr puts into the IPv4 local table (IPv6: local-table6.ts). */
 export function localTableRoutes(interfaces: readonly HostInterface[]): Route[] {
   const routes: Route[] = [];
   for (const iface of interfaces) {
     for (const a of iface.addresses) {
-      if (a.family === 'ipv6') {
-        routes.push(
-          kernelRoute(
-            'ipv6',
-            'local',
-            netFromPrefix('ipv6', a.words, 128),
-            iface.name,
-            SCOPE.global,
-            undefined,
-          ),
-        );
-        continue;
-      }
+      if (a.family === 'ipv6') continue;
       const prim = primaryOf(iface, a);
       const src = { family: 'ipv4' as const, words: prim.words };
       routes.push(
@@ -210,17 +207,6 @@ export function localTableRoutes(interfaces: readonly HostInterface[]): Route[] 
         );
       }
     }
-    if (iface.up && iface.addresses.some((a) => a.family === 'ipv6'))
-      routes.push(
-        kernelRoute(
-          'ipv6',
-          'multicast',
-          netFromPrefix('ipv6', [0xff000000, 0, 0, 0], 8),
-          iface.name,
-          SCOPE.global,
-          undefined,
-        ),
-      );
   }
   // The kernel keeps one route per key: two addresses may yield the same broadcast route.
   const seen = new Set<string>();

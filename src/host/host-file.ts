@@ -11,6 +11,7 @@ import type { Host, Neighbour } from './host.js';
 import { type HostInterface, parseInterfaces } from './interfaces.js';
 import { parseAddressText } from './ip-text.js';
 import { JsonAt } from './json-reader.js';
+import { localTableRoutes6 } from './local-table6.js';
 import { type Listener, parseListener, parseProxy, type UserlandProxy } from './sockets.js';
 import { Sysctls } from './sysctl.js';
 
@@ -46,8 +47,13 @@ function parseRoutes(at: JsonAt, family: Family, interfaces: ReadonlyMap<string,
   if (!at.present) return [];
   return at.array().map((item) => {
     // `ip route show table all` mixes in IPv6 routes: take each entry's family from its dst.
-    const dst = item.field('dst').value;
-    const own: Family = family === 'ipv4' && typeof dst === 'string' && dst.includes(':') ? 'ipv6' : family;
+    // `default` says nothing; IPv6 routes always carry `pref` (RTA_PREF), and a gateway says too.
+    const text = (name: string) => {
+      const v = item.field(name).value;
+      return typeof v === 'string' ? v : '';
+    };
+    const v6 = text('dst').includes(':') || text('gateway').includes(':') || item.field('pref').present;
+    const own: Family = family === 'ipv4' && v6 ? 'ipv6' : family;
     const route = parseRoute(item, own);
     route.nexthops.forEach((nh, i) => {
       if (nh.dev !== undefined && !interfaces.has(nh.dev)) {
@@ -99,7 +105,8 @@ export function parseHostFile(text: string, options: { readonly file: string }):
   // A dump of `table all` already holds the local table (with routes such as `local 10.0.0.0/8
   // dev lo` that no address implies); otherwise derive it as the kernel does.
   const dumpedLocal = new Set(dumped.filter((r) => r.table === 'local').map((r) => r.family));
-  const routes = [...localTableRoutes(interfaces).filter((r) => !dumpedLocal.has(r.family)), ...dumped];
+  const derived = [...localTableRoutes(interfaces), ...localTableRoutes6(interfaces, sysctl)];
+  const routes = [...derived.filter((r) => !dumpedLocal.has(r.family)), ...dumped];
   const bindv6only = sysctl.number('net.ipv6.bindv6only') !== 0;
   const listeners: Listener[] =
     root.field('listeners').optional((l) => l.array().map((x) => parseListener(x, bindv6only))) ?? [];

@@ -1,6 +1,6 @@
 // The host a ruleset runs on: its interfaces, routes, sysctls and local sockets, as read from a
-// host file. Immutable; lookups live in routing.ts, address-type.ts, source-address.ts and
-// sockets.ts.
+// host file. Immutable; lookups live in routing.ts (IPv6: routing6.ts), address-type.ts,
+// source-address.ts (IPv6: source-address6.ts) and sockets.ts.
 
 import type { Route } from './fib.js';
 import type { HostInterface } from './interfaces.js';

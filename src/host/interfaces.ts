@@ -22,6 +22,15 @@ export interface InterfaceAddress extends Address {
   readonly secondary: boolean;
   readonly noPrefixRoute: boolean;
   readonly label?: string;
+  /**
+   * IPv6 address state (IFA_F_*), present only when set: a tentative (DAD pending or failed)
+   * address is not yet assigned, has no local route and is never a source; a deprecated one is
+   * avoided as a source; temporary (privacy) ones rank by use_tempaddr.
+   */
+  readonly tentative?: true;
+  readonly deprecated?: true;
+  readonly temporary?: true;
+  readonly optimistic?: true;
 }
 
 export interface HostInterface {
@@ -77,6 +86,10 @@ function parseInterfaceAddress(at: JsonAt): InterfaceAddress | undefined {
     secondary: flag('secondary') || flag('temporary'),
     noPrefixRoute: flag('noprefixroute'),
     ...(at.field('label').present ? { label: at.field('label').string() } : {}),
+    ...(flag('tentative') || flag('dadfailed') ? { tentative: true as const } : {}),
+    ...(flag('deprecated') ? { deprecated: true as const } : {}),
+    ...(flag('temporary') ? { temporary: true as const } : {}),
+    ...(flag('optimistic') ? { optimistic: true as const } : {}),
   });
 }
 

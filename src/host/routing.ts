@@ -37,7 +37,8 @@ export interface RouteQuery {
 
 export interface RouteFound {
   readonly ok: true;
-  readonly type: 'local' | 'broadcast' | 'unicast' | 'multicast';
+  /** IPv6 adds `anycast` (delivered locally, like `local`). */
+  readonly type: 'local' | 'broadcast' | 'unicast' | 'multicast' | 'anycast';
   /** The device the packet leaves by (`lo` for local delivery, as the kernel reports). */
   readonly oif: string;
   readonly gateway?: Address;
@@ -45,6 +46,11 @@ export interface RouteFound {
   readonly prefsrc?: Address;
   /** The FIB entry used, when one was. */
   readonly route?: Route;
+  /**
+   * IPv6 input lookups of a unicast route: whether the host forwards (net.ipv6.conf.all.forwarding);
+   * when not, ip6_forward drops the packet although the lookup found a route.
+   */
+  readonly forwarding?: boolean;
 }
 
 export interface RouteFailed {

@@ -80,6 +80,19 @@ export class Sysctls {
     }
   }
 
+  /**
+   * A per-interface IPv6 setting (`net.ipv6.conf.<dev>.<name>`, idev->cnf): the device's value,
+   * else `all`'s for `forwarding` (writing all.forwarding sets every device's, addrconf_forward_change),
+   * else `default`'s (what the device inherited when it was created), else `all`'s.
+   */
+  ipv6Conf(dev: string, name: string): number {
+    const key = (scope: string) => `net.ipv6.conf.${scope}.${name}`;
+    if (this.#values.has(key(dev))) return this.number(key(dev));
+    if (name === 'forwarding' && this.#values.has(key('all'))) return this.number(key('all'));
+    if (this.#values.has(key('default'))) return this.number(key('default'));
+    return this.number(key('all'));
+  }
+
   /** Whether the file sets this sysctl itself. */
   has(name: string): boolean {
     return this.#values.has(name);

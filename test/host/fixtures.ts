@@ -16,8 +16,12 @@ export function loadFixture(name: string): Host {
   return parseHostFile(fixtureText(name), { file: `${name}.json` });
 }
 
-export function recordedLookups(name: string): { query: RouteGetQuery; kernel: KernelRoute }[] {
-  return JSON.parse(readFileSync(join(HOST_FIXTURES, `${name}.route-get.json`), 'utf8')) as {
+/** The recorded `ip route get` answers: IPv4 (`route-get`) or IPv6 (`route-get6`). */
+export function recordedLookups(
+  name: string,
+  kind: 'route-get' | 'route-get6' = 'route-get',
+): { query: RouteGetQuery; kernel: KernelRoute }[] {
+  return JSON.parse(readFileSync(join(HOST_FIXTURES, `${name}.${kind}.json`), 'utf8')) as {
     query: RouteGetQuery;
     kernel: KernelRoute;
   }[];

@@ -9,8 +9,9 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseHostFile } from '../../src/host/index.js';
-import { formatIpv4 } from '../../src/ir/address.js';
+import { parseAddressText, parseHostFile, SCOPE } from '../../src/host/index.js';
+import { isMulticast6 } from '../../src/host/ipv6-class.js';
+import { formatAddress, formatIpv4, netFromPrefix } from '../../src/ir/address.js';
 
 export interface Topology {
   readonly name: string;
@@ -19,6 +20,8 @@ export interface Topology {
    * of a second namespace, the outside world (veth peers there give links a carrier).
    */
   readonly commands: readonly string[];
+  /** `ip` commands run in the peer namespace afterwards (e.g. to give veth links a carrier). */
+  readonly peerCommands?: readonly string[];
   /** Sysctls set in the host namespace after the commands (and recorded in the host file). */
   readonly sysctls?: Readonly<Record<string, number>>;
   /** Dump routes with `ip route show table all` (both families, local table included). */
@@ -109,6 +112,8 @@ export function withTopology<T>(topo: Topology, body: (host: BuiltHost) => T): T
         const words = cmd.replaceAll('@peer', peer).split(/\s+/).filter(Boolean);
         must(['ip', '-n', ns, ...words]);
       }
+      for (const cmd of topo.peerCommands ?? [])
+        must(['ip', '-n', peer, ...cmd.split(/\s+/).filter(Boolean)]);
       for (const [key, value] of Object.entries(topo.sysctls ?? {}))
         must([
           'ip',
@@ -119,6 +124,7 @@ export function withTopology<T>(topo: Topology, body: (host: BuiltHost) => T): T
           '-c',
           `echo ${value} > /proc/sys/${key.replaceAll('.', '/')}`,
         ]);
+      settleAddresses(ns);
       const dump = (args: string[]) => JSON.parse(must(['ip', '-n', ns, '-j', ...args])) as unknown;
       const hostFile = `${JSON.stringify(
         {
@@ -144,6 +150,22 @@ export function withTopology<T>(topo: Topology, body: (host: BuiltHost) => T): T
     }
   } finally {
     spawnSync('ip', ['netns', 'del', ns]);
+  }
+}
+
+/**
+ * Waits (at most 5 s) until duplicate address detection is over: every tentative IPv6 address
+ * left sits on a device without carrier, where it stays tentative.
+ */
+function settleAddresses(ns: string): void {
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    const links = JSON.parse(must(['ip', '-n', ns, '-j', '-6', 'addr', 'show', 'tentative'])) as {
+      flags?: string[];
+      addr_info?: unknown[];
+    }[];
+    if (links.every((l) => !l.flags?.includes('LOWER_UP') || (l.addr_info ?? []).length === 0)) return;
+    spawnSync('sleep', ['0.2']);
   }
 }
 
@@ -219,8 +241,14 @@ export const TOPOLOGIES: readonly Topology[] = [
       'addr add 172.18.0.1/16 brd 172.18.255.255 dev br-5f3e1d2c',
       'link set br-5f3e1d2c up',
       'route add default via 203.0.113.1 dev eth0',
+      // IPv6: a global /64 and a default route via a link-local router on eth0, a ULA on
+      // docker0, and one on the carrier-less bridge (tentative there: DAD waits for a carrier).
+      'addr add 2001:db8:113::10/64 dev eth0',
+      'route add default via fe80::1 dev eth0',
+      'addr add fd00:dead::1/64 dev docker0',
+      'addr add fd00:beef::1/64 dev br-5f3e1d2c',
     ],
-    sysctls: { 'net.ipv4.ip_forward': 1 },
+    sysctls: { 'net.ipv4.ip_forward': 1, 'net.ipv6.conf.all.forwarding': 1 },
     extra: {
       listeners: [
         { protocol: 'tcp', address: '0.0.0.0', port: 22, process: 'sshd' },
@@ -263,6 +291,25 @@ export const TOPOLOGIES: readonly Topology[] = [
       'route add prohibit 10.68.0.0/16',
       'route add 127.1.0.0/16 via 198.51.100.3 dev eth0',
       'route add local 10.200.0.0/16 dev lo',
+      // IPv6 with forwarding off: a /128 on lo, two /64s and a deprecated address on lan0, a
+      // tentative address on the down spare0, a default via a link-local router, metrics, a
+      // prefsrc, reject routes and an AnyIP-style local route.
+      'addr add 2001:db8:53::53/128 dev lo',
+      'addr add 2001:db8:100::2/64 dev eth0',
+      'addr add 2001:db8:1::1/64 dev lan0',
+      'addr add 2001:db8:1:200::1/64 dev lan0 nodad',
+      'addr add 2001:db8:1::dead/64 dev lan0 preferred_lft 0',
+      'addr add 2001:db8:64::1/64 dev tun0',
+      'addr add 2001:db8:99::9/64 dev spare0',
+      'route add default via fe80::1 dev eth0',
+      'route add 2001:db8:2::/48 via fe80::254 dev lan0 metric 100',
+      'route add 2001:db8:2::/48 via 2001:db8:100::254 dev eth0 metric 50',
+      'route add 2001:db8:3::/64 dev lan0 src 2001:db8:1:200::1',
+      'route add 2001:db8:5::/64 via fe80::64 dev tun0',
+      'route add unreachable 2001:db8:66::/48',
+      'route add blackhole 2001:db8:67::/48',
+      'route add prohibit 2001:db8:68::/48',
+      'route add local 2001:db8:200::/64 dev lo',
     ],
     sysctls: {
       'net.ipv4.ip_forward': 0,
@@ -285,8 +332,50 @@ export const TOPOLOGIES: readonly Topology[] = [
       'link add c0 type veth peer name c netns @peer',
       'link set c0 up',
       'route add 10.30.0.0/16 via 10.20.0.254 dev b0',
+      // IPv6 forwarding: subnet-router anycast routes per address prefix (fe80:: included),
+      // link-local gateways, c0 with its link-local address only.
+      'addr add 2001:db8:10::1/64 dev a0',
+      'addr add 2001:db8:20::1/64 dev b0',
+      'addr add 2001:db8:20::2/64 dev b0',
+      'addr add fd00:20::1/64 dev b0',
+      'route add 2001:db8:30::/48 via fe80::254 dev b0',
+      'route add default via fe80::1 dev a0',
+      'route add unreachable 2001:db8:66::/48',
     ],
-    sysctls: { 'net.ipv4.ip_forward': 1, 'net.ipv4.conf.all.rp_filter': 2 },
+    sysctls: {
+      'net.ipv4.ip_forward': 1,
+      'net.ipv4.conf.all.rp_filter': 2,
+      'net.ipv6.conf.all.forwarding': 1,
+    },
+  },
+  {
+    // A dual-stack host with forwarding off whose links have a carrier (peers up), so link-local
+    // addresses exist and DAD completes: source selection among link-local, global, ULA and
+    // deprecated addresses, a /128 on lo, link-local gateways, metrics, an unreachable route.
+    name: 'v6-host',
+    commands: [
+      'link set lo up',
+      'addr add 2001:db8:ff::1/128 dev lo',
+      'link add eth0 address 02:00:00:00:00:01 type veth peer name uplink netns @peer',
+      'link add eth1 address 02:00:00:00:01:01 type veth peer name lan netns @peer',
+      'link set eth0 up',
+      'link set eth1 up',
+      'addr add 198.51.100.2/24 dev eth0',
+      'addr add 10.1.0.1/24 dev eth1',
+      'addr add 2001:db8:100::2/64 dev eth0',
+      'addr add 2001:db8:100::3/64 dev eth0 preferred_lft 0',
+      'addr add 2001:db8:1::1/64 dev eth1',
+      'addr add fd00:1::1/64 dev eth1',
+      'addr add fe80::1/64 dev eth1',
+      'route add default via 198.51.100.1 dev eth0',
+      'route add default via fe80::99 dev eth0',
+      'route add 2001:db8:2::/48 via fe80::254 dev eth1',
+      'route add 2001:db8:7::/64 dev eth1 metric 100',
+      'route add 2001:db8:7::/64 dev eth0 metric 200',
+      'route add unreachable 2001:db8:66::/48',
+    ],
+    peerCommands: ['link set uplink up', 'link set lan up'],
+    sysctls: { 'net.ipv4.ip_forward': 0, 'net.ipv6.conf.all.forwarding': 0 },
   },
 ];
 
@@ -336,19 +425,93 @@ export function kernelRouteCases(hostFile: string): RouteGetQuery[] {
   return cases;
 }
 
+const v6text = (w: readonly number[]): string => formatAddress('ipv6', w);
+
+/**
+ * The IPv6 lookups to ask about a host: its addresses, their subnet-router anycast and neighbour
+ * addresses, a destination inside every route, and the special ones (::, ::1, v4-mapped and
+ * v4-compatible, link-local, multicast of several scopes, ULA, 6to4, ORCHID, site-local); each as
+ * an output lookup (plain, from local and foreign sources, per output device) and, multicast
+ * aside, as an input lookup per device from outside, a neighbour, link-local, local, loopback and
+ * unspecified sources. (The kernel answers multicast input lookups through the multicast routing
+ * table, ip6mr_get_route, which `ip route get` reports as EMSGSIZE without one.)
+ */
+export function kernelRouteCases6(hostFile: string): RouteGetQuery[] {
+  const host = parseHostFile(hostFile, { file: 'host.json' });
+  const dsts = new Set<string>(
+    [
+      '::',
+      '::1',
+      '::2',
+      '::ffff:192.0.2.1',
+      '::192.0.2.1',
+      'fe80::1',
+      'fe80::254',
+      'ff01::1',
+      'ff02::1',
+      'ff02::1:ff00:1',
+      'ff05::2',
+      'ff0e::1',
+      '2001:db8:ffff::1',
+      '3fff::1',
+      'fc00::1',
+      '2002:c000:201::1',
+      '2001:10::1',
+      'fec0::1',
+    ].map((t) => v6text(parseAddressText(t, 'ipv6')!.words)),
+  );
+  const globals: string[] = [];
+  const linkLocals: string[] = [];
+  for (const iface of host.interfaces)
+    for (const a of iface.addresses) {
+      if (a.family !== 'ipv6') continue;
+      const net = netFromPrefix('ipv6', a.words, a.prefixLen).addr;
+      const text = v6text(a.words);
+      (a.scope === SCOPE.link ? linkLocals : a.scope === SCOPE.global ? globals : []).push(text);
+      dsts.add(text);
+      dsts.add(v6text(net));
+      dsts.add(v6text([net[0]!, net[1]!, net[2]!, (net[3]! + 5) >>> 0]));
+    }
+  for (const r of host.routes)
+    if (r.family === 'ipv6' && !r.synthesized && r.dst.prefixLen! < 128) {
+      const a = r.dst.addr;
+      dsts.add(v6text([a[0]!, a[1]!, a[2]!, (a[3]! + 7) >>> 0]));
+    }
+  const devs = host.interfaces.map((i) => i.name);
+  const upDevs = host.interfaces.filter((i) => i.up && i.kind !== 'loopback').map((i) => i.name);
+  const foreign = '2001:db8:ffff::9';
+  const froms = [...globals.slice(0, 2), ...linkLocals.slice(0, 1), foreign];
+  const cases: RouteGetQuery[] = [];
+  for (const dst of dsts) {
+    cases.push({ dst }, { dst, mark: 7 });
+    for (const from of froms) cases.push({ dst, from });
+    for (const oif of upDevs) cases.push({ dst, oif }, { dst, oif, from: foreign });
+    if (isMulticast6(parseAddressText(dst, 'ipv6')!.words)) continue;
+    for (const iif of devs)
+      for (const from of new Set([foreign, 'fe80::5', globals[0] ?? foreign, '::1', '::']))
+        cases.push({ dst, from, iif });
+  }
+  return cases;
+}
+
 if (process.argv[1]?.endsWith('host-oracle.ts') && process.argv.includes('--write-fixtures')) {
   const dir = join(import.meta.dirname, '../fixtures/hosts');
   for (const topo of TOPOLOGIES) {
     withTopology(topo, (built) => {
       writeFileSync(join(dir, `${topo.name}.json`), built.hostFile);
-      const queries = kernelRouteCases(built.hostFile);
-      const answers = built.routeGetMany(queries);
-      const cases = queries.map((query, i) => ({ query, kernel: answers[i]! }));
-      writeFileSync(
-        join(dir, `${topo.name}.route-get.json`),
-        `[\n${cases.map((c) => JSON.stringify(c)).join(',\n')}\n]\n`,
-      );
-      console.log(`${topo.name}: ${cases.length} lookups recorded`);
+      for (const [suffix, cases6] of [
+        ['route-get', kernelRouteCases],
+        ['route-get6', kernelRouteCases6],
+      ] as const) {
+        const queries = cases6(built.hostFile);
+        const answers = built.routeGetMany(queries);
+        const cases = queries.map((query, i) => ({ query, kernel: answers[i]! }));
+        writeFileSync(
+          join(dir, `${topo.name}.${suffix}.json`),
+          `[\n${cases.map((c) => JSON.stringify(c)).join(',\n')}\n]\n`,
+        );
+        console.log(`${topo.name}: ${cases.length} ${suffix} lookups recorded`);
+      }
     });
   }
 }

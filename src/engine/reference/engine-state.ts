@@ -4,7 +4,7 @@
 // random generator and the clock (the current packet's timestamp).
 
 import type { Host } from '../../host/index.js';
-import { addressType as hostAddressType } from '../../host/index.js';
+import { addressType as hostAddressType, routeTypes6 } from '../../host/index.js';
 import type { Rule, Ruleset } from '../../ir/ruleset.js';
 import { CONNTRACK_SYSCTLS, ConntrackTable, settingsFromSysctls, Xoshiro128ss } from '../conntrack/index.js';
 import { RuleCounters } from '../counters.js';
@@ -58,6 +58,8 @@ export function createEngineState(ruleset: Ruleset, host: Host, seed: number): E
           { family, words: addr },
           dev === undefined ? {} : { dev },
         ).toUpperCase() as AddressType,
+      // addrtype_mt6: LOCAL/ANYCAST/UNREACHABLE from the kernel's IPv6 route lookup.
+      addressTypes6: (addr, dev) => routeTypes6(host, addr, dev).map((t) => t.toUpperCase() as AddressType),
       reversePathOk: () => true,
       interfaceGroup: () => 0,
     },

@@ -6,11 +6,13 @@
 import { CT_BYTES, META_BYTES, NONE, R_UNDECIDED_PACKET, RESULT_BYTES } from './layout';
 import { setCt } from './ops';
 import { decode } from './packet';
+import { initState } from './state';
 import { counters, initTable, resetCounters } from './table';
 import { walk } from './walk';
 
 export { internetChecksum } from './checksum';
 export { alloc, release } from './memory';
+export { randomNext, randomSeed, resetState } from './state';
 export { resetCounters } from './table';
 export { setPassActions } from './walk';
 
@@ -19,6 +21,7 @@ const ZERO_CT: usize = memory.data(<i32>CT_BYTES, 16);
 /** Reads the table copied to `base`; returns the address of the counters. */
 export function loadTable(base: usize): usize {
   initTable(base);
+  initState();
   resetCounters();
   return counters;
 }

@@ -11,7 +11,9 @@ export const S_STRINGS: u32 = 1;
 export const S_CHAINS: u32 = 4;
 export const S_RULES: u32 = 6;
 export const S_OPS: u32 = 7;
+export const S_PARAMS: u32 = 8;
 export const S_ACTIONS: u32 = 9;
+export const S_STATE_SLOTS: u32 = 11;
 export const S_INDEXES: u32 = 12;
 
 // Record sizes in bytes.
@@ -57,8 +59,17 @@ export const OP_TCP_OPTION: u32 = 7;
 export const OP_BLOCK: u32 = 8;
 export const OP_SKIP_IF: u32 = 9;
 export const OP_FALSE: u32 = 10;
+export const OP_STATEFUL: u32 = 16;
 export const OP_FLAG_INVERT: u32 = 1;
 export const OP_FLAG_WILDCARD: u32 = 2;
+
+// Extern kinds (EXTERN_KINDS) and action kinds (ACTION_KINDS) run here.
+export const X_LIMIT: u32 = 0;
+export const X_STATISTIC: u32 = 1;
+export const X_QUOTA: u32 = 2;
+export const A_MARK: u32 = 1;
+// STATE_SLOTS records (words): extern kind, rule, op slot, shared name.
+export const STATE_SLOT_BYTES: u32 = 16;
 
 // Fields.
 export const F_IIF: u32 = 5;

@@ -1,5 +1,5 @@
 // The generic ops of a rule, evaluated over the decoded packet (packet.ts) and the packet's
-// connection facts. Stateful, host and unsupported ops give UNDECIDED: the host finishes those
+// connection facts. statistic and quota run here (state.ts); other stateful, host and unsupported ops give UNDECIDED: the host finishes those
 // packets, so the answer here is never a guess.
 
 import {
@@ -20,6 +20,7 @@ import {
   OP_PORT_LIST,
   OP_RANGE,
   OP_SKIP_IF,
+  OP_STATEFUL,
   OP_TCP_OPTION,
   RULE_BYTES,
   SLOT_BYTES,
@@ -36,6 +37,7 @@ import {
   skbLen,
   thoff,
 } from './packet';
+import { stateful } from './state';
 import { ops, rules, stringAt, stringLength } from './table';
 
 // Field id → scratch slot (bit 7 clear) or CT record word (bit 7 set); 255: no such field.
@@ -189,8 +191,12 @@ export function ruleMatches(g: u32): u32 {
       if (r !== YES) return r;
     } else if (code <= OP_PORT_LIST || code === OP_FALSE) {
       if (!holds(s)) return NO;
+    } else if (code === OP_STATEFUL) {
+      // statistic and quota run here (state.ts); the other kinds give UNDECIDED.
+      const r = stateful(s);
+      if (r !== YES) return r;
     } else {
-      // STATEFUL, HOST, UNSUPPORTED: the host's business.
+      // HOST, UNSUPPORTED: the host's business.
       return UNDECIDED;
     }
     s += <usize>(h >> 24) * SLOT_BYTES;

@@ -13,7 +13,9 @@ import {
   S_CHAINS,
   S_INDEXES,
   S_OPS,
+  S_PARAMS,
   S_RULES,
+  S_STATE_SLOTS,
   S_STRINGS,
 } from './layout';
 import { alloc } from './memory';
@@ -24,6 +26,10 @@ export let rules: usize = 0;
 export let ops: usize = 0;
 export let actions: usize = 0;
 export let indexes: usize = 0;
+export let params: usize = 0;
+/** STATE_SLOTS records and their count. */
+export let stateSlots: usize = 0;
+export let stateSlotCount: u32 = 0;
 export let ruleCount: u32 = 0;
 export let chainCount: u32 = 0;
 export let ipv6: bool = false;
@@ -50,6 +56,11 @@ export function initTable(base: usize): void {
     } else if (id === S_OPS) ops = at;
     else if (id === S_ACTIONS) actions = at;
     else if (id === S_INDEXES) indexes = at;
+    else if (id === S_PARAMS) params = at;
+    else if (id === S_STATE_SLOTS) {
+      stateSlots = at;
+      stateSlotCount = count;
+    }
   }
   coverage = alloc((<usize>ruleCount) << 2);
   const records = load<u32>(indexes);

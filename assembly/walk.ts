@@ -4,6 +4,7 @@
 // decided, so an undecided packet leaves them as they were for the host to replay it.
 
 import {
+  A_MARK,
   ACTION_BYTES,
   HOTDROP,
   NO,
@@ -25,7 +26,9 @@ import {
 } from './layout';
 import { nextCandidate } from './lookup';
 import { ruleMatches } from './ops';
-import { actions, chainAt, counters, coverage, ruleCount, rules } from './table';
+import { fields, P_MARK } from './packet';
+import { beginState, rollbackState } from './state';
+import { actions, chainAt, counters, coverage, params, ruleCount, rules } from './table';
 import { beginWalk } from './tree';
 
 const STACK_DEPTH: u32 = 256;
@@ -60,8 +63,18 @@ function result(verdict: u32, kind: u32, what: u32): u64 {
   return <u64>(verdict | (kind << 8)) | ((<u64>what) << 32);
 }
 
-/** One traversal from base chain `base`; the packet is decoded. Returns the result words. */
+/**
+ * One traversal from base chain `base`; the packet is decoded. Returns the result words. A
+ * packet handed to the host leaves the stateful matches' state as it was (state.ts).
+ */
 export function walk(base: u32, bytes: u32): u64 {
+  beginState(bytes);
+  const r = traverse(base, bytes);
+  if (((<u32>r >> 8) & 0xff) >= R_UNDECIDED_RULE) rollbackState();
+  return r;
+}
+
+function traverse(base: u32, bytes: u32): u64 {
   logged = 0;
   beginWalk();
   let chain = base;
@@ -124,8 +137,17 @@ export function walk(base: u32, bytes: u32): u64 {
       chain = arg;
       i = 0;
     } else {
-      // An extension target: only the pass-through kinds are run here.
-      const kind = load<u32>(actions + <usize>arg * ACTION_BYTES);
+      // An extension target: MARK and the pass-through kinds are run here.
+      const aw = actions + <usize>arg * ACTION_BYTES;
+      const kind = load<u32>(aw);
+      if (kind === A_MARK) {
+        // mark_tg: mark = (mark & ~mask) ^ value; later mark tests see it.
+        const p = params + ((<usize>load<u32>(aw, 4)) << 2);
+        const m = fields + ((<usize>P_MARK) << 2);
+        store<u32>(m, (load<u32>(m) & ~load<u32>(p, 4)) ^ load<u32>(p));
+        i++;
+        continue;
+      }
       if (kind >= 32 || ((passActions >> kind) & 1) === 0) return result(0, R_UNDECIDED_RULE, g);
       i++;
     }

@@ -1,6 +1,7 @@
 // The host side of the WebAssembly classifier: one instance per compiled table, the table
 // copied into linear memory once, an interface registry, and batches laid out in memory so one
-// classify() call decides every packet of a batch.
+// classify() call decides every packet of a batch. statistic and quota keep their state in that
+// memory (assembly/state.ts) and MARK runs there; NAT and the other targets stay on the host.
 
 import type { CompiledTable } from '../../compiler/compiled-table.js';
 import { ACTION_KINDS, type ActionKind, NONE, Section } from '../../compiler/format.js';
@@ -12,6 +13,11 @@ export interface WasmClassifierOptions {
   readonly build?: WasmBuild;
   /** Extension targets that only count and continue (default LOG, NFLOG, TRACE). */
   readonly passActions?: readonly ActionKind[];
+  /**
+   * Seed of `statistic --mode random`'s generator: the draws are those of
+   * `new Xoshiro128ss(seed)` (src/engine/conntrack/prng.ts), one per evaluation (default 0).
+   */
+  readonly seed?: number;
   /** Interface registry capacity (names) and name bytes. */
   readonly interfaces?: number;
 }
@@ -46,6 +52,7 @@ export class WasmClassifier {
     let mask = 0;
     for (const k of options.passActions ?? ['LOG', 'NFLOG', 'TRACE']) mask |= 1 << ACTION_KINDS.indexOf(k);
     x.setPassActions(mask >>> 0);
+    x.randomSeed((options.seed ?? 0) >>> 0);
     this.ifaceCapacity = options.interfaces ?? 1024;
     this.ifacesAt = x.alloc(this.ifaceCapacity * IFACE_WORDS * 4) >>> 0;
     this.namesAt = x.alloc(NAME_BYTES) >>> 0;
@@ -102,5 +109,11 @@ export class WasmClassifier {
 
   resetCounters(): void {
     this.exports.resetCounters();
+  }
+
+  /** statistic nth counters and quotas back to their initial state; the generator reseeded. */
+  resetState(seed = 0): void {
+    this.exports.resetState();
+    this.exports.randomSeed(seed >>> 0);
   }
 }

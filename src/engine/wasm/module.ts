@@ -24,6 +24,11 @@ export interface ClassifierExports {
   loadTable(base: number): number;
   resetCounters(): void;
   setPassActions(mask: number): void;
+  /** Seeds the statistic match's generator (Xoshiro128ss of src/engine/conntrack/prng.ts). */
+  randomSeed(seed: number): void;
+  randomNext(): number;
+  /** Stateful matches (statistic nth, quota) back to their initial state. */
+  resetState(): void;
   classify(n: number, meta: number, ct: number, bytes: number, ifaces: number, results: number): void;
   internetChecksum(ptr: number, len: number): number;
 }

@@ -6,8 +6,9 @@ import type { Ipv6HeaderKind, Ipv6HeaderMatch } from '../../../ir/matches/ipv6he
 import { get8, get16 } from '../../../wire/bytes.js';
 import {
   IPV6_HEADER_LEN,
+  // ipv6_ext_hdr: the headers ipv6_find_hdr walks through (ESP is not one).
+  isIpv6ExtensionHeader,
   NEXTHDR_AUTH,
-  NEXTHDR_DEST,
   NEXTHDR_FRAGMENT,
   NEXTHDR_HOP,
   NEXTHDR_NONE,
@@ -24,18 +25,6 @@ export const IPV6_HDR_ABSENT = -1;
 /** ipv6_find_hdr hit a truncated header (-EBADMSG): the match hotdrops. */
 export const IPV6_HDR_MALFORMED = -2;
 
-/** ipv6_ext_hdr: the headers ipv6_find_hdr walks through (ESP is not one). */
-function isExtHeader(nh: number): boolean {
-  return (
-    nh === NEXTHDR_HOP ||
-    nh === NEXTHDR_ROUTING ||
-    nh === NEXTHDR_FRAGMENT ||
-    nh === NEXTHDR_AUTH ||
-    nh === NEXTHDR_NONE ||
-    nh === NEXTHDR_DEST
-  );
-}
-
 /**
  * ipv6_find_hdr(skb, &offset, target, NULL, NULL) for an extension-header target: the offset of
  * the first header of that type, IPV6_HDR_ABSENT or IPV6_HDR_MALFORMED. Only 2 bytes of each
@@ -50,7 +39,7 @@ export function ipv6FindHeader(p: EnginePacket, target: number): number {
   let start = IPV6_HEADER_LEN;
   for (;;) {
     const found = nh === target;
-    if (!isExtHeader(nh) || nh === NEXTHDR_NONE) return found ? start : IPV6_HDR_ABSENT;
+    if (!isIpv6ExtensionHeader(nh) || nh === NEXTHDR_NONE) return found ? start : IPV6_HDR_ABSENT;
     if (start + 2 > len) return IPV6_HDR_MALFORMED;
     if (nh === NEXTHDR_ROUTING && start + 4 > len) return IPV6_HDR_MALFORMED;
     let hdrLen: number;
@@ -107,7 +96,7 @@ function packetHeaderBits(p: EnginePacket): number | null {
   let ptr = IPV6_HEADER_LEN;
   let bits = 0;
   // nf_ip6_ext_hdr: ipv6_ext_hdr plus ESP.
-  while (isExtHeader(nh) || nh === NEXTHDR_ESP) {
+  while (isIpv6ExtensionHeader(nh) || nh === NEXTHDR_ESP) {
     if (nh === NEXTHDR_NONE) {
       bits |= HEADER_BITS['no-next-header'];
       break;

@@ -78,7 +78,7 @@ export function benchContext(hook: Hook, table: TableName, random: () => number 
     table,
     packet: undefined as unknown as EnginePacket,
     ct: { state: 'new', direction: 'original', entry: null },
-    host: { addressType: () => 'UNICAST', reversePathOk: () => true, interfaceGroup: () => 0 },
+    host: { addressType: () => 'unicast', reversePathOk: () => true, interfaceGroup: () => 0 },
     now: 0n,
     random,
     ruleState<T>(rule: Rule, key: object, init: () => T): T {

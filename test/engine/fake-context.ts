@@ -30,7 +30,7 @@ export function packetFrom(spec: string, overrides: Partial<EnginePacket> = {}):
 export const NO_CT: CtView = { state: 'untracked', direction: 'original', entry: null };
 
 export const SIMPLE_HOST: HostView = {
-  addressType: () => 'UNICAST',
+  addressType: () => 'unicast',
   reversePathOk: () => true,
   interfaceGroup: () => 0,
 };

@@ -12,7 +12,7 @@ import { BridgeFdb } from './bridge.js';
 import { FragmentQueues } from './defrag.js';
 import { type HookPlan, planHooks } from './hook-plan.js';
 import { IcmpRateLimiter } from './kernel-icmp.js';
-import type { AddressType, HostView } from './match-context.js';
+import type { HostView } from './match-context.js';
 
 export interface EngineState {
   readonly ruleset: Ruleset;
@@ -53,13 +53,9 @@ export function createEngineState(ruleset: Ruleset, host: Host, seed: number): E
     shared: new Map(),
     hostView: {
       addressType: (family, addr, dev) =>
-        hostAddressType(
-          host,
-          { family, words: addr },
-          dev === undefined ? {} : { dev },
-        ).toUpperCase() as AddressType,
+        hostAddressType(host, { family, words: addr }, dev === undefined ? {} : { dev }),
       // addrtype_mt6: LOCAL/ANYCAST/UNREACHABLE from the kernel's IPv6 route lookup.
-      addressTypes6: (addr, dev) => routeTypes6(host, addr, dev).map((t) => t.toUpperCase() as AddressType),
+      addressTypes6: (addr, dev) => routeTypes6(host, addr, dev),
       reversePathOk: () => true,
       interfaceGroup: () => 0,
     },

@@ -3,6 +3,7 @@
 // only, so they can be tested with small fakes and the engine can change behind them.
 
 import type { Family } from '../../ir/address.js';
+import type { AddressType } from '../../ir/matches/addrtype.js';
 import type { Hook, Rule, TableName } from '../../ir/ruleset.js';
 import type { EnginePacket } from './packet.js';
 
@@ -78,20 +79,8 @@ export interface CtView {
   find?(tuple: CtTupleKey, zone: number): CtEntryView | null;
 }
 
-/** Route types (RTN_*) as addrtype and routing name them. */
-export type AddressType =
-  | 'UNSPEC'
-  | 'UNICAST'
-  | 'LOCAL'
-  | 'BROADCAST'
-  | 'ANYCAST'
-  | 'MULTICAST'
-  | 'BLACKHOLE'
-  | 'UNREACHABLE'
-  | 'PROHIBIT'
-  | 'THROW'
-  | 'NAT'
-  | 'XRESOLVE';
+/** Route types (RTN_*) as addrtype and routing name them: the IR's, which the host model answers in. */
+export type { AddressType };
 
 /** A local socket as the socket match sees it (nf_sk_lookup_slow_v4/v6 or skb->sk). */
 export interface SocketView {

@@ -740,7 +740,7 @@ describe('iprange, mac, pkttype', () => {
     const noMac = (dst: number, iif: string | null) => v4(UDP, udp(1, 2), { dst }, { iif });
     expect(evaluate('-m pkttype --pkt-type multicast', noMac(0xe0000001, 'eth0'))).toBe(true);
     expect(evaluate('-m pkttype --pkt-type broadcast', noMac(0xffffffff, 'eth0'))).toBe(true);
-    const host = { ...fakeContext(noMac(0, 'eth0')).host, addressType: () => 'BROADCAST' as const };
+    const host = { ...fakeContext(noMac(0, 'eth0')).host, addressType: () => 'broadcast' as const };
     expect(evaluate('-m pkttype --pkt-type broadcast', noMac(0xcb0071ff, 'eth0'), { host })).toBe(true);
     expect(evaluate('-m pkttype --pkt-type unicast', noMac(DST4, 'lo'))).toBe(true);
     // OUTPUT: a locally generated skb is PACKET_HOST whatever its destination.

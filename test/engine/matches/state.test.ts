@@ -399,7 +399,7 @@ describe('addrtype', () => {
     ...SIMPLE_HOST,
     addressType: (_f, addr, dev) => {
       calls.push(dev);
-      return addr[0] === ip4('203.0.113.1')[0] ? 'LOCAL' : 'UNICAST';
+      return addr[0] === ip4('203.0.113.1')[0] ? 'local' : 'unicast';
     },
   };
   it('IPv4: the route type is one of the set, each side inverted on its own', () => {
@@ -417,7 +417,7 @@ describe('addrtype', () => {
   it('IPv6: every listed class must hold (UNICAST,MULTICAST never matches)', () => {
     const host6: HostView = {
       ...SIMPLE_HOST,
-      addressType: (_f, addr) => (addr[3] === 1 ? 'LOCAL' : 'UNICAST'),
+      addressType: (_f, addr) => (addr[3] === 1 ? 'local' : 'unicast'),
     };
     const pkt = packetFrom('tcp [2001:db8::7]:40000 > [2001:db8::1]:443 iif eth0 flags S');
     expect(test1('-m addrtype --dst-type UNICAST', pkt, { host: host6 })).toBe(true);

@@ -4,7 +4,7 @@
 
 import type { Negated } from '../../../ir/common.js';
 import type { AddrtypeMatch, AddressType as IrAddressType } from '../../../ir/matches/addrtype.js';
-import type { AddressType, MatchContext } from '../match-context.js';
+import type { MatchContext } from '../match-context.js';
 import type { MatchEvaluator } from '../match-evaluator.js';
 
 /** The classes __ipv6_addr_type puts an address in (the IPV6_ADDR_* bits matches use). */
@@ -37,8 +37,6 @@ export function ipv6AddrClass(w: readonly number[]): Ipv6AddrClass {
   return { ...none, unicast: true };
 }
 
-const lower = (t: AddressType): IrAddressType => t.toLowerCase() as IrAddressType;
-
 function lookupDev(m: AddrtypeMatch, ctx: MatchContext): string | undefined {
   // XT_ADDRTYPE_LIMIT_IFACE_IN/OUT: xt_in / xt_out; a missing device means no restriction.
   if (m.limitInterface === 'in') return ctx.packet.iif ?? undefined;
@@ -53,13 +51,13 @@ function matchType4(
   dev: string | undefined,
   set: readonly IrAddressType[],
 ): boolean {
-  return set.includes(lower(ctx.host.addressType('ipv4', addr, dev)));
+  return set.includes(ctx.host.addressType('ipv4', addr, dev));
 }
 
 /** match_lookup_rt6's bits: LOCAL, ANYCAST, UNREACHABLE. */
 function routeTypes6(ctx: MatchContext, addr: readonly number[], dev: string | undefined): IrAddressType[] {
-  if (ctx.host.addressTypes6) return ctx.host.addressTypes6(addr, dev).map(lower);
-  const t = lower(ctx.host.addressType('ipv6', addr, dev));
+  if (ctx.host.addressTypes6) return [...ctx.host.addressTypes6(addr, dev)];
+  const t = ctx.host.addressType('ipv6', addr, dev);
   if (t === 'local' || t === 'anycast') return [t];
   if (t === 'unreachable' || t === 'prohibit' || t === 'blackhole') return ['unreachable'];
   return [];

@@ -29,7 +29,7 @@ function packetType(ctx: MatchContext): PacketType {
   if (d.family === 'ipv6') return d.dst[0]! >>> 24 === 0xff ? 'multicast' : 'unicast';
   const dst = d.dst[0]! >>> 0;
   if (dst >>> 28 === 0xe) return 'multicast';
-  if (dst === 0xffffffff || ctx.host.addressType('ipv4', d.dst) === 'BROADCAST') return 'broadcast';
+  if (dst === 0xffffffff || ctx.host.addressType('ipv4', d.dst) === 'broadcast') return 'broadcast';
   return 'unicast';
 }
 

@@ -3,7 +3,7 @@
 // linear memory. Record layouts mirror assembly/conntrack/layout.ts.
 
 import type { Hook } from '../../ir/ruleset.js';
-import type { ConntrackSettings, CtPacket, TcpState, Tuple } from '../conntrack/index.js';
+import type { ConntrackSettings, ConntrackStats, CtPacket, TcpState, Tuple } from '../conntrack/index.js';
 import { DEFAULT_SETTINGS, invertTuple } from '../conntrack/index.js';
 import { CT_WORDS } from './layout.js';
 
@@ -162,16 +162,8 @@ export class WasmConntrack {
     return this.exports.ctCount();
   }
 
-  /** ConntrackStats (the counters this increment keeps). */
-  stats(): {
-    found: number;
-    invalid: number;
-    insert: number;
-    insertFailed: number;
-    drop: number;
-    earlyDrop: number;
-    clashResolve: number;
-  } {
+  /** The same counters as the TypeScript table's stats. */
+  stats(): ConntrackStats {
     const w = new Uint32Array(this.exports.memory.buffer, this.exports.ctStats() >>> 0, 7);
     return {
       found: w[0]!,

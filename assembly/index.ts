@@ -80,3 +80,12 @@ export {
   ctStats,
 } from './conntrack/api';
 export { conntrackBatch } from './conntrack/batch';
+export { ctNatIcmpReply } from './conntrack/icmp-reply-translation';
+export { ctPacketFromIpv4 } from './path/ct-packet';
+export { hostQueriesAsked } from './path/host-query';
+// The WebAssembly engine's packet path (assembly/path/, src/engine/wasm/engine.ts).
+export { enginePlan, receiveBatch } from './path/receive';
+// Packets the host sends itself (path/reject.ts) and ICMP errors through NAT.
+export { icmpEchoReply4, icmpError4, rejectIcmpUnreach4, rejectTcpReset4 } from './path/reject';
+// Rewriting a datagram's bytes (assembly/path/rewrite.ts).
+export { applyIcmpErrorRewrite4, applyRewriteRecord, ipDecreaseTtl, natManipIpv4 } from './path/rewrite';

@@ -13,6 +13,7 @@ export const S_RULES: u32 = 6;
 export const S_OPS: u32 = 7;
 export const S_PARAMS: u32 = 8;
 export const S_ACTIONS: u32 = 9;
+export const S_NAT_RANGES: u32 = 10;
 export const S_STATE_SLOTS: u32 = 11;
 export const S_INDEXES: u32 = 12;
 
@@ -60,6 +61,7 @@ export const OP_BLOCK: u32 = 8;
 export const OP_SKIP_IF: u32 = 9;
 export const OP_FALSE: u32 = 10;
 export const OP_STATEFUL: u32 = 16;
+export const OP_HOST: u32 = 17;
 export const OP_FLAG_INVERT: u32 = 1;
 export const OP_FLAG_WILDCARD: u32 = 2;
 
@@ -67,7 +69,14 @@ export const OP_FLAG_WILDCARD: u32 = 2;
 export const X_LIMIT: u32 = 0;
 export const X_STATISTIC: u32 = 1;
 export const X_QUOTA: u32 = 2;
+export const X_ADDRTYPE: u32 = 6;
 export const A_MARK: u32 = 1;
+export const A_DNAT: u32 = 3;
+export const A_SNAT: u32 = 4;
+export const A_MASQUERADE: u32 = 5;
+export const A_REDIRECT: u32 = 6;
+// NAT_RANGES records (src/compiler/nat-ranges.ts): 12 words.
+export const NAT_RANGE_BYTES: u32 = 48;
 // STATE_SLOTS records (words): extern kind, rule, op slot, shared name.
 export const STATE_SLOT_BYTES: u32 = 16;
 

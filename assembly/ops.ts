@@ -15,6 +15,7 @@ import {
   OP_FALSE,
   OP_FLAG_INVERT,
   OP_FLAG_WILDCARD,
+  OP_HOST,
   OP_IFACE,
   OP_L4_GUARD,
   OP_PORT_LIST,
@@ -25,6 +26,7 @@ import {
   RULE_BYTES,
   SLOT_BYTES,
   UNDECIDED,
+  X_ADDRTYPE,
   YES,
 } from './layout';
 import {
@@ -37,8 +39,10 @@ import {
   skbLen,
   thoff,
 } from './packet';
+import { addrtypeHolds } from './path/addrtype';
+import { hostQueries } from './path/host-query';
 import { stateful } from './state';
-import { ops, rules, stringAt, stringLength } from './table';
+import { ops, params, rules, stringAt, stringLength } from './table';
 
 // Field id → scratch slot (bit 7 clear) or CT record word (bit 7 set); 255: no such field.
 const FIELD_SLOTS: usize = memory.data<u8>([
@@ -195,8 +199,10 @@ export function ruleMatches(g: u32): u32 {
       // statistic and quota run here (state.ts); the other kinds give UNDECIDED.
       const r = stateful(s);
       if (r !== YES) return r;
+    } else if (code === OP_HOST && hostQueries && load<u32>(s, 4) === X_ADDRTYPE) {
+      if (!addrtypeHolds(params + ((<usize>load<u32>(s, 8)) << 2))) return NO;
     } else {
-      // HOST, UNSUPPORTED: the host's business.
+      // Other HOST ops, UNSUPPORTED: the host's business.
       return UNDECIDED;
     }
     s += <usize>(h >> 24) * SLOT_BYTES;

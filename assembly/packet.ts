@@ -109,3 +109,9 @@ export function decode(p: usize, len: u32, meta: usize, ifaces: usize): bool {
   put(P_MAC + 1, present ? macLo & 0xffff : 0);
   return true;
 }
+
+/** The packet was routed out of interface `idx` of the registry at `ifaces` (-o matches it). */
+export function setOif(ifaces: usize, idx: u32): void {
+  oifEntry = ifaces + <usize>idx * IFACE_BYTES;
+  put(P_OIF, load<u32>(oifEntry));
+}

@@ -5,6 +5,7 @@
 // changes and snapshots the generator, so a packet handed to the host leaves all of it as it
 // was, like the counters (walk.ts), for the host to replay it.
 
+import { prngNextU32 } from './conntrack/prng';
 import { NO, STATE_SLOT_BYTES, UNDECIDED, X_QUOTA, X_STATISTIC, YES } from './layout';
 import { alloc } from './memory';
 import { ops, params, stateSlotCount, stateSlots } from './table';
@@ -20,6 +21,16 @@ let walkBytes: u32 = 0;
 
 /** Generator state s0..s3, then the snapshot taken at the start of a walk. */
 const rng: usize = memory.data(32, 16);
+
+/**
+ * The packet path (path/receive.ts) draws statistic's numbers from NAT's generator, as the
+ * reference engine draws every random choice of a run from one generator.
+ */
+export let sharedRandom: bool = false;
+
+export function shareRandom(): void {
+  sharedRandom = true;
+}
 
 /** Per state slot: statistic nth: count; quota: bytes left (u64). */
 export let slotState: usize = 0;
@@ -126,7 +137,7 @@ export function stateful(s: usize): u32 {
   let hit: bool;
   if (kind === X_STATISTIC) {
     // statistic_mt: random compares the low 31 bits of one draw; nth advances the counter.
-    if (param(p, 1) === 0) hit = (randomNext() & 0x7fffffff) < param(p, 2);
+    if (param(p, 1) === 0) hit = ((sharedRandom ? prngNextU32() : randomNext()) & 0x7fffffff) < param(p, 2);
     else {
       if (!save(st)) return UNDECIDED;
       const every = param(p, 2) - 1;

@@ -12,6 +12,7 @@ import {
   S_ACTIONS,
   S_CHAINS,
   S_INDEXES,
+  S_NAT_RANGES,
   S_OPS,
   S_PARAMS,
   S_RULES,
@@ -25,6 +26,7 @@ export let chains: usize = 0;
 export let rules: usize = 0;
 export let ops: usize = 0;
 export let actions: usize = 0;
+export let natRanges: usize = 0;
 export let indexes: usize = 0;
 export let params: usize = 0;
 /** STATE_SLOTS records and their count. */
@@ -55,6 +57,7 @@ export function initTable(base: usize): void {
       ruleCount = count;
     } else if (id === S_OPS) ops = at;
     else if (id === S_ACTIONS) actions = at;
+    else if (id === S_NAT_RANGES) natRanges = at;
     else if (id === S_INDEXES) indexes = at;
     else if (id === S_PARAMS) params = at;
     else if (id === S_STATE_SLOTS) {

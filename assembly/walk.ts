@@ -3,6 +3,7 @@
 // end applies its policy. Counters touched are logged and added only when the packet is
 // decided, so an undecided packet leaves them as they were for the host to replay it.
 
+import { CT_NONE } from './conntrack/layout';
 import {
   A_MARK,
   ACTION_BYTES,
@@ -27,6 +28,7 @@ import {
 import { nextCandidate } from './lookup';
 import { ruleMatches } from './ops';
 import { fields, P_MARK } from './packet';
+import { isNatAction, natEntry, natTarget } from './path/nat-target';
 import { beginState, rollbackState } from './state';
 import { actions, chainAt, counters, coverage, params, ruleCount, rules } from './table';
 import { beginWalk } from './tree';
@@ -147,6 +149,12 @@ function traverse(base: u32, bytes: u32): u64 {
         store<u32>(m, (load<u32>(m) & ~load<u32>(p, 4)) ^ load<u32>(p));
         i++;
         continue;
+      }
+      if (isNatAction(kind) && natEntry !== CT_NONE) {
+        // NAT targets end the nat table's walk with nf_nat_setup_info's verdict.
+        const v = natTarget(kind, aw);
+        commit(bytes);
+        return result(v, R_RULE, g);
       }
       if (kind >= 32 || ((passActions >> kind) & 1) === 0) return result(0, R_UNDECIDED_RULE, g);
       i++;

@@ -56,17 +56,22 @@ function copyAddr(to: usize, from: usize): void {
 
 /** ctRecord: the CT record (28 words) of the last conntrackIn's result. */
 function writeFacts(ct: usize, now: i64): void {
+  writeFactsFor(ct, resultKind, resultCtinfo, resultDir, resultEntry, now);
+}
+
+/** ctRecord of a packet's connection: result kind, ctinfo, direction and entry. */
+export function writeFactsFor(ct: usize, kind: u32, ctinfo: u32, dir: u32, entry: u32, now: i64): void {
   memory.fill(ct, 0, CT_BYTES);
-  if (resultKind !== K_TRACKED) {
-    store<u32>(ct, resultKind === K_UNTRACKED ? SB_UNTRACKED : SB_INVALID, 8);
+  if (kind !== K_TRACKED) {
+    store<u32>(ct, kind === K_UNTRACKED ? SB_UNTRACKED : SB_INVALID, 8);
     return;
   }
-  const e = entryAt(resultEntry);
+  const e = entryAt(entry);
   const status = statusOf(e);
   let bits: u32 =
-    resultCtinfo === IP_CT_NEW
+    ctinfo === IP_CT_NEW
       ? SB_NEW
-      : resultCtinfo === IP_CT_ESTABLISHED || resultCtinfo === IP_CT_ESTABLISHED_REPLY
+      : ctinfo === IP_CT_ESTABLISHED || ctinfo === IP_CT_ESTABLISHED_REPLY
         ? SB_ESTABLISHED
         : SB_RELATED;
   if ((status & IPS_SRC_NAT) !== 0) bits |= SB_SNAT;
@@ -75,7 +80,7 @@ function writeFacts(ct: usize, now: i64): void {
   store<u32>(ct, 1, 0); // entry
   store<u32>(ct, 1, 4); // tracked
   store<u32>(ct, bits, 8);
-  store<u32>(ct, resultDir, 12);
+  store<u32>(ct, dir, 12);
   store<u32>(ct, proto, 16);
   store<u32>(ct, load<u32>(e, E_MARK), 20);
   // Original src/dst, reply src/dst (the stored reply tuple under NAT).

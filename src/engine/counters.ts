@@ -13,6 +13,12 @@ export class RuleCounters {
     this.bytes.set(what, (this.bytes.get(what) ?? 0) + bytes);
   }
 
+  /** Sets a rule's or policy's counts (an engine that counted elsewhere, e.g. in WebAssembly). */
+  set(what: Rule | Chain, packets: number, bytes: number): void {
+    this.packets.set(what, packets);
+    this.bytes.set(what, bytes);
+  }
+
   get(what: Rule | Chain): Counters {
     return { packets: BigInt(this.packets.get(what) ?? 0), bytes: BigInt(this.bytes.get(what) ?? 0) };
   }

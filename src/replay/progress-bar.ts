@@ -34,6 +34,11 @@ export class ProgressBar {
     this.lastDraw = this.started;
   }
 
+  /** Whether it draws at all (a terminal): a run without one need not report every packet. */
+  get active(): boolean {
+    return this.enabled;
+  }
+
   /** Cheap to call for every packet: it looks at the clock every 4096 packets only. */
   update(packets: number, bytesDone: number): void {
     if (!this.enabled || (packets & 4095) !== 0) return;

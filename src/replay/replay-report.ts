@@ -26,6 +26,10 @@ export interface ReplayReport {
   readonly topRules: readonly TopRule[];
   readonly conntrack: { readonly entries: number; readonly stats: Readonly<ConntrackStats> };
   readonly traceProblems: number;
+  /** The engine that produced the results: 'wasm' or 'reference'. */
+  readonly engine: 'wasm' | 'reference';
+  /** Why a run asked for the WebAssembly engine went to the reference engine. */
+  readonly fallback?: string;
 }
 
 /** The `limit` rules with the most hits in a ruleset carrying the run's counters. */
@@ -52,7 +56,8 @@ export function topRules(counted: Ruleset, limit = 5): TopRule[] {
 export function formatReport(r: ReplayReport): string {
   const ns = (r.seconds * 1e9) / Math.max(1, r.packets);
   const lines = [
-    `${r.packets} packets in ${r.seconds.toFixed(3)} s (${(r.pps / 1e6).toFixed(3)} Mpps, ${ns.toFixed(0)} ns/packet, reference engine)`,
+    `${r.packets} packets in ${r.seconds.toFixed(3)} s (${(r.pps / 1e6).toFixed(3)} Mpps, ${ns.toFixed(0)} ns/packet, ${r.engine === 'wasm' ? 'WebAssembly' : 'reference'} engine)`,
+    ...(r.fallback ? [`(the reference engine ran the trace: ${r.fallback})`] : []),
     'packets by fate:',
     ...Object.entries(r.fates)
       .sort((a, b) => b[1] - a[1])

@@ -51,6 +51,13 @@ function wireLinkType(linkType: number): WireLinkType | undefined {
   }
 }
 
+/** The engine's link type for a captured frame, or undefined when it has none. */
+export function frameLink(linkType: number, data: Uint8Array): WireLinkType | undefined {
+  // Raw (101) carries IPv4 or IPv6: the version nibble tells.
+  if (linkType === LinkType.Raw) return data[0]! >>> 4 === 6 ? 'raw-ipv6' : 'raw-ipv4';
+  return wireLinkType(linkType);
+}
+
 export function replayTrace(
   engine: ReferenceEngine,
   reader: TraceReader,
@@ -61,9 +68,7 @@ export function replayTrace(
   let skipped = 0;
   for (const p of reader.packetsSync()) {
     packets++;
-    let link = wireLinkType(p.linkType);
-    // Raw (101) carries IPv4 or IPv6: the version nibble tells.
-    if (p.linkType === LinkType.Raw) link = p.data[0]! >>> 4 === 6 ? 'raw-ipv6' : 'raw-ipv4';
+    const link = frameLink(p.linkType, p.data);
     const iif = options.iface ?? p.interfaceName;
     if (!link || !iif) {
       skipped++;

@@ -7,7 +7,13 @@ import type { CompiledTable } from '../../compiler/compiled-table.js';
 import { ACTION_KINDS, type ActionKind, NONE, Section } from '../../compiler/format.js';
 import { WasmBatch } from './batch.js';
 import { IFACE_WORDS } from './layout.js';
-import { type ClassifierExports, instantiateClassifier, type WasmBuild } from './module.js';
+import {
+  type ClassifierExports,
+  type HostQuery,
+  instantiateClassifier,
+  type WasmBuild,
+  wasmPath,
+} from './module.js';
 
 export interface WasmClassifierOptions {
   readonly build?: WasmBuild;
@@ -20,6 +26,8 @@ export interface WasmClassifierOptions {
   readonly seed?: number;
   /** Interface registry capacity (names) and name bytes. */
   readonly interfaces?: number;
+  /** Answers the packet path's host questions (the engine's; a lone classifier asks none). */
+  readonly hostQuery?: HostQuery;
 }
 
 const NAME_BYTES = 16 * 1024;
@@ -41,7 +49,8 @@ export class WasmClassifier {
     readonly table: CompiledTable,
     options: WasmClassifierOptions = {},
   ) {
-    const x = instantiateClassifier(options.build ?? 'release');
+    const build = options.build ?? 'release';
+    const x = instantiateClassifier(build, wasmPath(build), options.hostQuery);
     this.exports = x;
     const bytes = new Uint8Array(table.buffer);
     const at = x.alloc(bytes.byteLength);

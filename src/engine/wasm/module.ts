@@ -35,6 +35,12 @@ export interface ClassifierExports {
 
 export type WasmBuild = 'release' | 'debug';
 
+/**
+ * The packet path's questions about the host model (assembly/path/host-query.ts): kind and
+ * three words in, four answer words written at `out` in linear memory.
+ */
+export type HostQuery = (kind: number, a: number, b: number, c: number, out: number) => void;
+
 const compiled = new Map<string, WasmModule>();
 
 /** Path of a build; src/engine/wasm and dist/engine/wasm are both three levels below the root. */
@@ -46,6 +52,7 @@ export function wasmPath(build: WasmBuild): string {
 export function instantiateClassifier(
   build: WasmBuild = 'release',
   path = wasmPath(build),
+  hostQuery: HostQuery = () => {},
 ): ClassifierExports {
   let mod = compiled.get(path);
   if (!mod) {
@@ -57,6 +64,7 @@ export function instantiateClassifier(
       abort(_msg: number, _file: number, line: number, col: number): never {
         throw new Error(`nfwasm wasm: abort at ${line}:${col}`);
       },
+      hostQuery,
     },
   });
   return instance.exports as unknown as ClassifierExports;

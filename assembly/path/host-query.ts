@@ -1,0 +1,93 @@
+// Questions the packet path asks about the host model — the input route of a datagram, the
+// address an interface would use as source, an address's route type, the socket bound to a
+// port — answered by the JavaScript host model through one imported function and remembered
+// here. The host does not change during a run, so each distinct question crosses into
+// JavaScript once; a collision only costs asking again.
+
+import { alloc } from '../memory';
+import { hostQueryImport } from './host-import';
+
+/** ip_route_input_noref: a received datagram's route (dst, src, iif index). */
+export const Q_ROUTE_IN: u32 = 1;
+/** inet_select_addr on an interface towards an address (iface index, addr): MASQUERADE, REDIRECT. */
+export const Q_SOURCE_ADDRESS: u32 = 2;
+/** inet_dev_addr_type (addr, dev index or NO_DEV): the addrtype match. */
+export const Q_ADDRESS_TYPE: u32 = 3;
+/** The socket a local datagram goes to (protocol, dst, port). */
+export const Q_SOCKET: u32 = 4;
+
+export const NO_DEV: u32 = 0xffffffff;
+
+// Q_ROUTE_IN answer word 0.
+export const RT_LOCAL: u32 = 1;
+export const RT_BROADCAST: u32 = 2;
+export const RT_MULTICAST: u32 = 3;
+export const RT_FORWARD: u32 = 4;
+/** No route: word 1 is the ICMP destination-unreachable code ip_error would send, or NONE. */
+export const RT_ERROR: u32 = 5;
+// Q_SOCKET answer word 0.
+export const SOCK_NONE: u32 = 0;
+export const SOCK_LISTENER: u32 = 1;
+export const SOCK_PROXY: u32 = 2;
+
+const SLOTS: u32 = 1 << 16;
+const SLOT_BYTES: usize = 32;
+let cache: usize = 0;
+/** The answer of the last ask(): four words. */
+export const answer: usize = memory.data(16, 16);
+/** Questions that crossed into JavaScript (misses). */
+let asked: u32 = 0;
+
+export function hostQueriesAsked(): u32 {
+  return asked;
+}
+
+export function initHostQueries(): void {
+  if (cache === 0) cache = alloc(<usize>SLOTS * SLOT_BYTES);
+  memory.fill(cache, 0, <usize>SLOTS * SLOT_BYTES);
+  asked = 0;
+}
+
+/** Asks (kind, a, b, c); the answer's words are at `answer`. */
+export function ask(kind: u32, a: u32, b: u32, c: u32): usize {
+  let h = kind * 0x9e3779b1;
+  h = (h ^ a) * 0x85ebca6b;
+  h = (h ^ b) * 0xc2b2ae35;
+  h = (h ^ c) * 0x27d4eb2f;
+  h ^= h >>> 15;
+  const s = cache + <usize>(h & (SLOTS - 1)) * SLOT_BYTES;
+  // Word 0 holds kind | 1 << 31 when the slot is filled (kinds are small).
+  if (
+    load<u32>(s) === (kind | 0x80000000) &&
+    load<u32>(s, 4) === a &&
+    load<u32>(s, 8) === b &&
+    load<u32>(s, 12) === c
+  ) {
+    memory.copy(answer, s + 16, 16);
+    return answer;
+  }
+  memory.fill(answer, 0, 16);
+  hostQueryImport(kind, a, b, c, answer);
+  asked++;
+  store<u32>(s, kind | 0x80000000);
+  store<u32>(s, a, 4);
+  store<u32>(s, b, 8);
+  store<u32>(s, c, 12);
+  memory.copy(s + 16, answer, 16);
+  return answer;
+}
+
+/** Registry indexes of the current packet's interfaces (0: none). */
+export let pktIif: u32 = 0;
+export let pktOif: u32 = 0;
+/** Set by the packet path: HOST ops (addrtype) may ask; a lone classifier leaves them UNDECIDED. */
+export let hostQueries: bool = false;
+
+export function enableHostQueries(): void {
+  hostQueries = true;
+}
+
+export function setPacketInterfaces(iif: u32, oif: u32): void {
+  pktIif = iif;
+  pktOif = oif;
+}

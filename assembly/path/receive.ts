@@ -1,0 +1,429 @@
+// The packet path of the WebAssembly engine for received IPv4 datagrams, as the reference
+// engine walks it (src/engine/reference/ip-input.ts, ip-forward.ts, ip-output.ts,
+// local-deliver.ts, hook-runner.ts, nat-step.ts): ip_rcv's checks, PREROUTING, the routing
+// decision, then INPUT and local delivery or ip_forward, FORWARD and POSTROUTING — conntrack,
+// NAT and the tables at each hook in the order the host's plan gives (hook-plan.ts).
+//
+// A packet whose handling is not here yet (bridge ports, fragments, IP options, ICMP errors,
+// the host's own answers: REJECT, RST, ICMP; matches and targets the walk leaves UNDECIDED)
+// stops the batch as UNSUPPORTED, possibly after its connection or counters changed: the run's
+// state is then not to be trusted, and the host runs the whole trace on the reference engine
+// instead (src/engine/wasm/engine.ts).
+
+import { internetChecksum } from '../checksum';
+import { writeFactsFor } from '../conntrack/batch';
+import { conntrackIn, resultCtinfo, resultDir, resultEntry } from '../conntrack/core';
+import {
+  CT_NONE,
+  HOOK_FORWARD,
+  HOOK_INPUT,
+  HOOK_POSTROUTING,
+  HOOK_PREROUTING,
+  IP_CT_NEW,
+  IP_CT_RELATED,
+  IP_CT_RELATED_REPLY,
+  K_DROP,
+  K_TRACKED,
+  PKT_BYTES,
+  REWRITE_BYTES,
+  W_PRESENT,
+} from '../conntrack/layout';
+import { hookManip, NAT_DROP, natInitialized, natNullBinding, natPacket } from '../conntrack/nat';
+import { confirmEntry, confirmed, confirmedIdx, entryAt, release as releaseEntry } from '../conntrack/table';
+import { CT_BYTES, META_BYTES, NONE, R_POLICY, R_UNDECIDED_RULE, V_ACCEPT } from '../layout';
+import { be16 } from '../memory';
+import { setCt } from '../ops';
+import {
+  decode,
+  fields,
+  P_DPORT,
+  P_DST,
+  P_ICMPTYPE,
+  P_MARK,
+  P_PROTO,
+  P_SRC,
+  P_TCPFLAGS,
+  setOif,
+} from '../packet';
+import { shareRandom } from '../state';
+import { walk } from '../walk';
+import { ctPacketFromIpv4 } from './ct-packet';
+import {
+  ask,
+  enableHostQueries,
+  initHostQueries,
+  Q_ROUTE_IN,
+  Q_SOCKET,
+  RT_ERROR,
+  RT_FORWARD,
+  RT_LOCAL,
+  SOCK_NONE,
+  setPacketInterfaces,
+} from './host-query';
+import { beginNatWalk, endNatWalk } from './nat-target';
+import { applyRewriteRecord, ipDecreaseTtl } from './rewrite';
+
+// Frame records (FRAME_BYTES): byte offset in the packet area, captured length, iif registry
+// index | link << 16, 0, timestamp (i64 ns), 0, 0.
+export const FRAME_BYTES: u32 = 32;
+export const LINK_RAW: u32 = 0;
+export const LINK_ETHERNET: u32 = 1;
+
+// Result records (OUT_BYTES): fate | reason << 8, decision, oif, ct kind | ctinfo << 8 |
+// dir << 16, ct entry, IP offset (from the packet area), IP length, next hop.
+export const OUT_BYTES: u32 = 32;
+export const FATE_FORWARDED: u32 = 1;
+export const FATE_DELIVERED: u32 = 2;
+export const FATE_DROPPED: u32 = 3;
+export const FATE_UNSUPPORTED: u32 = 6;
+/** Decision word: a rule's global index, or a chain's index | POLICY_BIT for its policy. */
+export const POLICY_BIT: u32 = 0x80000000;
+/** ct kind word when the packet met no conntrack. */
+export const CT_KIND_NONE: u32 = 0xff;
+
+// Drop reasons (FATE_DROPPED), spelled out by the host.
+const D_RULE: u32 = 0;
+const D_BAD_IP_CHECKSUM: u32 = 1;
+const D_CONNTRACK: u32 = 2;
+const D_CONFIRM: u32 = 3;
+const D_NULL_BINDING: u32 = 4;
+const D_NAT_SHORT: u32 = 5;
+const D_FORWARDING_OFF: u32 = 6;
+const D_NO_ROUTE: u32 = 7;
+const D_RST_CLOSED: u32 = 8;
+const D_CAST_NO_SOCKET: u32 = 9;
+// Delivered to (FATE_DELIVERED): the socket kind (host-query.ts SOCK_*), or the kernel.
+const TO_KERNEL: u32 = 3;
+// Why a packet is UNSUPPORTED.
+const U_LINK: u32 = 1;
+const U_IP_HEADER: u32 = 2;
+const U_FRAGMENT: u32 = 3;
+const U_TRANSPORT: u32 = 4;
+const U_ICMP_ERROR: u32 = 5;
+const U_WALK: u32 = 6;
+const U_ROUTE_ICMP: u32 = 7;
+const U_TTL: u32 = 8;
+const U_MTU: u32 = 9;
+const U_ANSWER: u32 = 10;
+const U_SYN_ACK: u32 = 11;
+const U_CHAIN: u32 = 12;
+
+// Plan record (written by the host): flags, then per hook (HOOK_*: 5) a step count and up to
+// MAX_STEPS steps, each kind << 24 | chain.
+const PLAN_FLAGS_CONNTRACK_CHECKSUM: u32 = 1;
+const PLAN_FLAGS_FORWARD: u32 = 2;
+const MAX_STEPS: u32 = 15;
+const STEP_TABLE: u32 = 1;
+const STEP_FILTER: u32 = 2;
+const STEP_NAT: u32 = 3;
+const STEP_CONNTRACK: u32 = 4;
+const STEP_CONFIRM: u32 = 5;
+let plan: usize = 0;
+
+const meta: usize = memory.data(<i32>META_BYTES, 16);
+const ctRec: usize = memory.data(<i32>CT_BYTES, 16);
+const pktRec: usize = memory.data(<i32>PKT_BYTES, 16);
+const rewrite: usize = memory.data(<i32>REWRITE_BYTES, 16);
+
+// The packet in flight (the reference engine's Journey).
+let ip: usize = 0;
+let ipLen: u32 = 0;
+let ifacesAt: usize = 0;
+let now: i64 = 0;
+let ctKind: u32 = CT_KIND_NONE;
+let ctInfo: u32 = 0;
+let ctDir: u32 = 0;
+let ctEntry: u32 = CT_NONE;
+let lastDecision: u32 = NONE;
+let filterDecision: u32 = NONE;
+/** Why the current hook did not accept the packet (FATE_* and reason). */
+let stopFate: u32 = 0;
+let stopReason: u32 = 0;
+
+/** Installs the plan record at `p` (kept); the path asks the host model from now on. */
+export function enginePlan(p: usize): void {
+  plan = p;
+  initHostQueries();
+  enableHostQueries();
+  shareRandom();
+}
+
+function field(slot: u32): u32 {
+  return load<u32>(fields + ((<usize>slot) << 2));
+}
+
+/** Re-reads the datagram after a rewrite, keeping what is not in its bytes (mark, interfaces). */
+function redecode(): void {
+  store<u32>(meta, field(P_MARK), 16);
+  decode(ip, ipLen, meta, ifacesAt);
+}
+
+function stop(fate: u32, reason: u32): u32 {
+  stopFate = fate;
+  stopReason = reason;
+  return 0;
+}
+
+/** releaseIfUnconfirmed: a new connection whose packet is dropped never enters the table. */
+function releaseIfUnconfirmed(): void {
+  if (ctKind === K_TRACKED && !confirmed(entryAt(ctEntry))) releaseEntry(ctEntry);
+}
+
+function facts(): void {
+  if (ctKind === CT_KIND_NONE) memory.fill(ctRec, 0, CT_BYTES);
+  else writeFactsFor(ctRec, ctKind, ctInfo, ctDir, ctEntry, now);
+  setCt(ctRec);
+}
+
+/** One table's walk; 1 accepted, 0 stopped (stopFate set). */
+function tableStep(chain: u32, filter: bool): u32 {
+  facts();
+  const r = walk(chain, ipLen);
+  const kind = (<u32>r >> 8) & 0xff;
+  const what = <u32>(r >> 32);
+  if (kind >= R_UNDECIDED_RULE) {
+    lastDecision = what;
+    return stop(FATE_UNSUPPORTED, U_WALK);
+  }
+  const decision = kind === R_POLICY ? what | POLICY_BIT : what;
+  lastDecision = decision;
+  if (filter) filterDecision = decision;
+  // DROP, and QUEUE without a listener (the reference engine's QUEUE is a drop).
+  return (<u32>r & 0xff) === V_ACCEPT ? 1 : stop(FATE_DROPPED, D_RULE);
+}
+
+/** nf_nat_ipv4_fn (nat-step.ts): bindings on a connection's first packet, then the rewrite. */
+function natStep(hook: u32, chain: u32): u32 {
+  if (ctKind !== K_TRACKED) return 1;
+  const related = ctInfo === IP_CT_RELATED || ctInfo === IP_CT_RELATED_REPLY;
+  const proto = field(P_PROTO);
+  if (related && proto === 1) return stop(FATE_UNSUPPORTED, U_ICMP_ERROR);
+  const manip = hookManip(hook);
+  const e = entryAt(ctEntry);
+  if ((ctInfo === IP_CT_NEW || related) && !natInitialized(e, manip)) {
+    beginNatWalk(ctEntry, hook, now);
+    const ok = tableStep(chain, false);
+    endNatWalk();
+    if (ok === 0) return 0;
+    if (!natInitialized(e, manip) && natNullBinding(ctEntry, manip, now) === NAT_DROP)
+      return stop(FATE_DROPPED, D_NULL_BINDING);
+  }
+  natPacket(ctEntry, ctDir, hook, proto === 1 ? <i32>field(P_ICMPTYPE) : -1, rewrite);
+  if (load<u32>(rewrite, W_PRESENT) !== 0) {
+    if (!applyRewriteRecord(ip, ip + ipLen, rewrite)) return stop(FATE_DROPPED, D_NAT_SHORT);
+    redecode();
+  }
+  return 1;
+}
+
+function conntrackStep(hook: u32, checksum: bool): u32 {
+  ctPacketFromIpv4(ip, ipLen, hook, checksum, 0, now, pktRec);
+  const kind = conntrackIn(pktRec, now);
+  if (kind === K_DROP) {
+    ctKind = CT_KIND_NONE;
+    return stop(FATE_DROPPED, D_CONNTRACK);
+  }
+  ctKind = kind;
+  ctInfo = resultCtinfo;
+  ctDir = resultDir;
+  ctEntry = kind === K_TRACKED ? resultEntry : CT_NONE;
+  return 1;
+}
+
+/** nf_hook_slow over the plan's steps for `hook`; 1 accepted, 0 stopped. */
+function runHook(hook: u32): u32 {
+  const flags = load<u32>(plan);
+  const at = plan + 4 + <usize>hook * (1 + MAX_STEPS) * 4;
+  const n = load<u32>(at);
+  for (let i: u32 = 0; i < n; i++) {
+    const step = load<u32>(at + 4 + ((<usize>i) << 2));
+    const kind = step >> 24;
+    const chain = step & 0xffffff;
+    let ok: u32 = 1;
+    if (kind === STEP_CONNTRACK) ok = conntrackStep(hook, (flags & PLAN_FLAGS_CONNTRACK_CHECKSUM) !== 0);
+    else if (kind === STEP_CONFIRM) {
+      if (ctKind === K_TRACKED) {
+        if (!confirmEntry(ctEntry, ctDir, now)) ok = stop(FATE_DROPPED, D_CONFIRM);
+        else ctEntry = confirmedIdx;
+      }
+    } else if (kind === STEP_NAT) ok = natStep(hook, chain);
+    else if (kind === STEP_TABLE || kind === STEP_FILTER) ok = tableStep(chain, kind === STEP_FILTER);
+    else ok = stop(FATE_UNSUPPORTED, U_CHAIN);
+    if (ok === 0) {
+      if (stopFate === FATE_DROPPED) releaseIfUnconfirmed();
+      return 0;
+    }
+  }
+  return 1;
+}
+
+/** Admits what this path handles: IPv4 without options, not a fragment, whole transport header. */
+function admit(p: usize, avail: u32): u32 {
+  if (avail < 20 || load<u8>(p) !== 0x45) return U_IP_HEADER;
+  const total = be16(p + 2);
+  if (total < 20 || total > avail) return U_IP_HEADER;
+  if ((be16(p + 6) & 0x3fff) !== 0) return U_FRAGMENT;
+  const proto = <u32>load<u8>(p, 9);
+  const l4 = total - 20;
+  const t = p + 20;
+  if (proto === 6) {
+    if (l4 < 20) return U_TRANSPORT;
+    const doff = (<u32>load<u8>(t, 12) >> 4) << 2;
+    if (doff < 20 || doff > l4) return U_TRANSPORT;
+  } else if (proto === 17) {
+    if (l4 < 8) return U_TRANSPORT;
+    const ulen = be16(t + 4);
+    if (ulen < 8 || ulen > l4) return U_TRANSPORT;
+  } else if (proto === 1) {
+    if (l4 < 8) return U_TRANSPORT;
+    const type = <u32>load<u8>(t);
+    if (type === 3 || type === 4 || type === 5 || type === 11 || type === 12) return U_ICMP_ERROR;
+  }
+  return 0;
+}
+
+/** ip_local_deliver_finish: a socket takes it, or the kernel would answer (not here yet). */
+function localDeliverFinish(): u32 {
+  const proto = field(P_PROTO);
+  if (proto === 6 || proto === 17) {
+    const sock = load<u32>(ask(Q_SOCKET, proto, field(P_DST), field(P_DPORT)));
+    if (sock !== SOCK_NONE) {
+      // A listener answers a SYN with its SYN-ACK.
+      if (proto === 6 && (field(P_TCPFLAGS) & 0x17) === 0x02) return stop(FATE_UNSUPPORTED, U_SYN_ACK);
+      return stop(FATE_DELIVERED, sock);
+    }
+    if (proto === 6 && (field(P_TCPFLAGS) & 0x04) !== 0) {
+      releaseIfUnconfirmed();
+      return stop(FATE_DROPPED, D_RST_CLOSED);
+    }
+    return stop(FATE_UNSUPPORTED, U_ANSWER);
+  }
+  if (proto === 1 && field(P_ICMPTYPE) === 8) return stop(FATE_UNSUPPORTED, U_ANSWER);
+  // inet_protos: ICMP, IGMP, TCP, UDP, UDP-Lite are the kernel's; others get protocol unreachable.
+  if (proto !== 1 && proto !== 2 && proto !== 136) return stop(FATE_UNSUPPORTED, U_ANSWER);
+  return stop(FATE_DELIVERED, TO_KERNEL);
+}
+
+/** One received frame; false when it is UNSUPPORTED. */
+function receive(f: usize, bytes: usize, out: usize): bool {
+  const at = bytes + <usize>load<u32>(f);
+  const caplen = load<u32>(f, 4);
+  const io = load<u32>(f, 8);
+  const iif = io & 0xffff;
+  now = load<i64>(f, 16);
+  ctKind = CT_KIND_NONE;
+  ctInfo = 0;
+  ctDir = 0;
+  ctEntry = CT_NONE;
+  lastDecision = NONE;
+  filterDecision = NONE;
+  stopFate = 0;
+  stopReason = 0;
+  memory.fill(out, 0, OUT_BYTES);
+  store<u32>(out, NONE, 4);
+  let p = at;
+  let avail = caplen;
+  memory.fill(meta, 0, META_BYTES);
+  if (io >> 16 === LINK_ETHERNET) {
+    if (caplen < 14 || be16(at + 12) !== 0x0800) return unsupported(out, U_LINK);
+    p = at + 14;
+    avail = caplen - 14;
+    store<u32>(meta, bswap<u32>(load<u32>(at, 6)), 24);
+    store<u32>(meta, ((<u32>load<u8>(at, 10)) << 8) | <u32>load<u8>(at, 11) | 0x10000, 28);
+  } else if (io >> 16 !== LINK_RAW) return unsupported(out, U_LINK);
+  const why = admit(p, avail);
+  if (why !== 0) return unsupported(out, why);
+  ip = p;
+  ipLen = be16(p + 2);
+  store<u32>(out, <u32>(p - bytes), 20);
+  store<u32>(out, ipLen, 24);
+  store<u32>(meta, iif, 12);
+  decode(ip, ipLen, meta, ifacesAt);
+  setPacketInterfaces(iif, 0);
+  if (internetChecksum(ip, 20) !== 0) {
+    finish(out, FATE_DROPPED, D_BAD_IP_CHECKSUM, 0);
+    return true;
+  }
+  let oif: u32 = 0;
+  if (runHook(HOOK_PREROUTING) !== 0) {
+    const a = ask(Q_ROUTE_IN, field(P_DST), field(P_SRC), iif);
+    const type = load<u32>(a);
+    if (type === RT_ERROR) {
+      if (load<u32>(a, 4) !== NONE) stop(FATE_UNSUPPORTED, U_ROUTE_ICMP);
+      else {
+        releaseIfUnconfirmed();
+        stop(FATE_DROPPED, D_NO_ROUTE);
+      }
+    } else if (type === RT_LOCAL) {
+      if (runHook(HOOK_INPUT) !== 0) localDeliverFinish();
+    } else if (type === RT_FORWARD) {
+      oif = load<u32>(a, 4);
+      forward(oif, load<u32>(a, 8), load<u32>(a, 12), out);
+    } else {
+      // Broadcast or multicast to this host: INPUT sees it; no socket here takes it.
+      if (runHook(HOOK_INPUT) !== 0) {
+        releaseIfUnconfirmed();
+        stop(FATE_DROPPED, D_CAST_NO_SOCKET);
+      }
+    }
+  }
+  if (stopFate === FATE_UNSUPPORTED) return unsupported(out, stopReason);
+  finish(out, stopFate, stopReason, oif);
+  return true;
+}
+
+/** ip_forward, FORWARD, POSTROUTING and the way out. */
+function forward(oif: u32, nextHop: u32, mtu: u32, out: usize): void {
+  if ((load<u32>(plan) & PLAN_FLAGS_FORWARD) === 0) {
+    releaseIfUnconfirmed();
+    stop(FATE_DROPPED, D_FORWARDING_OFF);
+    return;
+  }
+  // ip_forward: time exceeded and fragmentation needed are answered by the host (not here yet).
+  if (<u32>load<u8>(ip, 8) <= 1) {
+    stop(FATE_UNSUPPORTED, U_TTL);
+    return;
+  }
+  if (ipLen > mtu) {
+    stop(FATE_UNSUPPORTED, U_MTU);
+    return;
+  }
+  ipDecreaseTtl(ip);
+  redecode();
+  store<u32>(meta, (load<u32>(meta, 12) & 0xffff) | (oif << 16), 12);
+  setOif(ifacesAt, oif);
+  setPacketInterfaces(load<u32>(meta, 12) & 0xffff, oif);
+  store<u32>(out, nextHop, 28);
+  if (runHook(HOOK_FORWARD) === 0) return;
+  if (runHook(HOOK_POSTROUTING) === 0) return;
+  stop(FATE_FORWARDED, 0);
+}
+
+function finish(out: usize, fate: u32, reason: u32, oif: u32): void {
+  store<u32>(out, fate | (reason << 8));
+  const decision = filterDecision !== NONE ? filterDecision : lastDecision;
+  store<u32>(out, decision, 4);
+  store<u32>(out, oif, 8);
+  store<u32>(out, ctKind === CT_KIND_NONE ? CT_KIND_NONE : ctKind | (ctInfo << 8) | (ctDir << 16), 12);
+  store<u32>(out, ctEntry, 16);
+}
+
+/** UNSUPPORTED, with the rule the walk could not decide (U_WALK) in the decision word. */
+function unsupported(out: usize, why: u32): bool {
+  store<u32>(out, FATE_UNSUPPORTED | (why << 8));
+  store<u32>(out, why === U_WALK ? lastDecision : NONE, 4);
+  return false;
+}
+
+/**
+ * Runs `n` frames (FRAME_BYTES records at `frames`, bytes in the area at `bytes`, interface
+ * registry at `ifaces`) through the path, results at `out`. Returns how many were handled: a
+ * return below `n` names the first UNSUPPORTED frame.
+ */
+export function receiveBatch(n: u32, frames: usize, bytes: usize, ifaces: usize, out: usize): u32 {
+  ifacesAt = ifaces;
+  for (let k: u32 = 0; k < n; k++) {
+    if (!receive(frames + <usize>k * FRAME_BYTES, bytes, out + <usize>k * OUT_BYTES)) return k;
+  }
+  return n;
+}

@@ -1,0 +1,400 @@
+// The WebAssembly engine: the ruleset compiled to a table, and received IPv4 datagrams run
+// through conntrack, NAT, the routing decision and every hook's tables in WebAssembly
+// (assembly/path/receive.ts), a batch per call. Results are compact records; a packet's full
+// PacketResult (the reference engine's shape) is built only when asked for.
+//
+// What the path does not handle yet (bridge ports, IPv6, fragments, IP options, ICMP errors,
+// the host's own answers — REJECT, RST, ICMP —, matches and targets the table walk leaves to the
+// host) makes a batch stop with WasmPathUnsupported, after which this engine's state is not to
+// be trusted: callers replay the trace on the reference engine (src/replay/replay-trace.ts).
+
+import { compile } from '../../compiler/compile.js';
+import type { CompiledTable } from '../../compiler/compiled-table.js';
+import { Section } from '../../compiler/format.js';
+import type { Host } from '../../host/index.js';
+import { routeLookup } from '../../host/index.js';
+import { formatAddress } from '../../ir/address.js';
+import type { Chain, Hook, Rule, Ruleset, Table } from '../../ir/ruleset.js';
+import { decodePacket, isDecodeError } from '../../wire/packet.js';
+import type { ConntrackStats, TrackResult } from '../conntrack/index.js';
+import { ctState, formatTuple } from '../conntrack/index.js';
+import { RuleCounters } from '../counters.js';
+import { bridgeEgress } from '../reference/bridge-path.js';
+import { createEngineState, type EngineState } from '../reference/engine-state.js';
+import { describeDecision } from '../reference/journey.js';
+import type { EmittedPacket, Fate, PacketResult } from '../reference/result.js';
+import type { DecidedBy } from '../verdict.js';
+import { WasmClassifier } from './classifier.js';
+import { type ConntrackExports, type WasmConnEntry, WasmConntrack } from './conntrack.js';
+import { answerHostQuery, type InterfaceNames } from './host-answers.js';
+import type { WasmBuild } from './module.js';
+
+/** The path's exports (assembly/path/receive.ts) beyond the classifier's and conntrack's. */
+interface PathExports {
+  enginePlan(plan: number): void;
+  receiveBatch(n: number, frames: number, bytes: number, ifaces: number, out: number): number;
+  hostQueriesAsked(): number;
+  ctPrngSeed(seed: number): void;
+}
+
+const FRAME_WORDS = 8;
+const OUT_WORDS = 8;
+const LINK_RAW = 0;
+const LINK_ETHERNET = 1;
+/** A frame the path must not take (the host marks it; the path reports it unsupported). */
+const LINK_OTHER = 2;
+const NONE = 0xffffffff;
+const POLICY_BIT = 0x80000000;
+const CT_KIND_NONE = 0xff;
+
+const FATE_FORWARDED = 1;
+const FATE_DELIVERED = 2;
+const FATE_DROPPED = 3;
+
+const HOOKS: readonly Hook[] = ['prerouting', 'input', 'forward', 'output', 'postrouting'];
+const MAX_STEPS = 15;
+const STEP = { table: 1, filter: 2, nat: 3, conntrack: 4, confirm: 5 } as const;
+const PLAN_CHECKSUM = 1;
+const PLAN_FORWARD = 2;
+
+/** Why a frame left the path (receive.ts U_*). */
+const UNSUPPORTED_REASONS: Readonly<Record<number, string>> = {
+  1: 'a link layer or interface it does not take (bridge port, @local, VLAN, SLL, IPv6, non-IP)',
+  2: 'an IPv4 header with options or a bad length',
+  3: 'a fragment',
+  4: 'a short or malformed transport header',
+  5: 'an ICMP error',
+  6: 'a match or target its table walk does not run yet',
+  7: 'an ICMP destination unreachable from ip_error',
+  8: 'an ICMP time exceeded (TTL)',
+  9: 'a datagram larger than the way out allows',
+  10: "the host's own answer (RST, ICMP unreachable, echo reply)",
+  11: "a listener's SYN-ACK",
+  12: 'a hook step it does not know',
+};
+
+const DROP_REASONS: Readonly<Record<number, string>> = {
+  1: 'bad IPv4 header checksum (ip_rcv_core drops it before netfilter)',
+  2: 'conntrack: dropped',
+  3: 'conntrack confirm: dropped',
+  4: 'nat: null binding failed',
+  5: 'nat: the packet is too short to rewrite',
+  6: 'forwarding is off (net.ipv4.ip_forward = 0)',
+  8: 'RST to a closed TCP port',
+};
+
+export class WasmPathUnsupported extends Error {
+  constructor(
+    /** Index of the frame in its batch. */
+    readonly frame: number,
+    readonly reason: string,
+  ) {
+    super(`the WebAssembly engine does not handle ${reason}`);
+  }
+}
+
+export interface WasmEngineOptions {
+  /** Seed of the run's random choices, as the reference engine's (default 1). */
+  readonly seed?: number;
+  readonly build?: WasmBuild;
+  /** Frames per batch (default 4096). */
+  readonly batchSize?: number;
+  /** Packet bytes per batch (default batchSize * 1600). */
+  readonly batchBytes?: number;
+}
+
+/** Where each compiled rule and chain came from in the IR. */
+interface Origins {
+  readonly rules: { table: Table; chain: Chain; rule: Rule; index: number }[];
+  readonly chains: { table: Table; chain: Chain }[];
+  readonly chainIndex: Map<Chain, number>;
+}
+
+function origins(ruleset: Ruleset): Origins {
+  const o: Origins = { rules: [], chains: [], chainIndex: new Map() };
+  for (const table of ruleset.tables)
+    for (const chain of table.chains) {
+      o.chainIndex.set(chain, o.chains.length);
+      o.chains.push({ table, chain });
+      chain.rules.forEach((rule, index) => {
+        o.rules.push({ table, chain, rule, index });
+      });
+    }
+  return o;
+}
+
+export class WasmEngine {
+  readonly table: CompiledTable;
+  readonly classifier: WasmClassifier;
+  readonly conntrack: WasmConntrack;
+  readonly batchSize: number;
+  private readonly x: PathExports & ConntrackExports;
+  private readonly state: EngineState;
+  private readonly origins: Origins;
+  private readonly names: string[] = [''];
+  private readonly frames: number;
+  private readonly bytes: number;
+  private readonly out: number;
+  private readonly byteCapacity: number;
+  private count = 0;
+  private used = 0;
+  private timestamps: bigint[] = [];
+  private lastNow = 0n;
+  private buffer: ArrayBuffer | null = null;
+  private u8 = new Uint8Array(0);
+  private u32 = new Uint32Array(0);
+  private dv = new DataView(new ArrayBuffer(0));
+
+  constructor(
+    readonly ruleset: Ruleset,
+    readonly host: Host,
+    options: WasmEngineOptions = {},
+  ) {
+    const seed = options.seed ?? 1;
+    if (ruleset.family !== 'ipv4') throw new WasmPathUnsupported(0, 'an IPv6 ruleset');
+    this.state = createEngineState(ruleset, host, seed);
+    this.origins = origins(ruleset);
+    this.table = compile(ruleset, host);
+    const names: InterfaceNames = {
+      index: (n) => this.classifier.interfaceIndex(n),
+      name: (i) => this.names[i] ?? '',
+    };
+    this.classifier = new WasmClassifier(this.table, {
+      ...(options.build ? { build: options.build } : {}),
+      hostQuery: (kind, a, b, c, out) => {
+        const w = answerHostQuery(host, this.state.hostView, names, kind, a >>> 0, b >>> 0, c >>> 0);
+        new Uint32Array(this.classifier.exports.memory.buffer, out >>> 0, 4).set(w);
+      },
+    });
+    this.x = this.classifier.exports as unknown as PathExports & ConntrackExports;
+    this.conntrack = new WasmConntrack(this.x, {
+      settings: this.state.conntrack.settings,
+      hashSeed: seed,
+      batchSize: 1,
+    });
+    this.x.ctPrngSeed(seed >>> 0);
+    this.batchSize = options.batchSize ?? 4096;
+    this.byteCapacity = options.batchBytes ?? this.batchSize * 1600;
+    this.frames = this.x.alloc(this.batchSize * FRAME_WORDS * 4) >>> 0;
+    this.out = this.x.alloc(this.batchSize * OUT_WORDS * 4) >>> 0;
+    this.bytes = this.x.alloc(this.byteCapacity + 64) >>> 0;
+    this.x.enginePlan(this.writePlan());
+  }
+
+  /** The hook plan as the path reads it: flags, then per hook its steps. */
+  private writePlan(): number {
+    const words = new Uint32Array(1 + HOOKS.length * (1 + MAX_STEPS));
+    let flags = 0;
+    if (this.state.conntrack.settings.checksum) flags |= PLAN_CHECKSUM;
+    if (this.host.sysctl.number('net.ipv4.ip_forward') !== 0) flags |= PLAN_FORWARD;
+    words[0] = flags;
+    HOOKS.forEach((hook, h) => {
+      const at = 1 + h * (1 + MAX_STEPS);
+      let n = 0;
+      for (const step of this.state.plan[hook]) {
+        // Conntrack's defragmentation only ever holds fragments, which the path leaves alone.
+        if (step.kind === 'defrag') continue;
+        let word: number;
+        if (step.kind === 'table') {
+          const kind =
+            step.table.name === 'nat' ? STEP.nat : step.table.name === 'filter' ? STEP.filter : STEP.table;
+          word = (kind << 24) | this.origins.chainIndex.get(step.chain)!;
+        } else word = STEP[step.kind] << 24;
+        if (n === MAX_STEPS) throw new Error(`nfwasm wasm: more than ${MAX_STEPS} steps at ${hook}`);
+        words[at + 1 + n++] = word >>> 0;
+      }
+      words[at] = n;
+    });
+    const p = this.x.alloc(words.byteLength) >>> 0;
+    new Uint32Array(this.x.memory.buffer, p, words.length).set(words);
+    return p;
+  }
+
+  private views(): void {
+    const b = this.x.memory.buffer;
+    if (b !== this.buffer) {
+      this.buffer = b;
+      this.u8 = new Uint8Array(b);
+      this.u32 = new Uint32Array(b);
+      this.dv = new DataView(b);
+    }
+  }
+
+  private interfaceIndex(name: string): number {
+    const i = this.classifier.interfaceIndex(name);
+    this.names[i] = name;
+    return i;
+  }
+
+  /** Frames in the current batch. */
+  get pending(): number {
+    return this.count;
+  }
+
+  /** Room for one more frame of `length` bytes. */
+  fits(length: number): boolean {
+    return this.count < this.batchSize && this.used + length <= this.byteCapacity;
+  }
+
+  /** Appends a frame to the batch (fits() must hold). */
+  add(bytes: Uint8Array, linkType: string, iif: string, timestampNs: bigint): void {
+    this.views();
+    const port = this.host.interface(iif);
+    let link = linkType === 'ethernet' ? LINK_ETHERNET : linkType === 'raw-ipv4' ? LINK_RAW : LINK_OTHER;
+    if (port?.master !== undefined || iif.startsWith('@')) link = LINK_OTHER;
+    const ifIndex = this.interfaceIndex(iif);
+    this.u8.set(bytes, this.bytes + this.used);
+    const w = (this.frames >>> 2) + this.count * FRAME_WORDS;
+    this.u32[w] = this.used;
+    this.u32[w + 1] = bytes.length;
+    this.u32[w + 2] = (ifIndex | (link << 16)) >>> 0;
+    this.u32[w + 3] = 0;
+    this.dv.setBigInt64((w + 4) * 4, timestampNs, true);
+    this.timestamps[this.count] = timestampNs;
+    this.used += bytes.length;
+    this.count++;
+  }
+
+  /**
+   * Runs the batch; results stay readable (fateOf, result) until the next add after clear().
+   * Throws WasmPathUnsupported for the first frame the path does not handle.
+   */
+  run(): void {
+    const n = this.count;
+    if (n === 0) return;
+    const done = this.x.receiveBatch(n, this.frames, this.bytes, this.classifier.ifacesAt, this.out) >>> 0;
+    this.lastNow = this.timestamps[n - 1]!;
+    if (done < n) {
+      this.views();
+      const w = (this.out >>> 2) + done * OUT_WORDS;
+      const why = this.u32[w]! >>> 8;
+      const rule = this.u32[w + 1]!;
+      const at = why === 6 && rule < this.origins.rules.length ? this.origins.rules[rule]! : undefined;
+      const where = at ? ` (${describeDecision({ kind: 'rule', ...at } as DecidedBy)})` : '';
+      throw new WasmPathUnsupported(done, `${UNSUPPORTED_REASONS[why] ?? `case ${why}`}${where}`);
+    }
+  }
+
+  /** Empties the batch for the next frames. */
+  clear(): void {
+    this.count = 0;
+    this.used = 0;
+  }
+
+  /** The fate kind of frame k of the last run. */
+  fateOf(k: number): Fate['kind'] {
+    this.views();
+    const f = this.u32[(this.out >>> 2) + k * OUT_WORDS]! & 0xff;
+    return f === FATE_FORWARDED ? 'forwarded' : f === FATE_DELIVERED ? 'delivered' : 'dropped';
+  }
+
+  private decided(word: number): DecidedBy | undefined {
+    if (word === NONE) return undefined;
+    if (word & POLICY_BIT) {
+      const c = this.origins.chains[(word & ~POLICY_BIT) >>> 0]!;
+      return { kind: 'policy', table: c.table, chain: c.chain } as DecidedBy;
+    }
+    const r = this.origins.rules[word]!;
+    return { kind: 'rule', table: r.table, chain: r.chain, rule: r.rule, index: r.index } as DecidedBy;
+  }
+
+  /** Frame k's result in the reference engine's terms (its emitted bytes copied). */
+  result(k: number): PacketResult {
+    this.views();
+    const w = (this.out >>> 2) + k * OUT_WORDS;
+    const fate = this.u32[w]! & 0xff;
+    const reason = this.u32[w]! >>> 8;
+    const decidedBy = this.decided(this.u32[w + 1]!);
+    const oif = this.names[this.u32[w + 2]!] ?? '';
+    const ctWord = this.u32[w + 3]!;
+    const entry = this.u32[w + 4]!;
+    const ipAt = this.bytes + this.u32[w + 5]!;
+    const ipBytes = this.u8.slice(ipAt, ipAt + this.u32[w + 6]!);
+    const emitted: EmittedPacket[] = [];
+    let f: Fate;
+    if (fate === FATE_FORWARDED) {
+      const nextHop = this.u32[w + 7]!;
+      this.state.now = this.timestamps[k]!;
+      const ports = bridgeEgress(this.state, oif, nextHop);
+      for (const port of ports ?? [undefined])
+        emitted.push({
+          oif,
+          ...(port ? { port } : {}),
+          bytes: ports && ports.length > 1 ? ipBytes.slice() : ipBytes,
+          cause: 'forwarded',
+          ...(decidedBy ? { decidedBy } : {}),
+        });
+      f = { kind: 'forwarded', oif };
+    } else if (fate === FATE_DELIVERED) {
+      f = { kind: 'delivered', to: this.deliveredTo(reason, ipBytes) };
+    } else if (fate === FATE_DROPPED) {
+      const text =
+        reason === 0 && decidedBy ? describeDecision(decidedBy) : this.dropReason(reason, ipBytes, k);
+      f = { kind: 'dropped', reason: text, ...(reason === 0 && decidedBy ? { decidedBy } : {}) };
+    } else throw new Error(`nfwasm wasm: frame ${k} has fate ${fate}`);
+    return { fate: f, emitted, conntrack: this.ctOf(ctWord, entry) };
+  }
+
+  private deliveredTo(reason: number, ip: Uint8Array): string {
+    const d = decodePacket(ip, 'raw-ipv4');
+    if (isDecodeError(d)) return 'kernel';
+    if (reason === 3) return `kernel (protocol ${d.protocol})`;
+    const proto = d.protocol === 6 ? 'tcp' : 'udp';
+    return `${reason === 2 ? 'proxy' : 'listener'} ${proto}/${d.dstPort ?? 0}`;
+  }
+
+  private dropReason(reason: number, ip: Uint8Array, k: number): string {
+    const known = DROP_REASONS[reason];
+    if (known) return known;
+    const d = decodePacket(ip, 'raw-ipv4');
+    if (isDecodeError(d)) return 'dropped';
+    const iif = this.names[this.u32[(this.frames >>> 2) + k * FRAME_WORDS + 2]! & 0xffff] ?? '';
+    const r = routeLookup(this.host, d.dst[0]!, { iif, src: d.src[0]! });
+    if (reason === 7 && !r.ok) return `routing: ${r.errno} (${r.reason})`;
+    if (reason === 9)
+      return `${r.ok && r.type === 'multicast' ? 'multicast' : 'broadcast'} to this host: no socket modelled`;
+    return `dropped (${reason}) to ${formatAddress('ipv4', d.dst)}`;
+  }
+
+  private ctOf(word: number, entry: number): PacketResult['conntrack'] {
+    if (word === CT_KIND_NONE) return null;
+    const kind = word & 0xff;
+    if (kind === 2) return { state: 'UNTRACKED', entry: null };
+    if (kind !== 0) return { state: 'INVALID', entry: null };
+    const ctinfo = (['ESTABLISHED', 'RELATED', 'NEW', 'ESTABLISHED_REPLY', 'RELATED_REPLY'] as const)[
+      (word >>> 8) & 0xff
+    ]!;
+    const e = this.conntrack.entry(entry);
+    const state = ctState({ kind: 'tracked', ctinfo } as TrackResult);
+    return { state, entry: `${formatTuple(e.original)} -> ${formatTuple(e.reply)}` };
+  }
+
+  /** The ruleset with every rule's and policy's counters as this run counted them. */
+  rulesetWithCounters(): Ruleset {
+    const { packets, bytes } = this.classifier.counters();
+    const counters = new RuleCounters();
+    const rules = this.table.counts[Section.RULES];
+    this.origins.rules.forEach((r, i) => {
+      if (packets[i]! > 0n) counters.set(r.rule, Number(packets[i]!), Number(bytes[i]!));
+    });
+    this.origins.chains.forEach((c, i) => {
+      if (packets[rules + i]! > 0n)
+        counters.set(c.chain, Number(packets[rules + i]!), Number(bytes[rules + i]!));
+    });
+    return counters.apply(this.ruleset);
+  }
+
+  /** Confirmed, unexpired connections at the last packet's time. */
+  connections(): WasmConnEntry[] {
+    return this.conntrack.entries(this.lastNow);
+  }
+
+  conntrackStats(): { entries: number; stats: ConntrackStats } {
+    return { entries: this.conntrack.count, stats: this.conntrack.stats() };
+  }
+
+  /** Host questions that crossed into JavaScript so far. */
+  get hostQueries(): number {
+    return this.x.hostQueriesAsked();
+  }
+}

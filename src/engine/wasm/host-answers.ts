@@ -1,0 +1,91 @@
+// The answers to the WebAssembly packet path's questions about the host (assembly/path/
+// host-query.ts), from the same host model the reference engine asks: input routes, source
+// addresses, address types and sockets. Each distinct question is asked once per run.
+
+import type { Host } from '../../host/index.js';
+import { findSocket, routeLookup, selectSourceAddress } from '../../host/index.js';
+import { ADDRESS_TYPE_ORDER } from '../../ir/matches/addrtype.js';
+import type { HostView } from '../reference/match-context.js';
+
+export const Q_ROUTE_IN = 1;
+export const Q_SOURCE_ADDRESS = 2;
+export const Q_ADDRESS_TYPE = 3;
+export const Q_SOCKET = 4;
+const NO_DEV = 0xffffffff;
+const NONE = 0xffffffff;
+
+export const RT_LOCAL = 1;
+export const RT_BROADCAST = 2;
+export const RT_MULTICAST = 3;
+export const RT_FORWARD = 4;
+export const RT_ERROR = 5;
+
+export const SOCK_LISTENER = 1;
+export const SOCK_PROXY = 2;
+
+// ICMP destination-unreachable codes ip_error sends.
+const ICMP_NET_UNREACH = 0;
+const ICMP_HOST_UNREACH = 1;
+const ICMP_PKT_FILTERED = 13;
+
+export interface InterfaceNames {
+  /** Registry index of a name (registered on first use). */
+  index(name: string): number;
+  name(index: number): string;
+}
+
+/** Four answer words for one question. */
+export function answerHostQuery(
+  host: Host,
+  hostView: HostView,
+  ifaces: InterfaceNames,
+  kind: number,
+  a: number,
+  b: number,
+  c: number,
+): readonly number[] {
+  if (kind === Q_ROUTE_IN) {
+    const iif = ifaces.name(c);
+    const r = routeLookup(host, a >>> 0, { iif, src: b >>> 0 });
+    if (!r.ok) {
+      // ip_error answers only when forwarding is on, and only for these errors.
+      const code =
+        host.sysctl.number('net.ipv4.ip_forward') === 0
+          ? NONE
+          : r.errno === 'ENETUNREACH'
+            ? ICMP_NET_UNREACH
+            : r.errno === 'EHOSTUNREACH'
+              ? ICMP_HOST_UNREACH
+              : r.errno === 'EACCES'
+                ? ICMP_PKT_FILTERED
+                : NONE;
+      return [RT_ERROR, code, 0, 0];
+    }
+    if (r.type === 'local') return [RT_LOCAL, 0, 0, 0];
+    if (r.type === 'broadcast') return [RT_BROADCAST, 0, 0, 0];
+    if (r.type === 'multicast') return [RT_MULTICAST, 0, 0, 0];
+    const mtu = host.interface(r.oif)?.mtu ?? 1500;
+    return [RT_FORWARD, ifaces.index(r.oif), r.gateway?.words[0] ?? a >>> 0, mtu];
+  }
+  if (kind === Q_SOURCE_ADDRESS) {
+    const dev = ifaces.name(a);
+    if (!dev) return [0, 0, 0, 0];
+    const s = selectSourceAddress(host, dev, b >>> 0);
+    return s ? [1, s.words[0]!, 0, 0] : [0, 0, 0, 0];
+  }
+  if (kind === Q_ADDRESS_TYPE) {
+    const dev = b === NO_DEV ? undefined : ifaces.name(b);
+    const t = hostView.addressType('ipv4', [a >>> 0], dev);
+    return [ADDRESS_TYPE_ORDER.indexOf(t), 0, 0, 0];
+  }
+  if (kind === Q_SOCKET) {
+    const proto = a === 6 ? 'tcp' : 'udp';
+    const addr = { family: 'ipv4' as const, words: [b >>> 0] };
+    const proxy = findSocket(host.proxies, proto, addr, c);
+    const listener = findSocket(host.listeners, proto, addr, c);
+    const sock = listener ?? proxy;
+    if (!sock) return [0, 0, 0, 0];
+    return [proxy && sock === proxy ? SOCK_PROXY : SOCK_LISTENER, 0, 0, 0];
+  }
+  throw new Error(`nfwasm wasm: unknown host question ${kind}`);
+}

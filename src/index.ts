@@ -9,6 +9,7 @@ export { loadTable, TableFormatError } from './compiler/load.js';
 // The reference engine: the kernel's packet path in TypeScript, one frame at a time.
 export { type Frame, ReferenceEngine, type ReferenceEngineOptions } from './engine/reference/engine.js';
 export type { EmittedPacket, Fate, PacketResult } from './engine/reference/result.js';
+export { WasmEngine, type WasmEngineOptions, WasmPathUnsupported } from './engine/wasm/engine.js';
 export { WasmClassifier, type WasmClassifierOptions } from './engine/wasm/index.js';
 export { NfwasmError, type SourcePosition } from './errors.js';
 export { type PrintOptions, printIptablesSave } from './frontend/iptables/printer.js';
@@ -40,5 +41,6 @@ export type {
 } from './ir/ruleset.js';
 export type { Target, TargetKinds } from './ir/target.js';
 export { type ReplayOptions, type ReplaySummary, replayTrace } from './replay/replay-trace.js';
+export { replayTraceWasm, WasmReplayUnsupported } from './replay/replay-trace-wasm.js';
 // Traces: streaming pcap/pcapng readers and writers, and replaying one through an engine.
 export { openTrace, PcapngWriter, PcapWriter, type TraceReader, traceFromBytes } from './trace/index.js';

@@ -141,7 +141,9 @@ describe('replay --engine', () => {
   it('runs a trace the WebAssembly path does not handle yet on the reference engine, and says why', () => {
     const text: string[] = [];
     replayCommand([...SCENARIO, 'examples/docker-host/trace.pcapng'], (s) => text.push(s), quiet);
-    expect(text.join('')).toMatch(/reference engine\)\n\(the reference engine ran the trace: packet 2: .*bridge port/);
+    expect(text.join('')).toMatch(
+      /reference engine\)\n\(the reference engine ran the trace: packet 2: .*bridge port/,
+    );
   });
 });
 

@@ -1,7 +1,8 @@
 // The state of the stateful matches run here (statistic, quota): one 16-byte record per
 // STATE_SLOTS record, and a seeded xoshiro128** generator for `statistic --mode random`, its
 // four state words in linear memory (the algorithm and seeding of src/engine/conntrack/prng.ts,
-// bit for bit; a generator of its own, apart from NAT's). A walk journals every record it
+// bit for bit; a generator of its own, apart from NAT's — except in the packet path, which
+// shares NAT's, see sharedRandom). A walk journals every record it
 // changes and snapshots the generator, so a packet handed to the host leaves all of it as it
 // was, like the counters (walk.ts), for the host to replay it.
 

@@ -10,8 +10,6 @@ import {
   E_FLAGS,
   EF_IPV6,
   IP_CT_RELATED_REPLY,
-  IPPROTO_ICMP,
-  IPPROTO_ICMPV6,
   IPS_DST_NAT,
   IPS_NAT_DONE_MASK,
   IPS_NAT_MASK,
@@ -28,7 +26,7 @@ import {
   W_PRESENT,
   W_VALUE,
 } from './layout';
-import { hookManip, NAT_ACCEPT, NAT_DROP } from './nat';
+import { hookManip, icmpIdType, NAT_ACCEPT, NAT_DROP } from './nat';
 import { entryReply } from './nat-store';
 import { entryAt, statusOf } from './table';
 import {
@@ -47,13 +45,6 @@ const other: usize = memory.data(<i32>TUPLE_BYTES, 16);
 
 const ICMP_REDIRECT: u32 = 5;
 const NDISC_REDIRECT: u32 = 137;
-
-/** icmp_manip_pkt / icmpv6_manip_pkt rewrite the id of query and reply types only. */
-function icmpIdType(protocol: u32, type: u32): bool {
-  if (protocol === IPPROTO_ICMP) return type === 0 || type === 8 || (type >= 13 && type <= 18);
-  if (protocol === IPPROTO_ICMPV6) return type === 128 || type === 129;
-  return false;
-}
 
 /**
  * natIcmpReplyTranslation (nf_nat_icmp_reply_translation): for an ICMP error of type `icmpType`

@@ -102,7 +102,8 @@ export function natNullBinding(idx: u32, manip: u32, now: i64): u32 {
 }
 
 /** icmp_manip_pkt / icmpv6_manip_pkt: the types whose id is rewritten. */
-function icmpIdType(protocol: u32, type: u32): bool {
+/** ICMP/ICMPv6 types whose id NAT rewrites (queries and their replies). */
+export function icmpIdType(protocol: u32, type: u32): bool {
   if (protocol === 1) return type === 0 || (type >= 13 && type <= 18) || type === 8;
   if (protocol === 58) return type === 128 || type === 129;
   return false;

@@ -77,7 +77,6 @@ export function isNatAction(kind: u32): bool {
 
 /** Runs NAT action `kind` (ACTIONS record at `aw`); V_ACCEPT or V_DROP. */
 export function natTarget(kind: u32, aw: usize): u32 {
-  if (natEntry === CT_NONE) return V_ACCEPT; // no connection: nothing to bind
   const r = natRanges + <usize>load<u32>(aw, 12) * NAT_RANGE_BYTES;
   if (kind === A_DNAT || kind === A_SNAT) {
     fillRange(r, true);

@@ -19,6 +19,7 @@ import { parseHostFile } from '../../src/host/index.js';
 import { replayTrace } from '../../src/replay/replay-trace.js';
 import { replayTraceWasm } from '../../src/replay/replay-trace-wasm.js';
 import { MemorySink, PcapngWriter, traceFromBytes } from '../../src/trace/index.js';
+import { withoutLocalPackets } from '../trace/helpers.js';
 
 const LONG = process.env.NFWASM_FUZZ === 'long';
 const FIXTURES = join(import.meta.dirname, '../fixtures/wasm-engine');
@@ -43,21 +44,7 @@ function trace(s: ReturnType<typeof scenario>, seed: number, packets: number, mi
     mix: parseTrafficMix(mix),
   });
   all.flush();
-  const outSink = new MemorySink();
-  const out = new PcapngWriter(outSink);
-  const ids = new Map<string, number>();
-  for (const p of traceFromBytes(sink.bytes()).packetsSync()) {
-    const iif = p.interfaceName ?? '';
-    if (iif.startsWith('@')) continue;
-    let id = ids.get(iif);
-    if (id === undefined) {
-      id = out.addInterface({ linkType: p.linkType, name: iif });
-      ids.set(iif, id);
-    }
-    out.writePacket(id, p.timestampNs ?? 0n, p.data);
-  }
-  out.flush();
-  return outSink.bytes();
+  return withoutLocalPackets(sink.bytes());
 }
 
 function describeResult(r: PacketResult): string {

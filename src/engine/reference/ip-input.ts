@@ -3,7 +3,7 @@
 // ip_rcv_core, PREROUTING (raw, conntrack, mangle, nat), and ip_rcv_finish's routing decision —
 // local delivery (local-deliver.ts), forwarding (ip-forward.ts), or ip_error.
 
-import { type RouteErrno, type RouteResult, routeLookup } from '../../host/index.js';
+import { type Host, type RouteErrno, type RouteResult, routeLookup } from '../../host/index.js';
 import { formatAddress } from '../../ir/address.js';
 import { decodePacket, formatPacketSummary, isDecodeError } from '../../wire/packet.js';
 import { bridgeCallsIptables, bridgeInput } from './bridge-path.js';
@@ -113,21 +113,22 @@ export function ipRcvFinish(s: EngineState, j: Journey): Fate {
  * sender (ip_rt_error_cost, ip_rt_error_burst) on top of ICMP's.
  */
 function ipError(s: EngineState, j: Journey, errno: RouteErrno): void {
-  if (s.host.sysctl.number('net.ipv4.ip_forward') === 0) return;
-  const code =
-    errno === 'ENETUNREACH'
-      ? ICMP_NET_UNREACH
-      : errno === 'EHOSTUNREACH'
-        ? ICMP_HOST_UNREACH
-        : errno === 'EACCES'
-          ? ICMP_PKT_FILTERED
-          : -1;
+  const code = ipErrorCode(s.host, errno);
   if (code < 0) return;
   if (!s.icmpLimiter.allowRouteError(j.packet.decoded.src[0]!, s.now)) {
     j.trace?.push({ kind: 'note', text: 'ip_error: destination unreachable not sent (rate limit)' });
     return;
   }
   icmpSend(s, j, ICMP_DEST_UNREACH, code, `ip_error: destination unreachable code ${code}`);
+}
+
+/** The destination-unreachable code ip_error sends for a route error, or -1 when it sends none. */
+export function ipErrorCode(host: Host, errno: RouteErrno): number {
+  if (host.sysctl.number('net.ipv4.ip_forward') === 0) return -1;
+  if (errno === 'ENETUNREACH') return ICMP_NET_UNREACH;
+  if (errno === 'EHOSTUNREACH') return ICMP_HOST_UNREACH;
+  if (errno === 'EACCES') return ICMP_PKT_FILTERED;
+  return -1;
 }
 
 export function describeRoute(r: Extract<RouteResult, { ok: true }>): string {

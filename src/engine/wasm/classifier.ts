@@ -43,6 +43,7 @@ export class WasmClassifier {
   private namesAt: number;
   private namesEnd: number;
   private readonly ifaces = new Map<string, number>();
+  private readonly ifaceNames: string[] = [];
   private readonly encoder = new TextEncoder();
 
   constructor(
@@ -89,7 +90,13 @@ export class WasmClassifier {
     e[2] = utf8.length;
     this.namesAt += utf8.length;
     this.ifaces.set(n, i);
+    this.ifaceNames.push(n);
     return i;
+  }
+
+  /** The name registered at `index` ('' for none). */
+  interfaceName(index: number): string {
+    return this.ifaceNames[index] ?? '';
   }
 
   /** A batch of up to `capacity` packets, `byteCapacity` IP bytes and `ctCapacity` CT records. */

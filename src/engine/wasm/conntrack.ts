@@ -58,7 +58,8 @@ const IPS_DYING = 1 << 9;
 
 export type WasmCtKind = 'tracked' | 'invalid' | 'untracked' | 'drop';
 const KINDS: readonly WasmCtKind[] = ['tracked', 'invalid', 'untracked', 'drop'];
-const CTINFOS = ['ESTABLISHED', 'RELATED', 'NEW', 'ESTABLISHED_REPLY', 'RELATED_REPLY'] as const;
+/** ctinfo numbers (IP_CT_*) as the reference engine names them. */
+export const CTINFOS = ['ESTABLISHED', 'RELATED', 'NEW', 'ESTABLISHED_REPLY', 'RELATED_REPLY'] as const;
 
 /** One packet's outcome: conntrackIn's TrackResult kind and ctinfo, and confirm's verdict. */
 export interface WasmCtResult {

@@ -25,7 +25,7 @@ import { describeDecision } from '../reference/journey.js';
 import type { EmittedPacket, Fate, PacketResult } from '../reference/result.js';
 import type { DecidedBy } from '../verdict.js';
 import { WasmClassifier } from './classifier.js';
-import { type ConntrackExports, type WasmConnEntry, WasmConntrack } from './conntrack.js';
+import { type ConntrackExports, CTINFOS, type WasmConnEntry, WasmConntrack } from './conntrack.js';
 import { answerHostQuery, type InterfaceNames } from './host-answers.js';
 import type { WasmBuild } from './module.js';
 
@@ -131,7 +131,8 @@ export class WasmEngine {
   private readonly x: PathExports & ConntrackExports;
   private readonly state: EngineState;
   private readonly origins: Origins;
-  private readonly names: string[] = [''];
+  /** Per capture interface: its registry index, and whether the path takes its frames at all. */
+  private readonly ingress = new Map<string, { readonly index: number; readonly routed: boolean }>();
   private readonly frames: number;
   private readonly bytes: number;
   private readonly out: number;
@@ -157,7 +158,7 @@ export class WasmEngine {
     this.table = compile(ruleset, host);
     const names: InterfaceNames = {
       index: (n) => this.classifier.interfaceIndex(n),
-      name: (i) => this.names[i] ?? '',
+      name: (i) => this.classifier.interfaceName(i),
     };
     this.classifier = new WasmClassifier(this.table, {
       ...(options.build ? { build: options.build } : {}),
@@ -220,10 +221,15 @@ export class WasmEngine {
     }
   }
 
-  private interfaceIndex(name: string): number {
-    const i = this.classifier.interfaceIndex(name);
-    this.names[i] = name;
-    return i;
+  private ingressOf(iif: string): { readonly index: number; readonly routed: boolean } {
+    let e = this.ingress.get(iif);
+    if (!e) {
+      // A bridge port's frames go to its bridge first, `@local` ones down the OUTPUT path.
+      const routed = this.host.interface(iif)?.master === undefined && !iif.startsWith('@');
+      e = { index: this.classifier.interfaceIndex(iif), routed };
+      this.ingress.set(iif, e);
+    }
+    return e;
   }
 
   /** Frames in the current batch. */
@@ -239,10 +245,15 @@ export class WasmEngine {
   /** Appends a frame to the batch (fits() must hold). */
   add(bytes: Uint8Array, linkType: string, iif: string, timestampNs: bigint): void {
     this.views();
-    const port = this.host.interface(iif);
-    let link = linkType === 'ethernet' ? LINK_ETHERNET : linkType === 'raw-ipv4' ? LINK_RAW : LINK_OTHER;
-    if (port?.master !== undefined || iif.startsWith('@')) link = LINK_OTHER;
-    const ifIndex = this.interfaceIndex(iif);
+    const ingress = this.ingressOf(iif);
+    const link = !ingress.routed
+      ? LINK_OTHER
+      : linkType === 'ethernet'
+        ? LINK_ETHERNET
+        : linkType === 'raw-ipv4'
+          ? LINK_RAW
+          : LINK_OTHER;
+    const ifIndex = ingress.index;
     this.u8.set(bytes, this.bytes + this.used);
     const w = (this.frames >>> 2) + this.count * FRAME_WORDS;
     this.u32[w] = this.used;
@@ -305,7 +316,7 @@ export class WasmEngine {
     const fate = this.u32[w]! & 0xff;
     const reason = this.u32[w]! >>> 8;
     const decidedBy = this.decided(this.u32[w + 1]!);
-    const oif = this.names[this.u32[w + 2]!] ?? '';
+    const oif = this.classifier.interfaceName(this.u32[w + 2]!);
     const ctWord = this.u32[w + 3]!;
     const entry = this.u32[w + 4]!;
     const ipAt = this.bytes + this.u32[w + 5]!;
@@ -348,7 +359,7 @@ export class WasmEngine {
     if (known) return known;
     const d = decodePacket(ip, 'raw-ipv4');
     if (isDecodeError(d)) return 'dropped';
-    const iif = this.names[this.u32[(this.frames >>> 2) + k * FRAME_WORDS + 2]! & 0xffff] ?? '';
+    const iif = this.classifier.interfaceName(this.u32[(this.frames >>> 2) + k * FRAME_WORDS + 2]! & 0xffff);
     const r = routeLookup(this.host, d.dst[0]!, { iif, src: d.src[0]! });
     if (reason === 7 && !r.ok) return `routing: ${r.errno} (${r.reason})`;
     if (reason === 9)
@@ -361,9 +372,7 @@ export class WasmEngine {
     const kind = word & 0xff;
     if (kind === 2) return { state: 'UNTRACKED', entry: null };
     if (kind !== 0) return { state: 'INVALID', entry: null };
-    const ctinfo = (['ESTABLISHED', 'RELATED', 'NEW', 'ESTABLISHED_REPLY', 'RELATED_REPLY'] as const)[
-      (word >>> 8) & 0xff
-    ]!;
+    const ctinfo = CTINFOS[(word >>> 8) & 0xff]!;
     const e = this.conntrack.entry(entry);
     const state = ctState({ kind: 'tracked', ctinfo } as TrackResult);
     return { state, entry: `${formatTuple(e.original)} -> ${formatTuple(e.reply)}` };

@@ -5,6 +5,7 @@
 import type { Host } from '../../host/index.js';
 import { findSocket, routeLookup, selectSourceAddress } from '../../host/index.js';
 import { ADDRESS_TYPE_ORDER } from '../../ir/matches/addrtype.js';
+import { ipErrorCode } from '../reference/ip-input.js';
 import type { HostView } from '../reference/match-context.js';
 
 export const Q_ROUTE_IN = 1;
@@ -22,11 +23,6 @@ export const RT_ERROR = 5;
 
 export const SOCK_LISTENER = 1;
 export const SOCK_PROXY = 2;
-
-// ICMP destination-unreachable codes ip_error sends.
-const ICMP_NET_UNREACH = 0;
-const ICMP_HOST_UNREACH = 1;
-const ICMP_PKT_FILTERED = 13;
 
 export interface InterfaceNames {
   /** Registry index of a name (registered on first use). */
@@ -48,18 +44,8 @@ export function answerHostQuery(
     const iif = ifaces.name(c);
     const r = routeLookup(host, a >>> 0, { iif, src: b >>> 0 });
     if (!r.ok) {
-      // ip_error answers only when forwarding is on, and only for these errors.
-      const code =
-        host.sysctl.number('net.ipv4.ip_forward') === 0
-          ? NONE
-          : r.errno === 'ENETUNREACH'
-            ? ICMP_NET_UNREACH
-            : r.errno === 'EHOSTUNREACH'
-              ? ICMP_HOST_UNREACH
-              : r.errno === 'EACCES'
-                ? ICMP_PKT_FILTERED
-                : NONE;
-      return [RT_ERROR, code, 0, 0];
+      const code = ipErrorCode(host, r.errno);
+      return [RT_ERROR, code < 0 ? NONE : code, 0, 0];
     }
     if (r.type === 'local') return [RT_LOCAL, 0, 0, 0];
     if (r.type === 'broadcast') return [RT_BROADCAST, 0, 0, 0];

@@ -6,7 +6,7 @@
 import type { Hook } from '../../ir/ruleset.js';
 import type { Manip, NatRange2 } from '../conntrack/nat-range.js';
 import type { ConntrackExports, WasmConntrack, WasmCtPacket } from './conntrack.js';
-import { encodePacket } from './conntrack.js';
+import { CTINFOS, encodePacket } from './conntrack.js';
 
 /** The NAT exports of the module (assembly/index.ts). */
 export interface NatExports extends ConntrackExports {
@@ -27,7 +27,6 @@ const RANGE_BYTES = 48;
 const REWRITE_BYTES = 32;
 const NONE = 0xffffffff;
 const HOOKS: Record<Hook, number> = { prerouting: 0, input: 1, forward: 2, output: 3, postrouting: 4 };
-const CTINFOS = ['ESTABLISHED', 'RELATED', 'NEW', 'ESTABLISHED_REPLY', 'RELATED_REPLY'] as const;
 const KINDS = ['tracked', 'invalid', 'untracked', 'drop'] as const;
 
 export interface WasmTrack {

@@ -1,16 +1,36 @@
-// The Internet checksum (RFC 1071) over linear memory, for the NAT rewrite path to come.
+// The Internet checksum (RFC 1071) over linear memory: header checks, conntrack's transport
+// checksum verification and the checksums of the packets the host generates.
 
-/** Ones'-complement sum of `len` bytes at `ptr`, folded to 16 bits and complemented. */
-export function internetChecksum(ptr: usize, len: i32): u32 {
+/**
+ * Ones'-complement sum of `len` bytes at `ptr` read as big-endian 16-bit words, folded to 16
+ * bits, not complemented (0 only when every byte is 0).
+ */
+export function onesSum(ptr: usize, len: usize): u32 {
   let sum: u64 = 0;
-  let i: i32 = 0;
-  // Big-endian 16-bit words: load as little-endian u16 and swap once at the end.
-  for (; i + 1 < len; i += 2) {
-    sum += <u64>load<u16>(ptr + <usize>i);
+  let p = ptr;
+  const end = ptr + len;
+  // Little-endian 64-bit loads: as 2^16 ≡ 1 (mod 2^16 - 1), adding the 32-bit halves adds the
+  // same 16-bit words, and one byte swap of the folded sum gives the big-endian sum.
+  while (p + 8 <= end) {
+    const v = load<u64>(p);
+    sum += (v & 0xffffffff) + (v >> 32);
+    p += 8;
   }
-  if (i < len) sum += <u64>load<u8>(ptr + <usize>i);
+  if (p + 4 <= end) {
+    sum += <u64>load<u32>(p);
+    p += 4;
+  }
+  if (p + 2 <= end) {
+    sum += <u64>load<u16>(p);
+    p += 2;
+  }
+  if (p < end) sum += <u64>load<u8>(p);
   while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
   const folded = <u32>sum;
-  const swapped = ((folded & 0xff) << 8) | (folded >> 8);
-  return ~swapped & 0xffff;
+  return ((folded & 0xff) << 8) | (folded >> 8);
+}
+
+/** The Internet checksum of `len` bytes at `ptr`: the complement of their ones'-complement sum. */
+export function internetChecksum(ptr: usize, len: i32): u32 {
+  return ~onesSum(ptr, <usize>len) & 0xffff;
 }

@@ -6,6 +6,7 @@
 // ctPacketOf reads some header fields of a short first fragment past the datagram's end, where
 // the JavaScript bytes read as 0: those reads go through byteAt, bounded by the datagram end.
 
+import { onesSum } from '../checksum';
 import {
   HOOK_PREROUTING,
   IPPROTO_ICMP,
@@ -110,9 +111,7 @@ function checksumValid(ip: usize, l4: usize, end: usize, protocol: u32): bool {
     sum = <u64>((src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) + protocol);
     sum += <u64>(<u32>(end - l4) & 0xffff);
   }
-  let p = l4;
-  for (; p + 1 < end; p += 2) sum += <u64>bswap<u16>(load<u16>(p));
-  if (p < end) sum += (<u64>load<u8>(p)) << 8;
+  sum += <u64>onesSum(l4, end - l4);
   // Fold without the final complement: a zero sum stays 0 and is not valid.
   while (sum > 0xffff) sum = (sum & 0xffff) + (sum >> 16);
   return sum === 0xffff;

@@ -89,3 +89,4 @@ export { enginePlan, receiveBatch } from './path/receive';
 export { icmpEchoReply4, icmpError4, rejectIcmpUnreach4, rejectTcpReset4 } from './path/reject';
 // Rewriting a datagram's bytes (assembly/path/rewrite.ts).
 export { applyIcmpErrorRewrite4, applyRewriteRecord, ipDecreaseTtl, natManipIpv4 } from './path/rewrite';
+export { walkMemoHits, walkMemoMisses } from './path/verdict-memo';

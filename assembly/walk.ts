@@ -46,6 +46,15 @@ export function setPassActions(mask: u32): void {
   passActions = mask;
 }
 
+/** The counters (rule, or ruleCount + chain for a policy) the last walk added to, in order. */
+export function walkLog(): usize {
+  return log;
+}
+
+export function walkLogged(): u32 {
+  return logged;
+}
+
 function logCounter(c: u32): bool {
   if (logged === LOG_CAPACITY) return false;
   store<u32>(log + ((<usize>logged) << 2), c);

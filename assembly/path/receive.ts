@@ -46,7 +46,6 @@ import {
   setOif,
 } from '../packet';
 import { shareRandom } from '../state';
-import { walk } from '../walk';
 import { ctPacketFromIpv4 } from './ct-packet';
 import {
   ask,
@@ -62,6 +61,7 @@ import {
 } from './host-query';
 import { beginNatWalk, endNatWalk } from './nat-target';
 import { applyRewriteRecord, ipDecreaseTtl } from './rewrite';
+import { memoWalk } from './verdict-memo';
 
 // Frame records (FRAME_BYTES): byte offset in the packet area, captured length, iif registry
 // index | link << 16, 0, timestamp (i64 ns), 0, 0.
@@ -178,7 +178,7 @@ function facts(): void {
 /** One table's walk; 1 accepted, 0 stopped (stopFate set). */
 function tableStep(chain: u32, filter: bool): u32 {
   facts();
-  const r = walk(chain, ipLen);
+  const r = memoWalk(chain, ipLen);
   const kind = (<u32>r >> 8) & 0xff;
   const what = <u32>(r >> 32);
   if (kind >= R_UNDECIDED_RULE) {

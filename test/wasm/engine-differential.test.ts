@@ -114,4 +114,12 @@ describe('WebAssembly engine = reference engine on whole traces', () => {
       expect(compare(docker, bytes, batch)).toBeGreaterThan(1000);
     });
   }
+  const traps = scenario('memo-traps.v4', 'routed-host.json');
+  for (let seed = 1; seed <= (LONG ? 20 : 2); seed++) {
+    const batch = [7, 4096][seed % 2]!;
+    it(`walks that read TCP flags, lengths, TTLs, marks, conntrack status and expiry, or keep state: seed ${seed}`, () => {
+      const bytes = trace(traps, seed, LONG ? 100_000 : 6_000, 'tcp=60,udp=40');
+      expect(compare(traps, bytes, batch)).toBeGreaterThan(1000);
+    });
+  }
 });

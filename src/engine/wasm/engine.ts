@@ -34,6 +34,8 @@ interface PathExports {
   enginePlan(plan: number): void;
   receiveBatch(n: number, frames: number, bytes: number, ifaces: number, out: number): number;
   hostQueriesAsked(): number;
+  walkMemoHits(): number;
+  walkMemoMisses(): number;
   ctPrngSeed(seed: number): void;
 }
 
@@ -405,5 +407,10 @@ export class WasmEngine {
   /** Host questions that crossed into JavaScript so far. */
   get hostQueries(): number {
     return this.x.hostQueriesAsked();
+  }
+
+  /** Table walks answered from the walk memo (assembly/path/verdict-memo.ts), and those walked. */
+  get walkMemo(): { readonly hits: number; readonly misses: number } {
+    return { hits: this.x.walkMemoHits() >>> 0, misses: this.x.walkMemoMisses() >>> 0 };
   }
 }

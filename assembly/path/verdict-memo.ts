@@ -1,0 +1,287 @@
+// A memo of table walks for the packet path, keyed on exactly the packet and connection fields
+// the walked rules can read (OVS megaflow-style, one key shape per base chain). A walk is a
+// pure function of those fields when no reachable rule has a stateful match, a host question
+// other than addrtype, a TCP option test or a target with side effects (MARK, NAT): for such a
+// base chain the memo replays the walk's outcome and its counter updates instead of walking.
+// Chains where that does not hold are always walked. Hits are exact, never approximate: the key
+// holds every word of every field any reachable op reads (conntrack state, marks and expiry
+// included, so a walk that reads a changing field simply misses).
+
+import {
+  ACTION_BYTES,
+  F_IIF,
+  F_L4_DPORT,
+  F_L4_SPORT,
+  OP_ANY_BITS,
+  OP_BLOCK,
+  OP_CMP,
+  OP_FALSE,
+  OP_HOST,
+  OP_IFACE,
+  OP_L4_GUARD,
+  OP_PORT_LIST,
+  OP_RANGE,
+  OP_SKIP_IF,
+  R_UNDECIDED_RULE,
+  RULE_BYTES,
+  SLOT_BYTES,
+  V_GOTO,
+  V_JUMP,
+  X_ADDRTYPE,
+} from '../layout';
+import { alloc } from '../memory';
+import { fieldWord } from '../ops';
+import { laterFragment, skbLen, thoff } from '../packet';
+import { actions, chainAt, chainCount, chains, counters, ops, rules } from '../table';
+import { passActions, walk, walkLog, walkLogged } from '../walk';
+import { pktIif, pktOif } from './host-query';
+
+const F_SRC: u32 = 1;
+const F_DST: u32 = 2;
+const FIELD_IDS: u32 = 64;
+
+// Descriptor per base chain (words): field count, longest L4_GUARD, interface flags, then
+// field | width << 8 per field read. 0: not analysed yet; UNCACHEABLE: always walk.
+const UNCACHEABLE: usize = 1;
+const USES_IIF: u32 = 1;
+const USES_OIF: u32 = 2;
+
+const MAX_KEY: u32 = 16;
+const MAX_COUNTERS: u32 = 13;
+// Entry (bytes): base chain + 1 (0: empty), key words, result (u64), counter count, hash, key,
+// counters.
+const E_KEY: usize = 24;
+const E_COUNTERS: usize = E_KEY + <usize>MAX_KEY * 4;
+const ENTRY_BYTES: usize = 128;
+const SETS: u32 = 1 << 13;
+const WAYS: u32 = 2;
+
+let descriptors: usize = 0;
+let builtFor: usize = 0;
+let entries: usize = 0;
+let victim: u32 = 0;
+const key: usize = memory.data(<i32>MAX_KEY * 4, 16);
+/** Per field id: the widest read (words), while one chain is analysed. */
+const widths: usize = memory.data(<i32>FIELD_IDS, 16);
+/** Scratch of one analysis: chains reached, and those left to scan. */
+let seen: usize = 0;
+let stack: usize = 0;
+
+let memoHits: u32 = 0;
+let memoMisses: u32 = 0;
+
+/** Walks answered from the memo, and walks memoizable but walked, since the table was loaded. */
+export function walkMemoHits(): u32 {
+  return memoHits;
+}
+
+export function walkMemoMisses(): u32 {
+  return memoMisses;
+}
+
+function init(): void {
+  descriptors = alloc((<usize>chainCount) << 2);
+  seen = alloc(<usize>chainCount);
+  stack = alloc((<usize>chainCount + 1) << 2);
+  if (entries === 0) entries = alloc(<usize>SETS * WAYS * ENTRY_BYTES);
+  else memory.fill(entries, 0, <usize>SETS * WAYS * ENTRY_BYTES);
+  builtFor = chains;
+  memoHits = 0;
+  memoMisses = 0;
+}
+
+function reads(field: u32, width: u32): void {
+  if (field >= FIELD_IDS) return;
+  const w = widths + <usize>field;
+  if (<u32>load<u8>(w) < width) store<u8>(w, <u8>width);
+}
+
+let ifaceFlags: u32 = 0;
+let maxGuard: u32 = 0;
+
+/** Records what op `s` reads; false when it makes the walk impure. */
+function scanOp(s: usize): bool {
+  const h = load<u32>(s);
+  const code = h & 0xff;
+  const n = (h >> 16) & 0xff;
+  if (code === OP_CMP || code === OP_RANGE) reads(load<u32>(s, 4), max<u32>(n, 1));
+  else if (code === OP_ANY_BITS || code === OP_SKIP_IF) reads(load<u32>(s, 4), 1);
+  else if (code === OP_IFACE) ifaceFlags |= load<u32>(s, 4) === F_IIF ? USES_IIF : USES_OIF;
+  else if (code === OP_PORT_LIST) {
+    reads(F_L4_SPORT, 1);
+    reads(F_L4_DPORT, 1);
+  } else if (code === OP_L4_GUARD) maxGuard = max<u32>(maxGuard, load<u32>(s, 4));
+  else if (code === OP_BLOCK) {
+    const blockEnd = s + (1 + <usize>load<u32>(s, 4)) * SLOT_BYTES;
+    for (let b = s + SLOT_BYTES; b < blockEnd; b += <usize>(load<u32>(b) >> 24) * SLOT_BYTES)
+      if (!scanOp(b)) return false;
+  } else if (code === OP_HOST && load<u32>(s, 4) === X_ADDRTYPE) {
+    // The route types of the addresses, limited to either device.
+    reads(F_SRC, 1);
+    reads(F_DST, 1);
+    ifaceFlags |= USES_IIF | USES_OIF;
+  } else if (code !== OP_FALSE) return false;
+  return true;
+}
+
+/** Records what rule g reads; false when its matches or target make the walk impure. */
+function scanRule(g: u32): bool {
+  const rw = rules + <usize>g * RULE_BYTES;
+  let s = ops + <usize>load<u32>(rw) * SLOT_BYTES;
+  const end = s + <usize>load<u32>(rw, 4) * SLOT_BYTES;
+  while (s < end) {
+    if (!scanOp(s)) return false;
+    s += <usize>(load<u32>(s) >> 24) * SLOT_BYTES;
+  }
+  const verdict = load<u32>(rw, 8);
+  if (verdict <= V_GOTO) return true;
+  // An extension target: only those that count and continue (LOG, NFLOG, TRACE) keep it pure.
+  const kind = load<u32>(actions + <usize>load<u32>(rw, 12) * ACTION_BYTES);
+  return kind < 32 && ((passActions >> kind) & 1) !== 0;
+}
+
+/** Analyses the chains reachable from `base`: its descriptor, or UNCACHEABLE. */
+function analyse(base: u32): usize {
+  memory.fill(widths, 0, FIELD_IDS);
+  ifaceFlags = 0;
+  maxGuard = 0;
+  memory.fill(seen, 0, <usize>chainCount);
+  let depth: u32 = 1;
+  store<u32>(stack, base);
+  store<u8>(seen + <usize>base, 1);
+  while (depth > 0) {
+    depth--;
+    const cw = chainAt(load<u32>(stack + ((<usize>depth) << 2)));
+    const first = load<u32>(cw, 8);
+    const end = first + load<u32>(cw, 12);
+    for (let g = first; g < end; g++) {
+      if (!scanRule(g)) return UNCACHEABLE;
+      const rw = rules + <usize>g * RULE_BYTES;
+      const verdict = load<u32>(rw, 8);
+      const target = load<u32>(rw, 12);
+      if ((verdict === V_JUMP || verdict === V_GOTO) && load<u8>(seen + <usize>target) === 0) {
+        store<u8>(seen + <usize>target, 1);
+        store<u32>(stack + ((<usize>depth) << 2), target);
+        depth++;
+      }
+    }
+  }
+  let words: u32 = 1;
+  let nfields: u32 = 0;
+  for (let f: u32 = 0; f < FIELD_IDS; f++) {
+    const w = <u32>load<u8>(widths + <usize>f);
+    if (w !== 0) {
+      words += w;
+      nfields++;
+    }
+  }
+  if ((ifaceFlags & USES_IIF) !== 0) words++;
+  if ((ifaceFlags & USES_OIF) !== 0) words++;
+  if (words > MAX_KEY) return UNCACHEABLE;
+  const d = alloc((<usize>(3 + nfields)) << 2);
+  store<u32>(d, nfields);
+  store<u32>(d, maxGuard, 4);
+  store<u32>(d, ifaceFlags, 8);
+  let i: usize = 0;
+  for (let f: u32 = 0; f < FIELD_IDS; f++) {
+    const w = <u32>load<u8>(widths + <usize>f);
+    if (w !== 0) {
+      store<u32>(d + 12 + (i << 2), f | (w << 8));
+      i++;
+    }
+  }
+  return d;
+}
+
+function descriptorOf(base: u32): usize {
+  if (builtFor !== chains) init();
+  const at = descriptors + ((<usize>base) << 2);
+  let d = <usize>load<u32>(at);
+  if (d === 0) {
+    d = analyse(base);
+    store<u32>(at, <u32>d);
+  }
+  return d;
+}
+
+/** Bumps the counters of a replayed walk. */
+function replayCounters(e: usize, bytes: u32): void {
+  const n = load<u32>(e, 16);
+  for (let i: u32 = 0; i < n; i++) {
+    const c = counters + ((<usize>load<u32>(e + E_COUNTERS + ((<usize>i) << 2))) << 4);
+    store<u64>(c, load<u64>(c) + 1);
+    store<u64>(c, load<u64>(c, 8) + <u64>bytes, 8);
+  }
+}
+
+/**
+ * walk(base, bytes) for the decoded packet and its connection facts (setCt), from the memo when
+ * an identical walk was seen. Same result words and counter updates as walk().
+ */
+export function memoWalk(base: u32, bytes: u32): u64 {
+  const d = descriptorOf(base);
+  if (d === UNCACHEABLE || laterFragment || <u64>thoff + <u64>load<u32>(d, 4) > <u64>skbLen)
+    return walk(base, bytes);
+  // The key: the base chain, then every word of every field read, then the interfaces.
+  store<u32>(key, base);
+  let n: u32 = 1;
+  const nfields = load<u32>(d);
+  for (let i: u32 = 0; i < nfields; i++) {
+    const fw = load<u32>(d + 12 + ((<usize>i) << 2));
+    const f = fw & 0xff;
+    const w = fw >> 8;
+    for (let j: u32 = 0; j < w; j++) {
+      store<u32>(key + ((<usize>n) << 2), fieldWord(f, j));
+      n++;
+    }
+  }
+  const flags = load<u32>(d, 8);
+  if ((flags & USES_IIF) !== 0) {
+    store<u32>(key + ((<usize>n) << 2), pktIif);
+    n++;
+  }
+  if ((flags & USES_OIF) !== 0) {
+    store<u32>(key + ((<usize>n) << 2), pktOif);
+    n++;
+  }
+  let h: u32 = 0x9747b28c;
+  for (let i: u32 = 0; i < n; i++) {
+    h = (h ^ load<u32>(key + ((<usize>i) << 2))) * 0x85ebca6b;
+    h ^= h >>> 13;
+  }
+  h = (h ^ (h >>> 16)) * 0xc2b2ae35;
+  h ^= h >>> 16;
+  const set = entries + <usize>(h & (SETS - 1)) * WAYS * ENTRY_BYTES;
+  const keyBytes = (<usize>n) << 2;
+  for (let w: u32 = 0; w < WAYS; w++) {
+    const e = set + <usize>w * ENTRY_BYTES;
+    if (
+      load<u32>(e) === base + 1 &&
+      load<u32>(e, 20) === h &&
+      load<u32>(e, 4) === n &&
+      memory.compare(e + E_KEY, key, keyBytes) === 0
+    ) {
+      memoHits++;
+      replayCounters(e, bytes);
+      return load<u64>(e, 8);
+    }
+  }
+  memoMisses++;
+  const r = walk(base, bytes);
+  const logged = walkLogged();
+  if (((<u32>r >> 8) & 0xff) >= R_UNDECIDED_RULE || logged > MAX_COUNTERS) return r;
+  let e = set;
+  if (load<u32>(e) !== 0) {
+    e = set + <usize>(victim & (WAYS - 1)) * ENTRY_BYTES;
+    victim++;
+    if (load<u32>(set + ENTRY_BYTES) === 0) e = set + ENTRY_BYTES;
+  }
+  store<u32>(e, base + 1);
+  store<u32>(e, n, 4);
+  store<u64>(e, r, 8);
+  store<u32>(e, logged, 16);
+  store<u32>(e, h, 20);
+  memory.copy(e + E_KEY, key, keyBytes);
+  memory.copy(e + E_COUNTERS, walkLog(), (<usize>logged) << 2);
+  return r;
+}

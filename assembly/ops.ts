@@ -45,7 +45,7 @@ import { stateful } from './state';
 import { ops, params, rules, stringAt, stringLength } from './table';
 
 // Field id → scratch slot (bit 7 clear) or CT record word (bit 7 set); 255: no such field.
-const FIELD_SLOTS: usize = memory.data<u8>([
+export const FIELD_SLOTS: usize = memory.data<u8>([
   255, 0, 4, 8, 9, 10, 11, 12, 13, 14, 15, 255, 255, 255, 255, 255, 16, 17, 255, 18, 19, 20, 255, 255, 255,
   255, 255, 255, 255, 255, 255, 255, 128, 129, 130, 131, 132, 133, 134, 138, 142, 146, 150, 151, 152, 153,
   154, 155, 21, 22, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,

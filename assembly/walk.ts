@@ -85,8 +85,12 @@ export function walk(base: u32, bytes: u32): u64 {
   return r;
 }
 
+/** Rules whose matches the last walk evaluated (what a memo hit saves). */
+export let walkEvaluated: u32 = 0;
+
 function traverse(base: u32, bytes: u32): u64 {
   logged = 0;
+  walkEvaluated = 0;
   beginWalk();
   let chain = base;
   let i: u32 = 0;
@@ -114,6 +118,7 @@ function traverse(base: u32, bytes: u32): u64 {
       }
     }
     const outcome = ruleMatches(g);
+    walkEvaluated++;
     if (outcome === NO) {
       i++;
       continue;

@@ -30,10 +30,10 @@ import {
   X_ADDRTYPE,
 } from '../layout';
 import { alloc } from '../memory';
-import { fieldWord } from '../ops';
-import { laterFragment, skbLen, thoff } from '../packet';
+import { ct, FIELD_SLOTS as fieldSlots } from '../ops';
+import { fields, laterFragment, skbLen, thoff } from '../packet';
 import { actions, chainAt, chainCount, chains, counters, ops, rules } from '../table';
-import { passActions, walk, walkLog, walkLogged } from '../walk';
+import { passActions, walk, walkEvaluated, walkLog, walkLogged } from '../walk';
 import { pktIif, pktOif } from './host-query';
 
 const F_SRC: u32 = 1;
@@ -47,6 +47,9 @@ const USES_IIF: u32 = 1;
 const USES_OIF: u32 = 2;
 
 const MAX_KEY: u32 = 16;
+const CT_WORD: u32 = 0x80000000;
+/** A word that reads as NONE, for fields this build does not have (fieldWord gives NONE). */
+const unused: usize = memory.data<u32>([0xffffffff]);
 const MAX_COUNTERS: u32 = 13;
 // Entry (bytes): base chain + 1 (0: empty), key words, result (u64), counter count, hash, key,
 // counters.
@@ -55,6 +58,15 @@ const E_COUNTERS: usize = E_KEY + <usize>MAX_KEY * 4;
 const ENTRY_BYTES: usize = 128;
 const SETS: u32 = 1 << 13;
 const WAYS: u32 = 2;
+
+// Whether the memo pays for a chain is measured on its first TRIAL lookups: it is switched off
+// for the chain when fewer than half of them hit, or when the walks it replaces evaluate fewer
+// than CHEAP_RULES rules on average (a lookup then costs more than the walk). Either way the
+// results are the same; only the speed differs.
+const TRIAL: u32 = 4096;
+const CHEAP_RULES: u32 = 6;
+/** Per chain: lookups, hits, misses, rules evaluated by the missed walks. */
+let trials: usize = 0;
 
 let descriptors: usize = 0;
 let builtFor: usize = 0;
@@ -81,6 +93,7 @@ export function walkMemoMisses(): u32 {
 
 function init(): void {
   descriptors = alloc((<usize>chainCount) << 2);
+  trials = alloc((<usize>chainCount) << 4);
   seen = alloc(<usize>chainCount);
   stack = alloc((<usize>chainCount + 1) << 2);
   if (entries === 0) entries = alloc(<usize>SETS * WAYS * ENTRY_BYTES);
@@ -167,30 +180,37 @@ function analyse(base: u32): usize {
     }
   }
   let words: u32 = 1;
-  let nfields: u32 = 0;
-  for (let f: u32 = 0; f < FIELD_IDS; f++) {
-    const w = <u32>load<u8>(widths + <usize>f);
-    if (w !== 0) {
-      words += w;
-      nfields++;
-    }
-  }
+  for (let f: u32 = 0; f < FIELD_IDS; f++) words += <u32>load<u8>(widths + <usize>f);
   if ((ifaceFlags & USES_IIF) !== 0) words++;
   if ((ifaceFlags & USES_OIF) !== 0) words++;
   if (words > MAX_KEY) return UNCACHEABLE;
-  const d = alloc((<usize>(3 + nfields)) << 2);
-  store<u32>(d, nfields);
+  // The key's sources: per word an address in `fields`, or CT_WORD | offset in the CT record.
+  const d = alloc((<usize>(3 + words)) << 2);
+  store<u32>(d, words - 1);
   store<u32>(d, maxGuard, 4);
   store<u32>(d, ifaceFlags, 8);
   let i: usize = 0;
   for (let f: u32 = 0; f < FIELD_IDS; f++) {
     const w = <u32>load<u8>(widths + <usize>f);
-    if (w !== 0) {
-      store<u32>(d + 12 + (i << 2), f | (w << 8));
+    for (let j: u32 = 0; j < w; j++) {
+      store<u32>(d + 12 + (i << 2), fieldSource(f, j));
       i++;
     }
   }
   return d;
+}
+
+/** Counts a lookup of `base`; at the end of its trial, keeps the memo for it or not. */
+function judge(base: u32): void {
+  const t = trials + ((<usize>base) << 4);
+  const lookups = load<u32>(t) + 1;
+  store<u32>(t, lookups);
+  if (lookups !== TRIAL) return;
+  const hits = load<u32>(t, 4);
+  const misses = load<u32>(t, 8);
+  const evaluated = load<u32>(t, 12);
+  if (hits * 2 < lookups || (misses > 0 && evaluated < CHEAP_RULES * misses))
+    store<u32>(descriptors + ((<usize>base) << 2), <u32>UNCACHEABLE);
 }
 
 function descriptorOf(base: u32): usize {
@@ -202,6 +222,20 @@ function descriptorOf(base: u32): usize {
     store<u32>(at, <u32>d);
   }
   return d;
+}
+
+function sameKey(at: usize, n: u32): bool {
+  for (let i: usize = 0; i < <usize>n; i++)
+    if (load<u32>(at + (i << 2)) !== load<u32>(key + (i << 2))) return false;
+  return true;
+}
+
+/** Where word j of field f is read (ops.ts fieldWord): a `fields` address, or CT_WORD | offset. */
+function fieldSource(f: u32, j: u32): u32 {
+  const slot = <u32>load<u8>(fieldSlots + <usize>f);
+  if (slot === 255) return <u32>unused;
+  if (slot < 128) return <u32>(fields + ((<usize>(slot + j)) << 2));
+  return CT_WORD | ((slot - 128 + j) << 2);
 }
 
 /** Bumps the counters of a replayed walk. */
@@ -220,37 +254,34 @@ function replayCounters(e: usize, bytes: u32): void {
  */
 export function memoWalk(base: u32, bytes: u32): u64 {
   const d = descriptorOf(base);
+  if (d !== UNCACHEABLE) judge(base);
   if (d === UNCACHEABLE || laterFragment || <u64>thoff + <u64>load<u32>(d, 4) > <u64>skbLen)
     return walk(base, bytes);
-  // The key: the base chain, then every word of every field read, then the interfaces.
+  // The key: the base chain, every word of every field read, then the interfaces; hashed as
+  // it is built.
   store<u32>(key, base);
+  let h: u32 = base * 0x9e3779b1;
+  const words = load<u32>(d);
   let n: u32 = 1;
-  const nfields = load<u32>(d);
-  for (let i: u32 = 0; i < nfields; i++) {
-    const fw = load<u32>(d + 12 + ((<usize>i) << 2));
-    const f = fw & 0xff;
-    const w = fw >> 8;
-    for (let j: u32 = 0; j < w; j++) {
-      store<u32>(key + ((<usize>n) << 2), fieldWord(f, j));
-      n++;
-    }
+  for (let i: u32 = 0; i < words; i++) {
+    const src = load<u32>(d + 12 + ((<usize>i) << 2));
+    const v = (src & CT_WORD) !== 0 ? load<u32>(ct + <usize>(src & ~CT_WORD)) : load<u32>(<usize>src);
+    store<u32>(key + ((<usize>n) << 2), v);
+    h = (h ^ v) * 0x85ebca6b;
+    n++;
   }
   const flags = load<u32>(d, 8);
   if ((flags & USES_IIF) !== 0) {
     store<u32>(key + ((<usize>n) << 2), pktIif);
+    h = (h ^ pktIif) * 0x85ebca6b;
     n++;
   }
   if ((flags & USES_OIF) !== 0) {
     store<u32>(key + ((<usize>n) << 2), pktOif);
+    h = (h ^ pktOif) * 0x85ebca6b;
     n++;
   }
-  let h: u32 = 0x9747b28c;
-  for (let i: u32 = 0; i < n; i++) {
-    h = (h ^ load<u32>(key + ((<usize>i) << 2))) * 0x85ebca6b;
-    h ^= h >>> 13;
-  }
-  h = (h ^ (h >>> 16)) * 0xc2b2ae35;
-  h ^= h >>> 16;
+  h ^= h >>> 15;
   const set = entries + <usize>(h & (SETS - 1)) * WAYS * ENTRY_BYTES;
   const keyBytes = (<usize>n) << 2;
   for (let w: u32 = 0; w < WAYS; w++) {
@@ -259,15 +290,20 @@ export function memoWalk(base: u32, bytes: u32): u64 {
       load<u32>(e) === base + 1 &&
       load<u32>(e, 20) === h &&
       load<u32>(e, 4) === n &&
-      memory.compare(e + E_KEY, key, keyBytes) === 0
+      sameKey(e + E_KEY, n)
     ) {
       memoHits++;
+      const t = trials + ((<usize>base) << 4);
+      store<u32>(t, load<u32>(t, 4) + 1, 4);
       replayCounters(e, bytes);
       return load<u64>(e, 8);
     }
   }
   memoMisses++;
   const r = walk(base, bytes);
+  const t = trials + ((<usize>base) << 4);
+  store<u32>(t, load<u32>(t, 8) + 1, 8);
+  store<u32>(t, load<u32>(t, 12) + walkEvaluated, 12);
   const logged = walkLogged();
   if (((<u32>r >> 8) & 0xff) >= R_UNDECIDED_RULE || logged > MAX_COUNTERS) return r;
   let e = set;

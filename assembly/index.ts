@@ -82,6 +82,7 @@ export {
 export { conntrackBatch } from './conntrack/batch';
 export { ctNatIcmpReply } from './conntrack/icmp-reply-translation';
 export { ctPacketFromIpv4 } from './path/ct-packet';
+export { flowCacheHits, flowCacheReplays } from './path/flow-cache';
 export { hostQueriesAsked } from './path/host-query';
 // The WebAssembly engine's packet path (assembly/path/, src/engine/wasm/engine.ts).
 export { enginePlan, receiveBatch } from './path/receive';

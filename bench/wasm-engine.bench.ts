@@ -84,5 +84,5 @@ console.log(line('reference engine', refNs, frames.length));
 console.log(line(`wasm engine (${repeat}x, with add)`, wasmNs, n));
 console.log(line('wasm engine, receiveBatch only', (runMs * 1e6) / n, n));
 console.log(
-  `wasm/reference ${(refNs / wasmNs).toFixed(0)}x; ${wasm.hostQueries} host questions crossed into JavaScript; walk memo ${wasm.walkMemo.hits} hits, ${wasm.walkMemo.misses} misses`,
+  `wasm/reference ${(refNs / wasmNs).toFixed(0)}x; ${wasm.hostQueries} host questions crossed into JavaScript; walk memo ${wasm.walkMemo.hits} hits, ${wasm.walkMemo.misses} misses; flow cache ${wasm.flowCache.hits} hits, ${wasm.flowCache.replays} replays`,
 );

@@ -132,8 +132,25 @@ function icmpErrorPath(pkt: usize): u32 {
   return type >= 128 ? K_TRACKED : K_ERROR;
 }
 
+/**
+ * The node (index << 1 | direction) find would return for the next conntrackIn's packet, when
+ * the caller knows it (the packet path's flow cache: a confirmed, unexpired connection recorded
+ * for exactly this tuple); CT_NONE to look it up. Cleared by conntrackIn.
+ */
+let lookupHint: u32 = CT_NONE;
+
+export function setLookupHint(node: u32): void {
+  lookupHint = node;
+}
+
 /** conntrackIn (nf_conntrack_in) for the packet record at `pkt`; returns the result kind. */
 export function conntrackIn(pkt: usize, now: i64): u32 {
+  const hint = lookupHint;
+  lookupHint = CT_NONE;
+  return conntrackInFrom(pkt, now, hint);
+}
+
+function conntrackInFrom(pkt: usize, now: i64, hint: u32): u32 {
   const flags = load<u32>(pkt, P_FLAGS);
   const zone = load<u32>(pkt, P_ZONE);
   if ((flags & PF_UNPARSABLE) !== 0) return invalid();
@@ -151,13 +168,16 @@ export function conntrackIn(pkt: usize, now: i64): u32 {
   }
 
   for (let round = 0; round < 2; round++) {
-    if (!packetTuple(pkt, pktTuple)) return invalid();
+    // The first round may start from the node the caller knows find would return.
+    const hinted = round === 0 && hint !== CT_NONE;
+    if (!hinted && !packetTuple(pkt, pktTuple)) return invalid();
     let idx: u32;
     let dir: u32;
     let ctinfo: u32;
-    if (find(pktTuple, zone, now)) {
-      idx = foundNode >> 1;
-      dir = foundNode & 1;
+    if (hinted || find(pktTuple, zone, now)) {
+      const node = hinted ? hint : foundNode;
+      idx = node >> 1;
+      dir = node & 1;
       bump(ST_FOUND);
       const status = statusOf(entryAt(idx));
       if (dir === 1) ctinfo = IP_CT_ESTABLISHED_REPLY;

@@ -12,7 +12,7 @@
 
 import { internetChecksum } from '../checksum';
 import { writeFactsFor } from '../conntrack/batch';
-import { conntrackIn, resultCtinfo, resultDir, resultEntry } from '../conntrack/core';
+import { conntrackIn, resultCtinfo, resultDir, resultEntry, setLookupHint } from '../conntrack/core';
 import {
   CT_NONE,
   HOOK_FORWARD,
@@ -48,6 +48,25 @@ import {
 import { shareRandom } from '../state';
 import { ctPacketFromIpv4 } from './ct-packet';
 import {
+  flowDecision,
+  flowFate,
+  flowHint,
+  flowLookup,
+  flowMtu,
+  flowNextHop,
+  flowOif,
+  flowOutcomeHolds,
+  flowReason,
+  flowRecordEnd,
+  flowRecordRoute,
+  flowRecordStart,
+  flowRecordStop,
+  flowRecordWalk,
+  flowReplayCounters,
+  initFlowCache,
+  NO_DECISION,
+} from './flow-cache';
+import {
   ask,
   enableHostQueries,
   initHostQueries,
@@ -61,7 +80,7 @@ import {
 } from './host-query';
 import { beginNatWalk, endNatWalk } from './nat-target';
 import { applyRewriteRecord, ipDecreaseTtl } from './rewrite';
-import { memoWalk } from './verdict-memo';
+import { lastCounted, lastCounters, lastFlowSafe, lastGuard, memoWalk } from './verdict-memo';
 
 // Frame records (FRAME_BYTES): byte offset in the packet area, captured length, iif registry
 // index | link << 16, 0, timestamp (i64 ns), 0, 0.
@@ -136,6 +155,12 @@ let ctDir: u32 = 0;
 let ctEntry: u32 = CT_NONE;
 let lastDecision: u32 = NONE;
 let filterDecision: u32 = NONE;
+/** The packet's result record, input interface, and output interface once routed. */
+let curOut: usize = 0;
+let curIif: u32 = 0;
+let outOif: u32 = 0;
+/** The plan step being run (runHook), so a flow replay knows where conntrack was. */
+let stepIndex: u32 = 0;
 /** Why the current hook did not accept the packet (FATE_* and reason). */
 let stopFate: u32 = 0;
 let stopReason: u32 = 0;
@@ -144,6 +169,7 @@ let stopReason: u32 = 0;
 export function enginePlan(p: usize): void {
   plan = p;
   initHostQueries();
+  initFlowCache();
   enableHostQueries();
   shareRandom();
 }
@@ -179,6 +205,7 @@ function facts(): void {
 function tableStep(chain: u32, filter: bool): u32 {
   facts();
   const r = memoWalk(chain, ipLen);
+  flowRecordWalk(lastFlowSafe, lastGuard, lastCounters, lastCounted);
   const kind = (<u32>r >> 8) & 0xff;
   const what = <u32>(r >> 32);
   if (kind >= R_UNDECIDED_RULE) {
@@ -218,6 +245,13 @@ function natStep(hook: u32, chain: u32): u32 {
 
 function conntrackStep(hook: u32, checksum: bool): u32 {
   ctPacketFromIpv4(ip, ipLen, hook, checksum, 0, now, pktRec);
+  const proto = field(P_PROTO);
+  // A received TCP or UDP datagram may belong to a flow seen before (flow-cache.ts).
+  const flow = hook === HOOK_PREROUTING && (proto === 6 || proto === 17);
+  if (flow) {
+    flowLookup(curIif, ip, field(P_MARK));
+    setLookupHint(flowHint(now));
+  }
   const kind = conntrackIn(pktRec, now);
   if (kind === K_DROP) {
     ctKind = CT_KIND_NONE;
@@ -227,7 +261,55 @@ function conntrackStep(hook: u32, checksum: bool): u32 {
   ctInfo = resultCtinfo;
   ctDir = resultDir;
   ctEntry = kind === K_TRACKED ? resultEntry : CT_NONE;
+  if (flow && kind === K_TRACKED) {
+    if (flowOutcomeHolds(ctEntry, ctDir, ctInfo, ipLen - 20) && replayFlow()) return 0;
+    flowRecordStart(ctEntry, ctDir, ctInfo);
+  }
   return 1;
+}
+
+/** nf_nat_packet's rewrites of the plan's NAT steps for `hook` from step `from` on. */
+function replayNat(hook: u32, from: u32): bool {
+  const at = plan + 4 + <usize>hook * (1 + MAX_STEPS) * 4;
+  const n = load<u32>(at);
+  for (let i = from; i < n; i++) {
+    if (load<u32>(at + 4 + ((<usize>i) << 2)) >> 24 !== STEP_NAT) continue;
+    natPacket(ctEntry, ctDir, hook, -1, rewrite);
+    if (load<u32>(rewrite, W_PRESENT) !== 0 && !applyRewriteRecord(ip, ip + ipLen, rewrite)) return false;
+  }
+  return true;
+}
+
+/**
+ * The rest of the packet's way as its flow recorded it: the NAT rewrites and (forwarded) the
+ * TTL decrement on its bytes, the walks' counters, the route and the verdict. False, with
+ * nothing done, when the way would differ for this packet: ip_forward would not pass it (TTL,
+ * MTU), or a listener would answer it (a SYN): it then goes the ordinary way.
+ */
+function replayFlow(): bool {
+  const fate = flowFate();
+  if (fate === FATE_DELIVERED) {
+    if (field(P_PROTO) === 6 && (<u32>load<u8>(ip, 33) & 0x17) === 0x02) return false;
+    if (!replayNat(HOOK_PREROUTING, stepIndex + 1) || !replayNat(HOOK_INPUT, 0)) return replayFailed();
+  } else {
+    if (<u32>load<u8>(ip, 8) <= 1 || ipLen > flowMtu()) return false;
+    const ok = replayNat(HOOK_PREROUTING, stepIndex + 1);
+    ipDecreaseTtl(ip);
+    if (!ok || !replayNat(HOOK_FORWARD, 0) || !replayNat(HOOK_POSTROUTING, 0)) return replayFailed();
+    outOif = flowOif();
+    store<u32>(curOut, flowNextHop(), 28);
+  }
+  flowReplayCounters(ipLen);
+  const decision = flowDecision();
+  if (decision !== NO_DECISION) filterDecision = decision;
+  stop(fate, flowReason());
+  return true;
+}
+
+/** A rewrite failed on the way (not expected for a datagram admit() passed): never guess. */
+function replayFailed(): bool {
+  stop(FATE_UNSUPPORTED, U_CHAIN);
+  return true;
 }
 
 /** nf_hook_slow over the plan's steps for `hook`; 1 accepted, 0 stopped. */
@@ -239,6 +321,7 @@ function runHook(hook: u32): u32 {
     const step = load<u32>(at + 4 + ((<usize>i) << 2));
     const kind = step >> 24;
     const chain = step & 0xffffff;
+    stepIndex = i;
     let ok: u32 = 1;
     if (kind === STEP_CONNTRACK) ok = conntrackStep(hook, (flags & PLAN_FLAGS_CONNTRACK_CHECKSUM) !== 0);
     else if (kind === STEP_CONFIRM) {
@@ -321,6 +404,10 @@ function receive(f: usize, bytes: usize, out: usize): bool {
   stopReason = 0;
   memory.fill(out, 0, OUT_BYTES);
   store<u32>(out, NONE, 4);
+  curOut = out;
+  curIif = iif;
+  outOif = 0;
+  flowRecordStop();
   let p = at;
   let avail = caplen;
   memory.fill(meta, 0, META_BYTES);
@@ -344,7 +431,6 @@ function receive(f: usize, bytes: usize, out: usize): bool {
     finish(out, FATE_DROPPED, D_BAD_IP_CHECKSUM, 0);
     return true;
   }
-  let oif: u32 = 0;
   if (runHook(HOOK_PREROUTING) !== 0) {
     const a = ask(Q_ROUTE_IN, field(P_DST), field(P_SRC), iif);
     const type = load<u32>(a);
@@ -355,10 +441,14 @@ function receive(f: usize, bytes: usize, out: usize): bool {
         stop(FATE_DROPPED, D_NO_ROUTE);
       }
     } else if (type === RT_LOCAL) {
+      flowRecordRoute(true, 0, 0, 0);
       if (runHook(HOOK_INPUT) !== 0) localDeliverFinish();
     } else if (type === RT_FORWARD) {
-      oif = load<u32>(a, 4);
-      forward(oif, load<u32>(a, 8), load<u32>(a, 12), out);
+      outOif = load<u32>(a, 4);
+      const nextHop = load<u32>(a, 8);
+      const mtu = load<u32>(a, 12);
+      flowRecordRoute(false, outOif, nextHop, mtu);
+      forward(outOif, nextHop, mtu, out);
     } else {
       // Broadcast or multicast to this host: INPUT sees it; no socket here takes it.
       if (runHook(HOOK_INPUT) !== 0) {
@@ -368,7 +458,7 @@ function receive(f: usize, bytes: usize, out: usize): bool {
     }
   }
   if (stopFate === FATE_UNSUPPORTED) return unsupported(out, stopReason);
-  finish(out, stopFate, stopReason, oif);
+  finish(out, stopFate, stopReason, outOif);
   return true;
 }
 
@@ -402,6 +492,7 @@ function forward(oif: u32, nextHop: u32, mtu: u32, out: usize): void {
 function finish(out: usize, fate: u32, reason: u32, oif: u32): void {
   store<u32>(out, fate | (reason << 8));
   const decision = filterDecision !== NONE ? filterDecision : lastDecision;
+  flowRecordEnd(fate, reason, decision, FATE_FORWARDED, FATE_DELIVERED);
   store<u32>(out, decision, 4);
   store<u32>(out, oif, 8);
   store<u32>(out, ctKind === CT_KIND_NONE ? CT_KIND_NONE : ctKind | (ctInfo << 8) | (ctDir << 16), 12);

@@ -69,6 +69,12 @@ const CHEAP_RULES: u32 = 6;
 let trials: usize = 0;
 
 let descriptors: usize = 0;
+// Per chain, what the flow cache (flow-cache.ts) needs to know of the walks from it: analysed,
+// pure (no state, no side effects), and reading only fields that stay the same for every
+// packet of one direction of a connection; the longest L4_GUARD << 8.
+const FACT_ANALYSED: u32 = 1;
+const FACT_FLOW: u32 = 2;
+let chainFacts: usize = 0;
 let builtFor: usize = 0;
 let entries: usize = 0;
 let victim: u32 = 0;
@@ -93,6 +99,7 @@ export function walkMemoMisses(): u32 {
 
 function init(): void {
   descriptors = alloc((<usize>chainCount) << 2);
+  chainFacts = alloc((<usize>chainCount) << 2);
   trials = alloc((<usize>chainCount) << 4);
   seen = alloc(<usize>chainCount);
   stack = alloc((<usize>chainCount + 1) << 2);
@@ -153,6 +160,14 @@ function scanRule(g: u32): bool {
   return kind < 32 && ((passActions >> kind) & 1) !== 0;
 }
 
+/**
+ * Fields that may differ between packets of one direction of a connection (the flow cache
+ * compares the marks and the connection's status itself).
+ */
+function variesInFlow(f: u32): bool {
+  return (f >= 8 && f <= 10) || (f >= 19 && f <= 21) || f >= 47;
+}
+
 /** Analyses the chains reachable from `base`: its descriptor, or UNCACHEABLE. */
 function analyse(base: u32): usize {
   memory.fill(widths, 0, FIELD_IDS);
@@ -168,7 +183,10 @@ function analyse(base: u32): usize {
     const first = load<u32>(cw, 8);
     const end = first + load<u32>(cw, 12);
     for (let g = first; g < end; g++) {
-      if (!scanRule(g)) return UNCACHEABLE;
+      if (!scanRule(g)) {
+        store<u32>(chainFacts + ((<usize>base) << 2), FACT_ANALYSED);
+        return UNCACHEABLE;
+      }
       const rw = rules + <usize>g * RULE_BYTES;
       const verdict = load<u32>(rw, 8);
       const target = load<u32>(rw, 12);
@@ -179,6 +197,9 @@ function analyse(base: u32): usize {
       }
     }
   }
+  let flow = FACT_FLOW;
+  for (let f: u32 = 0; f < FIELD_IDS; f++) if (load<u8>(widths + <usize>f) !== 0 && variesInFlow(f)) flow = 0;
+  store<u32>(chainFacts + ((<usize>base) << 2), FACT_ANALYSED | flow | (min<u32>(maxGuard, 0xffffff) << 8));
   let words: u32 = 1;
   for (let f: u32 = 0; f < FIELD_IDS; f++) words += <u32>load<u8>(widths + <usize>f);
   if ((ifaceFlags & USES_IIF) !== 0) words++;
@@ -248,15 +269,33 @@ function replayCounters(e: usize, bytes: u32): void {
   }
 }
 
+/** The counters the last memoWalk added to (its walk's log, or the memo entry's). */
+export let lastCounters: usize = 0;
+export let lastCounted: u32 = 0;
+/** Whether the last memoWalk's chain is pure and reads only fields fixed within a flow. */
+export let lastFlowSafe: bool = false;
+/** The longest L4_GUARD reachable from the last memoWalk's chain. */
+export let lastGuard: u32 = 0;
+
+function plainWalk(base: u32, bytes: u32): u64 {
+  const r = walk(base, bytes);
+  lastCounters = walkLog();
+  lastCounted = walkLogged();
+  return r;
+}
+
 /**
  * walk(base, bytes) for the decoded packet and its connection facts (setCt), from the memo when
  * an identical walk was seen. Same result words and counter updates as walk().
  */
 export function memoWalk(base: u32, bytes: u32): u64 {
   const d = descriptorOf(base);
+  const facts = load<u32>(chainFacts + ((<usize>base) << 2));
+  lastFlowSafe = (facts & FACT_FLOW) !== 0;
+  lastGuard = facts >> 8;
   if (d !== UNCACHEABLE) judge(base);
   if (d === UNCACHEABLE || laterFragment || <u64>thoff + <u64>load<u32>(d, 4) > <u64>skbLen)
-    return walk(base, bytes);
+    return plainWalk(base, bytes);
   // The key: the base chain, every word of every field read, then the interfaces; hashed as
   // it is built.
   store<u32>(key, base);
@@ -296,11 +335,13 @@ export function memoWalk(base: u32, bytes: u32): u64 {
       const t = trials + ((<usize>base) << 4);
       store<u32>(t, load<u32>(t, 4) + 1, 4);
       replayCounters(e, bytes);
+      lastCounters = e + E_COUNTERS;
+      lastCounted = load<u32>(e, 16);
       return load<u64>(e, 8);
     }
   }
   memoMisses++;
-  const r = walk(base, bytes);
+  const r = plainWalk(base, bytes);
   const t = trials + ((<usize>base) << 4);
   store<u32>(t, load<u32>(t, 8) + 1, 8);
   store<u32>(t, load<u32>(t, 12) + walkEvaluated, 12);

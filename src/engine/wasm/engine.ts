@@ -35,6 +35,8 @@ interface PathExports {
   receiveBatch(n: number, frames: number, bytes: number, ifaces: number, out: number): number;
   hostQueriesAsked(): number;
   walkMemoHits(): number;
+  flowCacheHits(): number;
+  flowCacheReplays(): number;
   walkMemoMisses(): number;
   ctPrngSeed(seed: number): void;
 }
@@ -407,6 +409,14 @@ export class WasmEngine {
   /** Host questions that crossed into JavaScript so far. */
   get hostQueries(): number {
     return this.x.hostQueriesAsked();
+  }
+
+  /**
+   * Packets whose connection the flow cache named (conntrack skipped its lookup), and those
+   * whose way after conntrack it replayed (assembly/path/flow-cache.ts).
+   */
+  get flowCache(): { readonly hits: number; readonly replays: number } {
+    return { hits: this.x.flowCacheHits() >>> 0, replays: this.x.flowCacheReplays() >>> 0 };
   }
 
   /** Table walks answered from the walk memo (assembly/path/verdict-memo.ts), and those walked. */

@@ -1,0 +1,293 @@
+// The flow cache of the packet path: per direction of an established connection, as received
+// (interface, addresses, protocol, ports, skb mark), the connection it belongs to — so
+// conntrack skips its hash lookup — and, once a packet of the flow has gone the whole way, what
+// happened after conntrack: the walks' counter updates, the route, the verdict. A later packet
+// of the flow whose conntrack outcome is the same (state, direction, status, connection mark)
+// replays that instead of walking the tables and asking for the route again; its own bytes are
+// still rewritten by NAT and TTL, and conntrack still runs on it in full.
+//
+// Recorded only when everything after conntrack is a function of what the key and the checks
+// hold: every walk pure and reading only fields fixed within a flow (verdict-memo.ts), a
+// forwarded packet, no host answer. Anything else is never replayed: the packet takes the
+// ordinary path, so a replay is exact, not a guess.
+
+import {
+  CT_NONE,
+  E_ID,
+  E_MARK,
+  E_STATUS,
+  IP_CT_ESTABLISHED,
+  IP_CT_ESTABLISHED_REPLY,
+} from '../conntrack/layout';
+import { confirmed, entryAt, isExpired } from '../conntrack/table';
+import { alloc } from '../memory';
+import { counters } from '../table';
+
+const SETS: u32 = 1 << 12;
+const WAYS: u32 = 2;
+const MAX_COUNTERS: u32 = 24;
+const ENTRY_BYTES: usize = 192;
+// Entry words.
+const W_TAG: usize = 0; // VALID | iif | protocol << 16
+const W_SRC: usize = 4;
+const W_DST: usize = 8;
+const W_PORTS: usize = 12;
+const W_MARK: usize = 16;
+const W_CT: usize = 20; // connection index
+const W_CT_ID: usize = 24;
+const W_DIR: usize = 28;
+const W_CTINFO: usize = 32;
+const W_STATUS: usize = 36;
+const W_CT_MARK: usize = 40;
+const W_FATE: usize = 44; // 0: no outcome recorded
+const W_DECISION: usize = 48;
+const W_OIF: usize = 52;
+const W_NEXT_HOP: usize = 56;
+const W_MTU: usize = 60;
+const W_GUARD: usize = 64;
+const W_REASON: usize = 184; // the fate's reason (the socket kind of a delivery)
+const W_COUNTED: usize = 68;
+const W_COUNTERS: usize = 72;
+const VALID: u32 = 0x80000000;
+/** W_DECISION when the replayed packet keeps its own decision. */
+export const NO_DECISION: u32 = 0xffffffff;
+
+let entries: usize = 0;
+let victim: u32 = 0;
+
+// The packet in flight: its key, and the entry holding it (0: none yet).
+let kTag: u32 = 0;
+let kSrc: u32 = 0;
+let kDst: u32 = 0;
+let kPorts: u32 = 0;
+let kMark: u32 = 0;
+let kSet: usize = 0;
+/** The entry found for the packet in flight, 0 when none. */
+export let flowEntry: usize = 0;
+
+// The recording of the packet in flight's way after conntrack.
+let recording: bool = false;
+let recordOk: bool = false;
+let recGuard: u32 = 0;
+let recCount: u32 = 0;
+let recWalks: u32 = 0;
+const recCounters: usize = memory.data(<i32>MAX_COUNTERS * 4, 16);
+let recCt: u32 = CT_NONE;
+let recDir: u32 = 0;
+let recCtinfo: u32 = 0;
+let recStatus: u32 = 0;
+let recCtMark: u32 = 0;
+let recOif: u32 = 0;
+let recNextHop: u32 = 0;
+let recMtu: u32 = 0;
+let recLocal: bool = false;
+
+let flowHits: u32 = 0;
+let flowReplays: u32 = 0;
+
+export function flowCacheHits(): u32 {
+  return flowHits;
+}
+
+export function flowCacheReplays(): u32 {
+  return flowReplays;
+}
+
+export function initFlowCache(): void {
+  if (entries === 0) entries = alloc(<usize>SETS * WAYS * ENTRY_BYTES);
+  else memory.fill(entries, 0, <usize>SETS * WAYS * ENTRY_BYTES);
+  flowHits = 0;
+  flowReplays = 0;
+}
+
+/**
+ * Looks up the flow of a TCP or UDP datagram at `ip` (header without options) received on
+ * `iif` with skb mark `mark`; sets flowEntry (0 on a miss) and remembers the key.
+ */
+export function flowLookup(iif: u32, ip: usize, mark: u32): void {
+  kTag = VALID | iif | ((<u32>load<u8>(ip, 9)) << 16);
+  kSrc = load<u32>(ip, 12);
+  kDst = load<u32>(ip, 16);
+  kPorts = load<u32>(ip, 20);
+  kMark = mark;
+  let h = (kTag ^ kSrc) * 0x9e3779b1;
+  h = (h ^ kDst) * 0x85ebca6b;
+  h = (h ^ kPorts) * 0xc2b2ae35;
+  h = (h ^ mark) * 0x27d4eb2f;
+  h ^= h >>> 15;
+  kSet = entries + <usize>(h & (SETS - 1)) * WAYS * ENTRY_BYTES;
+  flowEntry = 0;
+  for (let w: u32 = 0; w < WAYS; w++) {
+    const e = kSet + <usize>w * ENTRY_BYTES;
+    if (
+      load<u32>(e, W_TAG) === kTag &&
+      load<u32>(e, W_SRC) === kSrc &&
+      load<u32>(e, W_DST) === kDst &&
+      load<u32>(e, W_PORTS) === kPorts &&
+      load<u32>(e, W_MARK) === kMark
+    ) {
+      flowEntry = e;
+      return;
+    }
+  }
+}
+
+/**
+ * The conntrack node (index << 1 | direction) the found flow's packets belong to, when that
+ * connection is still the one recorded and find would return it (confirmed, not expired);
+ * CT_NONE otherwise.
+ */
+export function flowHint(now: i64): u32 {
+  if (flowEntry === 0) return CT_NONE;
+  const idx = load<u32>(flowEntry, W_CT);
+  const e = entryAt(idx);
+  if (load<u32>(e, E_ID) !== load<u32>(flowEntry, W_CT_ID) || !confirmed(e) || isExpired(e, now))
+    return CT_NONE;
+  flowHits++;
+  return (idx << 1) | load<u32>(flowEntry, W_DIR);
+}
+
+/**
+ * Whether the found flow's recorded outcome holds for the packet in flight after conntrack
+ * gave (idx, dir, ctinfo): same connection state and the same values of what the walks read.
+ */
+export function flowOutcomeHolds(idx: u32, dir: u32, ctinfo: u32, l4Length: u32): bool {
+  const f = flowEntry;
+  if (f === 0 || load<u32>(f, W_FATE) === 0) return false;
+  const e = entryAt(idx);
+  return (
+    load<u32>(f, W_CT) === idx &&
+    load<u32>(f, W_CT_ID) === load<u32>(e, E_ID) &&
+    load<u32>(f, W_DIR) === dir &&
+    load<u32>(f, W_CTINFO) === ctinfo &&
+    load<u32>(f, W_STATUS) === <u32>load<u16>(e, E_STATUS) &&
+    load<u32>(f, W_CT_MARK) === load<u32>(e, E_MARK) &&
+    l4Length >= load<u32>(f, W_GUARD)
+  );
+}
+
+/** The recorded outcome's words (valid after flowOutcomeHolds). */
+export function flowFate(): u32 {
+  return load<u32>(flowEntry, W_FATE);
+}
+export function flowDecision(): u32 {
+  return load<u32>(flowEntry, W_DECISION);
+}
+export function flowOif(): u32 {
+  return load<u32>(flowEntry, W_OIF);
+}
+export function flowNextHop(): u32 {
+  return load<u32>(flowEntry, W_NEXT_HOP);
+}
+export function flowReason(): u32 {
+  return load<u32>(flowEntry, W_REASON);
+}
+export function flowMtu(): u32 {
+  return load<u32>(flowEntry, W_MTU);
+}
+
+/** Adds the recorded walks' counter updates for a datagram of `bytes`. */
+export function flowReplayCounters(bytes: u32): void {
+  flowReplays++;
+  const f = flowEntry;
+  const n = load<u32>(f, W_COUNTED);
+  for (let i: u32 = 0; i < n; i++) {
+    const c = counters + ((<usize>load<u32>(f + W_COUNTERS + ((<usize>i) << 2))) << 4);
+    store<u64>(c, load<u64>(c) + 1);
+    store<u64>(c, load<u64>(c, 8) + <u64>bytes, 8);
+  }
+}
+
+/**
+ * Starts recording the packet in flight's way after conntrack, when conntrack found it on an
+ * established connection (the only state whose later packets can take the same way).
+ */
+export function flowRecordStart(idx: u32, dir: u32, ctinfo: u32): void {
+  recording = ctinfo === IP_CT_ESTABLISHED || ctinfo === IP_CT_ESTABLISHED_REPLY;
+  recordOk = recording;
+  recGuard = 0;
+  recCount = 0;
+  recWalks = 0;
+  recLocal = false;
+  recMtu = 0;
+  recCt = idx;
+  recDir = dir;
+  recCtinfo = ctinfo;
+  const e = entryAt(idx);
+  recStatus = <u32>load<u16>(e, E_STATUS);
+  recCtMark = load<u32>(e, E_MARK);
+}
+
+export function flowRecordStop(): void {
+  recording = false;
+}
+
+/** A walk of the recorded way: its counters, and whether its outcome is the flow's. */
+export function flowRecordWalk(flowSafe: bool, guard: u32, log: usize, logged: u32): void {
+  if (!recording) return;
+  if (!flowSafe || recCount + logged > MAX_COUNTERS) {
+    recordOk = false;
+    return;
+  }
+  memory.copy(recCounters + ((<usize>recCount) << 2), log, (<usize>logged) << 2);
+  recCount += logged;
+  recWalks++;
+  if (guard > recGuard) recGuard = guard;
+}
+
+/** The route of the recorded way: forward (oif, next hop, MTU), or local delivery. */
+export function flowRecordRoute(local: bool, oif: u32, nextHop: u32, mtu: u32): void {
+  recLocal = local;
+  recOif = oif;
+  recNextHop = nextHop;
+  recMtu = mtu;
+}
+
+/** Something on the way that the flow's later packets may not meet the same way. */
+export function flowRecordSpoil(): void {
+  recordOk = false;
+}
+
+/**
+ * Ends the recording: keeps the way of a packet forwarded (fate `forwarded`) or delivered to a
+ * socket (fate `delivered`, reason the socket kind) for its flow.
+ */
+export function flowRecordEnd(fate: u32, reason: u32, decision: u32, forwarded: u32, delivered: u32): void {
+  if (!recording) return;
+  recording = false;
+  if (!recordOk || fate !== (recLocal ? delivered : forwarded)) return;
+  const ce = entryAt(recCt);
+  let e = flowEntry;
+  if (e === 0) {
+    e = kSet;
+    if (load<u32>(e, W_TAG) !== 0) {
+      e = kSet + ENTRY_BYTES;
+      if (load<u32>(e, W_TAG) !== 0) {
+        e = kSet + <usize>(victim & (WAYS - 1)) * ENTRY_BYTES;
+        victim++;
+      }
+    }
+  }
+  store<u32>(e, kTag, W_TAG);
+  store<u32>(e, kSrc, W_SRC);
+  store<u32>(e, kDst, W_DST);
+  store<u32>(e, kPorts, W_PORTS);
+  store<u32>(e, kMark, W_MARK);
+  store<u32>(e, recCt, W_CT);
+  store<u32>(e, load<u32>(ce, E_ID), W_CT_ID);
+  store<u32>(e, recDir, W_DIR);
+  store<u32>(e, recCtinfo, W_CTINFO);
+  store<u32>(e, recStatus, W_STATUS);
+  store<u32>(e, recCtMark, W_CT_MARK);
+  store<u32>(e, fate, W_FATE);
+  store<u32>(e, reason, W_REASON);
+  // Without a walk after conntrack the packet's decision is its own raw walk's: not recorded.
+  store<u32>(e, recWalks > 0 ? decision : NO_DECISION, W_DECISION);
+  store<u32>(e, recOif, W_OIF);
+  store<u32>(e, recNextHop, W_NEXT_HOP);
+  store<u32>(e, recMtu, W_MTU);
+  store<u32>(e, recGuard, W_GUARD);
+  store<u32>(e, recCount, W_COUNTED);
+  memory.copy(e + W_COUNTERS, recCounters, (<usize>recCount) << 2);
+  flowEntry = e;
+}

@@ -114,6 +114,14 @@ describe('WebAssembly engine = reference engine on whole traces', () => {
       expect(compare(docker, bytes, batch)).toBeGreaterThan(1000);
     });
   }
+  const flows = scenario('flow-traps.v4', 'routed-host.json');
+  for (let seed = 1; seed <= (LONG ? 20 : 2); seed++) {
+    const batch = [7, 4096][seed % 2]!;
+    it(`flows whose mark and connection status change between packets: seed ${seed}`, () => {
+      const bytes = trace(flows, seed, LONG ? 100_000 : 6_000, 'tcp=60,udp=40');
+      expect(compare(flows, bytes, batch)).toBeGreaterThan(1000);
+    });
+  }
   const traps = scenario('memo-traps.v4', 'routed-host.json');
   for (let seed = 1; seed <= (LONG ? 20 : 2); seed++) {
     const batch = [7, 4096][seed % 2]!;

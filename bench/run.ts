@@ -8,8 +8,9 @@
 //   npm run bench -- --quick          10 .. 1k rules (under a minute)
 //   npm run bench -- --quick --scenarios docker,acl1 --sizes 100 --no-write --markdown
 //
-// Flags: --quick, --scenarios LIST, --sizes LIST, --packets N, --seed N, --markdown (tables as
-// Markdown), --no-write, --from FILE.json (print a saved run's tables, measuring nothing).
+// Flags: --quick, --scenarios LIST, --sizes LIST, --path-sizes LIST (the whole packet path;
+// empty to skip it), --packets N, --seed N, --markdown (tables as Markdown), --no-write,
+// --from FILE.json (print a saved run's tables, measuring nothing).
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +22,7 @@ import {
   FULL,
   memoryLines,
   microTable,
+  pathTable,
   QUICK,
   runSuite,
   type SuiteOptions,
@@ -40,6 +42,17 @@ const options: SuiteOptions = {
   sizes: args.list('--sizes', base.sizes.join(',')).map(Number),
   packets: args.number('--packets', base.packets),
   seed: args.number('--seed', base.seed),
+  path: {
+    ...base.path,
+    sizes: args
+      .list('--path-sizes', base.path.sizes.join(','))
+      .filter((x) => x !== '')
+      .map(Number),
+  },
+  onPathResult: (r) =>
+    process.stderr.write(
+      `  whole path ${r.size}: wasm engine ${(r.wasm.pps / 1e6).toFixed(2)} Mpps, ${r.wasmOverReference.toFixed(0)}x reference\n`,
+    ),
   onResult: (r) =>
     process.stderr.write(
       `  ${r.scenario} ${r.size}: wasm ${(r.engines.wasm.pps / 1e6).toFixed(2)} Mpps, ${(r.ratios.wasmOverReference).toFixed(0)}x reference\n`,
@@ -62,6 +75,13 @@ console.log(
 console.log(throughputTable(results.throughput, markdown));
 if (results.skipped.length > 0) console.log(`not in the corpus: ${results.skipped.join(', ')}`);
 console.log('');
+if (results.path && results.path.length > 0) {
+  console.log(
+    `whole packet path: the WebAssembly engine (conntrack, NAT, routing, every hook, flow cache) over ${results.options.path.repeat} passes of each trace, and the reference engine over what fits ${results.options.path.referenceMs} ms, same frames, same run`,
+  );
+  console.log(pathTable(results.path, markdown));
+  console.log('');
+}
 console.log(microTable(results.micro, markdown));
 console.log('');
 for (const line of memoryLines(results)) console.log(line);

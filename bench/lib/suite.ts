@@ -5,6 +5,7 @@
 import { ENGINES, type EngineName, measureWorkload, type WorkloadResult } from './engines.js';
 import { type MachineFacts, machineFacts } from './machine.js';
 import { type MemoryResult, type MicroResult, measureMemory, runMicro } from './micro.js';
+import { measurePath, type PathOptions, type PathResult } from './path.js';
 import { SCENARIOS, type ScenarioName, workload } from './scenarios.js';
 import { type ChartPanel, lineChartSvg } from './svg-chart.js';
 import { type Column, formatMarkdownTable, formatTable } from './text-table.js';
@@ -27,11 +28,14 @@ export interface SuiteOptions {
   /** Conntrack entries for the memory figure (0: skip it). */
   readonly conntrackEntries: number;
   readonly seed: number;
+  /** The whole packet path (path.ts); sizes [] to skip it. */
+  readonly path: PathOptions;
   /** Called after each workload (progress). */
   readonly onResult?: (r: WorkloadResult) => void;
+  readonly onPathResult?: (r: PathResult) => void;
 }
 
-export const QUICK: Omit<SuiteOptions, 'onResult'> = {
+export const QUICK: Omit<SuiteOptions, 'onResult' | 'onPathResult'> = {
   mode: 'quick',
   scenarios: SCENARIOS,
   sizes: [10, 100, 1000],
@@ -42,9 +46,10 @@ export const QUICK: Omit<SuiteOptions, 'onResult'> = {
   microMaxTime: 0.25,
   conntrackEntries: 20_000,
   seed: 1,
+  path: { sizes: [10, 100], packets: 5000, flows: 300, repeat: 4, referenceMs: 300, seed: 1 },
 };
 
-export const FULL: Omit<SuiteOptions, 'onResult'> = {
+export const FULL: Omit<SuiteOptions, 'onResult' | 'onPathResult'> = {
   mode: 'full',
   scenarios: SCENARIOS,
   sizes: [10, 100, 1000, 10_000, 100_000],
@@ -55,6 +60,14 @@ export const FULL: Omit<SuiteOptions, 'onResult'> = {
   microMaxTime: 2,
   conntrackEntries: 200_000,
   seed: 1,
+  path: {
+    sizes: [10, 100, 1000, 10_000],
+    packets: 20_000,
+    flows: 1000,
+    repeat: 10,
+    referenceMs: 2000,
+    seed: 1,
+  },
 };
 
 export interface BenchResults {
@@ -62,8 +75,10 @@ export interface BenchResults {
   readonly mode: BenchMode;
   readonly command: string;
   readonly machine: MachineFacts;
-  readonly options: Omit<SuiteOptions, 'onResult'>;
+  readonly options: Omit<SuiteOptions, 'onResult' | 'onPathResult'>;
   readonly throughput: readonly WorkloadResult[];
+  /** The whole packet path (absent in results saved before it was measured). */
+  readonly path?: readonly PathResult[];
   /** Scenario/size pairs whose inputs do not exist (ClassBench above 10k rules). */
   readonly skipped: readonly string[];
   readonly micro: readonly MicroResult[];
@@ -86,9 +101,15 @@ export function runSuite(options: SuiteOptions, command: string): BenchResults {
       throughput.push(r);
       options.onResult?.(r);
     }
+  const path: PathResult[] = [];
+  for (const size of options.path.sizes) {
+    const r = measurePath(size, options.path);
+    path.push(r);
+    options.onPathResult?.(r);
+  }
   const micro = options.microMaxTime > 0 ? runMicro(options.microMaxTime) : [];
   const memory = options.conntrackEntries > 0 ? measureMemory(options.conntrackEntries) : null;
-  const { onResult: _, ...plain } = options;
+  const { onResult: _, onPathResult: __, ...plain } = options;
   return {
     date: new Date().toISOString(),
     mode: options.mode,
@@ -96,6 +117,7 @@ export function runSuite(options: SuiteOptions, command: string): BenchResults {
     machine: machineFacts(),
     options: plain,
     throughput,
+    path,
     skipped,
     micro,
     memory,
@@ -145,6 +167,39 @@ function throughputRow(r: WorkloadResult): string[] {
 export function throughputTable(results: readonly WorkloadResult[], markdown = false): string {
   const rows = results.map(throughputRow);
   return markdown ? formatMarkdownTable(THROUGHPUT_COLUMNS, rows) : formatTable(THROUGHPUT_COLUMNS, rows);
+}
+
+const PATH_COLUMNS: readonly Column[] = [
+  { title: 'scenario' },
+  { title: 'size', align: 'right' },
+  { title: 'rules', align: 'right' },
+  { title: 'frames', align: 'right' },
+  { title: 'flows', align: 'right' },
+  { title: 'wasm engine Mpps (ns/pkt)', align: 'right' },
+  { title: 'in batches', align: 'right' },
+  { title: 'reference Mpps (ns/pkt)', align: 'right' },
+  { title: 'wasm/ref', align: 'right' },
+  { title: 'flow cache replayed', align: 'right' },
+  { title: 'host questions', align: 'right' },
+];
+
+/** The whole packet path's table: Mpps (ns per packet) per engine. */
+export function pathTable(results: readonly PathResult[], markdown = false): string {
+  const rate = (pps: number) => `${mpps(pps)} (${(1e9 / pps).toFixed(0)})`;
+  const rows = results.map((r) => [
+    r.scenario,
+    String(r.size),
+    String(r.rules),
+    String(r.frames),
+    String(r.flows),
+    rate(r.wasm.pps),
+    rate(r.wasm.batchPps),
+    rate(r.reference.pps),
+    ratio(r.wasmOverReference),
+    `${(r.flowReplayed * 100).toFixed(0)}%`,
+    String(r.hostQuestions),
+  ]);
+  return markdown ? formatMarkdownTable(PATH_COLUMNS, rows) : formatTable(PATH_COLUMNS, rows);
 }
 
 export function microTable(micro: readonly MicroResult[], markdown = false): string {

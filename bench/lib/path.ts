@@ -1,0 +1,160 @@
+// Whole-packet-path throughput: a generated trace through the WebAssembly engine (conntrack,
+// NAT, routing, every hook's tables, the flow cache) and through the reference engine, on the
+// same frames in the same run. Scenario: the Docker host of scenarios.ts (N published ports,
+// DNAT and MASQUERADE) on a routed host (test/fixtures/wasm-engine/routed-host.json: docker0 a
+// plain interface, as the WebAssembly path has no bridge yet; INPUT dropping what is for the
+// host), traffic from `nfwasm gen` (TCP and UDP) minus the host's own packets (no OUTPUT path
+// in WebAssembly yet). The reference engine runs as many
+// frames as fit its time budget; the WebAssembly engine runs the whole trace `repeat` times with
+// time shifted by the trace's span, so connections live on, age and renew as in a long capture.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ReferenceEngine } from '../../src/engine/reference/engine.js';
+import { WasmEngine } from '../../src/engine/wasm/engine.js';
+import { parseIptablesSave } from '../../src/frontend/iptables/restore-parser.js';
+import { generateTrace } from '../../src/gen/index.js';
+import { parseTrafficMix } from '../../src/gen/traffic-mix.js';
+import { type Host, parseHostFile } from '../../src/host/index.js';
+import type { Ruleset } from '../../src/ir/ruleset.js';
+import { frameLink } from '../../src/replay/replay-trace.js';
+import { MemorySink, PcapngWriter, traceFromBytes } from '../../src/trace/index.js';
+import type { LinkType } from '../../src/wire/packet.js';
+import { dockerHostDump } from './scenarios.js';
+
+export interface Frame {
+  readonly bytes: Uint8Array;
+  readonly linkType: LinkType;
+  readonly iif: string;
+  readonly timestampNs: bigint;
+}
+
+export interface PathOptions {
+  /** Rule counts (the Docker host publishes size / 3 ports). */
+  readonly sizes: readonly number[];
+  readonly packets: number;
+  readonly flows: number;
+  /** Passes of the WebAssembly engine over the trace. */
+  readonly repeat: number;
+  /** Time budget of the reference engine per size, ms. */
+  readonly referenceMs: number;
+  readonly seed: number;
+}
+
+export interface PathResult {
+  readonly scenario: string;
+  readonly size: number;
+  readonly rules: number;
+  /** Frames in the trace (the host's own left out). */
+  readonly frames: number;
+  readonly flows: number;
+  readonly wasm: { readonly pps: number; readonly packets: number; readonly batchPps: number };
+  readonly reference: { readonly pps: number; readonly packets: number };
+  readonly wasmOverReference: number;
+  /** Share of the WebAssembly engine's packets whose way the flow cache replayed. */
+  readonly flowReplayed: number;
+  /** Host questions that crossed into JavaScript. */
+  readonly hostQuestions: number;
+}
+
+export const ROUTED_HOST = join(import.meta.dirname, '../../test/fixtures/wasm-engine/routed-host.json');
+
+export function routedHost(): Host {
+  return parseHostFile(readFileSync(ROUTED_HOST, 'utf8'), { file: 'routed-host.json' });
+}
+
+/** A seeded `nfwasm gen` trace for the ruleset on the host, as frames, `@local` ones left out. */
+export function generatedFrames(
+  ruleset: Ruleset,
+  host: Host,
+  packets: number,
+  flows: number,
+  seed: number,
+  mix = 'tcp=60,udp=40',
+): Frame[] {
+  const sink = new MemorySink();
+  const writer = new PcapngWriter(sink);
+  generateTrace(writer, { ruleset, host, packets, flows, seed, mix: parseTrafficMix(mix) });
+  writer.flush();
+  const frames: Frame[] = [];
+  for (const p of traceFromBytes(sink.bytes()).packetsSync()) {
+    const iif = p.interfaceName ?? '';
+    const linkType = frameLink(p.linkType, p.data);
+    if (iif.startsWith('@') || !linkType) continue;
+    frames.push({ bytes: p.data.slice(), linkType, iif, timestampNs: p.timestampNs ?? 0n });
+  }
+  return frames;
+}
+
+/** Runs the frames through the WebAssembly engine `repeat` times; ns spent in run() and in all. */
+export function runWasm(
+  engine: WasmEngine,
+  frames: readonly Frame[],
+  repeat: number,
+): { totalNs: number; batchNs: number } {
+  if (frames.length === 0) return { totalNs: 0, batchNs: 0 };
+  const span = frames.at(-1)!.timestampNs - frames[0]!.timestampNs + 1_000_000_000n;
+  let batchNs = 0;
+  const run = () => {
+    const t = process.hrtime.bigint();
+    engine.run();
+    batchNs += Number(process.hrtime.bigint() - t);
+    engine.clear();
+  };
+  const t0 = process.hrtime.bigint();
+  for (let r = 0; r < repeat; r++) {
+    const shift = span * BigInt(r);
+    for (const f of frames) {
+      if (!engine.fits(f.bytes.length)) run();
+      engine.add(f.bytes, f.linkType, f.iif, f.timestampNs + shift);
+    }
+  }
+  run();
+  return { totalNs: Number(process.hrtime.bigint() - t0), batchNs };
+}
+
+/** The reference engine over the first frames that fit `budgetMs` (at least 200). */
+export function runReference(
+  ruleset: Ruleset,
+  host: Host,
+  frames: readonly Frame[],
+  budgetMs: number,
+): { pps: number; packets: number } {
+  const engine = new ReferenceEngine(ruleset, host, { seed: 1 });
+  const t0 = process.hrtime.bigint();
+  let n = 0;
+  for (const f of frames) {
+    engine.process(f);
+    n++;
+    if (n >= 200 && Number(process.hrtime.bigint() - t0) / 1e6 > budgetMs) break;
+  }
+  return { pps: n / (Number(process.hrtime.bigint() - t0) / 1e9), packets: n };
+}
+
+export function measurePath(size: number, options: PathOptions): PathResult {
+  const ports = Math.max(1, Math.round(size / 3));
+  // INPUT's policy DROP: the host's own answers (RST, port unreachable) to traffic for itself
+  // are not in the WebAssembly path yet.
+  const dump = dockerHostDump(ports).replace(':INPUT ACCEPT', ':INPUT DROP');
+  const ruleset = parseIptablesSave(dump, { file: 'docker-host.v4', family: 'ipv4' });
+  const rules = ruleset.tables.reduce((n, t) => n + t.chains.reduce((m, c) => m + c.rules.length, 0), 0);
+  const host = routedHost();
+  const frames = generatedFrames(ruleset, host, options.packets, options.flows, options.seed);
+  const reference = runReference(ruleset, host, frames, options.referenceMs);
+  const engine = new WasmEngine(ruleset, host, { seed: 1 });
+  const { totalNs, batchNs } = runWasm(engine, frames, options.repeat);
+  const packets = frames.length * options.repeat;
+  const wasmPps = packets / (totalNs / 1e9);
+  return {
+    scenario: 'docker (whole path)',
+    size,
+    rules,
+    frames: frames.length,
+    flows: options.flows,
+    wasm: { pps: wasmPps, packets, batchPps: packets / (batchNs / 1e9) },
+    reference,
+    wasmOverReference: wasmPps / reference.pps,
+    flowReplayed: engine.flowCache.replays / packets,
+    hostQuestions: engine.hostQueries,
+  };
+}

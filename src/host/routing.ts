@@ -78,19 +78,33 @@ type FibOutcome = { readonly ok: true; readonly match: FibMatch } | RouteFailed;
 
 const TABLE_RANK: Record<string, number> = { local: 0, main: 1 };
 
+/** Lookup orders by route list (a host's routes never change), sorted once per table set. */
+const ORDERS = new WeakMap<readonly Route[], Map<string, Route[]>>();
+
 /** Routes of a family in lookup order: longest prefix first; at equal prefix, local before main, lower metric first. */
 function lookupOrder(host: Host, family: Family, tables: readonly string[]): Route[] {
-  return host.routes
-    .map((route, i) => ({ route, i }))
-    .filter(({ route }) => route.family === family && tables.includes(route.table))
-    .sort(
-      (a, b) =>
-        b.route.dst.prefixLen! - a.route.dst.prefixLen! ||
-        (TABLE_RANK[a.route.table] ?? 2) - (TABLE_RANK[b.route.table] ?? 2) ||
-        a.route.metric - b.route.metric ||
-        a.i - b.i,
-    )
-    .map(({ route }) => route);
+  let byTables = ORDERS.get(host.routes);
+  if (!byTables) {
+    byTables = new Map();
+    ORDERS.set(host.routes, byTables);
+  }
+  const key = `${family} ${tables.join(' ')}`;
+  let order = byTables.get(key);
+  if (!order) {
+    order = host.routes
+      .map((route, i) => ({ route, i }))
+      .filter(({ route }) => route.family === family && tables.includes(route.table))
+      .sort(
+        (a, b) =>
+          b.route.dst.prefixLen! - a.route.dst.prefixLen! ||
+          (TABLE_RANK[a.route.table] ?? 2) - (TABLE_RANK[b.route.table] ?? 2) ||
+          a.route.metric - b.route.metric ||
+          a.i - b.i,
+      )
+      .map(({ route }) => route);
+    byTables.set(key, order);
+  }
+  return order;
 }
 
 const REJECT: Partial<Record<RouteType, RouteErrno>> = {

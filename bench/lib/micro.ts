@@ -5,9 +5,10 @@ import { runInNewContext } from 'node:vm';
 import Benchmark from 'benchmark';
 import { compile } from '../../src/compiler/compile.js';
 import { TableInterpreter } from '../../src/compiler/interpret.js';
-import { ConntrackTable } from '../../src/engine/conntrack/index.js';
+import { ConntrackTable, DEFAULT_SETTINGS } from '../../src/engine/conntrack/index.js';
 import { seconds } from '../../src/engine/conntrack/timeouts.js';
 import type { Tuple } from '../../src/engine/conntrack/tuple.js';
+import { type ConntrackExports, WasmConntrack } from '../../src/engine/wasm/conntrack.js';
 import { WasmClassifier } from '../../src/engine/wasm/index.js';
 import { parseIptablesSave } from '../../src/frontend/iptables/restore-parser.js';
 import { specPacket } from './packets.js';
@@ -28,6 +29,9 @@ export interface MemoryResult {
   /** JavaScript heap growth per confirmed UDP entry (both directions' tuples indexed). */
   readonly conntrackBytesPerEntry: number;
   readonly gcExposed: boolean;
+  /** WebAssembly linear memory per entry of a table sized for `wasmEntries` (records, buckets, NAT). */
+  readonly wasmConntrackEntries?: number;
+  readonly wasmConntrackBytesPerEntry?: number;
 }
 
 const UDP_TIMEOUT = seconds(30);
@@ -152,9 +156,34 @@ function gc(): (() => void) | null {
 }
 
 /** Heap growth per conntrack entry: the median of three fresh tables of `entries` entries. */
-export function measureMemory(entries: number): MemoryResult {
+export function measureMemory(entries: number, wasmEntries = 1_000_000): MemoryResult {
   const runs = [0, 1, 2].map(() => heapPerEntry(entries)).sort((a, b) => a - b);
-  return { conntrackEntries: entries, conntrackBytesPerEntry: runs[1]!, gcExposed: gc() !== null };
+  return {
+    conntrackEntries: entries,
+    conntrackBytesPerEntry: runs[1]!,
+    gcExposed: gc() !== null,
+    wasmConntrackEntries: wasmEntries,
+    wasmConntrackBytesPerEntry: wasmBytesPerEntry(wasmEntries),
+  };
+}
+
+/**
+ * Linear memory the WebAssembly connection table takes for `entries` connections: nf_conntrack_max
+ * = entries with the kernel's default of a quarter as many buckets; every record is allocated up
+ * front, so the growth of the memory is the table's whole cost.
+ */
+function wasmBytesPerEntry(entries: number): number {
+  const ruleset = parseIptablesSave(ONE_RULE, { file: 'one-rule.v4', family: 'ipv4' });
+  const classifier = new WasmClassifier(compile(ruleset));
+  const x = classifier.exports as unknown as ConntrackExports;
+  const before = x.memory.buffer.byteLength;
+  const table = new WasmConntrack(x, {
+    settings: { ...DEFAULT_SETTINGS, max: entries, buckets: Math.max(1, entries >>> 2) },
+    capacity: entries,
+    batchSize: 1,
+  });
+  if (table.capacity !== entries) throw new Error('wasm conntrack capacity');
+  return (x.memory.buffer.byteLength - before) / entries;
 }
 
 function heapPerEntry(entries: number): number {

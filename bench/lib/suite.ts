@@ -234,7 +234,7 @@ export function memoryLines(results: BenchResults): string[] {
   const m = results.memory;
   if (m)
     lines.push(
-      `conntrack (reference engine's TypeScript table; WebAssembly conntrack does not exist yet): ${m.conntrackBytesPerEntry.toFixed(0)} bytes of JS heap per UDP entry over ${m.conntrackEntries} entries${m.gcExposed ? '' : ' (no gc: rough)'}`,
+      `conntrack: reference engine (TypeScript) ${m.conntrackBytesPerEntry.toFixed(0)} bytes of JS heap per UDP entry over ${m.conntrackEntries} entries${m.gcExposed ? '' : ' (no gc: rough)'}${m.wasmConntrackBytesPerEntry === undefined ? '' : `; WebAssembly ${m.wasmConntrackBytesPerEntry.toFixed(0)} bytes of linear memory per entry for ${m.wasmConntrackEntries} entries (${((m.wasmConntrackBytesPerEntry * m.wasmConntrackEntries!) / 2 ** 20).toFixed(0)} MiB)`}`,
     );
   return lines;
 }

@@ -81,6 +81,7 @@ export {
 } from './conntrack/api';
 export { conntrackBatch } from './conntrack/batch';
 export { ctNatIcmpReply } from './conntrack/icmp-reply-translation';
+export { setAddressPrefixes } from './path/address-class';
 export { ctPacketFromIpv4 } from './path/ct-packet';
 export { flowCacheHits, flowCacheReplays } from './path/flow-cache';
 export { hostQueriesAsked } from './path/host-query';

@@ -5,10 +5,14 @@
 // invert), then the limit-iface opt (0 in, 1 out).
 
 import { fields, P_DST, P_SRC } from '../packet';
-import { ask, NO_DEV, pktIif, pktOif, Q_ADDRESS_TYPE } from './host-query';
+import { addressClass, NO_CLASS } from './address-class';
+import { ask, askByKey, NO_DEV, pktIif, pktOif, Q_ADDRESS_TYPE } from './host-query';
 
+/** inet_dev_addr_type's answer, asked per class of the address (address-class.ts). */
 function typeOf(addr: u32, dev: u32): u32 {
-  return load<u32>(ask(Q_ADDRESS_TYPE, addr, dev, 0));
+  const c = addressClass(addr);
+  if (c === NO_CLASS) return load<u32>(ask(Q_ADDRESS_TYPE, addr, dev, 0));
+  return load<u32>(askByKey(Q_ADDRESS_TYPE, c, dev, 0, addr, dev, 0));
 }
 
 /** One type set at word `p`; returns the word after it, or 0 when the test fails. */

@@ -22,7 +22,9 @@ export const NO_DEV: u32 = 0xffffffff;
 export const RT_LOCAL: u32 = 1;
 export const RT_BROADCAST: u32 = 2;
 export const RT_MULTICAST: u32 = 3;
+/** Forward: words oif, next hop (NEXT_HOP_DESTINATION: the destination itself), MTU. */
 export const RT_FORWARD: u32 = 4;
+export const NEXT_HOP_DESTINATION: u32 = 0xffffffff;
 /** No route: word 1 is the ICMP destination-unreachable code ip_error would send, or NONE. */
 export const RT_ERROR: u32 = 5;
 // Q_SOCKET answer word 0.
@@ -56,19 +58,34 @@ export function initHostQueries(): void {
 
 /** Asks (kind, a, b, c); returns where the answer's four words are (valid until the next ask). */
 export function ask(kind: u32, a: u32, b: u32, c: u32): usize {
-  let h = kind * 0x9e3779b1;
-  h = (h ^ a) * 0x85ebca6b;
-  h = (h ^ b) * 0xc2b2ae35;
-  h = (h ^ c) * 0x27d4eb2f;
+  return cached(kind, a, b, c, kind, a, b, c);
+}
+
+/**
+ * Asks (kind, a, b, c) where the answer is the same for every question with the same key
+ * (kind, ka, kb, kc) — addresses replaced by their classes (address-class.ts): one crossing per
+ * key, not per question.
+ */
+export function askByKey(kind: u32, ka: u32, kb: u32, kc: u32, a: u32, b: u32, c: u32): usize {
+  return cached(kind | KEYED, ka, kb, kc, kind, a, b, c);
+}
+
+const KEYED: u32 = 0x100;
+
+function cached(tagKind: u32, ka: u32, kb: u32, kc: u32, kind: u32, a: u32, b: u32, c: u32): usize {
+  let h = tagKind * 0x9e3779b1;
+  h = (h ^ ka) * 0x85ebca6b;
+  h = (h ^ kb) * 0xc2b2ae35;
+  h = (h ^ kc) * 0x27d4eb2f;
   h ^= h >>> 15;
   const set = cache + <usize>(h & (SETS - 1)) * WAYS * SLOT_BYTES;
-  // Word 0 holds kind | 1 << 31 when the slot is filled (kinds are small).
-  const tag = kind | 0x80000000;
+  // Word 0 holds the tag kind | 1 << 31 when the slot is filled (kinds are small).
+  const tag = tagKind | 0x80000000;
   let free: usize = 0;
   for (let w: u32 = 0; w < WAYS; w++) {
     const s = set + <usize>w * SLOT_BYTES;
     const t = load<u32>(s);
-    if (t === tag && load<u32>(s, 4) === a && load<u32>(s, 8) === b && load<u32>(s, 12) === c) {
+    if (t === tag && load<u32>(s, 4) === ka && load<u32>(s, 8) === kb && load<u32>(s, 12) === kc) {
       return s + 16;
     }
     if (t === 0 && free === 0) free = s;
@@ -81,9 +98,9 @@ export function ask(kind: u32, a: u32, b: u32, c: u32): usize {
     victim++;
   }
   store<u32>(free, tag);
-  store<u32>(free, a, 4);
-  store<u32>(free, b, 8);
-  store<u32>(free, c, 12);
+  store<u32>(free, ka, 4);
+  store<u32>(free, kb, 8);
+  store<u32>(free, kc, 12);
   memory.copy(free + 16, answer, 16);
   return free + 16;
 }

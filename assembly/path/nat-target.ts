@@ -10,12 +10,20 @@ import { entryOriginal, T_SRC, TUPLE_BYTES } from '../conntrack/tuple';
 import { A_DNAT, A_MASQUERADE, A_REDIRECT, A_SNAT, NAT_RANGE_BYTES, V_ACCEPT, V_DROP } from '../layout';
 import { fields, P_DST, P_SRC } from '../packet';
 import { natRanges } from '../table';
-import { ask, pktIif, pktOif, Q_SOURCE_ADDRESS } from './host-query';
+import { addressClass, NO_CLASS } from './address-class';
+import { ask, askByKey, pktIif, pktOif, Q_SOURCE_ADDRESS } from './host-query';
 
 /** The connection the nat walk sets up (CT_NONE outside a nat walk), its hook and time. */
 export let natEntry: u32 = CT_NONE;
 export let natHookId: u32 = 0;
 export let natNow: i64 = 0;
+/** inet_select_addr's answer for `dev` towards `addr`, asked per class of the address. */
+function sourceAddress(dev: u32, addr: u32): usize {
+  const c = addressClass(addr);
+  if (c === NO_CLASS) return ask(Q_SOURCE_ADDRESS, dev, addr, 0);
+  return askByKey(Q_SOURCE_ADDRESS, dev, c, 0, dev, addr, 0);
+}
+
 export function beginNatWalk(entry: u32, hook: u32, now: i64): void {
   natEntry = entry;
   natHookId = hook;
@@ -86,7 +94,7 @@ export function natTarget(kind: u32, aw: usize): u32 {
     // A connection from 0.0.0.0 is left alone (the null binding follows).
     entryOriginal(entryAt(natEntry), orig);
     if (load<u32>(orig, T_SRC) === 0) return V_ACCEPT;
-    const a = ask(Q_SOURCE_ADDRESS, pktOif, load<u32>(fields + ((<usize>P_DST) << 2)), 0);
+    const a = sourceAddress(pktOif, load<u32>(fields + ((<usize>P_DST) << 2)));
     if (load<u32>(a) === 0) return V_DROP;
     fillRange(r, false);
     pin(load<u32>(a, 4));
@@ -95,7 +103,7 @@ export function natTarget(kind: u32, aw: usize): u32 {
   // REDIRECT: loopback from OUTPUT, else the receiving interface's address.
   let addr: u32 = 0x7f000001;
   if (natHookId !== HOOK_OUTPUT) {
-    const a = ask(Q_SOURCE_ADDRESS, pktIif, load<u32>(fields + ((<usize>P_SRC) << 2)), 0);
+    const a = sourceAddress(pktIif, load<u32>(fields + ((<usize>P_SRC) << 2)));
     if (load<u32>(a) === 0) return V_DROP;
     addr = load<u32>(a, 4);
   }

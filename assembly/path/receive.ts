@@ -46,6 +46,7 @@ import {
   setOif,
 } from '../packet';
 import { shareRandom } from '../state';
+import { addressClass, NO_CLASS } from './address-class';
 import { ctPacketFromIpv4 } from './ct-packet';
 import {
   flowDecision,
@@ -68,8 +69,10 @@ import {
 } from './flow-cache';
 import {
   ask,
+  askByKey,
   enableHostQueries,
   initHostQueries,
+  NEXT_HOP_DESTINATION,
   Q_ROUTE_IN,
   Q_SOCKET,
   RT_ERROR,
@@ -432,7 +435,7 @@ function receive(f: usize, bytes: usize, out: usize): bool {
     return true;
   }
   if (runHook(HOOK_PREROUTING) !== 0) {
-    const a = ask(Q_ROUTE_IN, field(P_DST), field(P_SRC), iif);
+    const a = inputRoute(field(P_DST), field(P_SRC), iif);
     const type = load<u32>(a);
     if (type === RT_ERROR) {
       if (load<u32>(a, 4) !== NONE) stop(FATE_UNSUPPORTED, U_ROUTE_ICMP);
@@ -445,7 +448,8 @@ function receive(f: usize, bytes: usize, out: usize): bool {
       if (runHook(HOOK_INPUT) !== 0) localDeliverFinish();
     } else if (type === RT_FORWARD) {
       outOif = load<u32>(a, 4);
-      const nextHop = load<u32>(a, 8);
+      let nextHop = load<u32>(a, 8);
+      if (nextHop === NEXT_HOP_DESTINATION) nextHop = field(P_DST);
       const mtu = load<u32>(a, 12);
       flowRecordRoute(false, outOif, nextHop, mtu);
       forward(outOif, nextHop, mtu, out);
@@ -460,6 +464,18 @@ function receive(f: usize, bytes: usize, out: usize): bool {
   if (stopFate === FATE_UNSUPPORTED) return unsupported(out, stopReason);
   finish(out, stopFate, stopReason, outOif);
   return true;
+}
+
+/**
+ * ip_route_input_noref's answer for (dst, src, iif): asked per class of the two addresses
+ * (address-class.ts) — the host model answers alike within a class — except for multicast
+ * destinations (the groups joined count) or when there are no classes.
+ */
+function inputRoute(dst: u32, src: u32, iif: u32): usize {
+  const dc = dst >>> 28 === 14 ? NO_CLASS : addressClass(dst);
+  const sc = dc === NO_CLASS ? NO_CLASS : addressClass(src);
+  if (sc === NO_CLASS) return ask(Q_ROUTE_IN, dst, src, iif);
+  return askByKey(Q_ROUTE_IN, dc | (sc << 16), iif, 0, dst, src, iif);
 }
 
 /** ip_forward, FORWARD, POSTROUTING and the way out. */

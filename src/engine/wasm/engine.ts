@@ -24,6 +24,7 @@ import { createEngineState, type EngineState } from '../reference/engine-state.j
 import { describeDecision } from '../reference/journey.js';
 import type { EmittedPacket, Fate, PacketResult } from '../reference/result.js';
 import type { DecidedBy } from '../verdict.js';
+import { addressPrefixes, prefixRecord } from './address-classes.js';
 import { WasmClassifier } from './classifier.js';
 import { type ConntrackExports, CTINFOS, type WasmConnEntry, WasmConntrack } from './conntrack.js';
 import { answerHostQuery, type InterfaceNames } from './host-answers.js';
@@ -34,6 +35,7 @@ interface PathExports {
   enginePlan(plan: number): void;
   receiveBatch(n: number, frames: number, bytes: number, ifaces: number, out: number): number;
   hostQueriesAsked(): number;
+  setAddressPrefixes(record: number): void;
   walkMemoHits(): number;
   flowCacheHits(): number;
   flowCacheReplays(): number;
@@ -184,6 +186,10 @@ export class WasmEngine {
     this.out = this.x.alloc(this.batchSize * OUT_WORDS * 4) >>> 0;
     this.bytes = this.x.alloc(this.byteCapacity + 64) >>> 0;
     this.x.enginePlan(this.writePlan());
+    const prefixes = prefixRecord(addressPrefixes(host));
+    const at = this.x.alloc(prefixes.byteLength) >>> 0;
+    new Uint32Array(this.x.memory.buffer, at, prefixes.length).set(prefixes);
+    this.x.setAddressPrefixes(at);
   }
 
   /** The hook plan as the path reads it: flags, then per hook its steps. */

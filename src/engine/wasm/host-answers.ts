@@ -51,7 +51,8 @@ export function answerHostQuery(
     if (r.type === 'broadcast') return [RT_BROADCAST, 0, 0, 0];
     if (r.type === 'multicast') return [RT_MULTICAST, 0, 0, 0];
     const mtu = host.interface(r.oif)?.mtu ?? 1500;
-    return [RT_FORWARD, ifaces.index(r.oif), r.gateway?.words[0] ?? a >>> 0, mtu];
+    // No gateway: the next hop is the destination (the path fills it in: answers are per class).
+    return [RT_FORWARD, ifaces.index(r.oif), r.gateway?.words[0] ?? NONE, mtu];
   }
   if (kind === Q_SOURCE_ADDRESS) {
     const dev = ifaces.name(a);

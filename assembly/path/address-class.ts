@@ -1,0 +1,48 @@
+// Classes of IPv4 addresses for the host questions (src/engine/wasm/address-classes.ts): the
+// host model answers alike for addresses held by the same prefixes, so questions are cached per
+// class. An address's class is the set of prefixes holding it, interned to a small number.
+
+import { alloc } from '../memory';
+
+/** No classes (too many prefixes, or the intern table is full): ask about the address itself. */
+export const NO_CLASS: u32 = 0xffffffff;
+
+const INTERN_SLOTS: u32 = 1 << 12;
+let prefixes: usize = 0;
+let prefixCount: u32 = 0;
+/** Intern table: per slot the class's prefix bits (u64) and its number + 1 (0: empty). */
+let interned: usize = 0;
+let classCount: u32 = 0;
+
+/** Installs the record at `p` (count, then net and mask per prefix; kept). */
+export function setAddressPrefixes(p: usize): void {
+  prefixes = p;
+  prefixCount = load<u32>(p);
+  if (interned === 0) interned = alloc(<usize>INTERN_SLOTS * 16);
+  else memory.fill(interned, 0, <usize>INTERN_SLOTS * 16);
+  classCount = 0;
+}
+
+/** The class number of `addr`, or NO_CLASS. */
+export function addressClass(addr: u32): u32 {
+  if (prefixCount === 0) return NO_CLASS;
+  let bits: u64 = 0;
+  for (let i: u32 = 0; i < prefixCount; i++) {
+    const at = prefixes + 4 + ((<usize>i) << 3);
+    if ((addr & load<u32>(at, 4)) === load<u32>(at)) bits |= (<u64>1) << i;
+  }
+  const h = <u32>(bits ^ (bits >> 32)) * 0x9e3779b1;
+  for (let probe: u32 = 0; probe < INTERN_SLOTS; probe++) {
+    const s = interned + <usize>((h + probe) & (INTERN_SLOTS - 1)) * 16;
+    const id = load<u32>(s, 8);
+    if (id === 0) {
+      if (classCount * 2 >= INTERN_SLOTS) return NO_CLASS;
+      classCount++;
+      store<u64>(s, bits);
+      store<u32>(s, classCount, 8);
+      return classCount - 1;
+    }
+    if (load<u64>(s) === bits) return id - 1;
+  }
+  return NO_CLASS;
+}

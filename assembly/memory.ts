@@ -2,6 +2,8 @@
 // allocated once by the host; nothing is allocated per packet).
 
 let top: usize = 0;
+/** The highest `top` ever: memory above it is as memory.grow gave it, zero. */
+let touched: usize = 0;
 
 /** Returns `bytes` of zeroed memory aligned to 16, growing memory as needed. */
 export function alloc(bytes: usize): usize {
@@ -10,7 +12,10 @@ export function alloc(bytes: usize): usize {
   top = (ptr + bytes + 15) & ~(<usize>15);
   const have = (<usize>memory.size()) << 16;
   if (top > have) memory.grow(<i32>((top - have + 0xffff) >> 16));
-  memory.fill(ptr, 0, bytes);
+  // Only what an earlier allocation may have dirtied needs zeroing (a large table then costs
+  // nothing up front: fresh pages are zero).
+  if (ptr < touched) memory.fill(ptr, 0, min(bytes, touched - ptr));
+  if (top > touched) touched = top;
   return ptr;
 }
 

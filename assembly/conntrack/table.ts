@@ -101,6 +101,14 @@ export function confirmed(e: usize): bool {
   return (statusOf(e) & IPS_CONFIRMED) !== 0;
 }
 
+/**
+ * A confirmed connection still in the table: a deleted one's record keeps its id and status
+ * until the record is reused.
+ */
+export function inTable(e: usize): bool {
+  return used(e) && (statusOf(e) & (IPS_CONFIRMED | IPS_DYING)) === IPS_CONFIRMED;
+}
+
 /** ConnEntry.isExpired: (s32)(timeout - now) <= 0, once confirmed. */
 export function isExpired(e: usize, now: i64): bool {
   return confirmed(e) && load<i64>(e, E_TIMEOUT) <= now;

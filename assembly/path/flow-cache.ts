@@ -19,7 +19,7 @@ import {
   IP_CT_ESTABLISHED,
   IP_CT_ESTABLISHED_REPLY,
 } from '../conntrack/layout';
-import { confirmed, entryAt, isExpired } from '../conntrack/table';
+import { entryAt, inTable, isExpired } from '../conntrack/table';
 import { alloc } from '../memory';
 import { counters } from '../table';
 
@@ -134,14 +134,14 @@ export function flowLookup(iif: u32, ip: usize, mark: u32): void {
 
 /**
  * The conntrack node (index << 1 | direction) the found flow's packets belong to, when that
- * connection is still the one recorded and find would return it (confirmed, not expired);
+ * connection is still the one recorded and find would return it (in the table, not expired);
  * CT_NONE otherwise.
  */
 export function flowHint(now: i64): u32 {
   if (flowEntry === 0) return CT_NONE;
   const idx = load<u32>(flowEntry, W_CT);
   const e = entryAt(idx);
-  if (load<u32>(e, E_ID) !== load<u32>(flowEntry, W_CT_ID) || !confirmed(e) || isExpired(e, now))
+  if (load<u32>(e, E_ID) !== load<u32>(flowEntry, W_CT_ID) || !inTable(e) || isExpired(e, now))
     return CT_NONE;
   flowHits++;
   return (idx << 1) | load<u32>(flowEntry, W_DIR);

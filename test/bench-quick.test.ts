@@ -7,6 +7,7 @@ import { ENGINES } from '../bench/lib/engines.js';
 import {
   memoryLines,
   microTable,
+  pathTable,
   QUICK,
   runSuite,
   throughputSvg,
@@ -24,6 +25,8 @@ describe('npm run bench -- --quick', () => {
         runs: 1,
         microMaxTime: 0.005,
         conntrackEntries: 500,
+        wasmConntrackEntries: 1000,
+        path: { sizes: [10], packets: 400, flows: 40, repeat: 2, referenceMs: 1, seed: 1 },
       },
       'npm run bench -- --quick (test)',
     );
@@ -51,6 +54,17 @@ describe('npm run bench -- --quick', () => {
     for (const m of results.micro) expect(m.opsPerSec).toBeGreaterThan(0);
     expect(results.memory?.conntrackEntries).toBe(500);
     expect(results.memory?.conntrackBytesPerEntry).toBeGreaterThan(0);
+    // The WebAssembly table: 128-byte records plus buckets.
+    expect(results.memory?.wasmConntrackBytesPerEntry).toBeGreaterThanOrEqual(128);
+    expect(results.path?.map((r) => r.size)).toEqual([10]);
+    for (const r of results.path ?? []) {
+      expect(r.frames).toBeGreaterThan(100);
+      expect(r.wasm.packets).toBe(r.frames * 2);
+      expect(r.wasmOverReference).toBeCloseTo(r.wasm.pps / r.reference.pps);
+    }
+    expect(pathTable(results.path ?? []).split('\n')[0]).toMatch(
+      /wasm engine Mpps.*reference Mpps.*wasm\/ref/,
+    );
 
     const json = JSON.parse(JSON.stringify(results)) as typeof results;
     expect(json.throughput).toHaveLength(results.throughput.length);

@@ -27,6 +27,8 @@ export interface SuiteOptions {
   readonly microMaxTime: number;
   /** Conntrack entries for the memory figure (0: skip it). */
   readonly conntrackEntries: number;
+  /** nf_conntrack_max of the WebAssembly connection table whose memory is reported. */
+  readonly wasmConntrackEntries: number;
   readonly seed: number;
   /** The whole packet path (path.ts); sizes [] to skip it. */
   readonly path: PathOptions;
@@ -45,6 +47,7 @@ export const QUICK: Omit<SuiteOptions, 'onResult' | 'onPathResult'> = {
   runs: 3,
   microMaxTime: 0.25,
   conntrackEntries: 20_000,
+  wasmConntrackEntries: 1_000_000,
   seed: 1,
   path: { sizes: [10, 100], packets: 5000, flows: 300, repeat: 4, referenceMs: 300, seed: 1 },
 };
@@ -59,6 +62,7 @@ export const FULL: Omit<SuiteOptions, 'onResult' | 'onPathResult'> = {
   runs: 5,
   microMaxTime: 2,
   conntrackEntries: 200_000,
+  wasmConntrackEntries: 1_000_000,
   seed: 1,
   path: {
     sizes: [10, 100, 1000, 10_000],
@@ -108,7 +112,10 @@ export function runSuite(options: SuiteOptions, command: string): BenchResults {
     options.onPathResult?.(r);
   }
   const micro = options.microMaxTime > 0 ? runMicro(options.microMaxTime) : [];
-  const memory = options.conntrackEntries > 0 ? measureMemory(options.conntrackEntries) : null;
+  const memory =
+    options.conntrackEntries > 0
+      ? measureMemory(options.conntrackEntries, options.wasmConntrackEntries)
+      : null;
   const { onResult: _, onPathResult: __, ...plain } = options;
   return {
     date: new Date().toISOString(),

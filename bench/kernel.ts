@@ -273,6 +273,10 @@ console.log(
   `Docker host, ${workload.rules} rules (INPUT DROP), routed host model; gen trace seed ${options.seed}: ${frames.length} frames, ${options.flows} flows; ${options.runs > 1 ? `best of ${options.runs} passes` : 'one pass'} each`,
 );
 console.log(markdown ? formatMarkdownTable(columns, table) : formatTable(columns, table));
+if (floorPass)
+  console.log(
+    `the kernel's path beyond the floor (tcpreplay, veth, ip_rcv and a raw DROP): ${((kernel.seconds / kernel.packets - floorPass.seconds / floorPass.packets) * 1e9).toFixed(0)} ns/packet`,
+  );
 console.log(
   `kernel pass: tcpreplay sent ${first.tcpreplay.packets} (failed ${first.tcpreplay.failed}, retried ${first.tcpreplay.retried}); router received ${Object.entries(
     first.routerReceived,

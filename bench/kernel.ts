@@ -275,7 +275,7 @@ console.log(
 console.log(markdown ? formatMarkdownTable(columns, table) : formatTable(columns, table));
 if (floorPass)
   console.log(
-    `the kernel's path beyond the floor (tcpreplay, veth, ip_rcv and a raw DROP): ${((kernel.seconds / kernel.packets - floorPass.seconds / floorPass.packets) * 1e9).toFixed(0)} ns/packet`,
+    `the kernel's path takes ${((kernel.seconds / kernel.packets - floorPass.seconds / floorPass.packets) * 1e9).toFixed(0)} ns/packet more than the floor (tcpreplay, veth, ip_rcv, one raw DROP)`,
   );
 console.log(
   `kernel pass: tcpreplay sent ${first.tcpreplay.packets} (failed ${first.tcpreplay.failed}, retried ${first.tcpreplay.retried}); router received ${Object.entries(

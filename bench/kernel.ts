@@ -122,7 +122,7 @@ interface KernelPass extends Pass {
   readonly tcpreplay: TcpreplayStats;
   /** Frames the router received on eth0 and docker0 (packets is their sum). */
   readonly routerReceived: Readonly<Record<string, number>>;
-  /** Frames the router sent (forwarded), and what came back to the sender's ends. */
+  /** Frames the router sent (forwarded, and its own ICMP), and what came back to the sender's ends. */
   readonly routerSent: number;
   readonly sinkReceived: number;
   readonly dropped: number;
@@ -284,7 +284,7 @@ console.log(
     .map(([k, v]) => `${v} on ${k}`)
     .join(
       ', ',
-    )}, forwarded ${first.routerSent} (sink got ${first.sinkReceived}), dropped by links ${first.dropped}`,
+    )}, sent ${first.routerSent} (forwarded and its own; the sink got ${first.sinkReceived}), dropped by links ${first.dropped}`,
 );
 console.log(
   agreement.differences.length === 0

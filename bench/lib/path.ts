@@ -131,7 +131,17 @@ export function runReference(
   return { pps: n / (Number(process.hrtime.bigint() - t0) / 1e9), packets: n };
 }
 
-export function measurePath(size: number, options: PathOptions): PathResult {
+/** The whole-path scenario: the Docker host dump with `size` rules, its host and a gen trace. */
+export interface PathWorkload {
+  /** The ruleset as iptables-save text (what iptables-restore loads). */
+  readonly dump: string;
+  readonly ruleset: Ruleset;
+  readonly rules: number;
+  readonly host: Host;
+  readonly frames: readonly Frame[];
+}
+
+export function pathWorkload(size: number, packets: number, flows: number, seed: number): PathWorkload {
   const ports = Math.max(1, Math.round(size / 3));
   // INPUT's policy DROP: the host's own answers (RST, port unreachable) to traffic for itself
   // are not in the WebAssembly path yet.
@@ -139,7 +149,12 @@ export function measurePath(size: number, options: PathOptions): PathResult {
   const ruleset = parseIptablesSave(dump, { file: 'docker-host.v4', family: 'ipv4' });
   const rules = ruleset.tables.reduce((n, t) => n + t.chains.reduce((m, c) => m + c.rules.length, 0), 0);
   const host = routedHost();
-  const frames = generatedFrames(ruleset, host, options.packets, options.flows, options.seed);
+  const frames = generatedFrames(ruleset, host, packets, flows, seed);
+  return { dump, ruleset, rules, host, frames };
+}
+
+export function measurePath(size: number, options: PathOptions): PathResult {
+  const { ruleset, rules, host, frames } = pathWorkload(size, options.packets, options.flows, options.seed);
   const reference = runReference(ruleset, host, frames, options.referenceMs);
   const engine = new WasmEngine(ruleset, host, { seed: 1 });
   const { totalNs, batchNs } = runWasm(engine, frames, options.repeat);

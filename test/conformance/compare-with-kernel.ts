@@ -41,7 +41,8 @@ function comparable(ip: Uint8Array): string {
   return hex(b);
 }
 
-function counterDiffs(kernel: KernelResult, ruleset: Ruleset): string[] {
+/** Per-rule and policy counters (IPv4) that differ, one line each; `ruleset` holds nfwasm's. */
+export function counterDiffs(kernel: Pick<KernelResult, 'counters'>, ruleset: Ruleset): string[] {
   const diffs: string[] = [];
   for (const kt of kernel.counters.ipv4 ?? []) {
     const t = ruleset.tables.find((x) => x.name === kt.table);

@@ -34,6 +34,11 @@ export interface BuildOptions {
   readonly trace?: readonly TracePacket[];
   /** The ruleset text: its single addresses (DNAT targets...) get neighbours too. */
   readonly rules?: string;
+  /**
+   * Every peer end in one namespace `<host>-peers`, named `nfwpeer<N>`, instead of one namespace
+   * each: a single sender (tcpreplay) then drives all of the host's interfaces in trace order.
+   */
+  readonly sharedPeerNamespace?: boolean;
 }
 
 const peerMac = (i: number) =>
@@ -107,11 +112,15 @@ export function buildHost(spec: HostSpec, options: BuildOptions = {}): BuiltHost
     );
     sysctls(hostNs, early);
 
+    const shared = options.sharedPeerNamespace ? `${base}-peers` : undefined;
     layout.links.forEach((link, i) => {
-      const ns = `${base}-p${i}`;
-      addNamespace(ns);
-      created.push(ns);
-      sysctls(ns, { 'net.ipv6.conf.all.disable_ipv6': 1, 'net.ipv6.conf.default.disable_ipv6': 1 });
+      const ns = shared ?? `${base}-p${i}`;
+      const dev = shared ? `${PEER_DEV}${i}` : PEER_DEV;
+      if (!shared || i === 0) {
+        addNamespace(ns);
+        created.push(ns);
+        sysctls(ns, { 'net.ipv6.conf.all.disable_ipv6': 1, 'net.ipv6.conf.default.disable_ipv6': 1 });
+      }
       const mac = peerMac(i + 1);
       const mtu = link.mtu ? ['mtu', String(link.mtu)] : [];
       ip(
@@ -123,16 +132,16 @@ export function buildHost(spec: HostSpec, options: BuildOptions = {}): BuiltHost
         'veth',
         'peer',
         'name',
-        PEER_DEV,
+        dev,
         'address',
         mac,
         ...mtu,
         'netns',
         ns,
       );
-      peers.set(link.ifname, { hostIf: link.ifname, ns, dev: PEER_DEV, mac });
-      run(inNs(ns, ['ethtool', '-K', PEER_DEV, 'tx', 'off', 'gso', 'off', 'gro', 'off']));
-      run(['ip', '-n', ns, 'link', 'set', PEER_DEV, 'up']);
+      peers.set(link.ifname, { hostIf: link.ifname, ns, dev, mac });
+      run(inNs(ns, ['ethtool', '-K', dev, 'tx', 'off', 'gso', 'off', 'gro', 'off']));
+      run(['ip', '-n', ns, 'link', 'set', dev, 'up']);
     });
 
     for (const [name, link] of layout.bridges) {
@@ -203,8 +212,11 @@ export function buildHost(spec: HostSpec, options: BuildOptions = {}): BuiltHost
       if (first) farMac.set(b, first.mac);
     }
     const neighbours = staticNeighbours({ spec, layout, trace, rules: options.rules ?? '', peerMac: farMac });
-    for (const n of neighbours)
-      ip('neigh', 'replace', n.ip, 'lladdr', n.mac, 'nud', 'permanent', 'dev', n.dev);
+    // One `ip -batch` for all of them: a generated trace can name thousands of on-link addresses.
+    const neighBatch = neighbours.map(
+      (n) => `neigh replace ${n.ip} lladdr ${n.mac} nud permanent dev ${n.dev}\n`,
+    );
+    if (neighBatch.length) run(['ip', '-n', hostNs, '-batch', '-'], neighBatch.join(''));
 
     const injectionPeer = (ifName: string): PeerEnd => {
       const direct = peers.get(ifName);

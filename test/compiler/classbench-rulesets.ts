@@ -43,3 +43,27 @@ export function withJumps(r: Ruleset): Ruleset {
     ],
   };
 }
+
+/**
+ * The set's first rules as a user chain SUB of rules that only count (no target), entered twice
+ * per traversal from a base chain too short for an index of its own: SUB's split tree is looked
+ * up again from its first rule after the walk went past later ones.
+ */
+export function withReentry(r: Ruleset, subRules = 60): Ruleset {
+  const table = r.tables[0]!;
+  const main = table.chains[0]!;
+  const sub: Rule[] = main.rules.slice(0, subRules).map((x) => ({ ...x, target: null }));
+  const jump: Rule = { ...main.rules[0]!, matches: [], target: { kind: 'jump', chain: 'SUB' } };
+  return {
+    ...r,
+    tables: [
+      {
+        ...table,
+        chains: [
+          { ...main, rules: [jump, { ...jump }, ...main.rules.slice(subRules, subRules + 6)] },
+          { name: 'SUB', base: null, counters: main.counters, rules: sub, source: null },
+        ],
+      },
+    ],
+  };
+}

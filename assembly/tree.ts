@@ -8,6 +8,8 @@
 // the cursors.
 
 import {
+  BOX_FLAG_EXACT,
+  BOX_FLAGS_BYTE,
   BOX_WORDS,
   MAX_TREES,
   NONE,
@@ -139,8 +141,12 @@ function descend(rec: u32): void {
   lastRule = 0;
 }
 
+/** The candidate treeNext last returned matches: its box holds the packet and is the whole rule. */
+export let treeCandidateMatches: bool = false;
+
 /** The next candidate at or after `rule` in TREE record `rec` (run end `end`); `rule` itself when bypassed. */
 export function treeNext(rec: u32, rule: u32, end: u32): u32 {
+  treeCandidateMatches = false;
   if (cachedRec !== rec) descend(rec);
   if (bypass) return rule;
   if (rule < lastRule) {
@@ -166,5 +172,8 @@ export function treeNext(rec: u32, rule: u32, end: u32): u32 {
     }
     store<usize>(c, at, 8);
   }
+  if (best !== end)
+    treeCandidateMatches =
+      (load<u32>(boxBase + <usize>best * (BOX_WORDS << 2), BOX_FLAGS_BYTE) & BOX_FLAG_EXACT) !== 0;
   return best;
 }

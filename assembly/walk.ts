@@ -24,8 +24,9 @@ import {
   V_NONE,
   V_QUEUE,
   V_RETURN,
+  YES,
 } from './layout';
-import { nextCandidate } from './lookup';
+import { candidateMatches, nextCandidate } from './lookup';
 import { ruleMatches } from './ops';
 import { fields, P_MARK } from './packet';
 import { isNatAction, natEntry, natTarget } from './path/nat-target';
@@ -117,7 +118,8 @@ function traverse(base: u32, bytes: u32): u64 {
         continue;
       }
     }
-    const outcome = ruleMatches(g);
+    // A split tree's exact box proved the match: the ops need not run.
+    const outcome = rec !== 0 && candidateMatches ? YES : ruleMatches(g);
     walkEvaluated++;
     if (outcome === NO) {
       i++;

@@ -8,6 +8,8 @@
 
 import { buildSplitForest, type SplitTree } from './build-tree.js';
 import {
+  BOX_FLAG_EXACT,
+  BOX_FLAGS,
   BOX_WORDS,
   INDEX,
   IndexKind,
@@ -113,7 +115,7 @@ function writeTree(out: WordBuffer, rec: number, t: TreeRun): void {
   out.set(rec + INDEX.KIND, IndexKind.TREE);
 }
 
-/** The run's boxes, BOX_WORDS per rule (lo, hi per dimension); an empty box holds no packet. */
+/** The run's boxes, BOX_WORDS per rule (lo, hi per dimension, flags); an empty box holds no packet. */
 function writeBoxes(out: WordBuffer, boxes: readonly RuleBox[]): number {
   const at = out.alloc(boxes.length * BOX_WORDS);
   boxes.forEach((b, i) => {
@@ -126,6 +128,7 @@ function writeBoxes(out: WordBuffer, boxes: readonly RuleBox[]): number {
       out.set(w, 0xffffffff);
       out.set(w + 1, 0);
     }
+    out.set(w + BOX_FLAGS, b.exact ? BOX_FLAG_EXACT : 0);
   });
   return at;
 }

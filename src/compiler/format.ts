@@ -300,11 +300,15 @@ export const TREE = {
   BOXES: 8,
 } as const;
 /**
- * A rule box (rule-boxes.ts): per TREE_DIMS dimension lo then hi, inclusive. A packet (that
- * passes the TREE_PORT_BYTES guard) outside it fails one of the rule's leading pure tests.
- * An empty box is written lo 0xffffffff, hi 0 in dimension 0.
+ * A rule box (rule-boxes.ts): per TREE_DIMS dimension lo then hi, inclusive, then flags
+ * (BOX_FLAG_EXACT) and a zero word. A packet (that passes the TREE_PORT_BYTES guard) outside it
+ * fails one of the rule's leading pure tests. An empty box is written lo 0xffffffff, hi 0 in
+ * dimension 0.
  */
-export const BOX_WORDS = 10;
+export const BOX_WORDS = 12;
+export const BOX_FLAGS = 10;
+/** Every op of the rule is the box's: a packet inside matches the rule. */
+export const BOX_FLAG_EXACT = 1;
 /** Trees per TREE record at most (src/compiler/build-tree.ts's groups). */
 export const MAX_TREES = 4;
 export const TREE_FLAG_PORTS = 1;

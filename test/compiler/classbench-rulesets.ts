@@ -67,3 +67,20 @@ export function withReentry(r: Ruleset, subRules = 60): Ruleset {
     ],
   };
 }
+
+/**
+ * Every third rule with its source (or, wanting one, destination) test inverted: boxes that do
+ * not describe their rules exactly, among exact ones, in the same split trees.
+ */
+export function withInversions(r: Ruleset): Ruleset {
+  const table = r.tables[0]!;
+  const main = table.chains[0]!;
+  const rules: Rule[] = main.rules.map((x, i) => {
+    if (i % 3 !== 1) return x;
+    const at = x.matches.findIndex((m) => m.kind === 'source' || m.kind === 'destination');
+    if (at < 0) return x;
+    const m = x.matches[at]!;
+    return { ...x, matches: x.matches.map((y, k) => (k === at ? ({ ...m, invert: true } as typeof m) : y)) };
+  });
+  return { ...r, tables: [{ ...table, chains: [{ ...main, rules }] }] };
+}

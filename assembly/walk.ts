@@ -31,7 +31,7 @@ import { ruleMatches } from './ops';
 import { fields, P_MARK } from './packet';
 import { isNatAction, natEntry, natTarget } from './path/nat-target';
 import { beginState, rollbackState } from './state';
-import { actions, chainAt, counters, coverage, params, ruleCount, rules } from './table';
+import { actions, chainAt, chainIndexed, counters, coverage, params, ruleCount, rules } from './table';
 import { beginWalk } from './tree';
 
 const STACK_DEPTH: u32 = 256;
@@ -100,6 +100,7 @@ function traverse(base: u32, bytes: u32): u64 {
     const cw = chainAt(chain);
     const first = load<u32>(cw, 8);
     const count = load<u32>(cw, 12);
+    const indexed = load<u8>(chainIndexed + <usize>chain) !== 0;
     if (i >= count) {
       if (sp > 0) {
         sp--;
@@ -110,7 +111,7 @@ function traverse(base: u32, bytes: u32): u64 {
       return policy(base, bytes);
     }
     const g = first + i;
-    const rec = load<u32>(coverage + ((<usize>g) << 2));
+    const rec = indexed ? load<u32>(coverage + ((<usize>g) << 2)) : 0;
     if (rec !== 0) {
       const next = nextCandidate(<usize>rec, g);
       if (next !== g) {

@@ -30,9 +30,14 @@ export const SLOT2_HEADER_WORDS: u32 = 2;
 // INDEXES record word 11: kind; TREE records (src/compiler/build-tree.ts).
 export const INDEX_KIND: u32 = 11;
 export const INDEX_TREE: u32 = 1;
+export const TREE_RUN_START: u32 = 1;
 export const TREE_FLAGS: u32 = 3;
 export const TREE_ROOTS: u32 = 4;
 export const TREE_TREES: u32 = 5;
+export const TREE_BOXES: u32 = 8;
+export const BOX_WORDS: u32 = 12;
+export const BOX_FLAGS_BYTE: u32 = 40;
+export const BOX_FLAG_EXACT: u32 = 1;
 export const MAX_TREES: u32 = 4;
 export const TREE_FLAG_PORTS: u32 = 1;
 export const TREE_LEAF: u32 = 0xff;

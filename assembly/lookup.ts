@@ -14,7 +14,7 @@ import {
 } from './layout';
 import { fieldWord, guard } from './ops';
 import { indexes } from './table';
-import { treeNext } from './tree';
+import { treeCandidateMatches, treeNext } from './tree';
 
 const key: usize = memory.data(256, 16);
 
@@ -86,11 +86,22 @@ function firstFrom(list: u32, len: u32, rule: u32, end: u32): u32 {
   return lo < len ? word(list + lo) : end;
 }
 
+/**
+ * The candidate nextCandidate last returned is known to match (a split tree's exact box held
+ * it), so the walk need not evaluate its ops.
+ */
+export let candidateMatches: bool = false;
+
 /** `recAddr`: byte address of the INDEXES record covering global rule `rule`. */
 export function nextCandidate(recAddr: usize, rule: u32): u32 {
   const rec = <u32>((recAddr - indexes) >> 2);
   const end = word(rec + 2);
-  if (word(rec + INDEX_KIND) === INDEX_TREE) return treeNext(rec, rule, end);
+  if (word(rec + INDEX_KIND) === INDEX_TREE) {
+    const next = treeNext(rec, rule, end);
+    candidateMatches = treeCandidateMatches;
+    return next;
+  }
+  candidateMatches = false;
   const desc = word(rec + 7);
   const k1 = word(rec + 3);
   const n1 = readKey(desc, k1);

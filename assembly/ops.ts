@@ -173,6 +173,22 @@ export function ruleMatches(g: u32): u32 {
   while (s < end) {
     const h = load<u32>(s);
     const code = h & 0xff;
+    // The commonest ops, one-word compares and ranges (addresses, protocol, ports), without
+    // holds()' loops.
+    const oneWord = h & 0xff00ff;
+    if (oneWord === (OP_CMP | (1 << 16))) {
+      const v = fieldWord(load<u32>(s, 4), 0);
+      if (((v & load<u32>(s, 12)) === load<u32>(s, 8)) === (((h >> 8) & OP_FLAG_INVERT) !== 0)) return NO;
+      s += <usize>(h >> 24) * SLOT_BYTES;
+      continue;
+    }
+    if (oneWord === (OP_RANGE | (1 << 16))) {
+      const v = fieldWord(load<u32>(s, 4), 0);
+      const hit = (v >= load<u32>(s, 8)) & (v <= load<u32>(s, 12));
+      if (hit === (((h >> 8) & OP_FLAG_INVERT) !== 0)) return NO;
+      s += <usize>(h >> 24) * SLOT_BYTES;
+      continue;
+    }
     if (code === OP_L4_GUARD) {
       const r = guard(load<u32>(s, 4), load<u32>(s, 8), load<u32>(s, 12));
       if (r !== YES) return r;

@@ -37,6 +37,11 @@ export let chainCount: u32 = 0;
 export let ipv6: bool = false;
 /** Per rule: byte address of its INDEXES record, or 0. */
 export let coverage: usize = 0;
+/**
+ * Per chain: 1 when an index covers some of its rules. A small array the walk reads first, so
+ * the rules of the many unindexed chains cost no load from the (large) coverage array.
+ */
+export let chainIndexed: usize = 0;
 export let counters: usize = 0;
 
 /** Reads the directory of the table at `base` (already checked by loadTable on the host). */
@@ -66,11 +71,13 @@ export function initTable(base: usize): void {
     }
   }
   coverage = alloc((<usize>ruleCount) << 2);
+  chainIndexed = alloc(<usize>chainCount);
   const records = load<u32>(indexes);
   for (let r: u32 = 0; r < records; r++) {
     const rec = indexes + 4 + <usize>(r * INDEX_WORDS) * 4;
     const end = load<u32>(rec, 8);
     for (let g = load<u32>(rec, 4); g < end; g++) store<u32>(coverage + ((<usize>g) << 2), <u32>rec);
+    store<u8>(chainIndexed + <usize>load<u32>(rec), 1);
   }
   counters = alloc((<usize>(ruleCount + chainCount)) << 4);
 }

@@ -24,13 +24,14 @@ import {
   V_NONE,
   V_QUEUE,
   V_RETURN,
+  YES,
 } from './layout';
-import { nextCandidate } from './lookup';
+import { candidateMatches, nextCandidate } from './lookup';
 import { ruleMatches } from './ops';
 import { fields, P_MARK } from './packet';
 import { isNatAction, natEntry, natTarget } from './path/nat-target';
 import { beginState, rollbackState } from './state';
-import { actions, chainAt, counters, coverage, params, ruleCount, rules } from './table';
+import { actions, chainAt, chainIndexed, counters, coverage, params, ruleCount, rules } from './table';
 import { beginWalk } from './tree';
 
 const STACK_DEPTH: u32 = 256;
@@ -99,6 +100,7 @@ function traverse(base: u32, bytes: u32): u64 {
     const cw = chainAt(chain);
     const first = load<u32>(cw, 8);
     const count = load<u32>(cw, 12);
+    const indexed = load<u8>(chainIndexed + <usize>chain) !== 0;
     if (i >= count) {
       if (sp > 0) {
         sp--;
@@ -109,7 +111,7 @@ function traverse(base: u32, bytes: u32): u64 {
       return policy(base, bytes);
     }
     const g = first + i;
-    const rec = load<u32>(coverage + ((<usize>g) << 2));
+    const rec = indexed ? load<u32>(coverage + ((<usize>g) << 2)) : 0;
     if (rec !== 0) {
       const next = nextCandidate(<usize>rec, g);
       if (next !== g) {
@@ -117,7 +119,8 @@ function traverse(base: u32, bytes: u32): u64 {
         continue;
       }
     }
-    const outcome = ruleMatches(g);
+    // A split tree's exact box proved the match: the ops need not run.
+    const outcome = rec !== 0 && candidateMatches ? YES : ruleMatches(g);
     walkEvaluated++;
     if (outcome === NO) {
       i++;

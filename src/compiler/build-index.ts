@@ -8,6 +8,9 @@
 
 import { buildSplitForest, type SplitTree } from './build-tree.js';
 import {
+  BOX_FLAG_EXACT,
+  BOX_FLAGS,
+  BOX_WORDS,
   INDEX,
   IndexKind,
   NONE,
@@ -15,12 +18,13 @@ import {
   SLOT1_HEADER_WORDS,
   SLOT2_HEADER_WORDS,
   TREE,
+  TREE_DIMS,
   TREE_FLAG_PORTS,
   TREE_LEAF,
   TREE_NODE_WORDS,
 } from './format.js';
 import { hashKey, tableCapacity } from './key-hash.js';
-import { ruleBox } from './rule-boxes.js';
+import { type RuleBox, ruleBox } from './rule-boxes.js';
 import { type KeyDescriptor, type RuleKeys, ruleKeys, signatureOf } from './rule-keys.js';
 import { WordBuffer } from './word-buffer.js';
 
@@ -51,6 +55,8 @@ interface TreeRun {
   readonly start: number;
   readonly end: number;
   readonly trees: readonly SplitTree[];
+  /** Per rule of the run, in order. */
+  readonly boxes: readonly RuleBox[];
 }
 
 /** Per chain: a split tree over the whole chain where exact runs do not cover most of it. */
@@ -66,7 +72,8 @@ function chooseTrees(input: IndexInput, runs: Run[]): { runs: Run[]; trees: Tree
     for (let r = c.firstRule; r < c.firstRule + c.ruleCount; r++)
       boxes.push(ruleBox(input.ops, input.ruleOpStart[r]!, input.ruleOpSlots[r]!, input.addrWords));
     const forest = buildSplitForest(boxes, TREE_LIST_BUDGET * c.ruleCount + 4096);
-    if (forest) trees.push({ chain, start: c.firstRule, end: c.firstRule + c.ruleCount, trees: forest });
+    if (forest)
+      trees.push({ chain, start: c.firstRule, end: c.firstRule + c.ruleCount, trees: forest, boxes });
   });
   const treed = new Set(trees.map((t) => t.chain));
   return { runs: runs.filter((r) => !treed.has(r.chain)), trees };
@@ -94,6 +101,8 @@ function writeTree(out: WordBuffer, rec: number, t: TreeRun): void {
     listWords += lists.length;
     ports ||= tree.ports;
   }
+  // Boxes narrowing a port are checked against ports too: such packets need the guard.
+  ports ||= t.boxes.some((b) => b.ports);
   out.set(rec + INDEX.CHAIN, t.chain);
   out.set(rec + INDEX.RUN_START, t.start);
   out.set(rec + INDEX.RUN_END, t.end);
@@ -102,7 +111,26 @@ function writeTree(out: WordBuffer, rec: number, t: TreeRun): void {
   out.set(rec + TREE.TREES, t.trees.length);
   out.set(rec + TREE.NODES, nodeCount);
   out.set(rec + TREE.LIST_WORDS, listWords);
+  out.set(rec + TREE.BOXES, writeBoxes(out, t.boxes));
   out.set(rec + INDEX.KIND, IndexKind.TREE);
+}
+
+/** The run's boxes, BOX_WORDS per rule (lo, hi per dimension, flags); an empty box holds no packet. */
+function writeBoxes(out: WordBuffer, boxes: readonly RuleBox[]): number {
+  const at = out.alloc(boxes.length * BOX_WORDS);
+  boxes.forEach((b, i) => {
+    const w = at + i * BOX_WORDS;
+    for (let d = 0; d < TREE_DIMS.length; d++) {
+      out.set(w + 2 * d, b.lo[d]!);
+      out.set(w + 2 * d + 1, b.hi[d]!);
+    }
+    if (b.empty) {
+      out.set(w, 0xffffffff);
+      out.set(w + 1, 0);
+    }
+    out.set(w + BOX_FLAGS, b.exact ? BOX_FLAG_EXACT : 0);
+  });
+  return at;
 }
 
 interface Run {

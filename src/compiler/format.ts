@@ -1,10 +1,10 @@
-// Table format v1: the constants and record layouts of a compiled ruleset (see
+// Table format: the constants and record layouts of a compiled ruleset (see
 // docs/table-format.md). Everything is 32-bit little-endian words in one ArrayBuffer, addressed
 // by offsets, never pointers, so the same bytes can be written to a file, mapped into
 // WebAssembly linear memory and walked there.
 
 export const MAGIC = 0x4357464e; // the bytes "NFWC"
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 /** "No such thing" in any index or id word. */
 export const NONE = 0xffffffff;
 
@@ -296,7 +296,19 @@ export const TREE = {
   TREES: 5, // tree count, 1 to MAX_TREES
   NODES: 6, // node count, all trees
   LIST_WORDS: 7, // words of leaf lists, all trees
+  /** Word offset of the run's rule boxes: BOX_WORDS per rule, in run order. */
+  BOXES: 8,
 } as const;
+/**
+ * A rule box (rule-boxes.ts): per TREE_DIMS dimension lo then hi, inclusive, then flags
+ * (BOX_FLAG_EXACT) and a zero word. A packet (that passes the TREE_PORT_BYTES guard) outside it
+ * fails one of the rule's leading pure tests. An empty box is written lo 0xffffffff, hi 0 in
+ * dimension 0.
+ */
+export const BOX_WORDS = 12;
+export const BOX_FLAGS = 10;
+/** Every op of the rule is the box's: a packet inside matches the rule. */
+export const BOX_FLAG_EXACT = 1;
 /** Trees per TREE record at most (src/compiler/build-tree.ts's groups). */
 export const MAX_TREES = 4;
 export const TREE_FLAG_PORTS = 1;

@@ -5,6 +5,7 @@
 import type { CompiledTable } from './compiled-table.js';
 import {
   ACTION_KINDS,
+  BOX_WORDS,
   CHAIN,
   FORMAT_VERSION,
   HEADER,
@@ -222,8 +223,12 @@ function checkReferences(t: CompiledTable): void {
     );
     const kind = idx[r + INDEX.KIND]!;
     check(kind === IndexKind.EXACT || kind === IndexKind.TREE, () => `index ${i}: unknown kind ${kind}`);
-    if (kind === IndexKind.TREE) checkTree(idx, r, i);
-    else
+    if (kind === IndexKind.TREE) {
+      checkTree(idx, r, i);
+      const boxesEnd =
+        idx[r + TREE.BOXES]! + (idx[r + INDEX.RUN_END]! - idx[r + INDEX.RUN_START]!) * BOX_WORDS;
+      check(boxesEnd <= idx.length, () => `index ${i}: rule boxes out of range`);
+    } else
       check(
         idx[r + INDEX.SLOTS]! < idx.length && idx[r + INDEX.DESCRIPTORS]! < idx.length,
         () => `index ${i}: out of range`,

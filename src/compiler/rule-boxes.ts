@@ -14,6 +14,12 @@ export interface RuleBox {
   readonly empty: boolean;
   /** A port dimension is narrower than everything. */
   readonly ports: boolean;
+  /**
+   * The box is the whole rule: every op is a test the box holds exactly, or a guard asking for
+   * at most TREE_PORT_BYTES, so a packet the tree uses ports for matches it exactly when it is
+   * inside (and the rule need not be evaluated).
+   */
+  readonly exact: boolean;
 }
 
 const ALL = 0xffffffff;
@@ -45,6 +51,7 @@ export function ruleBox(ops: Uint32Array, startSlot: number, slots: number, addr
   const lo = [0, 0, 0, 0, 0];
   const hi = [ALL, ALL, ALL, ALL, ALL];
   let guarded = false;
+  let exact = true;
   const narrow = (d: number, l: number, h: number) => {
     if (l > lo[d]!) lo[d] = l;
     if (h < hi[d]!) hi[d] = h;
@@ -58,26 +65,33 @@ export function ruleBox(ops: Uint32Array, startSlot: number, slots: number, addr
     const n = (h >>> 16) & 0xff;
     const field = ops[w + 1]!;
     if (code === Op.L4_GUARD) {
-      if (field > TREE_PORT_BYTES) break;
+      if (field > TREE_PORT_BYTES) {
+        exact = false;
+        break;
+      }
       guarded = true;
-    } else if (!PURE_OPS.has(code)) break;
-    else if ((flags & OP_FLAG_INVERT) === 0 && n === 1) {
+    } else if (!PURE_OPS.has(code)) {
+      exact = false;
+      break;
+    } else if ((flags & OP_FLAG_INVERT) === 0 && n === 1) {
       const d = dimOf(field);
       const transport = field === Field.L4_SPORT || field === Field.L4_DPORT;
       const usable = d >= 0 && (transport ? guarded : field === Field.PROTO || addrWords === 1);
       if (usable && code === Op.CMP) {
         const [l, u] = maskedRange(ops[w + 2]!, ops[w + 3]!);
         narrow(d, l, u);
+        // Exact when the mask is a prefix and the value has no bits outside it.
+        if (u - l !== ~ops[w + 3]! >>> 0 || l !== ops[w + 2]!) exact = false;
       } else if (usable && code === Op.RANGE) narrow(d, ops[w + 2]!, ops[w + 3]!);
       else if (usable && code === Op.PORT_LIST && transport) {
         const r = ops[w + 2]!;
         narrow(d, r & 0xffff, r >>> 16);
-      }
-    }
+      } else exact = false;
+    } else exact = false;
     s += code === Op.BLOCK ? 1 + field : h >>> 24;
   }
   let empty = false;
   for (let d = 0; d < 5; d++) if (lo[d]! > hi[d]!) empty = true;
   const ports = lo[3] !== 0 || hi[3] !== ALL || lo[4] !== 0 || hi[4] !== ALL;
-  return { lo, hi, empty, ports };
+  return { lo, hi, empty, ports, exact: exact && !empty };
 }

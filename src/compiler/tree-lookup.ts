@@ -1,10 +1,20 @@
 // Looking a packet up in a TREE index record (build-tree.ts): descend by the packet's fields to
-// a leaf, then the first listed rule at or after the current one, or the end of the run. A tree
-// that splits on ports is bypassed (the current rule is returned, so the walk evaluates it) for
-// packets whose transport header some port test's guard could refuse: later fragments and
-// packets with fewer than TREE_PORT_BYTES at the transport offset.
+// a leaf, then the first listed rule at or after the current one whose box (rule-boxes.ts)
+// holds the packet, or the end of the run. A tree that splits on ports is bypassed (the current
+// rule is returned, so the walk evaluates it) for packets whose transport header some port
+// test's guard could refuse: later fragments and packets with fewer than TREE_PORT_BYTES at the
+// transport offset. Boxes use ports too, so they are bypassed for those packets as well.
 
-import { FragMode, INDEX, TREE, TREE_DIMS, TREE_FLAG_PORTS, TREE_LEAF, TREE_PORT_BYTES } from './format.js';
+import {
+  BOX_WORDS,
+  FragMode,
+  INDEX,
+  TREE,
+  TREE_DIMS,
+  TREE_FLAG_PORTS,
+  TREE_LEAF,
+  TREE_PORT_BYTES,
+} from './format.js';
 
 /** What a lookup needs from the packet (index-lookup.ts's KeySource). */
 export interface TreeKeySource {
@@ -24,20 +34,44 @@ export function firstFrom(idx: Uint32Array, list: number, len: number, rule: num
   return lo < len ? idx[list + lo]! : end;
 }
 
+/** The packet's value in each tree dimension. */
+function keyOf(src: TreeKeySource): number[] {
+  return TREE_DIMS.map((f) => src.word(f, 0) >>> 0);
+}
+
+/** Box at word `box` holds the packet `key`. */
+export function boxHolds(idx: Uint32Array, box: number, key: readonly number[]): boolean {
+  for (let d = 0; d < TREE_DIMS.length; d++) {
+    const v = key[d]!;
+    if (v < idx[box + 2 * d]! || v > idx[box + 2 * d + 1]!) return false;
+  }
+  return true;
+}
+
 export function treeCandidate(idx: Uint32Array, rec: number, rule: number, src: TreeKeySource): number {
   if ((idx[rec + TREE.FLAGS]! & TREE_FLAG_PORTS) !== 0) {
     if (src.guard(TREE_PORT_BYTES, FragMode.NO_MATCH, 0) !== true) return rule;
   }
+  const key = keyOf(src);
+  const start = idx[rec + INDEX.RUN_START]!;
+  const boxes = idx[rec + TREE.BOXES]!;
   // Every tree holds its own rules: the earliest candidate of any of them is the next one.
   let best = idx[rec + INDEX.RUN_END]!;
   const roots = idx[rec + TREE.ROOTS]!;
   for (let k = 0; k < idx[rec + TREE.TREES]!; k++) {
     let node = idx[roots + k]!;
-    while (idx[node] !== TREE_LEAF) {
-      const v = src.word(TREE_DIMS[idx[node]!]!, 0) >>> 0;
-      node = v <= idx[node + 1]! ? idx[node + 2]! : idx[node + 3]!;
+    while (idx[node] !== TREE_LEAF)
+      node = key[idx[node]!]! <= idx[node + 1]! ? idx[node + 2]! : idx[node + 3]!;
+    const list = idx[node + 1]!;
+    const len = idx[node + 2]!;
+    for (let i = 0; i < len; i++) {
+      const r = idx[list + i]!;
+      if (r >= best) break;
+      if (r >= rule && boxHolds(idx, boxes + (r - start) * BOX_WORDS, key)) {
+        best = r;
+        break;
+      }
     }
-    best = Math.min(best, firstFrom(idx, idx[node + 1]!, idx[node + 2]!, rule, best));
   }
   return best;
 }

@@ -43,3 +43,44 @@ export function withJumps(r: Ruleset): Ruleset {
     ],
   };
 }
+
+/**
+ * The set's first rules as a user chain SUB of rules that only count (no target), entered twice
+ * per traversal from a base chain too short for an index of its own: SUB's split tree is looked
+ * up again from its first rule after the walk went past later ones.
+ */
+export function withReentry(r: Ruleset, subRules = 60): Ruleset {
+  const table = r.tables[0]!;
+  const main = table.chains[0]!;
+  const sub: Rule[] = main.rules.slice(0, subRules).map((x) => ({ ...x, target: null }));
+  const jump: Rule = { ...main.rules[0]!, matches: [], target: { kind: 'jump', chain: 'SUB' } };
+  return {
+    ...r,
+    tables: [
+      {
+        ...table,
+        chains: [
+          { ...main, rules: [jump, { ...jump }, ...main.rules.slice(subRules, subRules + 6)] },
+          { name: 'SUB', base: null, counters: main.counters, rules: sub, source: null },
+        ],
+      },
+    ],
+  };
+}
+
+/**
+ * Every third rule with its source (or, wanting one, destination) test inverted: boxes that do
+ * not describe their rules exactly, among exact ones, in the same split trees.
+ */
+export function withInversions(r: Ruleset): Ruleset {
+  const table = r.tables[0]!;
+  const main = table.chains[0]!;
+  const rules: Rule[] = main.rules.map((x, i) => {
+    if (i % 3 !== 1) return x;
+    const at = x.matches.findIndex((m) => m.kind === 'source' || m.kind === 'destination');
+    if (at < 0) return x;
+    const m = x.matches[at]!;
+    return { ...x, matches: x.matches.map((y, k) => (k === at ? ({ ...m, invert: true } as typeof m) : y)) };
+  });
+  return { ...r, tables: [{ ...table, chains: [{ ...main, rules }] }] };
+}

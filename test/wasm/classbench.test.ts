@@ -1,8 +1,15 @@
 // The WebAssembly classifier against the table interpreter on ClassBench sets (split-tree
-// indexes, single trees and forests), with jumps into a user chain, and on their 10k sets.
+// indexes, single trees and forests), with jumps into a user chain, a user chain entered twice
+// per traversal (its tree looked up again from the start), with inverted address tests (boxes
+// that are not the whole rule), and on their 10k sets.
 
 import { describe, expect, it } from 'vitest';
-import { classBenchRuleset, withJumps } from '../compiler/classbench-rulesets.js';
+import {
+  classBenchRuleset,
+  withInversions,
+  withJumps,
+  withReentry,
+} from '../compiler/classbench-rulesets.js';
 import { emptyStats, wasmDifferential } from './wasm-differential.js';
 
 describe('the WebAssembly classifier agrees with the table interpreter on ClassBench sets', () => {
@@ -14,7 +21,11 @@ describe('the WebAssembly classifier agrees with the table interpreter on ClassB
     for (const [i, name] of present.entries()) {
       const r = classBenchRuleset(name)!;
       wasmDifferential(r, 3000, i + 1, stats, i % 2 ? 'debug' : 'release');
-      if (name.endsWith('_1k')) wasmDifferential(withJumps(r), 3000, i + 11, stats);
+      if (name.endsWith('_1k')) {
+        wasmDifferential(withJumps(r), 3000, i + 11, stats);
+        wasmDifferential(withReentry(r), 3000, i + 21, stats);
+        wasmDifferential(withInversions(r), 3000, i + 31, stats);
+      }
     }
     console.log(
       `wasm classbench differential: ${stats.packets} packets, ${stats.decided} decided in wasm, ${stats.divergences.length} divergences`,

@@ -4,7 +4,8 @@
 // table; when it is full the packet path gives the packet up (UNSUPPORTED) rather than guess.
 
 const NS_PER_MS: i64 = 1_000_000;
-const PEER_SLOTS: u32 = 1 << 14;
+const PEER_BITS: u32 = 17;
+const PEER_SLOTS: u32 = 1 << PEER_BITS;
 /** Peer record: address, used, tokens (i64 ns), last (i64 ns). */
 const PEER_BYTES: usize = 24;
 let peers: usize = 0;
@@ -33,7 +34,7 @@ export function icmpRateTableBytes(): usize {
 
 /** The peer record of `addr`, created 60 s in the past with no tokens (a full first bucket); 0 when full. */
 function peer(addr: u32, now: i64): usize {
-  let i = (addr * 0x9e3779b1) >>> 18;
+  let i = (addr * 0x9e3779b1) >>> (32 - PEER_BITS);
   for (let n: u32 = 0; n < PEER_SLOTS; n++) {
     const p = peers + <usize>i * PEER_BYTES;
     if (load<u32>(p, 4) === 0) {

@@ -811,15 +811,23 @@ function unsupported(out: usize, why: u32): bool {
 }
 
 /**
- * Runs `n` frames (FRAME_BYTES records at `frames`, bytes in the area at `bytes`, interface
- * registry at `ifaces`) through the path, results at `out`, the packets the host sent in the
- * emitted area (generated.ts). Returns how many were handled: a return below `n` names the
- * first UNSUPPORTED frame.
+ * Runs frames `first` .. `n` - 1 (FRAME_BYTES records at `frames`, bytes in the area at
+ * `bytes`, interface registry at `ifaces`) through the path, results at `out`, the packets the
+ * host sent in the emitted area (generated.ts; a batch starts at frame 0, a later `first`
+ * carries on after a frame the host took over). Returns the index of the first UNSUPPORTED
+ * frame, or `n`.
  */
-export function receiveBatch(n: u32, frames: usize, bytes: usize, ifaces: usize, out: usize): u32 {
+export function receiveBatch(
+  n: u32,
+  frames: usize,
+  bytes: usize,
+  ifaces: usize,
+  out: usize,
+  first: u32,
+): u32 {
   ifacesAt = ifaces;
-  beginEmitted();
-  for (let k: u32 = 0; k < n; k++) {
+  if (first === 0) beginEmitted();
+  for (let k: u32 = first; k < n; k++) {
     frameIndex = k;
     outOif = 0;
     nextHopOut = 0;

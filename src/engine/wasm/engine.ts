@@ -43,7 +43,7 @@ import type { WasmBuild } from './module.js';
 interface PathExports {
   enginePlan(plan: number, rateTable: number): void;
   engineSnapshots(area: number): void;
-  receiveBatch(n: number, frames: number, bytes: number, ifaces: number, out: number): number;
+  receiveBatch(n: number, frames: number, bytes: number, ifaces: number, out: number, first: number): number;
   initGenerated(records: number, capacity: number, bytes: number, byteCapacity: number, slots: number): void;
   emittedCount(): number;
   replySlotAreaBytes(): number;
@@ -209,6 +209,9 @@ export class WasmEngine {
   private count = 0;
   private used = 0;
   private timestamps: bigint[] = [];
+  private links: string[] = [];
+  /** Frames of the last run that do not decode (the reference engine's `malformed` fate). */
+  private malformed = new Map<number, string>();
   private lastNow = 0n;
   private buffer: ArrayBuffer | null = null;
   private u8 = new Uint8Array(0);
@@ -356,6 +359,7 @@ export class WasmEngine {
     this.u32[w + 3] = 0;
     this.dv.setBigInt64((w + 4) * 4, timestampNs, true);
     this.timestamps[this.count] = timestampNs;
+    this.links[this.count] = linkType;
     this.used += bytes.length;
     this.count++;
   }
@@ -367,7 +371,15 @@ export class WasmEngine {
   run(): void {
     const n = this.count;
     if (n === 0) return;
-    const done = this.x.receiveBatch(n, this.frames, this.bytes, this.classifier.ifacesAt, this.out) >>> 0;
+    this.malformed.clear();
+    let done = this.x.receiveBatch(n, this.frames, this.bytes, this.classifier.ifacesAt, this.out, 0) >>> 0;
+    // A frame that does not decode only counts as malformed (receiveFrame): the path goes on
+    // after it.
+    for (let why = this.malformedReason(done); done < n && why !== null; why = this.malformedReason(done)) {
+      this.malformed.set(done, why);
+      done =
+        this.x.receiveBatch(n, this.frames, this.bytes, this.classifier.ifacesAt, this.out, done + 1) >>> 0;
+    }
     this.lastNow = this.timestamps[n - 1]!;
     this.indexEmitted(n);
     if (done < n) {
@@ -379,6 +391,29 @@ export class WasmEngine {
       const where = at ? ` (${describeDecision({ kind: 'rule', ...at } as DecidedBy)})` : '';
       throw new WasmPathUnsupported(done, `${UNSUPPORTED_REASONS[why] ?? `case ${why}`}${where}`);
     }
+  }
+
+  /**
+   * Why frame k is malformed to the reference engine (decodePacket's error, or an IP length
+   * past the capture), or null. Not for a bridge port's frames: the bridge learns from those
+   * first.
+   */
+  private malformedReason(k: number): string | null {
+    if (k >= this.count) return null;
+    this.views();
+    const w = (this.frames >>> 2) + k * FRAME_WORDS;
+    const io = this.u32[w + 2]!;
+    if ((io & FRAME_LOCAL) === 0) {
+      const iif = this.classifier.interfaceName(io & 0xffff);
+      if (this.host.interface(iif)?.master !== undefined) return null;
+    }
+    const at = this.bytes + this.u32[w]!;
+    const frame = this.u8.subarray(at, at + this.u32[w + 1]!);
+    const d = decodePacket(frame, this.links[k] as Parameters<typeof decodePacket>[1]);
+    if (isDecodeError(d)) return `${d.layer}: ${d.error}`;
+    const available = frame.length - d.l3Offset;
+    if (d.ipLength > available) return `truncated: IP length ${d.ipLength}, ${available} bytes captured`;
+    return null;
   }
 
   /** emitStart from the emitted records (in frame order). */
@@ -403,6 +438,7 @@ export class WasmEngine {
   /** The fate kind of frame k of the last run. */
   fateOf(k: number): Fate['kind'] {
     this.views();
+    if (this.malformed.has(k)) return 'malformed';
     const f = this.u32[(this.out >>> 2) + k * OUT_WORDS]! & 0xff;
     return f === FATE_FORWARDED
       ? 'forwarded'
@@ -425,6 +461,9 @@ export class WasmEngine {
 
   /** Frame k's result in the reference engine's terms (its emitted bytes copied). */
   result(k: number): PacketResult {
+    const malformed = this.malformed.get(k);
+    if (malformed !== undefined)
+      return { fate: { kind: 'malformed', reason: malformed }, emitted: [], conntrack: null };
     this.views();
     const w = (this.out >>> 2) + k * OUT_WORDS;
     const fate = this.u32[w]! & 0xff;

@@ -4,7 +4,8 @@
 // counters (as iptables-save -c) and the connection table. Traces are generated (seeded) with
 // the host's own packets (@local) for rulesets and hosts whose traffic the WebAssembly path
 // handles end to end — Docker's rules with INPUT ending in DROP and the real ones ending in
-// REJECT —, hand-made for the kernel's own answers (answers.v4), and the kernel-checked
+// REJECT —, for a host that answers everything itself (answers.v4: generated with one byte in
+// four packets changed, and hand-made for each kind of answer), and the kernel-checked
 // scenarios of test/fixtures/scenarios, each either run identically or refused as a whole
 // (WasmReplayUnsupported). Batch sizes vary so that packets of one connection straddle batches.
 
@@ -126,6 +127,32 @@ function compare(s: ReturnType<typeof scenario>, bytes: Uint8Array, batchSize: n
   }));
   expect(wasmConns).toEqual(refConns);
   return { packets: n, causes, fates };
+}
+
+/**
+ * The trace with one byte past the IP header changed at random in about `share` of its packets
+ * (seeded): bad checksums, odd flags and ports, broken transport headers, cut ICMP quotes.
+ */
+function mutated(bytes: Uint8Array, seed: number, share: number): Uint8Array {
+  let r = (seed * 2654435761) >>> 0 || 1;
+  const random = () => {
+    r ^= r << 13;
+    r ^= r >>> 17;
+    r ^= r << 5;
+    r >>>= 0;
+    return r / 2 ** 32;
+  };
+  const sink = new MemorySink();
+  const w = new PcapngWriter(sink);
+  for (const p of traceFromBytes(bytes).packetsSync()) {
+    const d = p.data.slice();
+    const l3 = p.linkType === LinkType.Ethernet ? 14 : 0;
+    if (random() < share && d.length > l3 + 20)
+      d[l3 + 20 + Math.floor(random() * (d.length - l3 - 20))] = random() * 256;
+    w.writePacket(w.interfaceFor(p.interfaceName ?? '', p.linkType), p.timestampNs ?? 0n, d);
+  }
+  w.flush();
+  return sink.bytes();
 }
 
 /** Packets that draw every kind of answer from the host (answers.v4 on answers-host.json). */
@@ -259,8 +286,17 @@ describe('WebAssembly engine = reference engine on whole traces', () => {
       expect(r.causes.get('REJECT icmp code 10')).toBeGreaterThan(100);
     });
   }
+  const answers = scenario(join(FIXTURES, 'answers.v4'), join(FIXTURES, 'answers-host.json'));
+  for (let seed = 1; seed <= seeds; seed++) {
+    const batch = [1, 7, 256, 4096][(seed + 2) % 4]!;
+    it(`the host's answers on generated traces, a byte changed in one packet in four: seed ${seed}, batches of ${batch}`, () => {
+      const r = compare(answers, mutated(trace(answers, seed, packets, MIX), seed, 0.25), batch);
+      expect(r.packets).toBe(packets);
+      for (const cause of ['REJECT tcp-reset', 'kernel RST: nothing listens on the port', 'ICMP echo reply'])
+        expect(r.causes.get(cause)).toBeGreaterThan(10);
+    });
+  }
   it("the kernel's own answers, REJECT's replies and the host's own packets", () => {
-    const answers = scenario(join(FIXTURES, 'answers.v4'), join(FIXTURES, 'answers-host.json'));
     const bytes = answersTrace();
     for (const batch of [1, 5, 64]) {
       const r = compare(answers, bytes, batch);

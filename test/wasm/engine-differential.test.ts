@@ -244,6 +244,34 @@ function rawProtocol(buf: Uint8Array, src: number, dst: number, protocol: number
   return 28;
 }
 
+/**
+ * Replies to a UDP socket the host no longer has: the flow is established (the host sent the
+ * first datagram), its INPUT walk is pure, yet every reply draws a port unreachable — a way the
+ * flow cache must not record (assembly/path/flow-cache.ts).
+ */
+function closedFlowTrace(): Uint8Array {
+  const sink = new MemorySink();
+  const w = new PcapngWriter(sink);
+  const eth0 = w.addInterface({ name: 'eth0', linkType: LinkType.Raw });
+  const local = w.addInterface({ name: '@local', linkType: LinkType.Raw });
+  const buf = new Uint8Array(256);
+  const host = 0xc0a8010a; // 192.168.1.10
+  const dns = 0x08080808;
+  let t = 1_700_000_000_000_000_000n;
+  const send = (iface: number, src: number, dst: number, sport: number, dport: number) => {
+    t += 2_000_000_000n;
+    w.writePacket(
+      iface,
+      t,
+      buf.slice(0, writeUdpPacket(buf, 0, { src, dst, id: 1, ttl: 64 }, { sport, dport, payload: 8 })),
+    );
+  };
+  send(local, host, dns, 40100, 53);
+  for (let i = 0; i < 4; i++) send(eth0, dns, host, 53, 40100);
+  w.flush();
+  return sink.bytes();
+}
+
 describe('WebAssembly engine = reference engine on whole traces', () => {
   const seeds = LONG ? 40 : 4;
   const packets = LONG ? 100_000 : 6_000;
@@ -296,6 +324,19 @@ describe('WebAssembly engine = reference engine on whole traces', () => {
         expect(r.causes.get(cause)).toBeGreaterThan(10);
     });
   }
+  it('an established flow to a closed port is answered every time', () => {
+    const pure = {
+      ruleset: loadRuleset(
+        '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m conntrack --ctstate INVALID -j DROP\nCOMMIT\n',
+        {
+          file: 'pure.v4',
+        },
+      ).ruleset,
+      host: answers.host,
+    };
+    const r = compare(pure, closedFlowTrace(), 64);
+    expect(r.causes.get('kernel: port unreachable, nothing listens')).toBe(4);
+  });
   it("the kernel's own answers, REJECT's replies and the host's own packets", () => {
     const bytes = answersTrace();
     for (const batch of [1, 5, 64]) {

@@ -175,13 +175,10 @@ const U_LINK: u32 = 1;
 const U_IP_HEADER: u32 = 2;
 const U_FRAGMENT: u32 = 3;
 const U_TRANSPORT: u32 = 4;
-const U_ICMP_ERROR: u32 = 5;
+/** An ICMP redirect (5; 7, 8, 10 and 11 are no longer used). */
+const U_ICMP_REDIRECT: u32 = 5;
 const U_WALK: u32 = 6;
-const U_ROUTE_ICMP: u32 = 7;
-const U_TTL: u32 = 8;
 const U_MTU: u32 = 9;
-const U_ANSWER: u32 = 10;
-const U_SYN_ACK: u32 = 11;
 const U_CHAIN: u32 = 12;
 /** The reply slots or the emitted-packet area are full. */
 export const U_ROOM: u32 = 13;
@@ -494,7 +491,7 @@ function admit(p: usize, avail: u32): u32 {
   } else if (proto === 1) {
     if (l4 < 8) return U_TRANSPORT;
     // Redirects are left to the reference engine (nf_nat_icmp_reply_translation may drop them).
-    if (<u32>load<u8>(t) === 5) return U_ICMP_ERROR;
+    if (<u32>load<u8>(t) === 5) return U_ICMP_REDIRECT;
   }
   return 0;
 }

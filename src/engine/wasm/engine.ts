@@ -92,16 +92,14 @@ const UNSUPPORTED_REASONS: Readonly<Record<number, string>> = {
   2: 'an IPv4 header with options or a bad length',
   3: 'a fragment',
   4: 'a short or malformed transport header',
-  5: 'an ICMP error',
+  5: 'an ICMP redirect',
   6: 'a match or target its table walk does not run yet',
-  7: 'an ICMP destination unreachable from ip_error',
-  8: 'an ICMP time exceeded (TTL)',
-  9: 'a datagram larger than the way out allows',
+  9: 'a forwarded datagram that must leave in fragments',
   12: 'a hook step it does not know',
   13: 'more replies or emitted packets than a batch holds',
   14: "more remote addresses than ICMP's rate-limit table holds",
   15: 'a datagram the host sends that must leave in fragments',
-  16: 'a reply tied to a connection that was never confirmed, setting up NAT on it',
+  16: 'a reply that would bind source NAT on a connection its packet never confirmed',
 };
 
 /** Why the host sent a packet (assembly/path/generated.ts C_*), its parameter p. */

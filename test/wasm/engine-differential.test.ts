@@ -360,6 +360,20 @@ describe('WebAssembly engine = reference engine on whole traces', () => {
       ]);
     }
   });
+  it('the same answers under other ICMP sysctls: pings ignored, errors from the inbound address, no rate limit', () => {
+    const json = JSON.parse(readFileSync(join(FIXTURES, 'answers-host.json'), 'utf8'));
+    json.sysctl = {
+      ...json.sysctl,
+      'net.ipv4.icmp_echo_ignore_all': 1,
+      'net.ipv4.icmp_errors_use_inbound_ifaddr': 1,
+      'net.ipv4.icmp_ratelimit': 0,
+      'net.ipv4.ip_default_ttl': 32,
+    };
+    const host = parseHostFile(JSON.stringify(json), { file: 'answers-host.json' });
+    const r = compare({ ruleset: answers.ruleset, host }, answersTrace(), 5);
+    expect(r.causes.has('ICMP echo reply')).toBe(false);
+    expect(r.causes.get('kernel: port unreachable, nothing listens')).toBe(8);
+  });
 });
 
 /**

@@ -37,7 +37,14 @@ import {
   W_PRESENT,
 } from '../conntrack/layout';
 import { hookManip, NAT_DROP, natInitialized, natNullBinding, natPacket } from '../conntrack/nat';
-import { confirmEntry, confirmed, confirmedIdx, entryAt, release as releaseEntry } from '../conntrack/table';
+import {
+  confirmEntry,
+  confirmed,
+  confirmedIdx,
+  entryAt,
+  keepReleased,
+  release as releaseEntry,
+} from '../conntrack/table';
 import { CT_BYTES, META_BYTES, NONE, R_POLICY, R_RULE, R_UNDECIDED_RULE, V_ACCEPT } from '../layout';
 import { be16 } from '../memory';
 import { setCt } from '../ops';
@@ -355,9 +362,11 @@ function natStep(hook: u32, chain: u32): u32 {
   const e = entryAt(ctEntry);
   if ((ctInfo === IP_CT_NEW || related) && !natInitialized(e, manip)) {
     // A reply tied to a connection whose packet was dropped before confirmation: a source
-    // binding would put the released entry into NAT's by-source index, where the reference
-    // engine keeps it for good (the kernel drops it with the connection); not followed here.
-    if (attached && !confirmed(e) && manip === MANIP_SRC) return stop(FATE_UNSUPPORTED, U_RELEASED_NAT);
+    // binding puts the released entry into NAT's by-source index, where the reference engine
+    // keeps it for good (the kernel drops it with the connection), so its record is kept too.
+    if (attached && !confirmed(e) && manip === MANIP_SRC && (load<u8>(e, E_FLAGS) & EF_USED) === 0) {
+      if (!keepReleased(ctEntry)) return stop(FATE_UNSUPPORTED, U_RELEASED_NAT);
+    }
     beginNatWalk(ctEntry, hook, now);
     const ok = tableStep(chain, false);
     endNatWalk();
@@ -722,12 +731,11 @@ function end(out: usize): bool {
   endJourneyReplies(0);
   const why = flushReplies(0);
   if (why !== 0) return unsupported(out, why);
-  // The connection as the replies left it (a RST may have ended it), unless its record now
-  // holds another one.
+  // The connection as the replies left it (a RST may have ended it, NAT bound it), unless its
+  // record now holds another one.
   if (entry !== CT_NONE) {
     const e = entryAt(entry);
-    if ((load<u8>(e, E_FLAGS) & EF_USED) !== 0 && load<u32>(e, E_ID) === load<u32>(snapshot, E_ID))
-      memory.copy(snapshot, e, ENTRY_BYTES);
+    if (load<u32>(e, E_ID) === load<u32>(snapshot, E_ID)) memory.copy(snapshot, e, ENTRY_BYTES);
   }
   return true;
 }

@@ -314,6 +314,15 @@ describe('WebAssembly engine = reference engine on whole traces', () => {
       expect(r.causes.get('REJECT icmp code 10')).toBeGreaterThan(100);
     });
   }
+  const resetting = scenario(join(FIXTURES, 'docker-reset.v4'), join(FIXTURES, 'routed-host.json'));
+  for (let seed = 1; seed <= (LONG ? 20 : 2); seed++) {
+    const batch = [7, 4096][seed % 2]!;
+    it(`Docker host, routed, INPUT REJECT with tcp-reset: seed ${seed}, batches of ${batch}`, () => {
+      const r = compare(resetting, mutated(trace(resetting, seed, packets, MIX), seed, 0.1), batch);
+      expect(r.packets).toBe(packets);
+      expect(r.causes.get('REJECT tcp-reset')).toBeGreaterThan(100);
+    });
+  }
   const answers = scenario(join(FIXTURES, 'answers.v4'), join(FIXTURES, 'answers-host.json'));
   for (let seed = 1; seed <= seeds; seed++) {
     const batch = [1, 7, 256, 4096][(seed + 2) % 4]!;

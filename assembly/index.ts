@@ -84,9 +84,11 @@ export { ctNatIcmpReply } from './conntrack/icmp-reply-translation';
 export { setAddressPrefixes } from './path/address-class';
 export { ctPacketFromIpv4 } from './path/ct-packet';
 export { flowCacheHits, flowCacheReplays } from './path/flow-cache';
+export { emittedCount, initGenerated, replySlotAreaBytes } from './path/generated';
 export { hostQueriesAsked } from './path/host-query';
+export { icmpRateTableBytes } from './path/icmp-rate';
 // The WebAssembly engine's packet path (assembly/path/, src/engine/wasm/engine.ts).
-export { enginePlan, receiveBatch } from './path/receive';
+export { enginePlan, engineSnapshots, receiveBatch } from './path/receive';
 // Packets the host sends itself (path/reject.ts) and ICMP errors through NAT.
 export { icmpEchoReply4, icmpError4, rejectIcmpUnreach4, rejectTcpReset4 } from './path/reject';
 // Rewriting a datagram's bytes (assembly/path/rewrite.ts).

@@ -6,6 +6,7 @@
 import { CT_NONE } from './conntrack/layout';
 import {
   A_MARK,
+  A_REJECT,
   ACTION_BYTES,
   HOTDROP,
   NO,
@@ -54,6 +55,13 @@ export function walkLog(): usize {
 
 export function walkLogged(): u32 {
   return logged;
+}
+
+/** The packet path sends REJECT's replies itself: there REJECT ends the walk as a DROP by its rule. */
+let rejectEnds: bool = false;
+
+export function enableReject(): void {
+  rejectEnds = true;
 }
 
 function logCounter(c: u32): bool {
@@ -172,6 +180,10 @@ function traverse(base: u32, bytes: u32): u64 {
         const v = natTarget(kind, aw);
         commit(bytes);
         return result(v, R_RULE, g);
+      }
+      if (kind === A_REJECT && rejectEnds) {
+        commit(bytes);
+        return result(V_DROP, R_RULE, g);
       }
       if (kind >= 32 || ((passActions >> kind) & 1) === 0) return result(0, R_UNDECIDED_RULE, g);
       i++;

@@ -254,6 +254,18 @@ function earlyDrop(startBucket: u32, now: i64): bool {
   return false;
 }
 
+/**
+ * Takes entry `idx`, released a moment ago (the head of the free list), back for good without
+ * counting it: a reply tied to it is about to bind NAT on it, and the reference engine keeps
+ * such an entry in NAT's by-source index for the rest of the run (ConntrackTable.release does
+ * not reach it there). False when it is not the last entry freed.
+ */
+export function keepReleased(idx: u32): bool {
+  if (freeHead !== idx) return false;
+  freeHead = load<u32>(entryAt(idx), E_NEXT);
+  return true;
+}
+
 /** release: frees an unconfirmed entry whose packet did not make it to confirmation. */
 export function release(idx: u32): void {
   const e = entryAt(idx);

@@ -15,6 +15,16 @@ export const Q_SOURCE_ADDRESS: u32 = 2;
 export const Q_ADDRESS_TYPE: u32 = 3;
 /** The socket a local datagram goes to (protocol, dst, port). */
 export const Q_SOCKET: u32 = 4;
+/** ip_route_output for a packet the host sends (dst, src, 0): RT_LOCAL / RT_FORWARD / RT_ERROR, oif, next hop, prefsrc. */
+export const Q_ROUTE_OUT: u32 = 5;
+/** ip_route_me_harder after OUTPUT changed the destination or mark (dst, src, mark): as Q_ROUTE_OUT. */
+export const Q_REROUTE_OUT: u32 = 6;
+/** An interface (index): its MTU, and 1 when it is a loopback device. */
+export const Q_INTERFACE: u32 = 7;
+/** __icmp_send's choices (dst, src, iif index or 0): sent?, source, the way back's MTU, via loopback. */
+export const Q_ICMP_SEND: u32 = 8;
+/** REJECT's ICMP source (dst, src): has one?, the source, the way back is the loopback device. */
+export const Q_ERROR_SOURCE: u32 = 9;
 
 export const NO_DEV: u32 = 0xffffffff;
 

@@ -2,19 +2,26 @@
 // engine walks it (src/engine/reference/ip-input.ts, ip-forward.ts, ip-output.ts,
 // local-deliver.ts, hook-runner.ts, nat-step.ts): ip_rcv's checks, PREROUTING, the routing
 // decision, then INPUT and local delivery or ip_forward, FORWARD and POSTROUTING — conntrack,
-// NAT and the tables at each hook in the order the host's plan gives (hook-plan.ts).
+// NAT and the tables at each hook in the order the host's plan gives (hook-plan.ts). The
+// replies a packet causes (REJECT's, the kernel's answers: answers.ts) and the host's own
+// packets (`@local` frames) go down the output path (local-out.ts) after it.
 //
-// A packet whose handling is not here yet (bridge ports, fragments, IP options, ICMP errors,
-// the host's own answers: REJECT, RST, ICMP; matches and targets the walk leaves UNDECIDED)
-// stops the batch as UNSUPPORTED, possibly after its connection or counters changed: the run's
-// state is then not to be trusted, and the host runs the whole trace on the reference engine
-// instead (src/engine/wasm/engine.ts).
+// A packet whose handling is not here yet (bridge ports, fragments, IP options, ICMP redirects
+// and errors about a packet the path does not know, matches and targets the walk leaves
+// UNDECIDED) stops the batch as UNSUPPORTED, possibly after its connection or counters changed:
+// the run's state is then not to be trusted, and the host runs the whole trace on the reference
+// engine instead (src/engine/wasm/engine.ts).
 
 import { internetChecksum } from '../checksum';
 import { writeFactsFor } from '../conntrack/batch';
 import { conntrackIn, resultCtinfo, resultDir, resultEntry, setLookupHint } from '../conntrack/core';
+import { natIcmpReplyTranslation } from '../conntrack/icmp-reply-translation';
 import {
   CT_NONE,
+  E_FLAGS,
+  E_ID,
+  EF_USED,
+  ENTRY_BYTES,
   HOOK_FORWARD,
   HOOK_INPUT,
   HOOK_POSTROUTING,
@@ -24,13 +31,21 @@ import {
   IP_CT_RELATED_REPLY,
   K_DROP,
   K_TRACKED,
+  MANIP_SRC,
   PKT_BYTES,
   REWRITE_BYTES,
   W_PRESENT,
 } from '../conntrack/layout';
 import { hookManip, NAT_DROP, natInitialized, natNullBinding, natPacket } from '../conntrack/nat';
-import { confirmEntry, confirmed, confirmedIdx, entryAt, release as releaseEntry } from '../conntrack/table';
-import { CT_BYTES, META_BYTES, NONE, R_POLICY, R_UNDECIDED_RULE, V_ACCEPT } from '../layout';
+import {
+  confirmEntry,
+  confirmed,
+  confirmedIdx,
+  entryAt,
+  keepReleased,
+  release as releaseEntry,
+} from '../conntrack/table';
+import { CT_BYTES, META_BYTES, NONE, R_POLICY, R_RULE, R_UNDECIDED_RULE, V_ACCEPT } from '../layout';
 import { be16 } from '../memory';
 import { setCt } from '../ops';
 import {
@@ -46,7 +61,20 @@ import {
   setOif,
 } from '../packet';
 import { shareRandom } from '../state';
+import { enableReject } from '../walk';
 import { addressClass, NO_CLASS } from './address-class';
+import {
+  A_OK,
+  A_RATE_TABLE,
+  closedPortReply,
+  echoIgnored,
+  echoReply,
+  icmpSend,
+  initAnswers,
+  ipErrorReply,
+  rejectReply,
+  synAckReply,
+} from './answers';
 import { ctPacketFromIpv4 } from './ct-packet';
 import {
   flowDecision,
@@ -60,6 +88,7 @@ import {
   flowReason,
   flowRecordEnd,
   flowRecordRoute,
+  flowRecordSpoil,
   flowRecordStart,
   flowRecordStop,
   flowRecordWalk,
@@ -67,6 +96,15 @@ import {
   initFlowCache,
   NO_DECISION,
 } from './flow-cache';
+import {
+  beginEmitted,
+  C_FRAG_NEEDED_FORWARD,
+  C_IP_ERROR,
+  C_PROT_UNREACH,
+  C_TIME_EXCEEDED,
+  endJourneyReplies,
+  waiting,
+} from './generated';
 import {
   ask,
   askByKey,
@@ -79,25 +117,36 @@ import {
   RT_FORWARD,
   RT_LOCAL,
   SOCK_NONE,
+  SOCK_PROXY,
   setPacketInterfaces,
 } from './host-query';
+import { initIcmpRate } from './icmp-rate';
+import { flushReplies, rawSend } from './local-out';
 import { beginNatWalk, endNatWalk } from './nat-target';
-import { applyRewriteRecord, ipDecreaseTtl } from './rewrite';
+import { rejectParams } from './reject-target';
+import { applyIcmpErrorRewrite4, applyRewriteRecord, ipDecreaseTtl } from './rewrite';
 import { lastCounted, lastCounters, lastFlowSafe, lastGuard, memoWalk } from './verdict-memo';
 
 // Frame records (FRAME_BYTES): byte offset in the packet area, captured length, iif registry
-// index | link << 16, 0, timestamp (i64 ns), 0, 0.
+// index | link << 16 | FRAME_LOCAL, 0, timestamp (i64 ns), 0, 0.
 export const FRAME_BYTES: u32 = 32;
 export const LINK_RAW: u32 = 0;
 export const LINK_ETHERNET: u32 = 1;
+/** The host's own packet (trace interface `@local`): down the output path (local-out.ts). */
+export const FRAME_LOCAL: u32 = 1 << 20;
 
 // Result records (OUT_BYTES): fate | reason << 8, decision, oif, ct kind | ctinfo << 8 |
-// dir << 16, ct entry, IP offset (from the packet area), IP length, next hop.
+// dir << 16, ct entry, IP offset (from the packet area), IP length, next hop. The packets the
+// frame caused the host to send are in the emitted area (generated.ts); a received packet that
+// was forwarded is not among them (its bytes are the frame's).
 export const OUT_BYTES: u32 = 32;
 export const FATE_FORWARDED: u32 = 1;
 export const FATE_DELIVERED: u32 = 2;
 export const FATE_DROPPED: u32 = 3;
+export const FATE_REJECTED: u32 = 4;
 export const FATE_UNSUPPORTED: u32 = 6;
+/** FATE_FORWARDED's reason for a packet the host sent (it is among the emitted packets). */
+export const FORWARDED_GENERATED: u32 = 1;
 /** Decision word: a rule's global index, or a chain's index | POLICY_BIT for its policy. */
 export const POLICY_BIT: u32 = 0x80000000;
 /** ct kind word when the packet met no conntrack. */
@@ -114,21 +163,38 @@ const D_FORWARDING_OFF: u32 = 6;
 const D_NO_ROUTE: u32 = 7;
 const D_RST_CLOSED: u32 = 8;
 const D_CAST_NO_SOCKET: u32 = 9;
+const D_TTL: u32 = 10;
+const D_FRAG_NEEDED_FORWARD: u32 = 11;
+const D_BAD_ICMP_CHECKSUM: u32 = 12;
+export const D_OUTPUT_ROUTE: u32 = 13;
+export const D_REROUTE: u32 = 14;
+export const D_FRAG_NEEDED_OUTPUT: u32 = 15;
+const D_NAT_REDIRECT: u32 = 16;
 // Delivered to (FATE_DELIVERED): the socket kind (host-query.ts SOCK_*), or the kernel.
 const TO_KERNEL: u32 = 3;
+const TO_CLOSED_TCP: u32 = 4;
+const TO_CLOSED_UDP: u32 = 5;
+const TO_ECHO_REPLY: u32 = 6;
+const TO_ECHO_IGNORED: u32 = 7;
+const TO_PROT_UNREACH: u32 = 8;
 // Why a packet is UNSUPPORTED.
 const U_LINK: u32 = 1;
 const U_IP_HEADER: u32 = 2;
 const U_FRAGMENT: u32 = 3;
 const U_TRANSPORT: u32 = 4;
-const U_ICMP_ERROR: u32 = 5;
+/** An ICMP redirect (5; 7, 8, 10 and 11 are no longer used). */
+const U_ICMP_REDIRECT: u32 = 5;
 const U_WALK: u32 = 6;
-const U_ROUTE_ICMP: u32 = 7;
-const U_TTL: u32 = 8;
 const U_MTU: u32 = 9;
-const U_ANSWER: u32 = 10;
-const U_SYN_ACK: u32 = 11;
 const U_CHAIN: u32 = 12;
+/** The reply slots or the emitted-packet area are full. */
+export const U_ROOM: u32 = 13;
+/** ICMP's rate-limit peer table is full. */
+const U_RATE_TABLE: u32 = 14;
+/** A datagram the host sends that must leave in fragments. */
+export const U_FRAGMENT_OUT: u32 = 15;
+/** A reply tied to a connection that was never confirmed would set up NAT on it. */
+const U_RELEASED_NAT: u32 = 16;
 
 // Plan record (written by the host): flags, then per hook (HOOK_*: 5) a step count and up to
 // MAX_STEPS steps, each kind << 24 | chain.
@@ -140,18 +206,42 @@ const STEP_FILTER: u32 = 2;
 const STEP_NAT: u32 = 3;
 const STEP_CONNTRACK: u32 = 4;
 const STEP_CONFIRM: u32 = 5;
+/** After the hooks: icmp_ratelimit, icmp_ratemask, ip_default_ttl, flags (PLAN_EXTRA_*), lo's index. */
+const PLAN_EXTRA: u32 = 1 + 5 * (1 + MAX_STEPS);
+const PLAN_EXTRA_ECHO_IGNORE_ALL: u32 = 1;
 let plan: usize = 0;
+/** Registry index of the loopback device. */
+export let loopbackIndex: u32 = 0;
+/**
+ * Per frame of a batch, a copy of its connection's record as the frame left it (ENTRY_BYTES):
+ * the host reads the tuples from there, since later frames of the batch may end the connection
+ * and reuse its record.
+ */
+let ctSnapshots: usize = 0;
+
+export function engineSnapshots(area: usize): void {
+  ctSnapshots = area;
+}
 
 const meta: usize = memory.data(<i32>META_BYTES, 16);
 const ctRec: usize = memory.data(<i32>CT_BYTES, 16);
 const pktRec: usize = memory.data(<i32>PKT_BYTES, 16);
 const rewrite: usize = memory.data(<i32>REWRITE_BYTES, 16);
+const inner: usize = memory.data(<i32>REWRITE_BYTES, 16);
 
 // The packet in flight (the reference engine's Journey).
 let ip: usize = 0;
 let ipLen: u32 = 0;
 let ifacesAt: usize = 0;
 let now: i64 = 0;
+/** Registry index of the input interface (0: generated here, no input device). */
+let iifIndex: u32 = 0;
+/** Tied to a connection before conntrack runs (nf_ct_attach, or looped back): conntrack skips it. */
+let attached: bool = false;
+/** Its input route is broadcast or multicast: the kernel sends no RST or ICMP error about it. */
+let castRoute: bool = false;
+/** The frame being processed (emitted packets name it). */
+export let frameIndex: u32 = 0;
 let ctKind: u32 = CT_KIND_NONE;
 let ctInfo: u32 = 0;
 let ctDir: u32 = 0;
@@ -169,12 +259,17 @@ let stopFate: u32 = 0;
 let stopReason: u32 = 0;
 
 /** Installs the plan record at `p` (kept); the path asks the host model from now on. */
-export function enginePlan(p: usize): void {
+export function enginePlan(p: usize, rateTable: usize): void {
   plan = p;
   initHostQueries();
   initFlowCache();
   enableHostQueries();
   shareRandom();
+  enableReject();
+  const extra = p + ((<usize>PLAN_EXTRA) << 2);
+  initIcmpRate(rateTable, load<u32>(extra), load<u32>(extra, 4));
+  initAnswers(load<u32>(extra, 8), (load<u32>(extra, 12) & PLAN_EXTRA_ECHO_IGNORE_ALL) !== 0);
+  loopbackIndex = load<u32>(extra, 16);
 }
 
 function field(slot: u32): u32 {
@@ -187,14 +282,30 @@ function redecode(): void {
   decode(ip, ipLen, meta, ifacesAt);
 }
 
-function stop(fate: u32, reason: u32): u32 {
+export function stop(fate: u32, reason: u32): u32 {
   stopFate = fate;
   stopReason = reason;
   return 0;
 }
 
+/** An answer's outcome: 1 when the path goes on, 0 (stopped UNSUPPORTED) when it cannot. */
+function answered(a: u32): u32 {
+  if (a === A_OK) return 1;
+  return stop(FATE_UNSUPPORTED, a === A_RATE_TABLE ? U_RATE_TABLE : U_ROOM);
+}
+
+/** The connection a reply about the packet is tied to (attachedTrack): its entry, or CT_NONE. */
+function attachEntry(): u32 {
+  return ctKind === K_TRACKED ? ctEntry : CT_NONE;
+}
+
+/** __icmp_send about the packet in flight. */
+function sendIcmp(type: u32, code: u32, info: u32, cause: u32): u32 {
+  return answered(icmpSend(ip, ipLen, iifIndex, type, code, info, cause, attachEntry(), ctDir, now));
+}
+
 /** releaseIfUnconfirmed: a new connection whose packet is dropped never enters the table. */
-function releaseIfUnconfirmed(): void {
+export function releaseIfUnconfirmed(): void {
   if (ctKind === K_TRACKED && !confirmed(entryAt(ctEntry))) releaseEntry(ctEntry);
 }
 
@@ -218,8 +329,18 @@ function tableStep(chain: u32, filter: bool): u32 {
   const decision = kind === R_POLICY ? what | POLICY_BIT : what;
   lastDecision = decision;
   if (filter) filterDecision = decision;
+  if ((<u32>r & 0xff) === V_ACCEPT) return 1;
+  // REJECT: its reply goes down the output path after the packet, which is dropped.
+  const reject = kind === R_RULE ? rejectParams(what) : 0;
+  if (reject !== 0) {
+    const kindWord = load<u32>(reject);
+    const code = load<u32>(reject, 8);
+    const a = rejectReply(ip, ipLen, kindWord, code, iifIndex === 0, castRoute, attachEntry(), ctDir, now);
+    if (answered(a) === 0) return 0;
+    return stop(FATE_REJECTED, 0);
+  }
   // DROP, and QUEUE without a listener (the reference engine's QUEUE is a drop).
-  return (<u32>r & 0xff) === V_ACCEPT ? 1 : stop(FATE_DROPPED, D_RULE);
+  return stop(FATE_DROPPED, D_RULE);
 }
 
 /** nf_nat_ipv4_fn (nat-step.ts): bindings on a connection's first packet, then the rewrite. */
@@ -227,10 +348,25 @@ function natStep(hook: u32, chain: u32): u32 {
   if (ctKind !== K_TRACKED) return 1;
   const related = ctInfo === IP_CT_RELATED || ctInfo === IP_CT_RELATED_REPLY;
   const proto = field(P_PROTO);
-  if (related && proto === 1) return stop(FATE_UNSUPPORTED, U_ICMP_ERROR);
+  if (related && proto === 1) {
+    // nf_nat_icmp_reply_translation: the connection's NAT undone inside the quoted datagram.
+    if (natIcmpReplyTranslation(ctEntry, ctInfo, hook, field(P_ICMPTYPE), inner, rewrite) === NAT_DROP)
+      return stop(FATE_DROPPED, D_NAT_REDIRECT);
+    if (load<u32>(inner, W_PRESENT) !== 0) {
+      if (!applyIcmpErrorRewrite4(ip, ip + ipLen, inner, rewrite)) return stop(FATE_DROPPED, D_NAT_SHORT);
+      redecode();
+    }
+    return 1;
+  }
   const manip = hookManip(hook);
   const e = entryAt(ctEntry);
   if ((ctInfo === IP_CT_NEW || related) && !natInitialized(e, manip)) {
+    // A reply tied to a connection whose packet was dropped before confirmation: a source
+    // binding puts the released entry into NAT's by-source index, where the reference engine
+    // keeps it for good (the kernel drops it with the connection), so its record is kept too.
+    if (attached && !confirmed(e) && manip === MANIP_SRC && (load<u8>(e, E_FLAGS) & EF_USED) === 0) {
+      if (!keepReleased(ctEntry)) return stop(FATE_UNSUPPORTED, U_RELEASED_NAT);
+    }
     beginNatWalk(ctEntry, hook, now);
     const ok = tableStep(chain, false);
     endNatWalk();
@@ -316,7 +452,7 @@ function replayFailed(): bool {
 }
 
 /** nf_hook_slow over the plan's steps for `hook`; 1 accepted, 0 stopped. */
-function runHook(hook: u32): u32 {
+export function runHook(hook: u32): u32 {
   const flags = load<u32>(plan);
   const at = plan + 4 + <usize>hook * (1 + MAX_STEPS) * 4;
   const n = load<u32>(at);
@@ -326,8 +462,9 @@ function runHook(hook: u32): u32 {
     const chain = step & 0xffffff;
     stepIndex = i;
     let ok: u32 = 1;
-    if (kind === STEP_CONNTRACK) ok = conntrackStep(hook, (flags & PLAN_FLAGS_CONNTRACK_CHECKSUM) !== 0);
-    else if (kind === STEP_CONFIRM) {
+    if (kind === STEP_CONNTRACK) {
+      if (!attached) ok = conntrackStep(hook, (flags & PLAN_FLAGS_CONNTRACK_CHECKSUM) !== 0);
+    } else if (kind === STEP_CONFIRM) {
       if (ctKind === K_TRACKED) {
         if (!confirmEntry(ctEntry, ctDir, now)) ok = stop(FATE_DROPPED, D_CONFIRM);
         else ctEntry = confirmedIdx;
@@ -336,7 +473,7 @@ function runHook(hook: u32): u32 {
     else if (kind === STEP_TABLE || kind === STEP_FILTER) ok = tableStep(chain, kind === STEP_FILTER);
     else ok = stop(FATE_UNSUPPORTED, U_CHAIN);
     if (ok === 0) {
-      if (stopFate === FATE_DROPPED) releaseIfUnconfirmed();
+      if (stopFate === FATE_DROPPED || stopFate === FATE_REJECTED) releaseIfUnconfirmed();
       return 0;
     }
   }
@@ -362,32 +499,149 @@ function admit(p: usize, avail: u32): u32 {
     if (ulen < 8 || ulen > l4) return U_TRANSPORT;
   } else if (proto === 1) {
     if (l4 < 8) return U_TRANSPORT;
-    const type = <u32>load<u8>(t);
-    if (type === 3 || type === 4 || type === 5 || type === 11 || type === 12) return U_ICMP_ERROR;
+    // Redirects are left to the reference engine (nf_nat_icmp_reply_translation may drop them).
+    if (<u32>load<u8>(t) === 5) return U_ICMP_REDIRECT;
   }
   return 0;
 }
 
-/** ip_local_deliver_finish: a socket takes it, or the kernel would answer (not here yet). */
+/** ICMP's checksum over the message (icmp_rcv's checksum test; transportChecksumValid). */
+function icmpChecksumOk(): bool {
+  return internetChecksum(ip + 20, <i32>ipLen - 20) === 0;
+}
+
+/** ip_local_deliver_finish: a socket takes it, or the kernel answers (kernel-answers.ts). */
 function localDeliverFinish(): u32 {
   const proto = field(P_PROTO);
+  const trusted = iifIndex === 0;
   if (proto === 6 || proto === 17) {
-    const sock = load<u32>(ask(Q_SOCKET, proto, field(P_DST), field(P_DPORT)));
+    const port = field(P_DPORT);
+    const sock = load<u32>(ask(Q_SOCKET, proto, field(P_DST), port));
     if (sock !== SOCK_NONE) {
       // A listener answers a SYN with its SYN-ACK.
-      if (proto === 6 && (field(P_TCPFLAGS) & 0x17) === 0x02) return stop(FATE_UNSUPPORTED, U_SYN_ACK);
+      if (proto === 6 && (field(P_TCPFLAGS) & 0x17) === 0x02) {
+        if (answered(synAckReply(ip, iifIndex, port, sock === SOCK_PROXY)) === 0) return 0;
+      }
       return stop(FATE_DELIVERED, sock);
     }
-    if (proto === 6 && (field(P_TCPFLAGS) & 0x04) !== 0) {
-      releaseIfUnconfirmed();
-      return stop(FATE_DROPPED, D_RST_CLOSED);
+    if (proto === 6) {
+      // tcp_v4_send_reset: nothing listens; no RST answers a RST.
+      if ((field(P_TCPFLAGS) & 0x04) !== 0) {
+        releaseIfUnconfirmed();
+        return stop(FATE_DROPPED, D_RST_CLOSED);
+      }
+      if (answered(closedPortReply(ip, ipLen, true, trusted, attachEntry(), ctDir, now)) === 0) return 0;
+      return stop(FATE_DELIVERED, TO_CLOSED_TCP);
     }
-    return stop(FATE_UNSUPPORTED, U_ANSWER);
+    if (answered(closedPortReply(ip, ipLen, false, trusted, attachEntry(), ctDir, now)) === 0) return 0;
+    return stop(FATE_DELIVERED, TO_CLOSED_UDP);
   }
-  if (proto === 1 && field(P_ICMPTYPE) === 8) return stop(FATE_UNSUPPORTED, U_ANSWER);
+  if (proto === 1 && field(P_ICMPTYPE) === 8) {
+    // icmp_rcv → icmp_echo: a bad checksum drops it; icmp_echo_ignore_all keeps the host quiet.
+    if (!icmpChecksumOk()) {
+      releaseIfUnconfirmed();
+      return stop(FATE_DROPPED, D_BAD_ICMP_CHECKSUM);
+    }
+    if (echoIgnored()) return stop(FATE_DELIVERED, TO_ECHO_IGNORED);
+    if (answered(echoReply(ip, ipLen)) === 0) return 0;
+    return stop(FATE_DELIVERED, TO_ECHO_REPLY);
+  }
   // inet_protos: ICMP, IGMP, TCP, UDP, UDP-Lite are the kernel's; others get protocol unreachable.
-  if (proto !== 1 && proto !== 2 && proto !== 136) return stop(FATE_UNSUPPORTED, U_ANSWER);
+  if (proto !== 1 && proto !== 2 && proto !== 136) {
+    if (sendIcmp(3, 2, 0, C_PROT_UNREACH) === 0) return 0;
+    return stop(FATE_DELIVERED, TO_PROT_UNREACH);
+  }
   return stop(FATE_DELIVERED, TO_KERNEL);
+}
+
+/** ip_local_deliver: INPUT, then the socket or the kernel's answer. */
+export function localIn(): void {
+  if (runHook(HOOK_INPUT) !== 0) localDeliverFinish();
+}
+
+/** Resets the packet in flight for the datagram at `p` (`len` bytes) from `iif` (0: generated). */
+export function beginJourney(p: usize, len: u32, iif: u32): void {
+  ip = p;
+  ipLen = len;
+  iifIndex = iif;
+  ctKind = CT_KIND_NONE;
+  ctInfo = 0;
+  ctDir = 0;
+  ctEntry = CT_NONE;
+  attached = false;
+  castRoute = false;
+  lastDecision = NONE;
+  filterDecision = NONE;
+  stopFate = 0;
+  stopReason = 0;
+  memory.fill(meta, 0, META_BYTES);
+  store<u32>(meta, iif, 12);
+  if (p !== 0) {
+    decode(ip, ipLen, meta, ifacesAt);
+    setPacketInterfaces(iif, 0);
+  }
+}
+
+/** The received frame's source MAC (the mac match), then the datagram decoded again. */
+function setMacSource(at: usize): void {
+  store<u32>(meta, bswap<u32>(load<u32>(at, 6)), 24);
+  store<u32>(meta, ((<u32>load<u8>(at, 10)) << 8) | <u32>load<u8>(at, 11) | 0x10000, 28);
+  decode(ip, ipLen, meta, ifacesAt);
+}
+
+/** nf_ct_attach: the generated packet is tied to `entry` (RELATED one way or the other). */
+export function attachJourney(entry: u32, info: u32, dir: u32): void {
+  ctKind = K_TRACKED;
+  ctEntry = entry;
+  ctInfo = info;
+  ctDir = dir;
+  attached = true;
+}
+
+/** The routed packet leaves by `oif` (its registry index): -o and the output interface matches. */
+export function setOutputInterface(oif: u32): void {
+  store<u32>(meta, (load<u32>(meta, 12) & 0xffff) | (oif << 16), 12);
+  setOif(ifacesAt, oif);
+  setPacketInterfaces(load<u32>(meta, 12) & 0xffff, oif);
+}
+
+/**
+ * loopback_xmit → ip_rcv: the packet comes back in on lo with the connection it has
+ * (conntrack skips it), no output device, and nothing decided yet.
+ */
+export function enterLoopback(): void {
+  iifIndex = loopbackIndex;
+  attached = ctKind !== CT_KIND_NONE;
+  lastDecision = NONE;
+  filterDecision = NONE;
+  store<u32>(meta, loopbackIndex, 12);
+  redecode();
+  setOif(ifacesAt, 0);
+  setPacketInterfaces(loopbackIndex, 0);
+}
+
+export function journeyField(slot: u32): u32 {
+  return field(slot);
+}
+export function journeyIp(): usize {
+  return ip;
+}
+export function journeyLength(): u32 {
+  return ipLen;
+}
+export function journeyStopFate(): u32 {
+  return stopFate;
+}
+export function journeyStopReason(): u32 {
+  return stopReason;
+}
+/** What let the packet out: the filter table's decision when it met one, else the last table's. */
+export function journeyDecision(): u32 {
+  return filterDecision !== NONE ? filterDecision : lastDecision;
+}
+/** __icmp_send about the packet in flight (ip_fragment's fragmentation needed). */
+export function journeyIcmpSend(type: u32, code: u32, info: u32, cause: u32): u32 {
+  return sendIcmp(type, code, info, cause);
 }
 
 /** One received frame; false when it is UNSUPPORTED. */
@@ -396,15 +650,9 @@ function receive(f: usize, bytes: usize, out: usize): bool {
   const caplen = load<u32>(f, 4);
   const io = load<u32>(f, 8);
   const iif = io & 0xffff;
+  const link = (io >> 16) & 0xf;
   now = load<i64>(f, 16);
-  ctKind = CT_KIND_NONE;
-  ctInfo = 0;
-  ctDir = 0;
-  ctEntry = CT_NONE;
-  lastDecision = NONE;
-  filterDecision = NONE;
-  stopFate = 0;
-  stopReason = 0;
+  beginJourney(0, 0, 0);
   memory.fill(out, 0, OUT_BYTES);
   store<u32>(out, NONE, 4);
   curOut = out;
@@ -413,23 +661,24 @@ function receive(f: usize, bytes: usize, out: usize): bool {
   flowRecordStop();
   let p = at;
   let avail = caplen;
-  memory.fill(meta, 0, META_BYTES);
-  if (io >> 16 === LINK_ETHERNET) {
+  if (link === LINK_ETHERNET) {
     if (caplen < 14 || be16(at + 12) !== 0x0800) return unsupported(out, U_LINK);
     p = at + 14;
     avail = caplen - 14;
-    store<u32>(meta, bswap<u32>(load<u32>(at, 6)), 24);
-    store<u32>(meta, ((<u32>load<u8>(at, 10)) << 8) | <u32>load<u8>(at, 11) | 0x10000, 28);
-  } else if (io >> 16 !== LINK_RAW) return unsupported(out, U_LINK);
+  } else if (link !== LINK_RAW) return unsupported(out, U_LINK);
   const why = admit(p, avail);
   if (why !== 0) return unsupported(out, why);
-  ip = p;
   ipLen = be16(p + 2);
   store<u32>(out, <u32>(p - bytes), 20);
   store<u32>(out, ipLen, 24);
-  store<u32>(meta, iif, 12);
-  decode(ip, ipLen, meta, ifacesAt);
-  setPacketInterfaces(iif, 0);
+  if ((io & FRAME_LOCAL) !== 0) {
+    // The host's own packet, as a raw socket sends it (local-out.ts).
+    rawSend(p, ipLen);
+    store<u32>(out, nextHopOut, 28);
+    return end(out);
+  }
+  beginJourney(p, ipLen, iif);
+  if (link === LINK_ETHERNET) setMacSource(at);
   if (internetChecksum(ip, 20) !== 0) {
     finish(out, FATE_DROPPED, D_BAD_IP_CHECKSUM, 0);
     return true;
@@ -438,14 +687,19 @@ function receive(f: usize, bytes: usize, out: usize): bool {
     const a = inputRoute(field(P_DST), field(P_SRC), iif);
     const type = load<u32>(a);
     if (type === RT_ERROR) {
-      if (load<u32>(a, 4) !== NONE) stop(FATE_UNSUPPORTED, U_ROUTE_ICMP);
-      else {
+      // ip_error: destination unreachable when forwarding is on, then the drop.
+      const code = load<u32>(a, 4);
+      if (
+        code === NONE ||
+        answered(ipErrorReply(ip, ipLen, iif, code, C_IP_ERROR | (code << 8), attachEntry(), ctDir, now)) !==
+          0
+      ) {
         releaseIfUnconfirmed();
         stop(FATE_DROPPED, D_NO_ROUTE);
       }
     } else if (type === RT_LOCAL) {
       flowRecordRoute(true, 0, 0, 0);
-      if (runHook(HOOK_INPUT) !== 0) localDeliverFinish();
+      localIn();
     } else if (type === RT_FORWARD) {
       outOif = load<u32>(a, 4);
       let nextHop = load<u32>(a, 8);
@@ -455,14 +709,34 @@ function receive(f: usize, bytes: usize, out: usize): bool {
       forward(outOif, nextHop, mtu, out);
     } else {
       // Broadcast or multicast to this host: INPUT sees it; no socket here takes it.
+      castRoute = true;
       if (runHook(HOOK_INPUT) !== 0) {
         releaseIfUnconfirmed();
         stop(FATE_DROPPED, D_CAST_NO_SOCKET);
       }
     }
   }
+  return end(out);
+}
+
+/** The frame's result, then the replies it caused down the output path. */
+function end(out: usize): bool {
   if (stopFate === FATE_UNSUPPORTED) return unsupported(out, stopReason);
+  // The way of a packet the host answered is not one its flow's later packets may replay.
+  if (waiting > 0) flowRecordSpoil();
   finish(out, stopFate, stopReason, outOif);
+  const entry = ctKind === K_TRACKED ? ctEntry : CT_NONE;
+  const snapshot = ctSnapshots + <usize>frameIndex * ENTRY_BYTES;
+  if (entry !== CT_NONE) memory.copy(snapshot, entryAt(entry), ENTRY_BYTES);
+  endJourneyReplies(0);
+  const why = flushReplies(0);
+  if (why !== 0) return unsupported(out, why);
+  // The connection as the replies left it (a RST may have ended it, NAT bound it), unless its
+  // record now holds another one.
+  if (entry !== CT_NONE) {
+    const e = entryAt(entry);
+    if (load<u32>(e, E_ID) === load<u32>(snapshot, E_ID)) memory.copy(snapshot, e, ENTRY_BYTES);
+  }
   return true;
 }
 
@@ -485,29 +759,48 @@ function forward(oif: u32, nextHop: u32, mtu: u32, out: usize): void {
     stop(FATE_DROPPED, D_FORWARDING_OFF);
     return;
   }
-  // ip_forward: time exceeded and fragmentation needed are answered by the host (not here yet).
+  // ip_forward: the TTL is checked before the FORWARD hook (time exceeded).
   if (<u32>load<u8>(ip, 8) <= 1) {
-    stop(FATE_UNSUPPORTED, U_TTL);
+    if (sendIcmp(11, 0, 0, C_TIME_EXCEEDED) === 0) return;
+    releaseIfUnconfirmed();
+    stop(FATE_DROPPED, D_TTL);
     return;
   }
   if (ipLen > mtu) {
-    stop(FATE_UNSUPPORTED, U_MTU);
+    // ip_exceeds_mtu: DF forbids fragmenting it (fragmentation needed); without DF it would
+    // leave in fragments, which this path does not cut.
+    if ((be16(ip + 6) & 0x4000) === 0) {
+      stop(FATE_UNSUPPORTED, U_MTU);
+      return;
+    }
+    if (sendIcmp(3, 4, mtu, C_FRAG_NEEDED_FORWARD) === 0) return;
+    releaseIfUnconfirmed();
+    store<u32>(out, mtu, 28);
+    stop(FATE_DROPPED, D_FRAG_NEEDED_FORWARD);
     return;
   }
   ipDecreaseTtl(ip);
   redecode();
-  store<u32>(meta, (load<u32>(meta, 12) & 0xffff) | (oif << 16), 12);
-  setOif(ifacesAt, oif);
-  setPacketInterfaces(load<u32>(meta, 12) & 0xffff, oif);
+  setOutputInterface(oif);
   store<u32>(out, nextHop, 28);
   if (runHook(HOOK_FORWARD) === 0) return;
   if (runHook(HOOK_POSTROUTING) === 0) return;
   stop(FATE_FORWARDED, 0);
 }
 
+/** The next hop of the host's own packet (its out record's word 7). */
+let nextHopOut: u32 = 0;
+
+/** The output interface and next hop the result of the host's own packet names. */
+export function setOutputResult(oif: u32, nextHop: u32): void {
+  outOif = oif;
+  nextHopOut = nextHop;
+}
+
 function finish(out: usize, fate: u32, reason: u32, oif: u32): void {
   store<u32>(out, fate | (reason << 8));
-  const decision = filterDecision !== NONE ? filterDecision : lastDecision;
+  // A REJECT's fate names its rule, whichever table it is in.
+  const decision = fate !== FATE_REJECTED && filterDecision !== NONE ? filterDecision : lastDecision;
   flowRecordEnd(fate, reason, decision, FATE_FORWARDED, FATE_DELIVERED);
   store<u32>(out, decision, 4);
   store<u32>(out, oif, 8);
@@ -523,13 +816,26 @@ function unsupported(out: usize, why: u32): bool {
 }
 
 /**
- * Runs `n` frames (FRAME_BYTES records at `frames`, bytes in the area at `bytes`, interface
- * registry at `ifaces`) through the path, results at `out`. Returns how many were handled: a
- * return below `n` names the first UNSUPPORTED frame.
+ * Runs frames `first` .. `n` - 1 (FRAME_BYTES records at `frames`, bytes in the area at
+ * `bytes`, interface registry at `ifaces`) through the path, results at `out`, the packets the
+ * host sent in the emitted area (generated.ts; a batch starts at frame 0, a later `first`
+ * carries on after a frame the host took over). Returns the index of the first UNSUPPORTED
+ * frame, or `n`.
  */
-export function receiveBatch(n: u32, frames: usize, bytes: usize, ifaces: usize, out: usize): u32 {
+export function receiveBatch(
+  n: u32,
+  frames: usize,
+  bytes: usize,
+  ifaces: usize,
+  out: usize,
+  first: u32,
+): u32 {
   ifacesAt = ifaces;
-  for (let k: u32 = 0; k < n; k++) {
+  if (first === 0) beginEmitted();
+  for (let k: u32 = first; k < n; k++) {
+    frameIndex = k;
+    outOif = 0;
+    nextHopOut = 0;
     if (!receive(frames + <usize>k * FRAME_BYTES, bytes, out + <usize>k * OUT_BYTES)) return k;
   }
   return n;

@@ -3,7 +3,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TracePacket, TraceReaderOptions, TraceSummary } from '../../src/trace/index.js';
-import { MemorySink, openTrace, PcapngWriter, traceFromBytes } from '../../src/trace/index.js';
+import { openTrace, traceFromBytes } from '../../src/trace/index.js';
 
 export const CORPUS_PCAPS = join(import.meta.dirname, '../../../shared/corpus/pcaps');
 export const FIXTURES = join(import.meta.dirname, '../fixtures/trace');
@@ -40,17 +40,4 @@ export function filesUnder(dir: string): string[] {
     const p = join(dir, n);
     return statSync(p).isDirectory() ? filesUnder(p) : [p];
   });
-}
-
-/** The packets of a trace except the host's own (`@local`), as pcapng bytes. */
-export function withoutLocalPackets(input: Uint8Array): Uint8Array {
-  const sink = new MemorySink();
-  const out = new PcapngWriter(sink);
-  for (const p of traceFromBytes(input).packetsSync()) {
-    const iif = p.interfaceName ?? '';
-    if (iif.startsWith('@')) continue;
-    out.writePacket(out.interfaceFor(iif, p.linkType), p.timestampNs ?? 0n, p.data);
-  }
-  out.flush();
-  return sink.bytes();
 }

@@ -1,11 +1,15 @@
 // The WebAssembly engine (assembly/path/, src/engine/wasm/engine.ts) against the reference
-// engine on whole traces: per packet the fate, the deciding rule, the emitted bytes and
-// interface, the conntrack state and entry; at the end the counters (as iptables-save -c) and
-// the connection table. Traces are generated (seeded) for rulesets and hosts whose traffic the
-// WebAssembly path handles end to end; the host's own packets (@local) are left out until the
-// path has the OUTPUT side. Batch sizes vary so that packets of one connection straddle batches.
+// engine on whole traces: per packet the fate, the deciding rule, every emitted packet (bytes,
+// interface, cause, the rule that let it out), the conntrack state and entry; at the end the
+// counters (as iptables-save -c) and the connection table. Traces are generated (seeded) with
+// the host's own packets (@local) for rulesets and hosts whose traffic the WebAssembly path
+// handles end to end — Docker's rules with INPUT ending in DROP and the real ones ending in
+// REJECT —, for a host that answers everything itself (answers.v4: generated with one byte in
+// four packets changed, and hand-made for each kind of answer), and the kernel-checked
+// scenarios of test/fixtures/scenarios, each either run identically or refused as a whole
+// (WasmReplayUnsupported). Batch sizes vary so that packets of one connection straddle batches.
 
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeDecision, ReferenceEngine } from '../../src/engine/reference/engine.js';
@@ -14,24 +18,30 @@ import { WasmEngine } from '../../src/engine/wasm/engine.js';
 import { printIptablesSave } from '../../src/frontend/iptables/printer.js';
 import { loadRuleset } from '../../src/frontend/load-ruleset.js';
 import { generateTrace } from '../../src/gen/index.js';
+import { writeIcmpEcho, writeTcpPacket, writeUdpPacket } from '../../src/gen/ipv4-packets.js';
 import { parseTrafficMix } from '../../src/gen/traffic-mix.js';
 import { parseHostFile } from '../../src/host/index.js';
 import { replayTrace } from '../../src/replay/replay-trace.js';
-import { replayTraceWasm } from '../../src/replay/replay-trace-wasm.js';
-import { MemorySink, PcapngWriter, traceFromBytes } from '../../src/trace/index.js';
-import { withoutLocalPackets } from '../trace/helpers.js';
+import { replayTraceWasm, WasmReplayUnsupported } from '../../src/replay/replay-trace-wasm.js';
+import { LinkType, MemorySink, PcapngWriter, traceFromBytes } from '../../src/trace/index.js';
+import { put16 } from '../../src/wire/bytes.js';
+import { ipv4PseudoSum, segmentChecksum } from '../../src/wire/checksum.js';
+import { writeIpv4Header } from '../../src/wire/ipv4.js';
+import { writeTcpHeader } from '../../src/wire/tcp.js';
 
 const LONG = process.env.NFWASM_FUZZ === 'long';
 const FIXTURES = join(import.meta.dirname, '../fixtures/wasm-engine');
+const SCENARIOS = join(import.meta.dirname, '../fixtures/scenarios');
+/** nfwasm gen's default mix: invalid packets too (malformed ones go on to the next frame). */
+const MIX = 'tcp=60,udp=30,icmp=8,invalid=2';
 
-function scenario(rulesFile: string, hostFile: string) {
-  const rules = join(FIXTURES, rulesFile);
-  const ruleset = loadRuleset(readFileSync(rules, 'utf8'), { file: rulesFile }).ruleset;
-  const host = parseHostFile(readFileSync(join(FIXTURES, hostFile), 'utf8'), { file: hostFile });
+function scenario(rulesPath: string, hostPath: string) {
+  const ruleset = loadRuleset(readFileSync(rulesPath, 'utf8'), { file: rulesPath }).ruleset;
+  const host = parseHostFile(readFileSync(hostPath, 'utf8'), { file: hostPath });
   return { ruleset, host };
 }
 
-/** A generated trace without the host's own packets, as pcapng bytes. */
+/** A generated trace, the host's own packets included, as pcapng bytes. */
 function trace(s: ReturnType<typeof scenario>, seed: number, packets: number, mix: string): Uint8Array {
   const sink = new MemorySink();
   const all = new PcapngWriter(sink);
@@ -44,7 +54,7 @@ function trace(s: ReturnType<typeof scenario>, seed: number, packets: number, mi
     mix: parseTrafficMix(mix),
   });
   all.flush();
-  return withoutLocalPackets(sink.bytes());
+  return sink.bytes();
 }
 
 function describeResult(r: PacketResult): string {
@@ -60,16 +70,31 @@ function describeResult(r: PacketResult): string {
       e.cause,
       e.decidedBy ? describeDecision(e.decidedBy) : '',
     ]),
-    // A dropped new connection's entry is gone when the batch's results are read (its slot
-    // may be reused within the batch): its state is compared, not its tuples.
-    ct: f.kind === 'dropped' ? (r.conntrack?.state ?? null) : r.conntrack,
+    ct: r.conntrack,
   });
 }
 
-function compare(s: ReturnType<typeof scenario>, bytes: Uint8Array, batchSize: number): number {
+interface Compared {
+  /** Packets compared. */
+  readonly packets: number;
+  /** Emitted packets compared, by cause. */
+  readonly causes: Map<string, number>;
+  /** Packets compared, by fate. */
+  readonly fates: Map<string, number>;
+}
+
+function compare(s: ReturnType<typeof scenario>, bytes: Uint8Array, batchSize: number): Compared {
   const ref = new ReferenceEngine(s.ruleset, s.host, { seed: 7 });
   const expected: string[] = [];
-  replayTrace(ref, traceFromBytes(bytes), { onPacket: (p) => expected.push(describeResult(p.result)) });
+  const causes = new Map<string, number>();
+  const fates = new Map<string, number>();
+  replayTrace(ref, traceFromBytes(bytes), {
+    onPacket: (p) => {
+      expected.push(describeResult(p.result));
+      fates.set(p.result.fate.kind, (fates.get(p.result.fate.kind) ?? 0) + 1);
+      for (const e of p.result.emitted) causes.set(e.cause, (causes.get(e.cause) ?? 0) + 1);
+    },
+  });
   const wasm = new WasmEngine(s.ruleset, s.host, { seed: 7, batchSize });
   let n = 0;
   replayTraceWasm(wasm, traceFromBytes(bytes), {
@@ -101,33 +126,303 @@ function compare(s: ReturnType<typeof scenario>, bytes: Uint8Array, batchSize: n
     expiresAt: e.timeout,
   }));
   expect(wasmConns).toEqual(refConns);
-  return n;
+  return { packets: n, causes, fates };
+}
+
+/**
+ * The trace with one byte past the IP header changed at random in about `share` of its packets
+ * (seeded): bad checksums, odd flags and ports, broken transport headers, cut ICMP quotes.
+ */
+function mutated(bytes: Uint8Array, seed: number, share: number): Uint8Array {
+  let r = (seed * 2654435761) >>> 0 || 1;
+  const random = () => {
+    r ^= r << 13;
+    r ^= r >>> 17;
+    r ^= r << 5;
+    r >>>= 0;
+    return r / 2 ** 32;
+  };
+  const sink = new MemorySink();
+  const w = new PcapngWriter(sink);
+  for (const p of traceFromBytes(bytes).packetsSync()) {
+    const d = p.data.slice();
+    const l3 = p.linkType === LinkType.Ethernet ? 14 : 0;
+    if (random() < share && d.length > l3 + 20)
+      d[l3 + 20 + Math.floor(random() * (d.length - l3 - 20))] = random() * 256;
+    w.writePacket(w.interfaceFor(p.interfaceName ?? '', p.linkType), p.timestampNs ?? 0n, d);
+  }
+  w.flush();
+  return sink.bytes();
+}
+
+/** Packets that draw every kind of answer from the host (answers.v4 on answers-host.json). */
+function answersTrace(): Uint8Array {
+  const sink = new MemorySink();
+  const w = new PcapngWriter(sink);
+  const eth0 = w.addInterface({ name: 'eth0', linkType: LinkType.Raw });
+  const docker0 = w.addInterface({ name: 'docker0', linkType: LinkType.Raw });
+  const local = w.addInterface({ name: '@local', linkType: LinkType.Raw });
+  const ip = (a: string) => a.split('.').reduce((v, b) => v * 256 + Number(b), 0);
+  const buf = new Uint8Array(2048);
+  let t = 1_700_000_000_000_000_000n;
+  let id = 1;
+  const send = (iface: number, len: number, gapMs = 1) => {
+    t += BigInt(gapMs) * 1_000_000n;
+    w.writePacket(iface, t, buf.slice(0, len));
+  };
+  const ends = (src: string, dst: string, ttl = 64) => ({ src: ip(src), dst: ip(dst), id: id++, ttl });
+  const tcp = (src: string, dst: string, sport: number, dport: number, flags = 0x02, payload = 0, ttl = 64) =>
+    writeTcpPacket(buf, 0, ends(src, dst, ttl), { sport, dport, seq: 1000 + id, ack: 0, flags, payload });
+  const udp = (src: string, dst: string, sport: number, dport: number, payload = 16) =>
+    writeUdpPacket(buf, 0, ends(src, dst), { sport, dport, payload });
+  const ping = (src: string, dst: string, payload = 32) =>
+    writeIcmpEcho(buf, 0, ends(src, dst), { type: 8, id: 77, seq: id, payload });
+  const client = '192.168.1.50';
+  // A listener and a proxy answer SYNs (SYN-ACK options from the SYN's: SACK, timestamps, scaling).
+  send(eth0, tcp(client, '192.168.1.10', 40000, 22));
+  send(eth0, synWithOptions(buf, ip(client), ip('192.168.1.10'), 40001, 22));
+  send(eth0, tcp(client, '172.17.0.1', 40002, 8443));
+  // Closed ports: RST, port unreachable (the seventh within the burst is rate-limited).
+  send(eth0, tcp(client, '192.168.1.10', 40003, 24));
+  send(eth0, tcp(client, '192.168.1.10', 40003, 24, 0x04));
+  // A frame that does not decode (header length 12) is malformed; the batch goes on after it.
+  const bad = tcp(client, '192.168.1.10', 40003, 24);
+  buf[0] = 0x43;
+  send(eth0, bad);
+  for (let i = 0; i < 8; i++) send(eth0, udp(client, '192.168.1.10', 41000 + i, 9999));
+  // Pings to the host's addresses; a protocol nobody handles (GRE).
+  send(eth0, ping(client, '192.168.1.10'), 2000);
+  send(eth0, ping('172.17.0.2', '172.17.0.1'));
+  send(eth0, rawProtocol(buf, ip(client), ip('192.168.1.10'), 47));
+  // REJECT in INPUT and FORWARD, a broadcast REJECT answers nothing.
+  send(eth0, tcp(client, '192.168.1.10', 40004, 23));
+  send(eth0, udp(client, '192.168.1.10', 40005, 69));
+  send(eth0, udp(client, '192.168.1.255', 40006, 69));
+  send(eth0, tcp(client, '172.17.0.2', 40007, 25));
+  send(docker0, udp('172.17.0.2', '8.8.8.8', 40008, 137));
+  // ip_forward's answers: time exceeded, fragmentation needed (docker0's MTU is 1400); ip_error.
+  send(eth0, tcp(client, '172.17.0.2', 40009, 80, 0x02, 0, 1), 2000);
+  send(eth0, tcp(client, '172.17.0.2', 40010, 80, 0x18, 1460));
+  // ip_error's bucket and ICMP's on the same peer: two errors, then both are spent.
+  for (let i = 0; i < 4; i++) send(eth0, udp('192.168.1.51', '198.18.0.1', 40011 + i, 53));
+  // The host's own packets: out to the world, REJECTed by OUTPUT, to its own closed port, a
+  // ping and a SYN through lo, too big for docker0 with DF (the answers to these come back in
+  // through lo), and one with a zero source and IP id for the kernel to fill in.
+  send(local, udp('192.168.1.10', '8.8.8.8', 40020, 53), 2000);
+  send(local, udp('192.168.1.10', '8.8.8.8', 40021, 514));
+  send(local, udp('192.168.1.10', '192.168.1.10', 40022, 9999));
+  send(local, ping('127.0.0.1', '127.0.0.1'));
+  send(local, tcp('127.0.0.1', '127.0.0.1', 40023, 22));
+  send(local, tcp('172.17.0.1', '172.17.0.2', 40024, 80, 0x18, 1460));
+  const n = udp('0.0.0.0', '8.8.4.4', 40025, 53);
+  buf.fill(0, 4, 6);
+  send(local, n);
+  w.flush();
+  return sink.bytes();
+}
+
+/** A SYN with MSS, SACK permitted, timestamps and window scaling, as Linux sends it. */
+function synWithOptions(buf: Uint8Array, src: number, dst: number, sport: number, dport: number): number {
+  const options = [2, 4, 5, 180, 4, 2, 8, 10, 0, 1, 2, 3, 0, 0, 0, 0, 1, 3, 3, 7];
+  const hl = writeTcpHeader(buf, 20, {
+    srcPort: sport,
+    dstPort: dport,
+    seq: 4242,
+    flags: 0x02,
+    window: 64240,
+    options,
+  });
+  writeIpv4Header(buf, 0, { totalLength: 20 + hl, id: 9, fragField: 0x4000, ttl: 64, protocol: 6, src, dst });
+  put16(buf, 36, segmentChecksum(buf, 20, 20 + hl, 16, ipv4PseudoSum(src, dst, 6, hl)));
+  return 20 + hl;
+}
+
+/** A datagram of a protocol the host has no handler for, with 8 bytes of payload. */
+function rawProtocol(buf: Uint8Array, src: number, dst: number, protocol: number): number {
+  buf.fill(0, 20, 28);
+  writeIpv4Header(buf, 0, { totalLength: 28, id: 5, ttl: 64, protocol, src, dst });
+  return 28;
+}
+
+/**
+ * Replies to a UDP socket the host no longer has: the flow is established (the host sent the
+ * first datagram), its INPUT walk is pure, yet every reply draws a port unreachable — a way the
+ * flow cache must not record (assembly/path/flow-cache.ts).
+ */
+function closedFlowTrace(): Uint8Array {
+  const sink = new MemorySink();
+  const w = new PcapngWriter(sink);
+  const eth0 = w.addInterface({ name: 'eth0', linkType: LinkType.Raw });
+  const local = w.addInterface({ name: '@local', linkType: LinkType.Raw });
+  const buf = new Uint8Array(256);
+  const host = 0xc0a8010a; // 192.168.1.10
+  const dns = 0x08080808;
+  let t = 1_700_000_000_000_000_000n;
+  const send = (iface: number, src: number, dst: number, sport: number, dport: number) => {
+    t += 2_000_000_000n;
+    w.writePacket(
+      iface,
+      t,
+      buf.slice(0, writeUdpPacket(buf, 0, { src, dst, id: 1, ttl: 64 }, { sport, dport, payload: 8 })),
+    );
+  };
+  send(local, host, dns, 40100, 53);
+  for (let i = 0; i < 4; i++) send(eth0, dns, host, 53, 40100);
+  w.flush();
+  return sink.bytes();
 }
 
 describe('WebAssembly engine = reference engine on whole traces', () => {
-  const docker = scenario('docker-routed.v4', 'routed-host.json');
   const seeds = LONG ? 40 : 4;
+  const packets = LONG ? 100_000 : 6_000;
+  const docker = scenario(join(FIXTURES, 'docker-routed.v4'), join(FIXTURES, 'routed-host.json'));
   for (let seed = 1; seed <= seeds; seed++) {
     const batch = [1, 7, 256, 4096][seed % 4]!;
-    it(`Docker host, routed (DNAT, MASQUERADE, conntrack): seed ${seed}, batches of ${batch}`, () => {
-      const bytes = trace(docker, seed, LONG ? 100_000 : 6_000, 'tcp=60,udp=40');
-      expect(compare(docker, bytes, batch)).toBeGreaterThan(1000);
+    it(`Docker host, routed, INPUT DROP (DNAT, MASQUERADE, conntrack, @local): seed ${seed}, batches of ${batch}`, () => {
+      const r = compare(docker, trace(docker, seed, packets, MIX), batch);
+      expect(r.packets).toBe(packets);
+      expect(r.causes.get('sent by the host')).toBeGreaterThan(100);
     });
   }
-  const flows = scenario('flow-traps.v4', 'routed-host.json');
+  const flows = scenario(join(FIXTURES, 'flow-traps.v4'), join(FIXTURES, 'routed-host.json'));
   for (let seed = 1; seed <= (LONG ? 20 : 2); seed++) {
     const batch = [7, 4096][seed % 2]!;
     it(`flows whose mark and connection status change between packets: seed ${seed}`, () => {
       const bytes = trace(flows, seed, LONG ? 100_000 : 6_000, 'tcp=60,udp=40');
-      expect(compare(flows, bytes, batch)).toBeGreaterThan(1000);
+      expect(compare(flows, bytes, batch).packets).toBeGreaterThan(1000);
     });
   }
-  const traps = scenario('memo-traps.v4', 'routed-host.json');
+  const traps = scenario(join(FIXTURES, 'memo-traps.v4'), join(FIXTURES, 'routed-host.json'));
   for (let seed = 1; seed <= (LONG ? 20 : 2); seed++) {
     const batch = [7, 4096][seed % 2]!;
     it(`walks that read TCP flags, lengths, TTLs, marks, conntrack status and expiry, or keep state: seed ${seed}`, () => {
       const bytes = trace(traps, seed, LONG ? 100_000 : 6_000, 'tcp=60,udp=40');
-      expect(compare(traps, bytes, batch)).toBeGreaterThan(1000);
+      expect(compare(traps, bytes, batch).packets).toBeGreaterThan(1000);
     });
   }
+  // The real Docker rules: INPUT ends in REJECT --reject-with icmp-host-prohibited, whose
+  // errors go down OUTPUT and POSTROUTING with the connection's NAT undone inside them.
+  const rejecting = scenario(
+    join(import.meta.dirname, '../../examples/docker-host/rules.v4'),
+    join(FIXTURES, 'routed-host.json'),
+  );
+  for (let seed = 1; seed <= seeds; seed++) {
+    const batch = [1, 7, 256, 4096][(seed + 1) % 4]!;
+    it(`Docker host, routed, INPUT REJECT: seed ${seed}, batches of ${batch}`, () => {
+      const r = compare(rejecting, trace(rejecting, seed, packets, MIX), batch);
+      expect(r.packets).toBe(packets);
+      expect(r.causes.get('REJECT icmp code 10')).toBeGreaterThan(100);
+    });
+  }
+  const resetting = scenario(join(FIXTURES, 'docker-reset.v4'), join(FIXTURES, 'routed-host.json'));
+  for (let seed = 1; seed <= (LONG ? 20 : 2); seed++) {
+    const batch = [7, 4096][seed % 2]!;
+    it(`Docker host, routed, INPUT REJECT with tcp-reset: seed ${seed}, batches of ${batch}`, () => {
+      const r = compare(resetting, mutated(trace(resetting, seed, packets, MIX), seed, 0.1), batch);
+      expect(r.packets).toBe(packets);
+      expect(r.causes.get('REJECT tcp-reset')).toBeGreaterThan(100);
+    });
+  }
+  const answers = scenario(join(FIXTURES, 'answers.v4'), join(FIXTURES, 'answers-host.json'));
+  for (let seed = 1; seed <= seeds; seed++) {
+    const batch = [1, 7, 256, 4096][(seed + 2) % 4]!;
+    it(`the host's answers on generated traces, a byte changed in one packet in four: seed ${seed}, batches of ${batch}`, () => {
+      const r = compare(answers, mutated(trace(answers, seed, packets, MIX), seed, 0.25), batch);
+      expect(r.packets).toBe(packets);
+      for (const cause of ['REJECT tcp-reset', 'kernel RST: nothing listens on the port', 'ICMP echo reply'])
+        expect(r.causes.get(cause)).toBeGreaterThan(10);
+    });
+  }
+  it('an established flow to a closed port is answered every time', () => {
+    const pure = {
+      ruleset: loadRuleset(
+        '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m conntrack --ctstate INVALID -j DROP\nCOMMIT\n',
+        {
+          file: 'pure.v4',
+        },
+      ).ruleset,
+      host: answers.host,
+    };
+    const r = compare(pure, closedFlowTrace(), 64);
+    expect(r.causes.get('kernel: port unreachable, nothing listens')).toBe(4);
+  });
+  it("the kernel's own answers, REJECT's replies and the host's own packets", () => {
+    const bytes = answersTrace();
+    for (const batch of [1, 5, 64]) {
+      const r = compare(answers, bytes, batch);
+      expect(r.packets).toBe(35);
+      expect(r.fates.get('malformed')).toBe(1);
+      expect([...r.causes.keys()].sort()).toEqual([
+        'ICMP echo reply',
+        'REJECT icmp code 13',
+        'REJECT icmp code 9',
+        'REJECT tcp-reset',
+        'ip_error: destination unreachable code 1',
+        'ip_forward: fragmentation needed',
+        'ip_forward: time exceeded',
+        'kernel RST: nothing listens on the port',
+        'kernel: port unreachable, nothing listens',
+        'listener tcp/22 SYN-ACK',
+        'protocol unreachable',
+        'proxy tcp/8443 SYN-ACK',
+        'sent by the host',
+      ]);
+    }
+  });
+  it('the same answers under other ICMP sysctls: pings ignored, errors from the inbound address, no rate limit', () => {
+    const json = JSON.parse(readFileSync(join(FIXTURES, 'answers-host.json'), 'utf8'));
+    json.sysctl = {
+      ...json.sysctl,
+      'net.ipv4.icmp_echo_ignore_all': 1,
+      'net.ipv4.icmp_errors_use_inbound_ifaddr': 1,
+      'net.ipv4.icmp_ratelimit': 0,
+      'net.ipv4.ip_default_ttl': 32,
+    };
+    const host = parseHostFile(JSON.stringify(json), { file: 'answers-host.json' });
+    const r = compare({ ruleset: answers.ruleset, host }, answersTrace(), 5);
+    expect(r.causes.has('ICMP echo reply')).toBe(false);
+    expect(r.causes.get('kernel: port unreachable, nothing listens')).toBe(8);
+  });
+});
+
+/**
+ * The kernel-checked scenarios: the WebAssembly engine either refuses one (a packet it does not
+ * handle: bridge ports, fragments, a match or target it does not run) or gives the reference
+ * engine's results for every packet, in batches of one and of four.
+ */
+describe('WebAssembly engine = reference engine on the kernel scenarios', () => {
+  const names = readdirSync(SCENARIOS).sort();
+  const handled: string[] = [];
+  for (const name of names) {
+    it(name, () => {
+      const s = scenario(join(SCENARIOS, name, 'rules.v4'), join(SCENARIOS, name, 'host.json'));
+      const bytes = new Uint8Array(readFileSync(join(SCENARIOS, name, 'trace.pcapng')));
+      try {
+        compare(s, bytes, 1);
+        compare(s, bytes, 4);
+        handled.push(name);
+      } catch (e) {
+        if (!(e instanceof WasmReplayUnsupported)) throw e;
+      }
+    });
+  }
+  it('covers the answers and replies among them', () => {
+    for (const name of [
+      'engine-kernel-icmp',
+      'kube-no-endpoints-reject',
+      'nat-dnat-related-icmp',
+      'nat-masq-related-icmp',
+      'rej-broadcast',
+      'rej-forward-icmp',
+      'rej-forward-tcp',
+      'rej-forward-udp',
+      'rej-input-icmp',
+      'rej-input-tcp',
+      'rej-input-udp',
+      'rej-sends-nothing',
+      'reject-tcp-reset',
+      'seed-000-docker-filter-proxy',
+    ])
+      expect(handled).toContain(name);
+  });
 });

@@ -222,6 +222,11 @@ export class WasmConntrack {
     return readEntry(view, (this.exports.ctEntries() >>> 0) + index * CT_ENTRY_BYTES, index);
   }
 
+  /** A copy of an entry's record at `address` (the packet path's per-frame snapshots). */
+  entryAt(address: number): WasmConnEntry {
+    return readEntry(new DataView(this.exports.memory.buffer), address, -1);
+  }
+
   /** Deletes every expired connection. */
   expire(now: bigint): number {
     return this.exports.ctExpire(now);

@@ -1,18 +1,20 @@
 // The WebAssembly engine: the ruleset compiled to a table, and received IPv4 datagrams run
 // through conntrack, NAT, the routing decision and every hook's tables in WebAssembly
-// (assembly/path/receive.ts), a batch per call. Results are compact records; a packet's full
-// PacketResult (the reference engine's shape) is built only when asked for.
+// (assembly/path/receive.ts), a batch per call, with the packets the host sends because of them
+// (REJECT's replies, the kernel's answers) and its own `@local` packets down the output path
+// (assembly/path/local-out.ts) into an emitted-packet area. Results are compact records; a
+// packet's full PacketResult (the reference engine's shape) is built only when asked for.
 //
-// What the path does not handle yet (bridge ports, IPv6, fragments, IP options, ICMP errors,
-// the host's own answers — REJECT, RST, ICMP —, matches and targets the table walk leaves to the
-// host) makes a batch stop with WasmPathUnsupported, after which this engine's state is not to
-// be trusted: callers replay the trace on the reference engine (src/replay/replay-trace.ts).
+// What the path does not handle yet (bridge ports, IPv6, fragments, IP options, ICMP redirects,
+// matches and targets the table walk leaves to the host) makes a batch stop with
+// WasmPathUnsupported, after which this engine's state is not to be trusted: callers replay the
+// trace on the reference engine (src/replay/replay-trace.ts).
 
 import { compile } from '../../compiler/compile.js';
 import type { CompiledTable } from '../../compiler/compiled-table.js';
 import { Section } from '../../compiler/format.js';
 import type { Host } from '../../host/index.js';
-import { routeLookup } from '../../host/index.js';
+import { addressType, routeLookup } from '../../host/index.js';
 import { formatAddress } from '../../ir/address.js';
 import type { Chain, Hook, Rule, Ruleset, Table } from '../../ir/ruleset.js';
 import { decodePacket, isDecodeError } from '../../wire/packet.js';
@@ -21,19 +23,31 @@ import { ctState, formatTuple } from '../conntrack/index.js';
 import { RuleCounters } from '../counters.js';
 import { bridgeEgress } from '../reference/bridge-path.js';
 import { createEngineState, type EngineState } from '../reference/engine-state.js';
+import { LOCAL_INTERFACE } from '../reference/frame.js';
 import { describeDecision } from '../reference/journey.js';
 import type { EmittedPacket, Fate, PacketResult } from '../reference/result.js';
 import type { DecidedBy } from '../verdict.js';
 import { addressPrefixes, prefixRecord } from './address-classes.js';
 import { WasmClassifier } from './classifier.js';
-import { type ConntrackExports, CTINFOS, type WasmConnEntry, WasmConntrack } from './conntrack.js';
+import {
+  type ConntrackExports,
+  CT_ENTRY_BYTES,
+  CTINFOS,
+  type WasmConnEntry,
+  WasmConntrack,
+} from './conntrack.js';
 import { answerHostQuery, type InterfaceNames } from './host-answers.js';
 import type { WasmBuild } from './module.js';
 
 /** The path's exports (assembly/path/receive.ts) beyond the classifier's and conntrack's. */
 interface PathExports {
-  enginePlan(plan: number): void;
-  receiveBatch(n: number, frames: number, bytes: number, ifaces: number, out: number): number;
+  enginePlan(plan: number, rateTable: number): void;
+  engineSnapshots(area: number): void;
+  receiveBatch(n: number, frames: number, bytes: number, ifaces: number, out: number, first: number): number;
+  initGenerated(records: number, capacity: number, bytes: number, byteCapacity: number, slots: number): void;
+  emittedCount(): number;
+  replySlotAreaBytes(): number;
+  icmpRateTableBytes(): number;
   hostQueriesAsked(): number;
   setAddressPrefixes(record: number): void;
   walkMemoHits(): number;
@@ -45,6 +59,9 @@ interface PathExports {
 
 const FRAME_WORDS = 8;
 const OUT_WORDS = 8;
+const EMIT_WORDS = 8;
+/** Frame flag: the host's own packet (assembly/path/receive.ts FRAME_LOCAL). */
+const FRAME_LOCAL = 1 << 20;
 const LINK_RAW = 0;
 const LINK_ETHERNET = 1;
 /** A frame the path must not take (the host marks it; the path reports it unsupported). */
@@ -56,27 +73,56 @@ const CT_KIND_NONE = 0xff;
 const FATE_FORWARDED = 1;
 const FATE_DELIVERED = 2;
 const FATE_DROPPED = 3;
+const FATE_REJECTED = 4;
+/** FATE_FORWARDED's reason for a packet the host sent: it is among the emitted packets. */
+const FORWARDED_GENERATED = 1;
 
 const HOOKS: readonly Hook[] = ['prerouting', 'input', 'forward', 'output', 'postrouting'];
 const MAX_STEPS = 15;
 const STEP = { table: 1, filter: 2, nat: 3, conntrack: 4, confirm: 5 } as const;
 const PLAN_CHECKSUM = 1;
 const PLAN_FORWARD = 2;
+/** Words after the hooks: icmp_ratelimit, icmp_ratemask, ip_default_ttl, flags, lo's index. */
+const PLAN_EXTRA_WORDS = 5;
+const PLAN_ECHO_IGNORE_ALL = 1;
 
 /** Why a frame left the path (receive.ts U_*). */
 const UNSUPPORTED_REASONS: Readonly<Record<number, string>> = {
-  1: 'a link layer or interface it does not take (bridge port, @local, VLAN, SLL, IPv6, non-IP)',
+  1: 'a link layer or interface it does not take (bridge port, VLAN, SLL, IPv6, non-IP)',
   2: 'an IPv4 header with options or a bad length',
   3: 'a fragment',
   4: 'a short or malformed transport header',
-  5: 'an ICMP error',
+  5: 'an ICMP redirect',
   6: 'a match or target its table walk does not run yet',
-  7: 'an ICMP destination unreachable from ip_error',
-  8: 'an ICMP time exceeded (TTL)',
-  9: 'a datagram larger than the way out allows',
-  10: "the host's own answer (RST, ICMP unreachable, echo reply)",
-  11: "a listener's SYN-ACK",
+  9: 'a forwarded datagram that must leave in fragments',
   12: 'a hook step it does not know',
+  13: 'more replies or emitted packets than a batch holds',
+  14: "more remote addresses than ICMP's rate-limit table holds",
+  15: 'a datagram the host sends that must leave in fragments',
+  16: 'a reply that would bind source NAT on a connection its packet never confirmed',
+};
+
+/** Why the host sent a packet (assembly/path/generated.ts C_*), its parameter p. */
+const CAUSES: Readonly<Record<number, (p: number) => string>> = {
+  1: () => 'sent by the host',
+  2: () => 'REJECT tcp-reset',
+  3: (p) => `REJECT icmp code ${p}`,
+  4: () => 'kernel RST: nothing listens on the port',
+  5: () => 'kernel: port unreachable, nothing listens',
+  6: () => 'ICMP echo reply',
+  7: (p) => `${p & 0x10000 ? 'proxy' : 'listener'} tcp/${p & 0xffff} SYN-ACK`,
+  8: () => 'ip_forward: time exceeded',
+  9: () => 'ip_forward: fragmentation needed',
+  10: () => 'ip_fragment: fragmentation needed',
+  11: () => 'protocol unreachable',
+  12: (p) => `ip_error: destination unreachable code ${p}`,
+};
+
+const DELIVERED_TO: Readonly<Record<number, string>> = {
+  4: 'kernel (closed TCP port: RST)',
+  5: 'kernel (closed UDP port: port unreachable)',
+  6: 'kernel (ICMP echo: reply)',
+  7: 'kernel (ICMP echo ignored)',
 };
 
 const DROP_REASONS: Readonly<Record<number, string>> = {
@@ -87,6 +133,9 @@ const DROP_REASONS: Readonly<Record<number, string>> = {
   5: 'nat: the packet is too short to rewrite',
   6: 'forwarding is off (net.ipv4.ip_forward = 0)',
   8: 'RST to a closed TCP port',
+  10: 'TTL exceeded (ip_forward)',
+  12: 'bad ICMP checksum (icmp_rcv)',
+  16: 'nat: redirect before NAT setup',
 };
 
 export class WasmPathUnsupported extends Error {
@@ -107,6 +156,13 @@ export interface WasmEngineOptions {
   readonly batchSize?: number;
   /** Packet bytes per batch (default batchSize * 1600). */
   readonly batchBytes?: number;
+}
+
+/** A capture interface: its registry index, whether the path takes its frames, whether it is `@local`. */
+interface Ingress {
+  readonly index: number;
+  readonly routed: boolean;
+  readonly local: boolean;
 }
 
 /** Where each compiled rule and chain came from in the IR. */
@@ -138,14 +194,22 @@ export class WasmEngine {
   private readonly state: EngineState;
   private readonly origins: Origins;
   /** Per capture interface: its registry index, and whether the path takes its frames at all. */
-  private readonly ingress = new Map<string, { readonly index: number; readonly routed: boolean }>();
+  private readonly ingress = new Map<string, Ingress>();
   private readonly frames: number;
   private readonly bytes: number;
   private readonly out: number;
+  private readonly emitRecords: number;
   private readonly byteCapacity: number;
+  private readonly emitBytes: number;
+  private readonly snapshots: number;
+  /** Per frame of the last run: its first emitted record, and the end (emitStart[k + 1]). */
+  private emitStart: number[] = [];
   private count = 0;
   private used = 0;
   private timestamps: bigint[] = [];
+  private links: string[] = [];
+  /** Frames of the last run that do not decode (the reference engine's `malformed` fate). */
+  private malformed = new Map<number, string>();
   private lastNow = 0n;
   private buffer: ArrayBuffer | null = null;
   private u8 = new Uint8Array(0);
@@ -185,7 +249,15 @@ export class WasmEngine {
     this.frames = this.x.alloc(this.batchSize * FRAME_WORDS * 4) >>> 0;
     this.out = this.x.alloc(this.batchSize * OUT_WORDS * 4) >>> 0;
     this.bytes = this.x.alloc(this.byteCapacity + 64) >>> 0;
-    this.x.enginePlan(this.writePlan());
+    const emitCapacity = this.batchSize * 2;
+    this.emitRecords = this.x.alloc(emitCapacity * EMIT_WORDS * 4) >>> 0;
+    this.emitBytes = this.x.alloc(this.byteCapacity) >>> 0;
+    const slots = this.x.alloc(this.x.replySlotAreaBytes()) >>> 0;
+    this.x.initGenerated(this.emitRecords, emitCapacity, this.emitBytes, this.byteCapacity, slots);
+    const rateTable = this.x.alloc(this.x.icmpRateTableBytes()) >>> 0;
+    this.x.enginePlan(this.writePlan(), rateTable);
+    this.snapshots = this.x.alloc(this.batchSize * CT_ENTRY_BYTES) >>> 0;
+    this.x.engineSnapshots(this.snapshots);
     const prefixes = prefixRecord(addressPrefixes(host));
     const at = this.x.alloc(prefixes.byteLength) >>> 0;
     new Uint32Array(this.x.memory.buffer, at, prefixes.length).set(prefixes);
@@ -194,7 +266,8 @@ export class WasmEngine {
 
   /** The hook plan as the path reads it: flags, then per hook its steps. */
   private writePlan(): number {
-    const words = new Uint32Array(1 + HOOKS.length * (1 + MAX_STEPS));
+    const extra = 1 + HOOKS.length * (1 + MAX_STEPS);
+    const words = new Uint32Array(extra + PLAN_EXTRA_WORDS);
     let flags = 0;
     if (this.state.conntrack.settings.checksum) flags |= PLAN_CHECKSUM;
     if (this.host.sysctl.number('net.ipv4.ip_forward') !== 0) flags |= PLAN_FORWARD;
@@ -216,6 +289,12 @@ export class WasmEngine {
       }
       words[at] = n;
     });
+    const sysctl = this.host.sysctl;
+    words[extra] = sysctl.number('net.ipv4.icmp_ratelimit', 1000);
+    words[extra + 1] = sysctl.number('net.ipv4.icmp_ratemask', 6168);
+    words[extra + 2] = sysctl.number('net.ipv4.ip_default_ttl', 64);
+    words[extra + 3] = sysctl.number('net.ipv4.icmp_echo_ignore_all') !== 0 ? PLAN_ECHO_IGNORE_ALL : 0;
+    words[extra + 4] = this.classifier.interfaceIndex(this.loopbackName());
     const p = this.x.alloc(words.byteLength) >>> 0;
     new Uint32Array(this.x.memory.buffer, p, words.length).set(words);
     return p;
@@ -231,12 +310,18 @@ export class WasmEngine {
     }
   }
 
-  private ingressOf(iif: string): { readonly index: number; readonly routed: boolean } {
+  private loopbackName(): string {
+    return this.host.interfaces.find((i) => i.kind === 'loopback')?.name ?? 'lo';
+  }
+
+  private ingressOf(iif: string): Ingress {
     let e = this.ingress.get(iif);
     if (!e) {
-      // A bridge port's frames go to its bridge first, `@local` ones down the OUTPUT path.
+      // A bridge port's frames go to its bridge first (not here yet), `@local` ones down the
+      // output path.
+      const local = iif === LOCAL_INTERFACE;
       const routed = this.host.interface(iif)?.master === undefined && !iif.startsWith('@');
-      e = { index: this.classifier.interfaceIndex(iif), routed };
+      e = { index: local ? 0 : this.classifier.interfaceIndex(iif), routed: routed || local, local };
       this.ingress.set(iif, e);
     }
     return e;
@@ -268,10 +353,11 @@ export class WasmEngine {
     const w = (this.frames >>> 2) + this.count * FRAME_WORDS;
     this.u32[w] = this.used;
     this.u32[w + 1] = bytes.length;
-    this.u32[w + 2] = (ifIndex | (link << 16)) >>> 0;
+    this.u32[w + 2] = (ifIndex | (link << 16) | (ingress.local ? FRAME_LOCAL : 0)) >>> 0;
     this.u32[w + 3] = 0;
     this.dv.setBigInt64((w + 4) * 4, timestampNs, true);
     this.timestamps[this.count] = timestampNs;
+    this.links[this.count] = linkType;
     this.used += bytes.length;
     this.count++;
   }
@@ -283,8 +369,17 @@ export class WasmEngine {
   run(): void {
     const n = this.count;
     if (n === 0) return;
-    const done = this.x.receiveBatch(n, this.frames, this.bytes, this.classifier.ifacesAt, this.out) >>> 0;
+    this.malformed.clear();
+    let done = this.x.receiveBatch(n, this.frames, this.bytes, this.classifier.ifacesAt, this.out, 0) >>> 0;
+    // A frame that does not decode only counts as malformed (receiveFrame): the path goes on
+    // after it.
+    for (let why = this.malformedReason(done); done < n && why !== null; why = this.malformedReason(done)) {
+      this.malformed.set(done, why);
+      done =
+        this.x.receiveBatch(n, this.frames, this.bytes, this.classifier.ifacesAt, this.out, done + 1) >>> 0;
+    }
     this.lastNow = this.timestamps[n - 1]!;
+    this.indexEmitted(n);
     if (done < n) {
       this.views();
       const w = (this.out >>> 2) + done * OUT_WORDS;
@@ -296,6 +391,42 @@ export class WasmEngine {
     }
   }
 
+  /**
+   * Why frame k is malformed to the reference engine (decodePacket's error, or an IP length
+   * past the capture), or null. Not for a bridge port's frames: the bridge learns from those
+   * first.
+   */
+  private malformedReason(k: number): string | null {
+    if (k >= this.count) return null;
+    this.views();
+    const w = (this.frames >>> 2) + k * FRAME_WORDS;
+    const io = this.u32[w + 2]!;
+    if ((io & FRAME_LOCAL) === 0) {
+      const iif = this.classifier.interfaceName(io & 0xffff);
+      if (this.host.interface(iif)?.master !== undefined) return null;
+    }
+    const at = this.bytes + this.u32[w]!;
+    const frame = this.u8.subarray(at, at + this.u32[w + 1]!);
+    const d = decodePacket(frame, this.links[k] as Parameters<typeof decodePacket>[1]);
+    if (isDecodeError(d)) return `${d.layer}: ${d.error}`;
+    const available = frame.length - d.l3Offset;
+    if (d.ipLength > available) return `truncated: IP length ${d.ipLength}, ${available} bytes captured`;
+    return null;
+  }
+
+  /** emitStart from the emitted records (in frame order). */
+  private indexEmitted(n: number): void {
+    this.views();
+    const count = this.x.emittedCount() >>> 0;
+    const start = new Array<number>(n + 1);
+    let r = 0;
+    for (let k = 0; k <= n; k++) {
+      while (r < count && this.u32[(this.emitRecords >>> 2) + r * EMIT_WORDS]! < k) r++;
+      start[k] = r;
+    }
+    this.emitStart = start;
+  }
+
   /** Empties the batch for the next frames. */
   clear(): void {
     this.count = 0;
@@ -305,8 +436,15 @@ export class WasmEngine {
   /** The fate kind of frame k of the last run. */
   fateOf(k: number): Fate['kind'] {
     this.views();
+    if (this.malformed.has(k)) return 'malformed';
     const f = this.u32[(this.out >>> 2) + k * OUT_WORDS]! & 0xff;
-    return f === FATE_FORWARDED ? 'forwarded' : f === FATE_DELIVERED ? 'delivered' : 'dropped';
+    return f === FATE_FORWARDED
+      ? 'forwarded'
+      : f === FATE_DELIVERED
+        ? 'delivered'
+        : f === FATE_REJECTED
+          ? 'rejected'
+          : 'dropped';
   }
 
   private decided(word: number): DecidedBy | undefined {
@@ -321,6 +459,9 @@ export class WasmEngine {
 
   /** Frame k's result in the reference engine's terms (its emitted bytes copied). */
   result(k: number): PacketResult {
+    const malformed = this.malformed.get(k);
+    if (malformed !== undefined)
+      return { fate: { kind: 'malformed', reason: malformed }, emitted: [], conntrack: null };
     this.views();
     const w = (this.out >>> 2) + k * OUT_WORDS;
     const fate = this.u32[w]! & 0xff;
@@ -328,14 +469,15 @@ export class WasmEngine {
     const decidedBy = this.decided(this.u32[w + 1]!);
     const oif = this.classifier.interfaceName(this.u32[w + 2]!);
     const ctWord = this.u32[w + 3]!;
-    const entry = this.u32[w + 4]!;
     const ipAt = this.bytes + this.u32[w + 5]!;
     const ipBytes = this.u8.slice(ipAt, ipAt + this.u32[w + 6]!);
     const emitted: EmittedPacket[] = [];
+    this.state.now = this.timestamps[k]!;
     let f: Fate;
-    if (fate === FATE_FORWARDED) {
+    if (fate === FATE_FORWARDED && reason === FORWARDED_GENERATED) {
+      f = { kind: 'forwarded', oif };
+    } else if (fate === FATE_FORWARDED) {
       const nextHop = this.u32[w + 7]!;
-      this.state.now = this.timestamps[k]!;
       const ports = bridgeEgress(this.state, oif, nextHop);
       for (const port of ports ?? [undefined])
         emitted.push({
@@ -352,14 +494,42 @@ export class WasmEngine {
       const text =
         reason === 0 && decidedBy ? describeDecision(decidedBy) : this.dropReason(reason, ipBytes, k);
       f = { kind: 'dropped', reason: text, ...(reason === 0 && decidedBy ? { decidedBy } : {}) };
+    } else if (fate === FATE_REJECTED && decidedBy) {
+      f = { kind: 'rejected', decidedBy };
     } else throw new Error(`nfwasm wasm: frame ${k} has fate ${fate}`);
-    return { fate: f, emitted, conntrack: this.ctOf(ctWord, entry) };
+    this.emittedOf(k, emitted);
+    return { fate: f, emitted, conntrack: this.ctOf(ctWord, k) };
+  }
+
+  /** The packets frame k made the host send (REJECT's replies, the kernel's answers, its own). */
+  private emittedOf(k: number, emitted: EmittedPacket[]): void {
+    for (let r = this.emitStart[k] ?? 0; r < (this.emitStart[k + 1] ?? 0); r++) {
+      const e = (this.emitRecords >>> 2) + r * EMIT_WORDS;
+      const oif = this.classifier.interfaceName(this.u32[e + 1]!);
+      const at = this.emitBytes + this.u32[e + 3]!;
+      const bytes = this.u8.slice(at, at + this.u32[e + 4]!);
+      const causeWord = this.u32[e + 5]!;
+      const cause = CAUSES[causeWord & 0xff]?.(causeWord >>> 8) ?? `cause ${causeWord & 0xff}`;
+      const decidedBy = this.decided(this.u32[e + 6]!);
+      const ports = bridgeEgress(this.state, oif, this.u32[e + 2]!);
+      for (const port of ports ?? [undefined])
+        emitted.push({
+          oif,
+          ...(port ? { port } : {}),
+          bytes: ports && ports.length > 1 ? bytes.slice() : bytes,
+          cause,
+          ...(decidedBy ? { decidedBy } : {}),
+        });
+    }
   }
 
   private deliveredTo(reason: number, ip: Uint8Array): string {
     const d = decodePacket(ip, 'raw-ipv4');
     if (isDecodeError(d)) return 'kernel';
     if (reason === 3) return `kernel (protocol ${d.protocol})`;
+    if (reason === 8) return `kernel (protocol ${d.protocol}: protocol unreachable)`;
+    const known = DELIVERED_TO[reason];
+    if (known) return known;
     const proto = d.protocol === 6 ? 'tcp' : 'udp';
     return `${reason === 2 ? 'proxy' : 'listener'} ${proto}/${d.dstPort ?? 0}`;
   }
@@ -369,6 +539,23 @@ export class WasmEngine {
     if (known) return known;
     const d = decodePacket(ip, 'raw-ipv4');
     if (isDecodeError(d)) return 'dropped';
+    const w = (this.out >>> 2) + k * OUT_WORDS;
+    if (reason === 11) {
+      const oif = this.classifier.interfaceName(this.u32[w + 2]!);
+      return `fragmentation needed: ${ip.length} bytes with DF, ${oif}'s MTU is ${this.u32[w + 7]!} (ip_forward)`;
+    }
+    if (reason === 15) return `fragmentation needed: ${ip.length} bytes with DF (ip_fragment)`;
+    if (reason === 13 || reason === 14) {
+      // local-out.ts routeOutput's lookups, again: the source counts when it is the host's.
+      const src = d.src[0]!;
+      const own = addressType(this.host, { family: 'ipv4', words: [src] }) === 'local';
+      const mark = reason === 14 ? { mark: this.u32[w + 7]! } : {};
+      const r = routeLookup(this.host, d.dst[0]!, own ? { ...mark, src } : mark);
+      if (r.ok) return `dropped (${reason})`;
+      return reason === 13
+        ? `output routing: ${r.errno} (${r.reason})`
+        : `re-routing after OUTPUT: ${r.errno}`;
+    }
     const iif = this.classifier.interfaceName(this.u32[(this.frames >>> 2) + k * FRAME_WORDS + 2]! & 0xffff);
     const r = routeLookup(this.host, d.dst[0]!, { iif, src: d.src[0]! });
     if (reason === 7 && !r.ok) return `routing: ${r.errno} (${r.reason})`;
@@ -377,13 +564,13 @@ export class WasmEngine {
     return `dropped (${reason}) to ${formatAddress('ipv4', d.dst)}`;
   }
 
-  private ctOf(word: number, entry: number): PacketResult['conntrack'] {
+  private ctOf(word: number, k: number): PacketResult['conntrack'] {
     if (word === CT_KIND_NONE) return null;
     const kind = word & 0xff;
     if (kind === 2) return { state: 'UNTRACKED', entry: null };
     if (kind !== 0) return { state: 'INVALID', entry: null };
     const ctinfo = CTINFOS[(word >>> 8) & 0xff]!;
-    const e = this.conntrack.entry(entry);
+    const e = this.conntrack.entryAt(this.snapshots + k * CT_ENTRY_BYTES);
     const state = ctState({ kind: 'tracked', ctinfo } as TrackResult);
     return { state, entry: `${formatTuple(e.original)} -> ${formatTuple(e.reply)}` };
   }

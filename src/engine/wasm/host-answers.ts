@@ -1,9 +1,10 @@
 // The answers to the WebAssembly packet path's questions about the host (assembly/path/
-// host-query.ts), from the same host model the reference engine asks: input routes, source
-// addresses, address types and sockets. Each distinct question is asked once per run.
+// host-query.ts), from the same host model the reference engine asks: input and output routes,
+// source addresses, address types, sockets, interfaces, and where the host's ICMP errors come
+// from and leave by. Each distinct question is asked once per run.
 
 import type { Host } from '../../host/index.js';
-import { findSocket, routeLookup, selectSourceAddress } from '../../host/index.js';
+import { addressType, findSocket, routeLookup, selectSourceAddress } from '../../host/index.js';
 import { ADDRESS_TYPE_ORDER } from '../../ir/matches/addrtype.js';
 import { ipErrorCode } from '../reference/ip-input.js';
 import type { HostView } from '../reference/match-context.js';
@@ -12,6 +13,11 @@ export const Q_ROUTE_IN = 1;
 export const Q_SOURCE_ADDRESS = 2;
 export const Q_ADDRESS_TYPE = 3;
 export const Q_SOCKET = 4;
+export const Q_ROUTE_OUT = 5;
+export const Q_REROUTE_OUT = 6;
+export const Q_INTERFACE = 7;
+export const Q_ICMP_SEND = 8;
+export const Q_ERROR_SOURCE = 9;
 const NO_DEV = 0xffffffff;
 const NONE = 0xffffffff;
 
@@ -74,5 +80,48 @@ export function answerHostQuery(
     if (!sock) return [0, 0, 0, 0];
     return [proxy && sock === proxy ? SOCK_PROXY : SOCK_LISTENER, 0, 0, 0];
   }
+  if (kind === Q_ROUTE_OUT || kind === Q_REROUTE_OUT) {
+    // local-out.ts routeOutput: the source steers the lookup only when it is the host's; the
+    // re-route after OUTPUT (ip_route_me_harder) adds the mark.
+    const own = b !== 0 && isLocal(host, b >>> 0);
+    const q = kind === Q_REROUTE_OUT ? { mark: c >>> 0 } : {};
+    const r = routeLookup(host, a >>> 0, own ? { ...q, src: b >>> 0 } : q);
+    if (!r.ok) return [RT_ERROR, 0, 0, 0];
+    const type = r.type === 'local' ? RT_LOCAL : RT_FORWARD;
+    return [type, ifaces.index(r.oif), r.gateway?.words[0] ?? a >>> 0, r.prefsrc?.words[0] ?? 0];
+  }
+  if (kind === Q_INTERFACE) {
+    const dev = host.interface(ifaces.name(a));
+    return [dev?.mtu ?? 1500, dev?.kind === 'loopback' ? 1 : 0, 0, 0];
+  }
+  if (kind === Q_ICMP_SEND) {
+    // kernel-answers.ts icmpSend: the error's source, the route back's MTU, and whether it
+    // leaves by the loopback device (icmpv4_xrlim_allow); word 0 is 0 when none is sent.
+    const dst = a >>> 0;
+    const src = b >>> 0;
+    const localDst = isLocal(host, dst);
+    let saddr: number | undefined = localDst ? dst : undefined;
+    const iif = c === 0 ? '' : ifaces.name(c);
+    if (!localDst && iif && host.sysctl.number('net.ipv4.icmp_errors_use_inbound_ifaddr') !== 0)
+      saddr = selectSourceAddress(host, iif, src)?.words[0];
+    const back = routeLookup(host, src, saddr !== undefined ? { src: saddr } : {});
+    if (!back.ok) return [0, 0, 0, 0];
+    saddr ??= back.prefsrc?.words[0];
+    if (saddr === undefined) return [0, 0, 0, 0];
+    const dev = host.interface(back.oif);
+    return [1, saddr, dev?.mtu ?? 1500, dev?.kind === 'loopback' ? 1 : 0];
+  }
+  if (kind === Q_ERROR_SOURCE) {
+    // kernel-answers.ts icmpErrorSource and replies.ts queueReply: REJECT's ICMP source (word 0
+    // says whether there is one), and whether the route back leaves by the loopback device.
+    const back = routeLookup(host, b >>> 0, {});
+    const fromRoute = !isLocal(host, a >>> 0) && back.ok && back.prefsrc !== undefined;
+    const loopback = back.ok && host.interface(back.oif)?.kind === 'loopback';
+    return [fromRoute ? 1 : 0, fromRoute ? back.prefsrc!.words[0]! : 0, loopback ? 1 : 0, 0];
+  }
   throw new Error(`nfwasm wasm: unknown host question ${kind}`);
+}
+
+function isLocal(host: Host, addr: number): boolean {
+  return addressType(host, { family: 'ipv4', words: [addr] }) === 'local';
 }

@@ -96,10 +96,13 @@ export function walk(base: u32, bytes: u32): u64 {
 
 /** Rules whose matches the last walk evaluated (what a memo hit saves). */
 export let walkEvaluated: u32 = 0;
+/** Whether the last walk ran a target with an effect beyond its verdict (MARK, NAT, REJECT). */
+export let walkActed: bool = false;
 
 function traverse(base: u32, bytes: u32): u64 {
   logged = 0;
   walkEvaluated = 0;
+  walkActed = false;
   beginWalk();
   let chain = base;
   let i: u32 = 0;
@@ -172,16 +175,19 @@ function traverse(base: u32, bytes: u32): u64 {
         const p = params + ((<usize>load<u32>(aw, 4)) << 2);
         const m = fields + ((<usize>P_MARK) << 2);
         store<u32>(m, (load<u32>(m) & ~load<u32>(p, 4)) ^ load<u32>(p));
+        walkActed = true;
         i++;
         continue;
       }
       if (isNatAction(kind) && natEntry !== CT_NONE) {
         // NAT targets end the nat table's walk with nf_nat_setup_info's verdict.
         const v = natTarget(kind, aw);
+        walkActed = true;
         commit(bytes);
         return result(v, R_RULE, g);
       }
       if (kind === A_REJECT && rejectEnds) {
+        walkActed = true;
         commit(bytes);
         return result(V_DROP, R_RULE, g);
       }

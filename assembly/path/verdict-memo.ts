@@ -1,13 +1,18 @@
 // A memo of table walks for the packet path, keyed on exactly the packet and connection fields
 // the walked rules can read (OVS megaflow-style, one key shape per base chain). A walk is a
 // pure function of those fields when no reachable rule has a stateful match, a host question
-// other than addrtype, a TCP option test or a target with side effects (MARK, NAT): for such a
-// base chain the memo replays the walk's outcome and its counter updates instead of walking.
-// Chains where that does not hold are always walked. Hits are exact, never approximate: the key
+// other than addrtype or a TCP option test, and it ran no target with an effect beyond its
+// verdict (MARK, NAT, REJECT: such walks are not kept): for such a base chain the memo replays
+// the walk's outcome and its counter updates instead of walking. Chains where that does not
+// hold are always walked. Hits are exact, never approximate: the key
 // holds every word of every field any reachable op reads (conntrack state, marks and expiry
 // included, so a walk that reads a changing field simply misses).
 
 import {
+  A_DNAT,
+  A_MARK,
+  A_REDIRECT,
+  A_REJECT,
   ACTION_BYTES,
   F_IIF,
   F_L4_DPORT,
@@ -33,7 +38,7 @@ import { alloc } from '../memory';
 import { ct, FIELD_SLOTS as fieldSlots } from '../ops';
 import { fields, laterFragment, skbLen, thoff } from '../packet';
 import { actions, chainAt, chainCount, chains, counters, ops, rules } from '../table';
-import { passActions, walk, walkEvaluated, walkLog, walkLogged } from '../walk';
+import { passActions, walk, walkActed, walkEvaluated, walkLog, walkLogged } from '../walk';
 import { pktIif, pktOif } from './host-query';
 
 const F_SRC: u32 = 1;
@@ -155,8 +160,10 @@ function scanRule(g: u32): bool {
   }
   const verdict = load<u32>(rw, 8);
   if (verdict <= V_GOTO) return true;
-  // An extension target: only those that count and continue (LOG, NFLOG, TRACE) keep it pure.
+  // An extension target: those that count and continue (LOG, NFLOG, TRACE) keep the walk pure;
+  // MARK, NAT and REJECT keep it pure where they do not run (walkActed tells when they did).
   const kind = load<u32>(actions + <usize>load<u32>(rw, 12) * ACTION_BYTES);
+  if (kind === A_MARK || kind === A_REJECT || (kind >= A_DNAT && kind <= A_REDIRECT)) return true;
   return kind < 32 && ((passActions >> kind) & 1) !== 0;
 }
 
@@ -281,6 +288,8 @@ function plainWalk(base: u32, bytes: u32): u64 {
   const r = walk(base, bytes);
   lastCounters = walkLog();
   lastCounted = walkLogged();
+  // A walk that marked, NATed or rejected is not the same for the flow's later packets.
+  if (walkActed) lastFlowSafe = false;
   return r;
 }
 
@@ -346,7 +355,7 @@ export function memoWalk(base: u32, bytes: u32): u64 {
   store<u32>(t, load<u32>(t, 8) + 1, 8);
   store<u32>(t, load<u32>(t, 12) + walkEvaluated, 12);
   const logged = walkLogged();
-  if (((<u32>r >> 8) & 0xff) >= R_UNDECIDED_RULE || logged > MAX_COUNTERS) return r;
+  if (((<u32>r >> 8) & 0xff) >= R_UNDECIDED_RULE || logged > MAX_COUNTERS || walkActed) return r;
   let e = set;
   if (load<u32>(e) !== 0) {
     e = set + <usize>(victim & (WAYS - 1)) * ENTRY_BYTES;

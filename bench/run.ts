@@ -51,7 +51,7 @@ const options: SuiteOptions = {
   },
   onPathResult: (r) =>
     process.stderr.write(
-      `  whole path ${r.size}: wasm engine ${(r.wasm.pps / 1e6).toFixed(2)} Mpps, ${r.wasmOverReference.toFixed(0)}x reference\n`,
+      `  ${r.scenario} ${r.size}: wasm engine ${(r.wasm.pps / 1e6).toFixed(2)} Mpps, ${r.wasmOverReference.toFixed(0)}x reference\n`,
     ),
   onResult: (r) =>
     process.stderr.write(

@@ -26,7 +26,15 @@ describe('npm run bench -- --quick', () => {
         microMaxTime: 0.005,
         conntrackEntries: 500,
         wasmConntrackEntries: 1000,
-        path: { sizes: [10], packets: 400, flows: 40, repeat: 2, referenceMs: 1, seed: 1 },
+        path: {
+          scenarios: ['docker', 'kube-proxy'],
+          sizes: [10],
+          packets: 400,
+          flows: 40,
+          repeat: 2,
+          referenceMs: 1,
+          seed: 1,
+        },
       },
       'npm run bench -- --quick (test)',
     );
@@ -56,7 +64,10 @@ describe('npm run bench -- --quick', () => {
     expect(results.memory?.conntrackBytesPerEntry).toBeGreaterThan(0);
     // The WebAssembly table: 128-byte records plus buckets.
     expect(results.memory?.wasmConntrackBytesPerEntry).toBeGreaterThanOrEqual(128);
-    expect(results.path?.map((r) => r.size)).toEqual([10]);
+    expect(results.path?.map((r) => `${r.scenario} ${r.size}`)).toEqual([
+      'docker (whole path) 10',
+      'kube-proxy (whole path) 10',
+    ]);
     for (const r of results.path ?? []) {
       expect(r.frames).toBeGreaterThan(100);
       expect(r.wasm.packets).toBe(r.frames * 2);

@@ -46,3 +46,16 @@ export function addressClass(addr: u32): u32 {
   }
   return NO_CLASS;
 }
+
+/**
+ * The key of a question about two addresses (`a`, `b`) and a word `c`: both classes and `c`,
+ * or NO_CLASS when either address has none or is multicast (joined groups count).
+ */
+export function pairClass(a: u32, b: u32): u32 {
+  if (a >>> 28 === 14 || b >>> 28 === 14) return NO_CLASS;
+  const ca = addressClass(a);
+  if (ca === NO_CLASS) return NO_CLASS;
+  const cb = addressClass(b);
+  if (cb === NO_CLASS) return NO_CLASS;
+  return ca | (cb << 16);
+}

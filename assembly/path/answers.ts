@@ -23,7 +23,15 @@ import {
   pushReply,
   SLOT_CAPACITY,
 } from './generated';
-import { ask, Q_ERROR_SOURCE, Q_ICMP_SEND, Q_INTERFACE } from './host-query';
+import {
+  ask,
+  askAboutAddresses,
+  Q_ERROR_SOURCE,
+  Q_ICMP_SEND,
+  Q_INTERFACE,
+  THE_DESTINATION,
+  THE_SOURCE,
+} from './host-query';
 import { icmpAllow, RATE_DENY, RATE_FULL, routeErrorAllow } from './icmp-rate';
 import { icmpEchoReply4, icmpError4, rejectIcmpUnreach4, rejectTcpReset4 } from './reject';
 import { synAck } from './syn-ack';
@@ -43,6 +51,13 @@ const REJECT_TCP_RESET: u32 = 2;
 /** sysctl ip_default_ttl and icmp_echo_ignore_all. */
 let defaultTtl: u32 = 64;
 let echoIgnoreAll: bool = false;
+
+/** An address word of a per-class answer (host-answers.ts addressWord) for the datagram at `ip`. */
+function answerAddress(word: u32, ip: usize): u32 {
+  if (word === THE_DESTINATION) return be32(ip + 16);
+  if (word === THE_SOURCE) return be32(ip + 12);
+  return word;
+}
 
 export function initAnswers(ttl: u32, ignoreEcho: bool): void {
   defaultTtl = ttl;
@@ -99,9 +114,9 @@ function unreachable(
   cause: u32,
 ): u32 {
   const src = be32(ip + 12);
-  const a = ask(Q_ERROR_SOURCE, be32(ip + 16), src, 0);
+  const a = askAboutAddresses(Q_ERROR_SOURCE, be32(ip + 16), src, 0);
   const useSrc = load<u32>(a) !== 0;
-  const from = load<u32>(a, 4);
+  const from = answerAddress(load<u32>(a, 4), ip);
   const viaLoopback = load<u32>(a, 8) !== 0;
   const id = prngNextU32() & 0xffff;
   const n = rejectIcmpUnreach4(ip, len, code, id, from, useSrc, 1500, 64, trusted, buf);
@@ -176,9 +191,9 @@ export function icmpSend(
   now: i64,
 ): u32 {
   const src = be32(ip + 12);
-  const a = ask(Q_ICMP_SEND, be32(ip + 16), src, iif);
+  const a = askAboutAddresses(Q_ICMP_SEND, be32(ip + 16), src, iif);
   if (load<u32>(a) === 0) return A_OK;
-  const from = load<u32>(a, 4);
+  const from = answerAddress(load<u32>(a, 4), ip);
   const mtu = load<u32>(a, 8);
   const rate = icmpAllow(src, type, code, load<u32>(a, 12) !== 0, now);
   if (rate === RATE_FULL) return A_RATE_TABLE;

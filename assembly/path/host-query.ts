@@ -5,6 +5,7 @@
 // JavaScript once; a collision only costs asking again.
 
 import { alloc } from '../memory';
+import { NO_CLASS, pairClass } from './address-class';
 import { hostQueryImport } from './host-import';
 
 /** ip_route_input_noref: a received datagram's route (dst, src, iif index). */
@@ -27,6 +28,9 @@ export const Q_ICMP_SEND: u32 = 8;
 export const Q_ERROR_SOURCE: u32 = 9;
 
 export const NO_DEV: u32 = 0xffffffff;
+/** Address words of per-class answers: the question's destination, or its source, itself. */
+export const THE_DESTINATION: u32 = 0xffffffff;
+export const THE_SOURCE: u32 = 0xfffffffe;
 
 // Q_ROUTE_IN answer word 0.
 export const RT_LOCAL: u32 = 1;
@@ -78,6 +82,17 @@ export function ask(kind: u32, a: u32, b: u32, c: u32): usize {
  */
 export function askByKey(kind: u32, ka: u32, kb: u32, kc: u32, a: u32, b: u32, c: u32): usize {
   return cached(kind | KEYED, ka, kb, kc, kind, a, b, c);
+}
+
+/**
+ * Asks (kind, a, b, c) where `a` and `b` are addresses the answer depends on only through their
+ * classes (Q_ROUTE_IN, Q_ROUTE_OUT, Q_REROUTE_OUT, Q_ICMP_SEND, Q_ERROR_SOURCE): one crossing per
+ * pair of classes. Route answers give NEXT_HOP_DESTINATION for a next hop that is the destination.
+ */
+export function askAboutAddresses(kind: u32, a: u32, b: u32, c: u32): usize {
+  const key = pairClass(a, b);
+  if (key === NO_CLASS) return ask(kind, a, b, c);
+  return askByKey(kind, key, c, 0, a, b, c);
 }
 
 const KEYED: u32 = 0x100;

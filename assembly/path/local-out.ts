@@ -26,7 +26,17 @@ import {
   replyLength,
   waiting,
 } from './generated';
-import { ask, Q_INTERFACE, Q_REROUTE_OUT, Q_ROUTE_OUT, RT_ERROR, RT_LOCAL } from './host-query';
+import {
+  ask,
+  askAboutAddresses,
+  NEXT_HOP_DESTINATION,
+  Q_INTERFACE,
+  Q_REROUTE_OUT,
+  Q_ROUTE_OUT,
+  RT_ERROR,
+  RT_LOCAL,
+  THE_DESTINATION,
+} from './host-query';
 import {
   attachJourney,
   beginJourney,
@@ -67,8 +77,10 @@ function put16(p: usize, v: u32): void {
  */
 export function rawSend(p: usize, len: u32): void {
   if (be32(p + 12) === 0) {
-    const a = ask(Q_ROUTE_OUT, be32(p + 16), 0, 0);
-    const prefsrc = load<u32>(a, 12);
+    const a = askAboutAddresses(Q_ROUTE_OUT, be32(p + 16), 0, 0);
+    // A local destination's route gives the destination itself as the source.
+    let prefsrc = load<u32>(a, 12);
+    if (prefsrc === THE_DESTINATION) prefsrc = be32(p + 16);
     if (load<u32>(a) !== RT_ERROR && prefsrc !== 0) store<u32>(p, bswap<u32>(prefsrc), 12);
   }
   if (be16(p + 4) === 0) put16(p + 4, prngNextU32() & 0xffff);
@@ -81,7 +93,7 @@ export function rawSend(p: usize, len: u32): void {
 /** ip_route_output, OUTPUT, ip_route_me_harder, then POSTROUTING or the loop through lo. */
 function localOut(cause: u32): void {
   const dst = journeyField(P_DST);
-  let a = ask(Q_ROUTE_OUT, dst, journeyField(P_SRC), 0);
+  let a = askAboutAddresses(Q_ROUTE_OUT, dst, journeyField(P_SRC), 0);
   if (load<u32>(a) === RT_ERROR) {
     releaseIfUnconfirmed();
     stop(FATE_DROPPED, D_OUTPUT_ROUTE);
@@ -90,11 +102,12 @@ function localOut(cause: u32): void {
   let type = load<u32>(a);
   let oif = load<u32>(a, 4);
   let nextHop = load<u32>(a, 8);
+  if (nextHop === NEXT_HOP_DESTINATION) nextHop = dst;
   setOutputInterface(oif);
   const mark = journeyField(P_MARK);
   if (runHook(HOOK_OUTPUT) === 0) return;
   if (journeyField(P_DST) !== dst || journeyField(P_MARK) !== mark) {
-    a = ask(Q_REROUTE_OUT, journeyField(P_DST), journeyField(P_SRC), journeyField(P_MARK));
+    a = askAboutAddresses(Q_REROUTE_OUT, journeyField(P_DST), journeyField(P_SRC), journeyField(P_MARK));
     if (load<u32>(a) === RT_ERROR) {
       releaseIfUnconfirmed();
       // The host spells the reason out from the mark the lookup used.
@@ -105,6 +118,7 @@ function localOut(cause: u32): void {
     type = load<u32>(a);
     oif = load<u32>(a, 4);
     nextHop = load<u32>(a, 8);
+    if (nextHop === NEXT_HOP_DESTINATION) nextHop = journeyField(P_DST);
     setOutputInterface(oif);
   }
   if (type === RT_LOCAL) {

@@ -62,7 +62,6 @@ import {
 } from '../packet';
 import { shareRandom } from '../state';
 import { enableReject } from '../walk';
-import { addressClass, NO_CLASS } from './address-class';
 import {
   A_OK,
   A_RATE_TABLE,
@@ -107,7 +106,7 @@ import {
 } from './generated';
 import {
   ask,
-  askByKey,
+  askAboutAddresses,
   enableHostQueries,
   initHostQueries,
   NEXT_HOP_DESTINATION,
@@ -746,10 +745,7 @@ function end(out: usize): bool {
  * destinations (the groups joined count) or when there are no classes.
  */
 function inputRoute(dst: u32, src: u32, iif: u32): usize {
-  const dc = dst >>> 28 === 14 ? NO_CLASS : addressClass(dst);
-  const sc = dc === NO_CLASS ? NO_CLASS : addressClass(src);
-  if (sc === NO_CLASS) return ask(Q_ROUTE_IN, dst, src, iif);
-  return askByKey(Q_ROUTE_IN, dc | (sc << 16), iif, 0, dst, src, iif);
+  return askAboutAddresses(Q_ROUTE_IN, dst, src, iif);
 }
 
 /** ip_forward, FORWARD, POSTROUTING and the way out. */

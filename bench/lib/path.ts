@@ -1,12 +1,15 @@
 // Whole-packet-path throughput: a generated trace through the WebAssembly engine (conntrack,
-// NAT, routing, every hook's tables, the flow cache) and through the reference engine, on the
-// same frames in the same run. Scenario: the Docker host of scenarios.ts (N published ports,
-// DNAT and MASQUERADE) on a routed host (test/fixtures/wasm-engine/routed-host.json: docker0 a
-// plain interface, as the WebAssembly path has no bridge yet; INPUT dropping what is for the
-// host), traffic from `nfwasm gen` (TCP and UDP) minus the host's own packets (no OUTPUT path
-// in WebAssembly yet). The reference engine runs as many
-// frames as fit its time budget; the WebAssembly engine runs the whole trace `repeat` times with
-// time shifted by the trace's span, so connections live on, age and renew as in a long capture.
+// NAT, routing, every hook's tables, the host's own answers, the walk memo and the flow cache)
+// and through the reference engine, on the same frames in the same run. Scenarios on routed
+// hosts (test/fixtures/wasm-engine/: the WebAssembly path has no bridge yet):
+// - docker: the Docker host of scenarios.ts (N published ports, DNAT and MASQUERADE; docker0 a
+//   plain interface), as Docker leaves it;
+// - kube-proxy: bench/generate/kube-proxy.ts's full layout (statistic, MARK, DNAT, MASQUERADE,
+//   REJECT for services without endpoints) on a node with its pods behind cni0.
+// Traffic from `nfwasm gen`, the host's own packets (@local) included. The reference engine
+// runs as many frames as fit its time budget; the WebAssembly engine runs the whole trace
+// `repeat` times with time shifted by the trace's span, so connections live on, age and renew
+// as in a long capture.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +23,7 @@ import type { Ruleset } from '../../src/ir/ruleset.js';
 import { frameLink } from '../../src/replay/replay-trace.js';
 import { MemorySink, PcapngWriter, traceFromBytes } from '../../src/trace/index.js';
 import type { LinkType } from '../../src/wire/packet.js';
+import { generateKubeProxyDump } from '../generate/kube-proxy.js';
 import { dockerHostDump } from './scenarios.js';
 
 export interface Frame {
@@ -29,8 +33,12 @@ export interface Frame {
   readonly timestampNs: bigint;
 }
 
+export type PathScenario = 'docker' | 'kube-proxy';
+export const PATH_SCENARIOS: readonly PathScenario[] = ['docker', 'kube-proxy'];
+
 export interface PathOptions {
-  /** Rule counts (the Docker host publishes size / 3 ports). */
+  readonly scenarios: readonly PathScenario[];
+  /** Rule counts (the Docker host publishes size / 3 ports; kube-proxy has at least that many rules). */
   readonly sizes: readonly number[];
   readonly packets: number;
   readonly flows: number;
@@ -58,12 +66,13 @@ export interface PathResult {
 }
 
 export const ROUTED_HOST = join(import.meta.dirname, '../../test/fixtures/wasm-engine/routed-host.json');
+export const KUBE_HOST = join(import.meta.dirname, '../../test/fixtures/wasm-engine/routed-kube-host.json');
 
-export function routedHost(): Host {
-  return parseHostFile(readFileSync(ROUTED_HOST, 'utf8'), { file: 'routed-host.json' });
+export function routedHost(file = ROUTED_HOST): Host {
+  return parseHostFile(readFileSync(file, 'utf8'), { file });
 }
 
-/** A seeded `nfwasm gen` trace for the ruleset on the host, as frames, `@local` ones left out. */
+/** A seeded `nfwasm gen` trace for the ruleset on the host, as frames (`@local` ones only on request). */
 export function generatedFrames(
   ruleset: Ruleset,
   host: Host,
@@ -71,6 +80,7 @@ export function generatedFrames(
   flows: number,
   seed: number,
   mix = 'tcp=60,udp=40',
+  hostPackets = false,
 ): Frame[] {
   const sink = new MemorySink();
   const writer = new PcapngWriter(sink);
@@ -80,7 +90,7 @@ export function generatedFrames(
   for (const p of traceFromBytes(sink.bytes()).packetsSync()) {
     const iif = p.interfaceName ?? '';
     const linkType = frameLink(p.linkType, p.data);
-    if (iif.startsWith('@') || !linkType) continue;
+    if ((iif.startsWith('@') && !hostPackets) || !linkType) continue;
     frames.push({ bytes: p.data.slice(), linkType, iif, timestampNs: p.timestampNs ?? 0n });
   }
   return frames;
@@ -141,27 +151,48 @@ export interface PathWorkload {
   readonly frames: readonly Frame[];
 }
 
-export function pathWorkload(size: number, packets: number, flows: number, seed: number): PathWorkload {
-  const ports = Math.max(1, Math.round(size / 3));
-  // INPUT's policy DROP: the host's own answers (RST, port unreachable) to traffic for itself
-  // are not in the WebAssembly path yet.
-  const dump = dockerHostDump(ports).replace(':INPUT ACCEPT', ':INPUT DROP');
-  const ruleset = parseIptablesSave(dump, { file: 'docker-host.v4', family: 'ipv4' });
+export interface PathWorkloadOptions {
+  readonly scenario?: PathScenario;
+  /** Keep the host's own packets (the kernel bench replays only what the host receives). */
+  readonly hostPackets?: boolean;
+  /** INPUT's policy DROP, so nothing is for the host to answer (the kernel bench). */
+  readonly inputDrop?: boolean;
+}
+
+export function pathWorkload(
+  size: number,
+  packets: number,
+  flows: number,
+  seed: number,
+  options: PathWorkloadOptions = { inputDrop: true },
+): PathWorkload {
+  const kube = options.scenario === 'kube-proxy';
+  let dump = kube
+    ? generateKubeProxyDump({ rules: size, seed }).text
+    : dockerHostDump(Math.max(1, Math.round(size / 3)));
+  if (options.inputDrop) dump = dump.replace(':INPUT ACCEPT', ':INPUT DROP');
+  const ruleset = parseIptablesSave(dump, {
+    file: kube ? 'kube-proxy.v4' : 'docker-host.v4',
+    family: 'ipv4',
+  });
   const rules = ruleset.tables.reduce((n, t) => n + t.chains.reduce((m, c) => m + c.rules.length, 0), 0);
-  const host = routedHost();
-  const frames = generatedFrames(ruleset, host, packets, flows, seed);
+  const host = routedHost(kube ? KUBE_HOST : ROUTED_HOST);
+  const frames = generatedFrames(ruleset, host, packets, flows, seed, 'tcp=60,udp=40', options.hostPackets);
   return { dump, ruleset, rules, host, frames };
 }
 
-export function measurePath(size: number, options: PathOptions): PathResult {
-  const { ruleset, rules, host, frames } = pathWorkload(size, options.packets, options.flows, options.seed);
+export function measurePath(scenario: PathScenario, size: number, options: PathOptions): PathResult {
+  const { ruleset, rules, host, frames } = pathWorkload(size, options.packets, options.flows, options.seed, {
+    scenario,
+    hostPackets: true,
+  });
   const reference = runReference(ruleset, host, frames, options.referenceMs);
   const engine = new WasmEngine(ruleset, host, { seed: 1 });
   const { totalNs, batchNs } = runWasm(engine, frames, options.repeat);
   const packets = frames.length * options.repeat;
   const wasmPps = packets / (totalNs / 1e9);
   return {
-    scenario: 'docker (whole path)',
+    scenario: `${scenario} (whole path)`,
     size,
     rules,
     frames: frames.length,

@@ -5,7 +5,7 @@
 import { ENGINES, type EngineName, measureWorkload, type WorkloadResult } from './engines.js';
 import { type MachineFacts, machineFacts } from './machine.js';
 import { type MemoryResult, type MicroResult, measureMemory, runMicro } from './micro.js';
-import { measurePath, type PathOptions, type PathResult } from './path.js';
+import { measurePath, PATH_SCENARIOS, type PathOptions, type PathResult } from './path.js';
 import { SCENARIOS, type ScenarioName, workload } from './scenarios.js';
 import { type ChartPanel, lineChartSvg } from './svg-chart.js';
 import { type Column, formatMarkdownTable, formatTable } from './text-table.js';
@@ -49,7 +49,15 @@ export const QUICK: Omit<SuiteOptions, 'onResult' | 'onPathResult'> = {
   conntrackEntries: 20_000,
   wasmConntrackEntries: 1_000_000,
   seed: 1,
-  path: { sizes: [10, 100], packets: 5000, flows: 300, repeat: 4, referenceMs: 300, seed: 1 },
+  path: {
+    scenarios: PATH_SCENARIOS,
+    sizes: [10, 100],
+    packets: 5000,
+    flows: 300,
+    repeat: 4,
+    referenceMs: 300,
+    seed: 1,
+  },
 };
 
 export const FULL: Omit<SuiteOptions, 'onResult' | 'onPathResult'> = {
@@ -65,6 +73,7 @@ export const FULL: Omit<SuiteOptions, 'onResult' | 'onPathResult'> = {
   wasmConntrackEntries: 1_000_000,
   seed: 1,
   path: {
+    scenarios: PATH_SCENARIOS,
     sizes: [10, 100, 1000, 10_000],
     packets: 20_000,
     flows: 1000,
@@ -106,11 +115,12 @@ export function runSuite(options: SuiteOptions, command: string): BenchResults {
       options.onResult?.(r);
     }
   const path: PathResult[] = [];
-  for (const size of options.path.sizes) {
-    const r = measurePath(size, options.path);
-    path.push(r);
-    options.onPathResult?.(r);
-  }
+  for (const scenario of options.path.scenarios)
+    for (const size of options.path.sizes) {
+      const r = measurePath(scenario, size, options.path);
+      path.push(r);
+      options.onPathResult?.(r);
+    }
   const micro = options.microMaxTime > 0 ? runMicro(options.microMaxTime) : [];
   const memory =
     options.conntrackEntries > 0

@@ -3,17 +3,30 @@
 // always get the same answers. Checked here on every host of the test fixtures, for random pairs
 // of addresses drawn into the same class: input routes (with every interface as iif and sources
 // from another class pair), addrtype's route type (with and without a device) and the source
-// address towards them.
+// address towards them; and every question the path asks by class, as the path gets it
+// (answerHostQuery: output routes, re-routes, ICMP errors' sources and ways back).
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createEngineState } from '../../src/engine/reference/engine-state.js';
 import {
   addressPrefixes,
   classBits,
   type Prefix,
   prefixMask,
 } from '../../src/engine/wasm/address-classes.js';
+import {
+  answerHostQuery,
+  Q_ADDRESS_TYPE,
+  Q_ERROR_SOURCE,
+  Q_ICMP_SEND,
+  Q_REROUTE_OUT,
+  Q_ROUTE_IN,
+  Q_ROUTE_OUT,
+  Q_SOURCE_ADDRESS,
+} from '../../src/engine/wasm/host-answers.js';
+import { loadRuleset } from '../../src/frontend/load-ruleset.js';
 import {
   addressType,
   type Host,
@@ -40,6 +53,8 @@ function hostFiles(): string[] {
     }
   return files;
 }
+
+const NO_RULES = loadRuleset('*filter\nCOMMIT\n', { file: 'none.v4' }).ruleset;
 
 /** xorshift32: the pairs are the same every run. */
 function random(seed: number): () => number {
@@ -93,6 +108,13 @@ describe('host answers are the same for every address of a class', () => {
       const host = parseHostFile(readFileSync(file, 'utf8'), { file: name });
       const prefixes = addressPrefixes(host);
       const ifaces = host.interfaces.map((i) => i.name);
+      const state = createEngineState(NO_RULES, host, 1);
+      const names = {
+        index: (n: string) => ifaces.indexOf(n) + 1,
+        name: (i: number) => ifaces[i - 1] ?? '',
+      };
+      const answer = (kind: number, a: number, b: number, c: number) =>
+        answerHostQuery(host, state.hostView, names, kind, a >>> 0, b >>> 0, c >>> 0);
       const next = random(name.length * 7919 + prefixes.length);
       let compared = 0;
       for (let n = 0; n < 400; n++) {
@@ -112,6 +134,26 @@ describe('host answers are the same for every address of a class', () => {
         expect(selectSourceAddress(host, iif, d2)?.words[0]).toBe(
           selectSourceAddress(host, iif, d1)?.words[0],
         );
+        // The questions as the path asks them: iif and device as registry indexes.
+        const dev = ifaces.indexOf(iif) + 1;
+        const asked: [number, number, number, number][] = [
+          [Q_ADDRESS_TYPE, d1, dev, 0],
+          [Q_SOURCE_ADDRESS, dev, d1, 0],
+        ];
+        if (d1 >>> 28 !== 14 && s1 >>> 28 !== 14)
+          asked.push(
+            [Q_ROUTE_IN, d1, s1, dev],
+            [Q_ROUTE_OUT, d1, s1, 0],
+            [Q_REROUTE_OUT, d1, s1, next() & 3],
+            [Q_ICMP_SEND, d1, s1, next() % 2 === 0 ? 0 : dev],
+            [Q_ERROR_SOURCE, d1, s1, 0],
+          );
+        for (const [kind, a, b, c] of asked) {
+          const swap = (x: number) => (x === d1 ? d2 : x === s1 ? s2 : x);
+          const first = answer(kind, a, b, c);
+          const other = answer(kind, kind === Q_SOURCE_ADDRESS ? a : swap(a), swap(b), c);
+          expect(other, `question ${kind} (${a}, ${b}, ${c}) on ${name}`).toEqual(first);
+        }
         compared++;
       }
       expect(compared).toBeGreaterThan(60);

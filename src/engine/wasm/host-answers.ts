@@ -88,7 +88,10 @@ export function answerHostQuery(
     const r = routeLookup(host, a >>> 0, own ? { ...q, src: b >>> 0 } : q);
     if (!r.ok) return [RT_ERROR, 0, 0, 0];
     const type = r.type === 'local' ? RT_LOCAL : RT_FORWARD;
-    return [type, ifaces.index(r.oif), r.gateway?.words[0] ?? a >>> 0, r.prefsrc?.words[0] ?? 0];
+    // No gateway: the next hop is the destination (the path fills it in: answers are per class).
+    // Word 3, the route's source for a packet without one of its own (raw_send_hdrinc).
+    const prefsrc = own || !r.prefsrc ? 0 : addressWord(r.prefsrc.words[0]!, a >>> 0, b >>> 0);
+    return [type, ifaces.index(r.oif), r.gateway?.words[0] ?? NONE, prefsrc];
   }
   if (kind === Q_INTERFACE) {
     const dev = host.interface(ifaces.name(a));
@@ -109,7 +112,7 @@ export function answerHostQuery(
     saddr ??= back.prefsrc?.words[0];
     if (saddr === undefined) return [0, 0, 0, 0];
     const dev = host.interface(back.oif);
-    return [1, saddr, dev?.mtu ?? 1500, dev?.kind === 'loopback' ? 1 : 0];
+    return [1, addressWord(saddr, dst, src), dev?.mtu ?? 1500, dev?.kind === 'loopback' ? 1 : 0];
   }
   if (kind === Q_ERROR_SOURCE) {
     // kernel-answers.ts icmpErrorSource and replies.ts queueReply: REJECT's ICMP source (word 0
@@ -117,9 +120,25 @@ export function answerHostQuery(
     const back = routeLookup(host, b >>> 0, {});
     const fromRoute = !isLocal(host, a >>> 0) && back.ok && back.prefsrc !== undefined;
     const loopback = back.ok && host.interface(back.oif)?.kind === 'loopback';
-    return [fromRoute ? 1 : 0, fromRoute ? back.prefsrc!.words[0]! : 0, loopback ? 1 : 0, 0];
+    const from = fromRoute ? addressWord(back.prefsrc!.words[0]!, a >>> 0, b >>> 0) : 0;
+    return [fromRoute ? 1 : 0, from, loopback ? 1 : 0, 0];
   }
   throw new Error(`nfwasm wasm: unknown host question ${kind}`);
+}
+
+/** The path's words for an answer that is the question's destination or source itself. */
+export const THE_DESTINATION = 0xffffffff;
+export const THE_SOURCE = 0xfffffffe;
+
+/**
+ * An address in an answer the path caches per class of the question's addresses: the
+ * destination or the source itself (a local one answering for itself) as a word the path reads
+ * back as that packet's address, anything else as it is.
+ */
+function addressWord(addr: number, dst: number, src: number): number {
+  if (addr === dst) return THE_DESTINATION;
+  if (addr === src) return THE_SOURCE;
+  return addr;
 }
 
 function isLocal(host: Host, addr: number): boolean {

@@ -14,18 +14,35 @@ let prefixCount: u32 = 0;
 let interned: usize = 0;
 let classCount: u32 = 0;
 
+/** The last classes found, direct-mapped by address: (address, class + 1) pairs. */
+const RECENT_SLOTS: u32 = 1 << 10;
+let recent: usize = 0;
+
 /** Installs the record at `p` (count, then net and mask per prefix; kept). */
 export function setAddressPrefixes(p: usize): void {
   prefixes = p;
   prefixCount = load<u32>(p);
   if (interned === 0) interned = alloc(<usize>INTERN_SLOTS * 16);
   else memory.fill(interned, 0, <usize>INTERN_SLOTS * 16);
+  if (recent === 0) recent = alloc(<usize>RECENT_SLOTS * 8);
+  else memory.fill(recent, 0, <usize>RECENT_SLOTS * 8);
   classCount = 0;
 }
 
 /** The class number of `addr`, or NO_CLASS. */
 export function addressClass(addr: u32): u32 {
   if (prefixCount === 0) return NO_CLASS;
+  const r = recent + <usize>(((addr * 0x9e3779b1) >>> 22) & (RECENT_SLOTS - 1)) * 8;
+  if (load<u32>(r, 4) !== 0 && load<u32>(r) === addr) return load<u32>(r, 4) - 1;
+  const c = classOf(addr);
+  if (c !== NO_CLASS) {
+    store<u32>(r, addr);
+    store<u32>(r, c + 1, 4);
+  }
+  return c;
+}
+
+function classOf(addr: u32): u32 {
   let bits: u64 = 0;
   for (let i: u32 = 0; i < prefixCount; i++) {
     const at = prefixes + 4 + ((<usize>i) << 3);

@@ -79,7 +79,7 @@ export function replayTraceWasm(
     }
     if (!engine.fits(p.data.length)) flush();
     const timestampNs = p.timestampNs ?? 0n;
-    engine.add(p.data, link, iif, timestampNs);
+    engine.add(p.data, link, iif, timestampNs, p.number);
     held.push({
       number: p.number,
       iif,

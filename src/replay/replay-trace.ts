@@ -78,7 +78,7 @@ export function replayTrace(
     const timestampNs = p.timestampNs ?? 0n;
     const result = engine.process(
       { bytes: p.data, linkType: link, iif, timestampNs },
-      { trace: options.trace ?? false },
+      { trace: options.trace ?? false, index: p.number },
     );
     fates[result.fate.kind] = (fates[result.fate.kind] ?? 0) + 1;
     options.onPacket?.({

@@ -112,12 +112,6 @@ export async function replayCommand(
   const args: ParsedArgs = parseArgs(argv, SPEC);
   const tracePath = args.positionals[0];
   if (!tracePath) throw new UsageError('missing TRACE (a pcap or pcapng file)');
-  const rules = { file: requireOption(args, 'rules'), text: '' };
-  rules.text = readText(rules.file);
-  const hostFile = { file: requireOption(args, 'host'), text: '' };
-  hostFile.text = readText(hostFile.file);
-  const ruleset = loadRuleset(rules.text, { file: rules.file }).ruleset;
-  const host = parseHostFile(hostFile.text, { file: hostFile.file });
   const seed = Number(stringOption(args, 'seed') ?? 1);
   const explainAt =
     stringOption(args, 'explain') === undefined ? undefined : Number(stringOption(args, 'explain'));
@@ -130,6 +124,12 @@ export async function replayCommand(
     throw new UsageError(
       `only one output can go to standard output ('-'), not ${toStdout.map((o) => `--${o}`).join(' and ')}`,
     );
+  const rules = { file: requireOption(args, 'rules'), text: '' };
+  rules.text = readText(rules.file);
+  const hostFile = { file: requireOption(args, 'host'), text: '' };
+  hostFile.text = readText(hostFile.file);
+  const ruleset = loadRuleset(rules.text, { file: rules.file }).ruleset;
+  const host = parseHostFile(hostFile.text, { file: hostFile.file });
   // With an output on standard output, the explanation and summary go to standard error.
   const report = toStdout.length > 0 ? (io.stderr ?? ((s: string) => process.stderr.write(s))) : write;
   const outputs = new ReplayOutputs(

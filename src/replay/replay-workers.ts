@@ -91,15 +91,21 @@ class WorkerHandle {
   }
 }
 
-/** The worker script next to this module: compiled JavaScript, or TypeScript run through tsx. */
+/**
+ * The worker script next to this module: compiled JavaScript, or (tests, `tsx`) TypeScript
+ * loaded through tsx's API, as a worker's `--import tsx` does not reach its loader.
+ */
 function startWorker(init: WorkerInit): Worker {
   const self = import.meta.url;
-  if (self.endsWith('.ts'))
-    return new Worker(new URL('./replay-worker.ts', self), {
+  if (!self.endsWith('.ts')) return new Worker(new URL('./replay-worker.js', self), { workerData: init });
+  const script = JSON.stringify(new URL('./replay-worker.ts', self).href);
+  return new Worker(
+    `import('tsx/esm/api').then((api) => api.tsImport(${script}, ${JSON.stringify(self)}));`,
+    {
+      eval: true,
       workerData: init,
-      execArgv: ['--import', 'tsx'],
-    });
-  return new Worker(new URL('./replay-worker.js', self), { workerData: init });
+    },
+  );
 }
 
 interface Round {

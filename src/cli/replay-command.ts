@@ -85,6 +85,7 @@ interface Run {
   /** The ruleset carrying the run's counters. */
   readonly counted: Ruleset;
   readonly conntrack: { readonly entries: number; readonly stats: ConntrackStats };
+  readonly shards?: ReplayReport['shards'];
 }
 
 function fileSize(path: string): number {
@@ -209,6 +210,7 @@ export async function replayCommand(
         problems: reader.problems,
         counted: withCounters(ruleset, r.counters),
         conntrack: r.conntrack,
+        shards: r.shards,
       };
     } finally {
       reader.close();
@@ -283,6 +285,7 @@ export async function replayCommand(
     traceProblems: problems.total,
     engine: fallback === undefined ? engineOption : 'reference',
     workers: threads,
+    ...(run.shards ? { shards: run.shards } : {}),
     ...(fallback ? { fallback } : {}),
     ...(oneWorker ? { oneWorker } : {}),
   };

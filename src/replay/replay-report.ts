@@ -34,6 +34,8 @@ export interface ReplayReport {
   readonly workers: number;
   /** Why a run asked for several workers ran on one. */
   readonly oneWorker?: string;
+  /** With workers: the packets each ran and its seconds of running them (not waiting). */
+  readonly shards?: readonly { readonly packets: number; readonly busySeconds: number }[];
 }
 
 /** The `limit` rules with the most hits in a ruleset carrying the run's counters. */

@@ -37,6 +37,8 @@ function start(): void {
   }
   const names: string[] = [];
   const fates: Record<string, number> = {};
+  let packets = 0;
+  let busyNs = 0n;
   const perPacket = init.wants.jsonl || init.wants.out || init.wants.dropped;
 
   port.on('message', (m: ToWorker) => {
@@ -46,6 +48,8 @@ function start(): void {
         send({
           kind: 'totals',
           fates,
+          packets,
+          busySeconds: Number(busyNs) / 1e9,
           counters: counterVector(engine.rulesetWithCounters()),
           conntrack:
             engine instanceof WasmEngine
@@ -66,16 +70,19 @@ function start(): void {
         ...(outcomes ? { onPacket: (p) => outcomes.push(packetOutcome(p, init.wants)) } : {}),
       };
       const source = { packetsSync: () => unpackFrames(m.frames, m.length, names) };
+      const started = process.hrtime.bigint();
       try {
         const summary =
           engine instanceof WasmEngine
             ? replayTraceWasm(engine, source, options)
             : replayTrace(engine, source, options);
         for (const [k, n] of Object.entries(summary.fates)) fates[k] = (fates[k] ?? 0) + n;
+        packets += summary.packets;
       } catch (e) {
         if (!(e instanceof WasmReplayUnsupported)) throw e;
         unsupported = { packet: e.packet, message: e.message };
       }
+      busyNs += process.hrtime.bigint() - started;
       send({ kind: 'done', outcomes: unsupported ? null : outcomes, unsupported });
     } catch (e) {
       send({ kind: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });

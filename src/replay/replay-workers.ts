@@ -46,6 +46,8 @@ export interface WorkersRun {
   /** Summed counters, counter-vector.ts order. */
   readonly counters: Float64Array;
   readonly conntrack: { readonly entries: number; readonly stats: ConntrackStats };
+  /** Per worker: the packets it ran and the seconds it spent running them (the shards' balance). */
+  readonly shards: readonly { readonly packets: number; readonly busySeconds: number }[];
 }
 
 /** One worker thread and the answers it sent that nobody took yet. */
@@ -214,8 +216,10 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
     let counters: Float64Array | undefined;
     let entries = 0;
     const stats: Record<string, number> = {};
+    const shards: { packets: number; busySeconds: number }[] = [];
     for (const t of totals) {
       if (t.kind !== 'totals') throw new Error('replay worker: expected its totals');
+      shards.push({ packets: t.packets, busySeconds: Number(t.busySeconds.toFixed(3)) });
       for (const [k, n] of Object.entries(t.fates)) fates[k] = (fates[k] ?? 0) + n;
       if (counters) addCounters(counters, t.counters);
       else counters = Float64Array.from(t.counters);
@@ -226,6 +230,7 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
       summary: { packets, skipped, fates },
       counters: counters!,
       conntrack: { entries, stats: stats as unknown as ConntrackStats },
+      shards,
     };
   } finally {
     await Promise.all(handles.map((h) => h.worker.terminate()));

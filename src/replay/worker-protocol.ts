@@ -34,6 +34,9 @@ export type FromWorker =
   | {
       readonly kind: 'totals';
       readonly fates: Readonly<Record<string, number>>;
+      /** Packets it ran, and seconds it spent running them (not waiting for batches). */
+      readonly packets: number;
+      readonly busySeconds: number;
       readonly counters: Float64Array;
       readonly conntrack: { readonly entries: number; readonly stats: ConntrackStats };
     }

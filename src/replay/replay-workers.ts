@@ -18,7 +18,7 @@ import type { ReplayOutputs } from './replay-outputs.js';
 import { frameLink, type ReplaySummary } from './replay-trace.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
-/** Packets per round (all workers together). */
+/** Packets per round (all workers together), unless the options say otherwise. */
 const CHUNK = 32768;
 /** Rounds handed out before the oldest is merged. */
 const DEPTH = 3;
@@ -39,6 +39,8 @@ export interface WorkersRunOptions {
   readonly iface?: string | undefined;
   readonly outputs: ReplayOutputs;
   readonly progress: ProgressBar;
+  /** Packets per round (default 32768). */
+  readonly roundPackets?: number;
 }
 
 export interface WorkersRun {
@@ -128,6 +130,7 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
   let packets = 0;
   let skipped = 0;
   const rounds: Round[] = [];
+  const chunk = o.roundPackets ?? CHUNK;
 
   const merge = async (round: Round): Promise<void> => {
     const answers = await Promise.all(handles.map((h) => h.next()));
@@ -159,7 +162,7 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
   };
 
   try {
-    let route = new Uint8Array(CHUNK);
+    let route = new Uint8Array(chunk);
     let count = 0;
     let lastNumber = 0;
     let fileOffset = 0;
@@ -201,9 +204,9 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
           );
           route[count++] = w;
         }
-        if (count === CHUNK) {
+        if (count === chunk) {
           dispatch(route, count, lastNumber, fileOffset);
-          route = new Uint8Array(CHUNK);
+          route = new Uint8Array(chunk);
           count = 0;
           if (rounds.length >= DEPTH) await merge(rounds.shift()!);
         }

@@ -5,6 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/args.js';
 import { genCommand } from '../../src/cli/gen-command.js';
 import { replayCommand } from '../../src/cli/replay-command.js';
+import { loadRuleset } from '../../src/frontend/load-ruleset.js';
+import { parseHostFile } from '../../src/host/index.js';
+import { ProgressBar } from '../../src/replay/progress-bar.js';
+import { ReplayOutputs } from '../../src/replay/replay-outputs.js';
+import { replayWithWorkers, WasmRunUnsupported } from '../../src/replay/replay-workers.js';
+import { openTrace } from '../../src/trace/index.js';
 import { withoutLocalPackets } from '../trace/helpers.js';
 
 const ROUTED = [
@@ -137,6 +143,56 @@ describe('replay --workers', () => {
     expect(text.join('')).toMatch(
       /\(one worker: -m limit at .*limit\.v4:5 counts packets of every connection\)/,
     );
+  });
+});
+
+describe('replayWithWorkers in small rounds', () => {
+  const files = { rules: ROUTED[1]!, host: ROUTED[3]! };
+  const rules = { file: files.rules, text: readFileSync(files.rules, 'utf8') };
+  const hostText = { file: files.host, text: readFileSync(files.host, 'utf8') };
+  const ruleset = loadRuleset(rules.text, { file: rules.file }).ruleset;
+  const host = parseHostFile(hostText.text, { file: hostText.file });
+  const run = async (trace: string, jsonl: string, engine: 'wasm' | 'reference') => {
+    const outputs = new ReplayOutputs({ jsonl }, { text: () => {}, bytes: () => {} });
+    const reader = openTrace(trace);
+    try {
+      return await replayWithWorkers({
+        workers: 2,
+        init: { rules, host: hostText, engine, seed: 1, wants: outputs.wants },
+        ruleset,
+        host,
+        reader,
+        outputs,
+        progress: new ProgressBar({ isTTY: false, write: () => {} }, { totalBytes: 0 }),
+        roundPackets: 10,
+      });
+    } finally {
+      reader.close();
+      outputs.close();
+    }
+  };
+
+  it('merges many rounds back in trace order, and reports the first packet the WebAssembly engine does not take', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nfwasm-rounds-'));
+    const all = join(dir, 'all.pcapng');
+    genCommand([...ROUTED, '-o', all, '--packets', '3000', '--flows', '80', '--seed', '9'], () => {});
+    const trace = join(dir, 'trace.pcapng');
+    writeFileSync(trace, withoutLocalPackets(readFileSync(all)));
+    const one = await replayTo(dir, trace, 'one', ['--engine', 'reference']);
+    const r = await run(trace, join(dir, 'rounds.jsonl'), 'reference');
+    expect(readFileSync(join(dir, 'rounds.jsonl'), 'utf8')).toBe(one.jsonl);
+    expect(r.summary.fates).toEqual(one.json.fates);
+    const failed = await run(trace, join(dir, 'failed.jsonl'), 'wasm').catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(WasmRunUnsupported);
+    const wasmOne = await replayTo(dir, trace, 'wasm-one', []);
+    expect(wasmOne.json.fallback).toMatch(/^packet \d+: /);
+    expect((failed as Error).message).toBe(wasmOne.json.fallback);
+    // The rounds of 10 packets before the failing one were written, in order, and nothing after.
+    const failing = Number(/^packet (\d+)/.exec(wasmOne.json.fallback!)![1]);
+    expect(failing).toBeGreaterThan(10);
+    const written = readFileSync(join(dir, 'failed.jsonl'), 'utf8');
+    expect(written.split('\n').length - 1).toBe(Math.floor((failing - 1) / 10) * 10);
+    expect(withoutDroppedEntries(one.jsonl).startsWith(withoutDroppedEntries(written))).toBe(true);
   });
 });
 

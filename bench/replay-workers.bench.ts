@@ -4,7 +4,7 @@
 // (test/fixtures/wasm-engine/: conntrack, DNAT, MASQUERADE) with a seeded `nfwasm gen` trace,
 // TCP and UDP only, without the host's own (@local) packets and without the TCP segments the
 // INPUT rule lets in to the host's port 80 (nothing listens there: the kernel would answer with
-// a RST), so the WebAssembly engine runs it all. Runs alternate 1, 2, 1, 2, ... workers (ROUNDS times each) and the best of each is
+// a RST), which the WebAssembly engine did not take when the figures in the README were made. Runs alternate 1, 2, 1, 2, ... workers (ROUNDS times each) and the best of each is
 // compared, so load from other processes disturbs the ratio less; the counters of every run
 // must be identical.
 //

@@ -2,12 +2,20 @@
 // src/engine/conntrack/prng.ts; get_random_u16() in nf_nat_l4proto_unique_tuple), bit for bit:
 // splitmix32 seeding (Weyl step 0x9e3779b9, fmix32), an all-zero state replaced by 1, 0, 0, 0,
 // output rotl(s1 * 5, 7) * 9. One generator, in globals; nothing allocates.
+// The engine's draws are per packet (PacketRandom, src/engine/conntrack/packet-random.ts):
+// prngBeginPacket marks a packet, and its first draw reseeds from packetSeed(seed, index).
 
 let s0: u32 = 1;
 let s1: u32 = 0;
 let s2: u32 = 0;
 let s3: u32 = 0;
 let weyl: u32 = 0;
+/** The run's seed, which per-packet seeds derive from. */
+let runSeed: u32 = 0;
+/** A packet began and has not drawn yet. */
+let pending: bool = false;
+let indexLo: u32 = 0;
+let indexHi: u32 = 0;
 
 /** splitmix32's output function: fmix32 of the next Weyl sequence value. */
 function splitmixNext(): u32 {
@@ -18,8 +26,34 @@ function splitmixNext(): u32 {
   return z ^ (z >>> 16);
 }
 
-/** new Xoshiro128ss(seed). */
+function fmix32(z: u32): u32 {
+  z = (z ^ (z >>> 16)) * 0x85ebca6b;
+  z = (z ^ (z >>> 13)) * 0xc2b2ae35;
+  return z ^ (z >>> 16);
+}
+
+/** new Xoshiro128ss(seed); also the run's seed for per-packet draws. */
 export function prngSeed(seed: u32): void {
+  runSeed = seed;
+  pending = false;
+  reseed(seed);
+}
+
+/** PacketRandom.beginPacket: the next draws belong to packet `hi << 32 | lo`. */
+export function prngBeginPacket(lo: u32, hi: u32): void {
+  indexLo = lo;
+  indexHi = hi;
+  pending = true;
+}
+
+/** packetSeed(seed, index) of packet-random.ts. */
+function packetSeed(seed: u32, lo: u32, hi: u32): u32 {
+  let h = fmix32(seed ^ 0x6a09e667);
+  h = fmix32(h ^ lo);
+  return fmix32((h ^ hi) + 0x9e3779b9);
+}
+
+function reseed(seed: u32): void {
   weyl = seed;
   s0 = splitmixNext();
   s1 = splitmixNext();
@@ -30,6 +64,10 @@ export function prngSeed(seed: u32): void {
 
 /** Xoshiro128ss.nextU32. */
 export function prngNextU32(): u32 {
+  if (pending) {
+    pending = false;
+    reseed(packetSeed(runSeed, indexLo, indexHi));
+  }
   const result = rotl<u32>(s1 * 5, 7) * 9;
   const t = s1 << 9;
   s2 ^= s0;

@@ -37,6 +37,7 @@ import {
   W_PRESENT,
 } from '../conntrack/layout';
 import { hookManip, NAT_DROP, natInitialized, natNullBinding, natPacket } from '../conntrack/nat';
+import { prngBeginPacket } from '../conntrack/prng';
 import {
   confirmEntry,
   confirmed,
@@ -127,7 +128,8 @@ import { applyIcmpErrorRewrite4, applyRewriteRecord, ipDecreaseTtl } from './rew
 import { lastCounted, lastCounters, lastFlowSafe, lastGuard, memoWalk } from './verdict-memo';
 
 // Frame records (FRAME_BYTES): byte offset in the packet area, captured length, iif registry
-// index | link << 16 | FRAME_LOCAL, 0, timestamp (i64 ns), 0, 0.
+// index | link << 16 | FRAME_LOCAL, the packet's index in the trace (low word), timestamp
+// (i64 ns), the index's high word, 0. Random draws derive from the index (conntrack/prng.ts).
 export const FRAME_BYTES: u32 = 32;
 export const LINK_RAW: u32 = 0;
 export const LINK_ETHERNET: u32 = 1;
@@ -651,6 +653,7 @@ function receive(f: usize, bytes: usize, out: usize): bool {
   const iif = io & 0xffff;
   const link = (io >> 16) & 0xf;
   now = load<i64>(f, 16);
+  prngBeginPacket(load<u32>(f, 12), load<u32>(f, 24));
   beginJourney(0, 0, 0);
   memory.fill(out, 0, OUT_BYTES);
   store<u32>(out, NONE, 4);

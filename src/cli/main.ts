@@ -66,7 +66,7 @@ function load(args: string[]): Loaded {
   return { name, ruleset };
 }
 
-export function main(argv: string[]): void {
+export async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   try {
     switch (command) {
@@ -88,7 +88,7 @@ export function main(argv: string[]): void {
       }
       case 'replay':
         if (args.includes('--help') || args.includes('-h')) process.stdout.write(`${REPLAY_USAGE}\n`);
-        else replayCommand(args, (t) => process.stdout.write(t));
+        else await replayCommand(args, (t) => process.stdout.write(t));
         return;
       case 'gen':
         if (args.includes('--help') || args.includes('-h')) process.stdout.write(`${GEN_USAGE}\n`);

@@ -5,12 +5,21 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 const FLUSH_AT = 1 << 16;
 
 export class LineFile {
-  private readonly fd: number;
   private pending: string[] = [];
   private size = 0;
+  private readonly write: (text: string) => void;
+  private readonly end: () => void;
 
-  constructor(path: string) {
-    this.fd = openSync(path, 'w');
+  /** Lines go to the file `target`, or to a function (e.g. standard output's write). */
+  constructor(target: string | ((text: string) => void)) {
+    if (typeof target === 'string') {
+      const fd = openSync(target, 'w');
+      this.write = (text) => writeSync(fd, text);
+      this.end = () => closeSync(fd);
+    } else {
+      this.write = target;
+      this.end = () => {};
+    }
   }
 
   writeLine(line: string): void {
@@ -21,13 +30,13 @@ export class LineFile {
 
   flush(): void {
     if (this.pending.length === 0) return;
-    writeSync(this.fd, `${this.pending.join('\n')}\n`);
+    this.write(`${this.pending.join('\n')}\n`);
     this.pending = [];
     this.size = 0;
   }
 
   close(): void {
     this.flush();
-    closeSync(this.fd);
+    this.end();
   }
 }

@@ -30,6 +30,12 @@ export interface ReplayReport {
   readonly engine: 'wasm' | 'reference';
   /** Why a run asked for the WebAssembly engine went to the reference engine. */
   readonly fallback?: string;
+  /** Engines that ran the trace, each in its worker thread when more than one. */
+  readonly workers: number;
+  /** Why a run asked for several workers ran on one. */
+  readonly oneWorker?: string;
+  /** With workers: the packets each ran and its seconds of running them (not waiting). */
+  readonly shards?: readonly { readonly packets: number; readonly busySeconds: number }[];
 }
 
 /** The `limit` rules with the most hits in a ruleset carrying the run's counters. */
@@ -56,8 +62,9 @@ export function topRules(counted: Ruleset, limit = 5): TopRule[] {
 export function formatReport(r: ReplayReport): string {
   const ns = (r.seconds * 1e9) / Math.max(1, r.packets);
   const lines = [
-    `${r.packets} packets in ${r.seconds.toFixed(3)} s (${(r.pps / 1e6).toFixed(3)} Mpps, ${ns.toFixed(0)} ns/packet, ${r.engine === 'wasm' ? 'WebAssembly' : 'reference'} engine)`,
+    `${r.packets} packets in ${r.seconds.toFixed(3)} s (${(r.pps / 1e6).toFixed(3)} Mpps, ${ns.toFixed(0)} ns/packet, ${r.engine === 'wasm' ? 'WebAssembly' : 'reference'} engine${r.workers > 1 ? `, ${r.workers} workers` : ''})`,
     ...(r.fallback ? [`(the reference engine ran the trace: ${r.fallback})`] : []),
+    ...(r.oneWorker ? [`(one worker: ${r.oneWorker})`] : []),
     'packets by fate:',
     ...Object.entries(r.fates)
       .sort((a, b) => b[1] - a[1])

@@ -4,8 +4,7 @@
 
 import type { WasmEngine } from '../engine/wasm/engine.js';
 import { WasmPathUnsupported } from '../engine/wasm/engine.js';
-import type { TraceReader } from '../trace/index.js';
-import type { ReplayOptions, ReplayPacket, ReplaySummary } from './replay-trace.js';
+import type { PacketSource, ReplayOptions, ReplayPacket, ReplaySummary } from './replay-trace.js';
 import { frameLink } from './replay-trace.js';
 
 /** A frame the WebAssembly engine does not handle yet: the run must go to the reference engine. */
@@ -30,7 +29,7 @@ interface Held {
 
 export function replayTraceWasm(
   engine: WasmEngine,
-  reader: TraceReader,
+  reader: PacketSource,
   options: ReplayOptions = {},
 ): ReplaySummary {
   const fates: Record<string, number> = {};
@@ -79,7 +78,7 @@ export function replayTraceWasm(
     }
     if (!engine.fits(p.data.length)) flush();
     const timestampNs = p.timestampNs ?? 0n;
-    engine.add(p.data, link, iif, timestampNs);
+    engine.add(p.data, link, iif, timestampNs, p.number);
     held.push({
       number: p.number,
       iif,

@@ -3,7 +3,7 @@
 
 import type { ReferenceEngine } from '../engine/reference/engine.js';
 import type { PacketResult } from '../engine/reference/result.js';
-import { LinkType, type TraceReader } from '../trace/index.js';
+import { LinkType, type TracePacket } from '../trace/index.js';
 import type { LinkType as WireLinkType } from '../wire/packet.js';
 
 export interface ReplayPacket {
@@ -27,6 +27,13 @@ export interface ReplayOptions {
   readonly trace?: boolean;
   /** Called for every packet, in order. */
   readonly onPacket?: (p: ReplayPacket) => void;
+}
+
+/** The packets to replay: a TraceReader, or frames a worker was handed. */
+export interface PacketSource {
+  packetsSync(): Iterable<
+    Pick<TracePacket, 'number' | 'linkType' | 'data' | 'interfaceName' | 'timestampNs' | 'fileOffset'>
+  >;
 }
 
 export interface ReplaySummary {
@@ -60,7 +67,7 @@ export function frameLink(linkType: number, data: Uint8Array): WireLinkType | un
 
 export function replayTrace(
   engine: ReferenceEngine,
-  reader: TraceReader,
+  reader: PacketSource,
   options: ReplayOptions = {},
 ): ReplaySummary {
   const fates: Record<string, number> = {};
@@ -78,7 +85,7 @@ export function replayTrace(
     const timestampNs = p.timestampNs ?? 0n;
     const result = engine.process(
       { bytes: p.data, linkType: link, iif, timestampNs },
-      { trace: options.trace ?? false },
+      { trace: options.trace ?? false, index: p.number },
     );
     fates[result.fate.kind] = (fates[result.fate.kind] ?? 0) + 1;
     options.onPacket?.({

@@ -120,3 +120,21 @@ export class MemorySink implements ByteSink {
     return out;
   }
 }
+
+/** Hands every chunk to a function (e.g. process.stdout.write), as a copy it may keep. */
+export class FunctionSink implements ByteSink {
+  constructor(private readonly fn: (chunk: Uint8Array) => void) {}
+
+  write(chunk: Uint8Array): boolean {
+    this.fn(chunk.slice());
+    return true;
+  }
+
+  drain(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}

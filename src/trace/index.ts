@@ -1,7 +1,7 @@
 // Trace file I/O: streaming pcap/pcapng readers (zero-copy batches for the engine, packet
 // iterators for everyone else) and pcapng/pcap writers.
 
-export { type ByteSink, FdSink, MemorySink, StreamSink } from './byte-sink.js';
+export { type ByteSink, FdSink, FunctionSink, MemorySink, StreamSink } from './byte-sink.js';
 export { type ByteSource, FdSource, MemorySource } from './byte-source.js';
 export { isKnownLinkType, type KnownLinkType, LinkType, linkTypeName } from './link-type.js';
 export { DEFAULT_BATCH_CAPACITY, PacketBatch, PacketFlag } from './packet-batch.js';

@@ -39,13 +39,13 @@ describe('progress bar', () => {
 });
 
 describe('nfwasm replay outputs', () => {
-  it('writes the JSON summary, per-packet JSON lines and the dropped packets', () => {
+  it('writes the JSON summary, per-packet JSON lines and the dropped packets', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nfwasm-replay-'));
     const trace = join(dir, 'gen.pcapng');
     genCommand([...SCENARIO, '-o', trace, '--packets', '1500', '--flows', '100', '--seed', '5'], () => {});
     let printed = '';
     const progress: string[] = [];
-    replayCommand(
+    await replayCommand(
       [
         ...SCENARIO,
         trace,
@@ -96,15 +96,15 @@ describe('replay --engine', () => {
   ];
   const quiet = { progress: { isTTY: false, write: () => {} } };
 
-  it('wasm and reference write the same counters, packets and records on a trace the path handles', () => {
+  it('wasm and reference write the same counters, packets and records on a trace the path handles', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nfwasm-engine-'));
     // nfwasm gen's default mix: the host's own packets (@local) and invalid ones included.
     const trace = join(dir, 'trace.pcapng');
     genCommand([...ROUTED, '-o', trace, '--packets', '3000'], () => {});
-    const outputs = (engine: string) => {
+    const outputs = async (engine: string) => {
       const text: string[] = [];
       const base = join(dir, engine);
-      replayCommand(
+      await replayCommand(
         [
           ...ROUTED,
           trace,
@@ -127,8 +127,8 @@ describe('replay --engine', () => {
         jsonl: readFileSync(`${base}.jsonl`, 'utf8'),
       };
     };
-    const w = outputs('wasm');
-    const r = outputs('reference');
+    const w = await outputs('wasm');
+    const r = await outputs('reference');
     expect(w.summary).toMatch(/WebAssembly engine\)/);
     expect(r.summary).toMatch(/reference engine\)/);
     expect(w.counters).toBe(r.counters);
@@ -136,9 +136,9 @@ describe('replay --engine', () => {
     expect(w.jsonl.split('\n').length).toBe(r.jsonl.split('\n').length);
   });
 
-  it('runs a trace the WebAssembly path does not handle yet on the reference engine, and says why', () => {
+  it('runs a trace the WebAssembly path does not handle yet on the reference engine, and says why', async () => {
     const text: string[] = [];
-    replayCommand([...SCENARIO, 'examples/docker-host/trace.pcapng'], (s) => text.push(s), quiet);
+    await replayCommand([...SCENARIO, 'examples/docker-host/trace.pcapng'], (s) => text.push(s), quiet);
     expect(text.join('')).toMatch(
       /reference engine\)\n\(the reference engine ran the trace: packet 2: .*bridge port/,
     );

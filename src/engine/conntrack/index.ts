@@ -42,6 +42,7 @@ export {
 export { getUniqueTuple, natUsedTuple, type TupleChoiceContext } from './nat-tuple.js';
 export type { CtPacket, IcmpHeader, QuotedPacket, TcpOptions, TcpSegment } from './packet.js';
 export { TCP_ACK, TCP_CWR, TCP_ECE, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG } from './packet.js';
+export { PacketRandom, packetSeed } from './packet-random.js';
 export { type Prng, randomU16, Xoshiro128ss } from './prng.js';
 export { type ConnSnapshot, snapshot, snapshotEntry } from './snapshot.js';
 export * from './status.js';

@@ -20,7 +20,7 @@ function rotl(x: number, k: number): number {
 }
 
 /** splitmix32's output function: fmix32 of the Weyl sequence value. */
-function fmix32(z: number): number {
+export function fmix32(z: number): number {
   z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
   z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
   return (z ^ (z >>> 16)) >>> 0;
@@ -33,6 +33,13 @@ export class Xoshiro128ss implements Prng {
   private s3: number;
 
   constructor(seed: number) {
+    this.s0 = 1;
+    this.s1 = this.s2 = this.s3 = 0;
+    this.reseed(seed);
+  }
+
+  /** Restarts the generator as `new Xoshiro128ss(seed)` would, without allocating. */
+  reseed(seed: number): void {
     let weyl = seed >>> 0;
     const next = (): number => {
       weyl = (weyl + 0x9e3779b9) >>> 0;

@@ -6,7 +6,7 @@
 import type { Host } from '../../host/index.js';
 import { addressType as hostAddressType, routeTypes6 } from '../../host/index.js';
 import type { Rule, Ruleset } from '../../ir/ruleset.js';
-import { CONNTRACK_SYSCTLS, ConntrackTable, settingsFromSysctls, Xoshiro128ss } from '../conntrack/index.js';
+import { CONNTRACK_SYSCTLS, ConntrackTable, PacketRandom, settingsFromSysctls } from '../conntrack/index.js';
 import { RuleCounters } from '../counters.js';
 import { BridgeFdb } from './bridge.js';
 import { FragmentQueues } from './defrag.js';
@@ -21,8 +21,11 @@ export interface EngineState {
   readonly plan: HookPlan;
   readonly counters: RuleCounters;
   readonly conntrack: ConntrackTable;
-  /** Every random choice of the run (statistic, NAT ports, IP ids, sequence numbers). */
-  readonly prng: Xoshiro128ss;
+  /**
+   * Every random choice of the run (statistic, NAT ports, IP ids, sequence numbers), drawn per
+   * packet: a function of the seed and the packet's index (packet-random.ts).
+   */
+  readonly prng: PacketRandom;
   /** Matches' per-rule state (limit buckets, recent lists...). */
   readonly ruleStates: Map<Rule, Map<object, unknown>>;
   /** Matches' state shared across rules (hashlimit names, quota2...). */
@@ -47,7 +50,7 @@ export function createEngineState(ruleset: Ruleset, host: Host, seed: number): E
     host,
     plan: planHooks(ruleset),
     counters: new RuleCounters(),
-    prng: new Xoshiro128ss(seed),
+    prng: new PacketRandom(seed),
     conntrack: new ConntrackTable({ settings: settingsFromSysctls(sysctls), hashSeed: seed }),
     ruleStates: new Map(),
     shared: new Map(),

@@ -55,6 +55,7 @@ export class ReferenceEngine {
   readonly counters: RuleCounters;
   readonly conntrack: ConntrackTable;
   private readonly state: EngineState;
+  private processed = 0;
 
   constructor(
     readonly ruleset: Ruleset,
@@ -66,8 +67,13 @@ export class ReferenceEngine {
     this.conntrack = this.state.conntrack;
   }
 
-  /** Processes one received frame. */
-  process(frame: Frame, options: { readonly trace?: boolean } = {}): PacketResult {
+  /**
+   * Processes one received frame. `index` is its 1-based number in the trace, which its random
+   * draws derive from (default: one more than the previous frame's).
+   */
+  process(frame: Frame, options: { readonly trace?: boolean; readonly index?: number } = {}): PacketResult {
+    this.processed = options.index ?? this.processed + 1;
+    this.state.prng.beginPacket(this.processed);
     this.state.now = frame.timestampNs;
     const trace: TraceEvent[] | null = options.trace ? [] : null;
     // Timers that fired since the last packet: fragment queues that waited too long.

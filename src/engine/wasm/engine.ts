@@ -206,6 +206,8 @@ export class WasmEngine {
   private emitStart: number[] = [];
   private count = 0;
   private used = 0;
+  /** The last frame's index in the trace (add's default is the next one). */
+  private lastIndex = 0;
   private timestamps: bigint[] = [];
   private links: string[] = [];
   /** Frames of the last run that do not decode (the reference engine's `malformed` fate). */
@@ -337,8 +339,12 @@ export class WasmEngine {
     return this.count < this.batchSize && this.used + length <= this.byteCapacity;
   }
 
-  /** Appends a frame to the batch (fits() must hold). */
-  add(bytes: Uint8Array, linkType: string, iif: string, timestampNs: bigint): void {
+  /**
+   * Appends a frame to the batch (fits() must hold). `index` is its 1-based number in the trace,
+   * which its random draws derive from (default: one more than the previous frame's).
+   */
+  add(bytes: Uint8Array, linkType: string, iif: string, timestampNs: bigint, index?: number): void {
+    this.lastIndex = index ?? this.lastIndex + 1;
     this.views();
     const ingress = this.ingressOf(iif);
     const link = !ingress.routed
@@ -354,8 +360,10 @@ export class WasmEngine {
     this.u32[w] = this.used;
     this.u32[w + 1] = bytes.length;
     this.u32[w + 2] = (ifIndex | (link << 16) | (ingress.local ? FRAME_LOCAL : 0)) >>> 0;
-    this.u32[w + 3] = 0;
+    this.u32[w + 3] = this.lastIndex >>> 0;
     this.dv.setBigInt64((w + 4) * 4, timestampNs, true);
+    this.u32[w + 6] = Math.floor(this.lastIndex / 0x1_0000_0000) >>> 0;
+    this.u32[w + 7] = 0;
     this.timestamps[this.count] = timestampNs;
     this.links[this.count] = linkType;
     this.used += bytes.length;

@@ -1,0 +1,241 @@
+// `replay --workers N`: the main thread reads the trace (streamed), keys every packet to a worker
+// so each connection stays on one (connection-sharding.ts), and hands each worker its frames in
+// batches (one transferred buffer per batch and worker). Batches go out in rounds of CHUNK
+// packets, DEPTH rounds ahead of the outputs: a round's outcomes are merged back in trace order
+// (by packet number) once every worker has answered it, so memory stays flat whatever the trace.
+// At the end the workers' counters and conntrack statistics are summed.
+
+import { Worker } from 'node:worker_threads';
+import type { ConntrackStats } from '../engine/conntrack/table.js';
+import type { Host } from '../host/index.js';
+import type { Ruleset } from '../ir/ruleset.js';
+import { type PacketBatch, PacketFlag, type TraceReader } from '../trace/index.js';
+import { ConnectionSharding } from './connection-sharding.js';
+import { addCounters } from './counter-vector.js';
+import { FrameBatchWriter } from './frame-batch.js';
+import type { ProgressBar } from './progress-bar.js';
+import type { ReplayOutputs } from './replay-outputs.js';
+import { frameLink, type ReplaySummary } from './replay-trace.js';
+import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
+
+/** Packets per round (all workers together), unless the options say otherwise. */
+const CHUNK = 32768;
+/** Rounds handed out before the oldest is merged. */
+const DEPTH = 3;
+/** Route entry of a packet the engines cannot take (no link type or interface): counted here. */
+const SKIPPED = 0xff;
+/** frameLink's bytes when only whether a link type has an engine link matters. */
+const NO_BYTES = new Uint8Array(0);
+
+/** A worker's WebAssembly engine met a packet it does not handle: run it all on the reference engine. */
+export class WasmRunUnsupported extends Error {}
+
+export interface WorkersRunOptions {
+  readonly workers: number;
+  readonly init: WorkerInit;
+  readonly ruleset: Ruleset;
+  readonly host: Host;
+  readonly reader: TraceReader;
+  readonly iface?: string | undefined;
+  readonly outputs: ReplayOutputs;
+  readonly progress: ProgressBar;
+  /** Packets per round (default 32768). */
+  readonly roundPackets?: number;
+}
+
+export interface WorkersRun {
+  readonly summary: ReplaySummary;
+  /** Summed counters, counter-vector.ts order. */
+  readonly counters: Float64Array;
+  readonly conntrack: { readonly entries: number; readonly stats: ConntrackStats };
+  /** Per worker: the packets it ran and the seconds it spent running them (the shards' balance). */
+  readonly shards: readonly { readonly packets: number; readonly busySeconds: number }[];
+}
+
+/** One worker thread and the answers it sent that nobody took yet. */
+class WorkerHandle {
+  private readonly answers: FromWorker[] = [];
+  private waiting: ((m: FromWorker) => void) | undefined;
+  private failed: Error | undefined;
+  private failWaiting: ((e: Error) => void) | undefined;
+
+  constructor(readonly worker: Worker) {
+    worker.on('message', (m: FromWorker) => {
+      if (m.kind === 'error') return this.fail(new Error(`replay worker: ${m.message}`));
+      if (this.waiting) {
+        const w = this.waiting;
+        this.waiting = undefined;
+        this.failWaiting = undefined;
+        w(m);
+      } else this.answers.push(m);
+    });
+    worker.on('error', (e) => this.fail(e));
+    worker.on('exit', (code) => {
+      if (code !== 0) this.fail(new Error(`replay worker exited with code ${code}`));
+    });
+  }
+
+  private fail(e: Error): void {
+    this.failed ??= e;
+    this.failWaiting?.(e);
+  }
+
+  send(m: ToWorker, transfer: ArrayBuffer[] = []): void {
+    this.worker.postMessage(m, transfer);
+  }
+
+  next(): Promise<FromWorker> {
+    const m = this.answers.shift();
+    if (m) return Promise.resolve(m);
+    if (this.failed) return Promise.reject(this.failed);
+    return new Promise((resolve, reject) => {
+      this.waiting = resolve;
+      this.failWaiting = reject;
+    });
+  }
+}
+
+/**
+ * The worker script next to this module: compiled JavaScript, or (tests, `tsx`) TypeScript
+ * loaded through tsx's API, as a worker's `--import tsx` does not reach its loader.
+ */
+function startWorker(init: WorkerInit): Worker {
+  const self = import.meta.url;
+  if (!self.endsWith('.ts')) return new Worker(new URL('./replay-worker.js', self), { workerData: init });
+  const script = JSON.stringify(new URL('./replay-worker.ts', self).href);
+  return new Worker(
+    `import('tsx/esm/api').then((api) => api.tsImport(${script}, ${JSON.stringify(self)}));`,
+    {
+      eval: true,
+      workerData: init,
+    },
+  );
+}
+
+interface Round {
+  /** Worker of each packet of the round, in trace order (SKIPPED for skipped ones). */
+  readonly route: Uint8Array;
+  readonly count: number;
+  readonly lastNumber: number;
+  readonly fileOffset: number;
+}
+
+export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRun> {
+  const sharding = new ConnectionSharding(o.ruleset, o.host, o.workers);
+  const handles = Array.from({ length: o.workers }, () => new WorkerHandle(startWorker(o.init)));
+  const writers = handles.map(() => new FrameBatchWriter());
+  const nameIds = new Map<string, number>();
+  const newNames: string[] = [];
+  const fates: Record<string, number> = {};
+  let packets = 0;
+  let skipped = 0;
+  const rounds: Round[] = [];
+  const chunk = o.roundPackets ?? CHUNK;
+
+  const merge = async (round: Round): Promise<void> => {
+    const answers = await Promise.all(handles.map((h) => h.next()));
+    let first: { packet: number; message: string } | undefined;
+    for (const a of answers)
+      if (a.kind === 'done' && a.unsupported && (!first || a.unsupported.packet < first.packet))
+        first = a.unsupported;
+    if (first) throw new WasmRunUnsupported(first.message);
+    if (o.outputs.perPacket) {
+      const at = new Array<number>(handles.length).fill(0);
+      for (let i = 0; i < round.count; i++) {
+        const w = round.route[i]!;
+        if (w === SKIPPED) continue;
+        const a = answers[w]!;
+        if (a.kind !== 'done' || !a.outcomes) throw new Error(`replay worker ${w}: no outcomes`);
+        o.outputs.write(a.outcomes[at[w]!++]!);
+      }
+    }
+    o.progress.update(round.lastNumber - (round.lastNumber & 4095), round.fileOffset);
+  };
+
+  const dispatch = (route: Uint8Array, count: number, lastNumber: number, fileOffset: number): void => {
+    const names = newNames.splice(0);
+    handles.forEach((h, w) => {
+      const { buffer, length } = writers[w]!.take();
+      h.send({ kind: 'frames', frames: buffer, length, newNames: names }, [buffer]);
+    });
+    rounds.push({ route, count, lastNumber, fileOffset });
+  };
+
+  try {
+    let route = new Uint8Array(chunk);
+    let count = 0;
+    let lastNumber = 0;
+    let fileOffset = 0;
+    const batches = o.reader.batchesSync();
+    for (let r = batches.next(); !r.done; r = batches.next()) {
+      const b: PacketBatch = r.value;
+      for (let i = 0; i < b.count; i++) {
+        const start = b.offset[i]!;
+        const length = b.capturedLength[i]!;
+        const itf = b.interfaceOf(i);
+        const number = b.firstNumber + i;
+        const iif = o.iface ?? itf.name;
+        packets++;
+        lastNumber = number;
+        fileOffset = b.dataFileOffset + b.recordOffset[i]!;
+        if (!frameLink(itf.linkType, NO_BYTES) || !iif) {
+          skipped++;
+          fates.skipped = (fates.skipped ?? 0) + 1;
+          route[count++] = SKIPPED;
+        } else {
+          let id = nameIds.get(iif);
+          if (id === undefined) {
+            id = nameIds.size;
+            nameIds.set(iif, id);
+            newNames.push(iif);
+          }
+          const w = sharding.shardOf(b.data, start, length, itf.linkType);
+          // No timestamp (a Simple Packet Block) counts as 0, as in replayTrace.
+          const stamped = (b.flags[i]! & PacketFlag.NoTimestamp) === 0;
+          writers[w]!.append(
+            number,
+            stamped ? b.timestampWords[2 * i]! : 0,
+            stamped ? b.timestampWords[2 * i + 1]! : 0,
+            itf.linkType,
+            id,
+            b.data,
+            start,
+            length,
+          );
+          route[count++] = w;
+        }
+        if (count === chunk) {
+          dispatch(route, count, lastNumber, fileOffset);
+          route = new Uint8Array(chunk);
+          count = 0;
+          if (rounds.length >= DEPTH) await merge(rounds.shift()!);
+        }
+      }
+    }
+    if (count > 0) dispatch(route, count, lastNumber, fileOffset);
+    while (rounds.length > 0) await merge(rounds.shift()!);
+    for (const h of handles) h.send({ kind: 'finish' });
+    const totals = await Promise.all(handles.map((h) => h.next()));
+    let counters: Float64Array | undefined;
+    let entries = 0;
+    const stats: Record<string, number> = {};
+    const shards: { packets: number; busySeconds: number }[] = [];
+    for (const t of totals) {
+      if (t.kind !== 'totals') throw new Error('replay worker: expected its totals');
+      shards.push({ packets: t.packets, busySeconds: Number(t.busySeconds.toFixed(3)) });
+      for (const [k, n] of Object.entries(t.fates)) fates[k] = (fates[k] ?? 0) + n;
+      if (counters) addCounters(counters, t.counters);
+      else counters = Float64Array.from(t.counters);
+      entries += t.conntrack.entries;
+      for (const [k, n] of Object.entries(t.conntrack.stats)) stats[k] = (stats[k] ?? 0) + n;
+    }
+    return {
+      summary: { packets, skipped, fates },
+      counters: counters!,
+      conntrack: { entries, stats: stats as unknown as ConntrackStats },
+      shards,
+    };
+  } finally {
+    await Promise.all(handles.map((h) => h.worker.terminate()));
+  }
+}

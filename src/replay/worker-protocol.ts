@@ -1,0 +1,43 @@
+// The messages between `replay --workers` (replay-workers.ts) and its workers (replay-worker.ts).
+
+import type { ConntrackStats } from '../engine/conntrack/table.js';
+import type { OutcomeWants, PacketOutcome } from './packet-outcome.js';
+
+export interface WorkerInit {
+  readonly rules: { readonly text: string; readonly file: string };
+  readonly host: { readonly text: string; readonly file: string };
+  readonly engine: 'wasm' | 'reference';
+  readonly seed: number;
+  readonly wants: OutcomeWants;
+}
+
+/** Main → worker: a batch of packed frames (frame-batch.ts), or the end of the trace. */
+export type ToWorker =
+  | {
+      readonly kind: 'frames';
+      /** Packed frames (frame-batch.ts) in the first `length` bytes. */
+      readonly frames: ArrayBuffer;
+      readonly length: number;
+      readonly newNames: readonly string[];
+    }
+  | { readonly kind: 'finish' };
+
+/** Worker → main: one per batch, in order, then the run's totals; or why it cannot go on. */
+export type FromWorker =
+  | {
+      readonly kind: 'done';
+      /** Per packet of the batch, in order, when the outputs need them. */
+      readonly outcomes: readonly PacketOutcome[] | null;
+      /** The first packet its engine does not handle (the WebAssembly engine), if any. */
+      readonly unsupported: { readonly packet: number; readonly message: string } | null;
+    }
+  | {
+      readonly kind: 'totals';
+      readonly fates: Readonly<Record<string, number>>;
+      /** Packets it ran, and seconds it spent running them (not waiting for batches). */
+      readonly packets: number;
+      readonly busySeconds: number;
+      readonly counters: Float64Array;
+      readonly conntrack: { readonly entries: number; readonly stats: ConntrackStats };
+    }
+  | { readonly kind: 'error'; readonly message: string };

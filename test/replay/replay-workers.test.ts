@@ -1,0 +1,236 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/cli/args.js';
+import { genCommand } from '../../src/cli/gen-command.js';
+import { replayCommand } from '../../src/cli/replay-command.js';
+import { loadRuleset } from '../../src/frontend/load-ruleset.js';
+import { parseHostFile } from '../../src/host/index.js';
+import { ProgressBar } from '../../src/replay/progress-bar.js';
+import { ReplayOutputs } from '../../src/replay/replay-outputs.js';
+import { replayWithWorkers, WasmRunUnsupported } from '../../src/replay/replay-workers.js';
+import { openTrace } from '../../src/trace/index.js';
+
+const ROUTED = [
+  '--rules',
+  'test/fixtures/wasm-engine/docker-routed.v4',
+  '--host',
+  'test/fixtures/wasm-engine/routed-host.json',
+];
+const quiet = { progress: { isTTY: false, write: () => {} } };
+
+/**
+ * The routed fixture with a rule the WebAssembly walk does not run yet (-m string) in FORWARD:
+ * a trace through it falls back to the reference engine at its first forwarded UDP packet.
+ */
+function unsupportedRules(dir: string): string[] {
+  const file = join(dir, 'string.v4');
+  writeFileSync(
+    file,
+    readFileSync(ROUTED[1]!, 'utf8').replace(
+      '[5120:402331] -A FORWARD -j DOCKER-USER',
+      '-A FORWARD -p udp -m string --string "zz" --algo bm -j DROP\n[5120:402331] -A FORWARD -j DOCKER-USER',
+    ),
+  );
+  return ['--rules', file, '--host', ROUTED[3]!];
+}
+
+interface Outputs {
+  readonly summary: string;
+  readonly counters: string;
+  readonly out: Buffer;
+  readonly jsonl: string;
+  readonly dropped: Buffer;
+  readonly json: { fates: Record<string, number>; fallback?: string; workers: number };
+}
+
+async function replayTo(
+  dir: string,
+  trace: string,
+  name: string,
+  extra: string[],
+  scenario: string[] = ROUTED,
+): Promise<Outputs> {
+  const base = join(dir, name);
+  const text: string[] = [];
+  await replayCommand(
+    [
+      ...scenario,
+      trace,
+      ...extra,
+      '--counters',
+      `${base}.v4`,
+      '--out',
+      `${base}.pcapng`,
+      '--jsonl',
+      `${base}.jsonl`,
+      '--dropped',
+      `${base}.dropped.pcapng`,
+      '--json',
+      `${base}.json`,
+    ],
+    (s) => text.push(s),
+    quiet,
+  );
+  return {
+    summary: text.join(''),
+    counters: readFileSync(`${base}.v4`, 'utf8'),
+    out: readFileSync(`${base}.pcapng`),
+    jsonl: readFileSync(`${base}.jsonl`, 'utf8'),
+    dropped: readFileSync(`${base}.dropped.pcapng`),
+    json: JSON.parse(readFileSync(`${base}.json`, 'utf8')),
+  };
+}
+
+function expectSameOutputs(a: Outputs, b: Outputs): void {
+  expect(b.counters).toBe(a.counters);
+  expect(b.out.equals(a.out)).toBe(true);
+  expect(b.jsonl).toBe(a.jsonl);
+  expect(b.dropped.equals(a.dropped)).toBe(true);
+  expect(b.json.fates).toEqual(a.json.fates);
+  expect(b.json.fallback).toBe(a.json.fallback);
+}
+
+describe('replay --workers', () => {
+  it('writes the same counters, packets, records and fates with 1, 2 and 3 workers (WebAssembly engine)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nfwasm-workers-'));
+    const trace = join(dir, 'trace.pcapng');
+    genCommand(
+      [...ROUTED, '-o', trace, '--packets', '20000', '--flows', '300', '--mix', 'tcp=60,udp=40'],
+      () => {},
+    );
+    const one = await replayTo(dir, trace, 'w1', ['--workers', '1']);
+    const two = await replayTo(dir, trace, 'w2', ['--workers', '2']);
+    const three = await replayTo(dir, trace, 'w3', ['--workers', '3']);
+    expect(one.summary).toMatch(/WebAssembly engine\)/);
+    expect(two.summary).toMatch(/WebAssembly engine, 2 workers\)/);
+    expect(three.json.workers).toBe(3);
+    // The trace exercises what sharding must keep together: DNAT'd and MASQUERADEd connections.
+    expect(one.jsonl).toMatch(/"ct":\{"state":"ESTABLISHED"/);
+    expect(one.counters).toMatch(/\[[1-9]\d*:\d+\] -A DOCKER ! -i docker0 -p tcp -m tcp --dport 80 -j DNAT/);
+    expect(one.counters).toMatch(
+      /\[[1-9]\d*:\d+\] -A POSTROUTING -s 172\.17\.0\.0\/16 ! -o docker0 -j MASQUERADE/,
+    );
+    expect(one.out.length).toBeGreaterThan(1000);
+    expectSameOutputs(one, two);
+    expectSameOutputs(one, three);
+  });
+
+  it('falls back to the reference engine as one worker does, naming the same packet', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nfwasm-workers-'));
+    const scenario = unsupportedRules(dir);
+    const trace = join(dir, 'trace.pcapng');
+    genCommand([...scenario, '-o', trace, '--packets', '2500', '--flows', '60', '--seed', '3'], () => {});
+    const one = await replayTo(dir, trace, 'w1', [], scenario);
+    const two = await replayTo(dir, trace, 'w2', ['--workers', '2'], scenario);
+    expect(one.json.fallback).toMatch(/^packet \d+: the WebAssembly engine does not handle/);
+    expect(two.summary).toMatch(
+      /reference engine, 2 workers\)\n\(the reference engine ran the trace: packet/,
+    );
+    expectSameOutputs(one, two);
+  });
+
+  it('runs on one worker, and says why, when the ruleset keeps state across connections', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nfwasm-workers-'));
+    const rules = join(dir, 'limit.v4');
+    writeFileSync(
+      rules,
+      '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A FORWARD -m limit --limit 5/sec -j ACCEPT\nCOMMIT\n',
+    );
+    const text: string[] = [];
+    await replayCommand(
+      ['--rules', rules, '--host', ROUTED[3]!, 'examples/docker-host/trace.pcapng', '--workers', '2'],
+      (s) => text.push(s),
+      quiet,
+    );
+    expect(text.join('')).toMatch(
+      /\(one worker: -m limit at .*limit\.v4:5 counts packets of every connection\)/,
+    );
+  });
+});
+
+describe('replayWithWorkers in small rounds', () => {
+  const run = async (scenario: string[], trace: string, jsonl: string, engine: 'wasm' | 'reference') => {
+    const rules = { file: scenario[1]!, text: readFileSync(scenario[1]!, 'utf8') };
+    const hostText = { file: scenario[3]!, text: readFileSync(scenario[3]!, 'utf8') };
+    const outputs = new ReplayOutputs({ jsonl }, { text: () => {}, bytes: () => {} });
+    const reader = openTrace(trace);
+    try {
+      return await replayWithWorkers({
+        workers: 2,
+        init: { rules, host: hostText, engine, seed: 1, wants: outputs.wants },
+        ruleset: loadRuleset(rules.text, { file: rules.file }).ruleset,
+        host: parseHostFile(hostText.text, { file: hostText.file }),
+        reader,
+        outputs,
+        progress: new ProgressBar({ isTTY: false, write: () => {} }, { totalBytes: 0 }),
+        roundPackets: 10,
+      });
+    } finally {
+      reader.close();
+      outputs.close();
+    }
+  };
+
+  it('merges many rounds back in trace order, and reports the first packet the WebAssembly engine does not take', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nfwasm-rounds-'));
+    const scenario = unsupportedRules(dir);
+    const trace = join(dir, 'trace.pcapng');
+    genCommand([...scenario, '-o', trace, '--packets', '2500', '--flows', '60', '--seed', '3'], () => {});
+    const one = await replayTo(dir, trace, 'one', ['--engine', 'reference'], scenario);
+    const r = await run(scenario, trace, join(dir, 'rounds.jsonl'), 'reference');
+    expect(readFileSync(join(dir, 'rounds.jsonl'), 'utf8')).toBe(one.jsonl);
+    expect(r.summary.fates).toEqual(one.json.fates);
+    const failed = await run(scenario, trace, join(dir, 'failed.jsonl'), 'wasm').catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(WasmRunUnsupported);
+    const wasmOne = await replayTo(dir, trace, 'wasm-one', [], scenario);
+    expect(wasmOne.json.fallback).toMatch(/^packet \d+: /);
+    expect((failed as Error).message).toBe(wasmOne.json.fallback);
+    // The rounds of 10 packets before the failing one were written, in order, and nothing after.
+    const failing = Number(/^packet (\d+)/.exec(wasmOne.json.fallback!)![1]);
+    expect(failing).toBeGreaterThan(10);
+    const written = readFileSync(join(dir, 'failed.jsonl'), 'utf8');
+    expect(written.split('\n').length - 1).toBe(Math.floor((failing - 1) / 10) * 10);
+    expect(one.jsonl.startsWith(written)).toBe(true);
+  });
+});
+
+describe("replay outputs on '-'", () => {
+  it('writes --jsonl - and --out - to standard output, the summary to standard error, and no file named -', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nfwasm-stdout-'));
+    const trace = 'examples/docker-host/trace.pcapng';
+    const scenario = ['--rules', 'examples/docker-host/rules.v4', '--host', 'examples/docker-host/host.json'];
+    await replayCommand(
+      [...scenario, trace, '--jsonl', join(dir, 'p.jsonl'), '--out', join(dir, 'o.pcapng')],
+      () => {},
+      quiet,
+    );
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    await replayCommand([...scenario, trace, '--jsonl', '-'], (s) => stdout.push(s), {
+      ...quiet,
+      stderr: (s) => stderr.push(s),
+    });
+    expect(stdout.join('')).toBe(readFileSync(join(dir, 'p.jsonl'), 'utf8'));
+    expect(stderr.join('')).toMatch(/packets by fate:/);
+    const bytes: Uint8Array[] = [];
+    await replayCommand([...scenario, trace, '--out', '-'], () => {}, {
+      ...quiet,
+      stdoutBytes: (b) => bytes.push(b),
+      stderr: () => {},
+    });
+    expect(Buffer.concat(bytes).equals(readFileSync(join(dir, 'o.pcapng')))).toBe(true);
+    expect(existsSync('-')).toBe(false);
+  });
+
+  it('refuses two outputs on standard output', async () => {
+    await expect(
+      replayCommand(
+        ['--rules', 'r', '--host', 'h', 't.pcapng', '--jsonl', '-', '--counters', '-'],
+        () => {},
+        quiet,
+      ),
+    ).rejects.toThrow(UsageError);
+  });
+});

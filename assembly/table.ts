@@ -97,6 +97,18 @@ export function stringLength(id: u32): u32 {
   return load<u32>(o, 4) - load<u32>(o);
 }
 
+/**
+ * Counts one packet of `bytes` on each of the `n` counters (rule index, or ruleCount + chain for
+ * a policy) listed at `list`: a walk's, or one the walk memo or the flow cache replays.
+ */
+export function countPacket(list: usize, n: u32, bytes: u32): void {
+  for (let i: u32 = 0; i < n; i++) {
+    const c = counters + ((<usize>load<u32>(list + ((<usize>i) << 2))) << 4);
+    store<u64>(c, load<u64>(c) + 1);
+    store<u64>(c, load<u64>(c, 8) + <u64>bytes, 8);
+  }
+}
+
 /** Zeroes every counter. */
 export function resetCounters(): void {
   memory.fill(counters, 0, (<usize>(ruleCount + chainCount)) << 4);

@@ -32,7 +32,7 @@ import { ruleMatches } from './ops';
 import { fields, P_MARK } from './packet';
 import { isNatAction, natEntry, natTarget } from './path/nat-target';
 import { beginState, rollbackState } from './state';
-import { actions, chainAt, chainIndexed, counters, coverage, params, ruleCount, rules } from './table';
+import { actions, chainAt, chainIndexed, countPacket, coverage, params, ruleCount, rules } from './table';
 import { beginWalk } from './tree';
 
 const STACK_DEPTH: u32 = 256;
@@ -72,11 +72,7 @@ function logCounter(c: u32): bool {
 }
 
 function commit(bytes: u32): void {
-  for (let i: u32 = 0; i < logged; i++) {
-    const c = counters + ((<usize>load<u32>(log + ((<usize>i) << 2))) << 4);
-    store<u64>(c, load<u64>(c) + 1);
-    store<u64>(c, load<u64>(c, 8) + <u64>bytes, 8);
-  }
+  countPacket(log, logged, bytes);
 }
 
 function result(verdict: u32, kind: u32, what: u32): u64 {

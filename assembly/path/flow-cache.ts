@@ -21,7 +21,7 @@ import {
 } from '../conntrack/layout';
 import { entryAt, inTable, isExpired } from '../conntrack/table';
 import { alloc } from '../memory';
-import { counters } from '../table';
+import { countPacket } from '../table';
 
 const SETS: u32 = 1 << 12;
 const WAYS: u32 = 2;
@@ -189,13 +189,7 @@ export function flowMtu(): u32 {
 /** Adds the recorded walks' counter updates for a datagram of `bytes`. */
 export function flowReplayCounters(bytes: u32): void {
   flowReplays++;
-  const f = flowEntry;
-  const n = load<u32>(f, W_COUNTED);
-  for (let i: u32 = 0; i < n; i++) {
-    const c = counters + ((<usize>load<u32>(f + W_COUNTERS + ((<usize>i) << 2))) << 4);
-    store<u64>(c, load<u64>(c) + 1);
-    store<u64>(c, load<u64>(c, 8) + <u64>bytes, 8);
-  }
+  countPacket(flowEntry + W_COUNTERS, load<u32>(flowEntry, W_COUNTED), bytes);
 }
 
 /**

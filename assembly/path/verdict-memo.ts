@@ -37,7 +37,7 @@ import {
 import { alloc } from '../memory';
 import { ct, FIELD_SLOTS as fieldSlots } from '../ops';
 import { fields, laterFragment, skbLen, thoff } from '../packet';
-import { actions, chainAt, chainCount, chains, counters, ops, rules } from '../table';
+import { actions, chainAt, chainCount, chains, countPacket, ops, rules } from '../table';
 import { passActions, walk, walkActed, walkEvaluated, walkLog, walkLogged } from '../walk';
 import { pktIif, pktOif } from './host-query';
 
@@ -266,16 +266,6 @@ function fieldSource(f: u32, j: u32): u32 {
   return CT_WORD | ((slot - 128 + j) << 2);
 }
 
-/** Bumps the counters of a replayed walk. */
-function replayCounters(e: usize, bytes: u32): void {
-  const n = load<u32>(e, 16);
-  for (let i: u32 = 0; i < n; i++) {
-    const c = counters + ((<usize>load<u32>(e + E_COUNTERS + ((<usize>i) << 2))) << 4);
-    store<u64>(c, load<u64>(c) + 1);
-    store<u64>(c, load<u64>(c, 8) + <u64>bytes, 8);
-  }
-}
-
 /** The counters the last memoWalk added to (its walk's log, or the memo entry's). */
 export let lastCounters: usize = 0;
 export let lastCounted: u32 = 0;
@@ -343,7 +333,7 @@ export function memoWalk(base: u32, bytes: u32): u64 {
       memoHits++;
       const t = trials + ((<usize>base) << 4);
       store<u32>(t, load<u32>(t, 4) + 1, 4);
-      replayCounters(e, bytes);
+      countPacket(e + E_COUNTERS, load<u32>(e, 16), bytes);
       lastCounters = e + E_COUNTERS;
       lastCounted = load<u32>(e, 16);
       return load<u64>(e, 8);

@@ -103,6 +103,7 @@ function traverse(base: u32, bytes: u32): u64 {
   let chain = base;
   let i: u32 = 0;
   let sp: u32 = 0;
+  let candidate: u32 = NONE;
   while (true) {
     const cw = chainAt(chain);
     const first = load<u32>(cw, 8);
@@ -118,16 +119,21 @@ function traverse(base: u32, bytes: u32): u64 {
       return policy(base, bytes);
     }
     const g = first + i;
-    const rec = indexed ? load<u32>(coverage + ((<usize>g) << 2)) : 0;
+    // The rule an index lookup just skipped to is its candidate: asking again would redo the
+    // lookup (a whole hash probe for an exact index) to get the same answer.
+    const known = g === candidate;
+    candidate = NONE;
+    const rec = indexed && !known ? load<u32>(coverage + ((<usize>g) << 2)) : 0;
     if (rec !== 0) {
       const next = nextCandidate(<usize>rec, g);
       if (next !== g) {
         i = next - first;
+        if (i < count) candidate = next;
         continue;
       }
     }
     // A split tree's exact box proved the match: the ops need not run.
-    const outcome = rec !== 0 && candidateMatches ? YES : ruleMatches(g);
+    const outcome = (rec !== 0 || known) && candidateMatches ? YES : ruleMatches(g);
     walkEvaluated++;
     if (outcome === NO) {
       i++;

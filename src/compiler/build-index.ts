@@ -25,7 +25,7 @@ import {
 } from './format.js';
 import { hashKey, tableCapacity } from './key-hash.js';
 import { type RuleBox, ruleBox } from './rule-boxes.js';
-import { type KeyDescriptor, type RuleKeys, ruleKeys, signatureOf } from './rule-keys.js';
+import { type KeyDescriptor, type RuleKeys, ruleKeys } from './rule-keys.js';
 import { WordBuffer } from './word-buffer.js';
 
 /** Shorter runs are walked faster than hashed. */
@@ -137,51 +137,82 @@ interface Run {
   readonly chain: number;
   readonly start: number;
   readonly end: number;
-  readonly keys: readonly RuleKeys[];
+  /** The first rule's keys: every rule of the run has the same descriptors. */
+  readonly proto: RuleKeys;
+  /** Per rule, in order: its key values before the guard (w1 words), after it (w2), its guard. */
+  readonly values1: number[];
+  readonly values2: number[];
+  readonly guards: (readonly number[] | null)[];
 }
 
+/**
+ * Runs of rules with the same key descriptors. Per rule only the values are kept, in flat arrays:
+ * a RuleKeys object per rule, kept to the end, made most of a 100k-rule compile's GC work.
+ */
 function findRuns(input: IndexInput): Run[] {
   const runs: Run[] = [];
   input.chains.forEach((c, chain) => {
-    let start = c.firstRule;
-    let sig = '';
-    let keys: RuleKeys[] = [];
+    let run: Run | null = null;
     const close = (end: number) => {
-      if (sig !== '|' && end - start >= MIN_RUN) runs.push({ chain, start, end, keys });
+      if (run && run.proto.signature !== '' && end - run.start >= MIN_RUN) runs.push({ ...run, end });
     };
     for (let r = c.firstRule; r < c.firstRule + c.ruleCount; r++) {
       const k = ruleKeys(input.ops, input.ruleOpStart[r]!, input.ruleOpSlots[r]!);
-      const s = signatureOf(k);
-      if (s !== sig) {
+      if (!run || k.signature !== run.proto.signature) {
         close(r);
-        start = r;
-        sig = s;
-        keys = [];
+        run = { chain, start: r, end: r, proto: k, values1: [], values2: [], guards: [] };
       }
-      keys.push(k);
+      for (const v of k.values1) run.values1.push(v);
+      for (const v of k.values2) run.values2.push(v);
+      run.guards.push(k.guard);
     }
     close(c.firstRule + c.ruleCount);
   });
   return runs;
 }
 
+/** Rules with equal keys; the key is `words` words of `values` from `at`. */
 interface Bucket {
-  readonly key: readonly number[];
+  readonly values: readonly number[];
+  readonly at: number;
   readonly rules: number[];
+  list: number;
+  sub: number;
 }
 
-function group(entries: readonly { key: readonly number[]; rule: number }[]): Bucket[] {
-  const m = new Map<string, Bucket>();
-  for (const e of entries) {
-    const k = e.key.join(',');
-    let b = m.get(k);
+function sameWords(a: readonly number[], ai: number, b: readonly number[], bi: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (a[ai + i] !== b[bi + i]) return false;
+  return true;
+}
+
+/**
+ * `rules` (global indexes) grouped by their key, `words` words of `values` at (rule - base) *
+ * words, in first-seen order; keys hashed as numbers (no string per rule).
+ */
+function group(values: readonly number[], words: number, base: number, rules: Iterable<number>): Bucket[] {
+  const byHash = new Map<number, Bucket | Bucket[]>();
+  const buckets: Bucket[] = [];
+  for (const rule of rules) {
+    const at = (rule - base) * words;
+    const h = hashKey(values, at, words);
+    const seen = byHash.get(h);
+    const same = (x: Bucket) => sameWords(x.values, x.at, values, at, words);
+    let b =
+      seen === undefined ? undefined : Array.isArray(seen) ? seen.find(same) : same(seen) ? seen : undefined;
     if (!b) {
-      b = { key: e.key, rules: [] };
-      m.set(k, b);
+      b = { values, at, rules: [], list: 0, sub: NONE };
+      buckets.push(b);
+      if (seen === undefined) byHash.set(h, b);
+      else if (Array.isArray(seen)) seen.push(b);
+      else byHash.set(h, [seen, b]);
     }
-    b.rules.push(e.rule);
+    b.rules.push(rule);
   }
-  return [...m.values()];
+  return buckets;
+}
+
+function* range(start: number, end: number): Generator<number> {
+  for (let r = start; r < end; r++) yield r;
 }
 
 /** An open-addressing table (linear probing); `slot` writes a bucket's header into its slot. */
@@ -196,11 +227,11 @@ function writeTable(
   const slotWords = headerWords + keyWords;
   const at = out.alloc(capacity * slotWords);
   for (const b of buckets) {
-    let i = hashKey(b.key, 0, keyWords) & (capacity - 1);
+    let i = hashKey(b.values, b.at, keyWords) & (capacity - 1);
     while (out.get(at + i * slotWords + 1) !== 0) i = (i + 1) & (capacity - 1);
     const s = at + i * slotWords;
     slot(s, b);
-    for (let k = 0; k < keyWords; k++) out.set(s + headerWords + k, b.key[k]!);
+    for (let k = 0; k < keyWords; k++) out.set(s + headerWords + k, b.values[b.at + k]!);
   }
   return { capacity, at };
 }
@@ -219,7 +250,7 @@ export function buildIndexes(input: IndexInput): { section: Uint32Array; count: 
   const records = out.alloc((runs.length + trees.length) * RECORD_WORDS.INDEX);
   for (const [n, t] of trees.entries()) writeTree(out, records + (runs.length + n) * RECORD_WORDS.INDEX, t);
   runs.forEach((run, n) => {
-    const proto = run.keys[0]!;
+    const proto = run.proto;
     const rec = records + n * RECORD_WORDS.INDEX;
     const w1 = wordsOf(proto.key1);
     const w2 = wordsOf(proto.key2);
@@ -229,36 +260,36 @@ export function buildIndexes(input: IndexInput): { section: Uint32Array; count: 
       out.push(d.words);
       for (let i = 0; i < 4; i++) out.push(d.mask[i] ?? 0);
     }
-    const level1 = group(run.keys.map((k, i) => ({ key: k.values1, rule: run.start + i })));
+    const level1 = group(run.values1, w1, run.start, range(run.start, run.end));
     // Lists and second levels first, so the first-level slots can point at them.
-    const lists = new Map<Bucket, { list: number; sub: number }>();
     for (const b of level1) {
-      const list = writeList(out, b.rules);
-      let sub = NONE;
-      const guard = run.keys[b.rules[0]! - run.start]!.guard;
+      b.list = writeList(out, b.rules);
+      const guard = run.guards[b.rules[0]! - run.start]!;
       const sameGuard =
-        guard !== null && b.rules.every((r) => run.keys[r - run.start]!.guard?.join(',') === guard.join(','));
+        guard !== null &&
+        b.rules.every((r) => {
+          const g = run.guards[r - run.start]!;
+          return g !== null && sameWords(g, 0, guard, 0, 3);
+        });
       if (w2 > 0 && sameGuard && b.rules.length >= MIN_SUB_BUCKET) {
-        const level2 = group(b.rules.map((r) => ({ key: run.keys[r - run.start]!.values2, rule: r })));
-        const lists2 = new Map(level2.map((b2) => [b2, writeList(out, b2.rules)]));
-        sub = out.length;
+        const level2 = group(run.values2, w2, run.start, b.rules);
+        for (const b2 of level2) b2.list = writeList(out, b2.rules);
+        b.sub = out.length;
         out.push(guard[0]!);
         out.push(guard[1]!);
         out.push(guard[2]!);
         const capAt = out.alloc(1);
         const t = writeTable(out, level2, SLOT2_HEADER_WORDS, w2, (s, b2) => {
-          out.set(s, lists2.get(b2)!);
+          out.set(s, b2.list);
           out.set(s + 1, b2.rules.length);
         });
         out.set(capAt, t.capacity);
       }
-      lists.set(b, { list, sub });
     }
     const t = writeTable(out, level1, SLOT1_HEADER_WORDS, w1, (s, b) => {
-      const l = lists.get(b)!;
-      out.set(s, l.list);
+      out.set(s, b.list);
       out.set(s + 1, b.rules.length);
-      out.set(s + 2, l.sub);
+      out.set(s + 2, b.sub);
     });
     out.set(rec + INDEX.CHAIN, run.chain);
     out.set(rec + INDEX.RUN_START, run.start);

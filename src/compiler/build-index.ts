@@ -8,6 +8,7 @@
 
 import { buildSplitForest, type SplitTree } from './build-tree.js';
 import {
+  BOX,
   BOX_FLAG_EXACT,
   BOX_FLAGS,
   BOX_WORDS,
@@ -18,7 +19,6 @@ import {
   SLOT1_HEADER_WORDS,
   SLOT2_HEADER_WORDS,
   TREE,
-  TREE_DIMS,
   TREE_FLAG_PORTS,
   TREE_LEAF,
   TREE_NODE_WORDS,
@@ -115,19 +115,21 @@ function writeTree(out: WordBuffer, rec: number, t: TreeRun): void {
   out.set(rec + INDEX.KIND, IndexKind.TREE);
 }
 
-/** The run's boxes, BOX_WORDS per rule (lo, hi per dimension, flags); an empty box holds no packet. */
+/** The run's boxes, BOX_WORDS per rule (format.ts BOX); an empty box holds no packet. */
 function writeBoxes(out: WordBuffer, boxes: readonly RuleBox[]): number {
   const at = out.alloc(boxes.length * BOX_WORDS);
+  // Protocol and port values are 8 and 16 bits: a bound past that is the field's maximum.
+  const packed = (b: RuleBox, d: number, max: number, shift: number) =>
+    (Math.min(b.lo[d]!, max) | (Math.min(b.hi[d]!, max) << shift)) >>> 0;
   boxes.forEach((b, i) => {
     const w = at + i * BOX_WORDS;
-    for (let d = 0; d < TREE_DIMS.length; d++) {
-      out.set(w + 2 * d, b.lo[d]!);
-      out.set(w + 2 * d + 1, b.hi[d]!);
-    }
-    if (b.empty) {
-      out.set(w, 0xffffffff);
-      out.set(w + 1, 0);
-    }
+    out.set(w + BOX.SRC, b.empty ? 0xffffffff : b.lo[0]!);
+    out.set(w + BOX.SRC + 1, b.empty ? 0 : b.hi[0]!);
+    out.set(w + BOX.DST, b.lo[1]!);
+    out.set(w + BOX.DST + 1, b.hi[1]!);
+    out.set(w + BOX.PROTO, packed(b, 2, 0xff, 8));
+    out.set(w + BOX.SPORT, packed(b, 3, 0xffff, 16));
+    out.set(w + BOX.DPORT, packed(b, 4, 0xffff, 16));
     out.set(w + BOX_FLAGS, b.exact ? BOX_FLAG_EXACT : 0);
   });
   return at;

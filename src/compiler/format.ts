@@ -4,7 +4,7 @@
 // WebAssembly linear memory and walked there.
 
 export const MAGIC = 0x4357464e; // the bytes "NFWC"
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 /** "No such thing" in any index or id word. */
 export const NONE = 0xffffffff;
 
@@ -300,13 +300,16 @@ export const TREE = {
   BOXES: 8,
 } as const;
 /**
- * A rule box (rule-boxes.ts): per TREE_DIMS dimension lo then hi, inclusive, then flags
- * (BOX_FLAG_EXACT) and a zero word. A packet (that passes the TREE_PORT_BYTES guard) outside it
- * fails one of the rule's leading pure tests. An empty box is written lo 0xffffffff, hi 0 in
- * dimension 0.
+ * A rule box (rule-boxes.ts), 8 words (32 bytes: a box check reads one or two cache lines, not
+ * two of a 48-byte box most of the time): source lo, hi; destination lo, hi; protocol lo | hi <<
+ * 8; source port lo | hi << 16; destination port lo | hi << 16 (the packet's values are 8 and 16
+ * bits wide); flags (BOX_FLAG_EXACT). Bounds are inclusive. A packet (that passes the
+ * TREE_PORT_BYTES guard) outside it fails one of the rule's leading pure tests. An empty box is
+ * written source lo 0xffffffff, hi 0.
  */
-export const BOX_WORDS = 12;
-export const BOX_FLAGS = 10;
+export const BOX_WORDS = 8;
+export const BOX = { SRC: 0, DST: 2, PROTO: 4, SPORT: 5, DPORT: 6 } as const;
+export const BOX_FLAGS = 7;
 /** Every op of the rule is the box's: a packet inside matches the rule. */
 export const BOX_FLAG_EXACT = 1;
 /** Trees per TREE record at most (src/compiler/build-tree.ts's groups). */

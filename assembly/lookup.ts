@@ -74,8 +74,9 @@ function probe(at: u32, capacity: u32, header: u32, n: u32): u32 {
   }
 }
 
-/** First entry >= rule in the sorted list of len words at `list`, else `end`. */
+/** First entry >= rule in the sorted list of len words at `list` (a list of one is the rule itself), else `end`. */
 function firstFrom(list: u32, len: u32, rule: u32, end: u32): u32 {
+  if (len === 1) return list >= rule ? list : end;
   let lo: u32 = 0;
   let hi = len;
   while (lo < hi) {

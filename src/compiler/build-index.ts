@@ -238,8 +238,9 @@ function writeTable(
   return { capacity, at };
 }
 
+/** A bucket's list offset, or its one rule itself (format.ts SLOT1_HEADER_WORDS: no list to read). */
 function writeList(out: WordBuffer, rules: readonly number[]): number {
-  return out.pushAll(rules);
+  return rules.length === 1 ? rules[0]! : out.pushAll(rules);
 }
 
 const wordsOf = (ks: readonly KeyDescriptor[]) => ks.reduce((n, k) => n + k.words, 0);

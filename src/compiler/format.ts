@@ -327,9 +327,13 @@ export const TREE_DIMS = [Field.SRC, Field.DST, Field.PROTO, Field.L4_SPORT, Fie
 export const TREE_PORT_BYTES = 20;
 /** field, words, mask[4]. */
 export const KEY_DESCRIPTOR_WORDS = 6;
-/** First-level slot: list offset, list length (0: empty), sub-index offset (NONE), then the key. */
+/**
+ * First-level slot: list offset, list length (0: empty), sub-index offset (NONE), then the key.
+ * A list of one rule is not written: the slot holds the rule (global index) instead of its offset,
+ * so a lookup reads one cache line less (most kube-proxy services have one rule per address).
+ */
 export const SLOT1_HEADER_WORDS = 3;
 /** Sub-index: guard min length, frag mode, short mode, capacity, then slots. */
 export const SUB_HEADER_WORDS = 4;
-/** Second-level slot: list offset, list length, then the key. */
+/** Second-level slot: list offset (or the rule, for one), list length, then the key. */
 export const SLOT2_HEADER_WORDS = 2;

@@ -84,8 +84,14 @@ export function nextCandidate(t: CompiledTable, rec: number, rule: number, src: 
       const n2 = readKey(idx, desc + k1 * KEY_DESCRIPTOR_WORDS, idx[rec + INDEX.KEY2_FIELDS]!, src);
       const s2 = probe(idx, sub + SUB_HEADER_WORDS, idx[sub + 3]!, SLOT2_HEADER_WORDS, n2);
       if (s2 < 0) return end;
-      return firstFrom(idx, idx[s2]!, idx[s2 + 1]!, rule, end);
+      return firstListed(idx, idx[s2]!, idx[s2 + 1]!, rule, end);
     }
   }
-  return firstFrom(idx, idx[s1]!, idx[s1 + 1]!, rule, end);
+  return firstListed(idx, idx[s1]!, idx[s1 + 1]!, rule, end);
+}
+
+/** firstFrom over a slot's list, which for one rule is the rule itself. */
+function firstListed(idx: Uint32Array, list: number, len: number, rule: number, end: number): number {
+  if (len === 1) return list >= rule ? list : end;
+  return firstFrom(idx, list, len, rule, end);
 }

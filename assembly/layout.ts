@@ -25,6 +25,8 @@ export const ACTION_BYTES: u32 = 16;
 export const INDEX_WORDS: u32 = 12;
 export const KEY_DESCRIPTOR_WORDS: u32 = 6;
 export const SLOT1_HEADER_WORDS: u32 = 3;
+export const INDEX_TAIL_WORDS: u32 = 10;
+export const SUB_EXACT_ONE: u32 = 0xfffffffe;
 export const SUB_HEADER_WORDS: u32 = 4;
 export const SLOT2_HEADER_WORDS: u32 = 2;
 // INDEXES record word 11: kind; TREE records (src/compiler/build-tree.ts).

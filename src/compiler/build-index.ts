@@ -18,6 +18,7 @@ import {
   RECORD_WORDS,
   SLOT1_HEADER_WORDS,
   SLOT2_HEADER_WORDS,
+  SUB_EXACT_ONE,
   TREE,
   TREE_FLAG_PORTS,
   TREE_LEAF,
@@ -145,6 +146,8 @@ interface Run {
   readonly values1: number[];
   readonly values2: number[];
   readonly guards: (readonly number[] | null)[];
+  /** Per rule: RuleKeys.exact. */
+  readonly exact: boolean[];
 }
 
 /**
@@ -162,11 +165,12 @@ function findRuns(input: IndexInput): Run[] {
       const k = ruleKeys(input.ops, input.ruleOpStart[r]!, input.ruleOpSlots[r]!);
       if (!run || k.signature !== run.proto.signature) {
         close(r);
-        run = { chain, start: r, end: r, proto: k, values1: [], values2: [], guards: [] };
+        run = { chain, start: r, end: r, proto: k, values1: [], values2: [], guards: [], exact: [] };
       }
       for (const v of k.values1) run.values1.push(v);
       for (const v of k.values2) run.values2.push(v);
       run.guards.push(k.guard);
+      run.exact.push(k.exact);
     }
     close(c.firstRule + c.ruleCount);
   });
@@ -217,16 +221,20 @@ function* range(start: number, end: number): Generator<number> {
   for (let r = start; r < end; r++) yield r;
 }
 
-/** An open-addressing table (linear probing); `slot` writes a bucket's header into its slot. */
+/**
+ * An open-addressing table (linear probing); `slot` writes a bucket's header (and the tail of
+ * `tailWords` after its key) into its slot.
+ */
 function writeTable(
   out: WordBuffer,
   buckets: readonly Bucket[],
   headerWords: number,
   keyWords: number,
   slot: (at: number, b: Bucket) => void,
+  tailWords = 0,
 ): { capacity: number; at: number } {
   const capacity = tableCapacity(buckets.length);
-  const slotWords = headerWords + keyWords;
+  const slotWords = headerWords + keyWords + tailWords;
   const at = out.alloc(capacity * slotWords);
   for (const b of buckets) {
     let i = hashKey(b.values, b.at, keyWords) & (capacity - 1);
@@ -289,11 +297,29 @@ export function buildIndexes(input: IndexInput): { section: Uint32Array; count: 
         out.set(capAt, t.capacity);
       }
     }
-    const t = writeTable(out, level1, SLOT1_HEADER_WORDS, w1, (s, b) => {
-      out.set(s, b.list);
-      out.set(s + 1, b.rules.length);
-      out.set(s + 2, b.sub);
-    });
+    // A one-rule bucket whose rule is exactly its keys carries the rule's guard and key2 values,
+    // so a lookup can prove the match without the rule's ops (kube-proxy's KUBE-SERVICES).
+    const exactOne = (b: Bucket) => b.rules.length === 1 && run.exact[b.rules[0]! - run.start]!;
+    const tail = w2 > 0 && level1.some(exactOne) ? 3 + w2 : 0;
+    const t = writeTable(
+      out,
+      level1,
+      SLOT1_HEADER_WORDS,
+      w1,
+      (s, b) => {
+        out.set(s, b.list);
+        out.set(s + 1, b.rules.length);
+        out.set(s + 2, b.sub);
+        if (!exactOne(b)) return;
+        out.set(s + 2, SUB_EXACT_ONE);
+        const i = b.rules[0]! - run.start;
+        if (tail === 0) return;
+        const at = s + SLOT1_HEADER_WORDS + w1;
+        run.guards[i]!.forEach((g, k) => out.set(at + k, g));
+        for (let k = 0; k < w2; k++) out.set(at + 3 + k, run.values2[i * w2 + k]!);
+      },
+      tail,
+    );
     out.set(rec + INDEX.CHAIN, run.chain);
     out.set(rec + INDEX.RUN_START, run.start);
     out.set(rec + INDEX.RUN_END, run.end);
@@ -304,6 +330,7 @@ export function buildIndexes(input: IndexInput): { section: Uint32Array; count: 
     out.set(rec + INDEX.DESCRIPTORS, desc);
     out.set(rec + INDEX.CAPACITY, t.capacity);
     out.set(rec + INDEX.SLOTS, t.at);
+    out.set(rec + INDEX.TAIL_WORDS, tail);
     out.set(rec + INDEX.KIND, IndexKind.EXACT);
   });
   return { section: out.view().slice(), count: runs.length + trees.length };

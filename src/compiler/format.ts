@@ -284,6 +284,8 @@ export const INDEX = {
   DESCRIPTORS: 7, // KEY1_FIELDS + KEY2_FIELDS descriptors of KEY_DESCRIPTOR_WORDS
   CAPACITY: 8, // slots of the first-level table (a power of two)
   SLOTS: 9,
+  /** Words of each first-level slot after its key: 0, or (when KEY2_WORDS > 0) 3 + KEY2_WORDS. */
+  TAIL_WORDS: 10,
   /** IndexKind: EXACT (the words above) or TREE (TREE's words). */
   KIND: 11,
 } as const;
@@ -328,7 +330,15 @@ export const TREE_PORT_BYTES = 20;
 /** field, words, mask[4]. */
 export const KEY_DESCRIPTOR_WORDS = 6;
 /**
- * First-level slot: list offset, list length (0: empty), sub-index offset (NONE), then the key.
+ * A first-level slot's sub-index word when the slot's one rule is exactly its keys (every op a
+ * key test or the guard): a packet with the key that passes the guard and has the second-level
+ * key matches the rule, whose ops need not run. The slot's tail (INDEX.TAIL_WORDS) then holds the
+ * rule's guard (min length, frag mode, short mode) and second-level key values.
+ */
+export const SUB_EXACT_ONE = 0xfffffffe;
+/**
+ * First-level slot: list offset, list length (0: empty), sub-index offset (NONE, or
+ * SUB_EXACT_ONE), then the key, then INDEX.TAIL_WORDS words.
  * A list of one rule is not written: the slot holds the rule (global index) instead of its offset,
  * so a lookup reads one cache line less (most kube-proxy services have one rule per address).
  */

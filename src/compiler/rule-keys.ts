@@ -22,6 +22,11 @@ export interface RuleKeys {
   readonly guard: readonly number[] | null;
   /** The descriptors as text: rules with equal signatures can share an index. */
   readonly signature: string;
+  /**
+   * Every op is a key test or the guard before key2 (no guard without key2): a packet with the
+   * keys that passes the guard matches the rule.
+   */
+  readonly exact: boolean;
 }
 
 /** Fields an exact key can be taken from before the guard, one bit per field id. */
@@ -46,6 +51,7 @@ export function ruleKeys(ops: Uint32Array, startSlot: number, slots: number): Ru
   const values2: number[] = [];
   let guard: number[] | null = null;
   let signature = '';
+  let exact = true;
   const end = startSlot + slots;
   for (let s = startSlot; s < end; ) {
     const w = s * SLOT_WORDS;
@@ -55,10 +61,16 @@ export function ruleKeys(ops: Uint32Array, startSlot: number, slots: number): Ru
     const n = (h >>> 16) & 0xff;
     const field = ops[w + 1]!;
     if (code === Op.L4_GUARD) {
-      if (guard) break;
+      if (guard) {
+        exact = false;
+        break;
+      }
       guard = [ops[w + 1]!, ops[w + 2]!, ops[w + 3]!];
-    } else if (!has(PURE_OPS, code)) break;
-    else if ((flags & OP_FLAG_INVERT) === 0) {
+    } else if (!has(PURE_OPS, code)) {
+      exact = false;
+      break;
+    } else if ((flags & OP_FLAG_INVERT) !== 0) exact = false;
+    else {
       const keys = guard ? key2 : key1;
       const values = guard ? values2 : values1;
       if (code === Op.CMP && (has(KEY1_FIELDS, field) || (guard && isTransportField(field)))) {
@@ -83,12 +95,14 @@ export function ruleKeys(ops: Uint32Array, startSlot: number, slots: number): Ru
         values.push(ops[w + 2]!);
         keys.push({ field, words: 1, mask: FULL });
         signature += `|${field}/1/${FULL_TEXT}`;
-      }
+      } else exact = false;
     }
     // BLOCK contents are pure by construction: skip over them with the block.
     s += code === Op.BLOCK ? 1 + field : h >>> 24;
   }
-  return { key1, values1, key2, values2, guard: key2.length > 0 ? guard : null, signature };
+  const guarded = key2.length > 0;
+  exact &&= guard === null || guarded;
+  return { key1, values1, key2, values2, guard: guarded ? guard : null, signature, exact };
 }
 
 const FULL: readonly number[] = [0xffffffff];

@@ -191,34 +191,43 @@ function sameWords(a: readonly number[], ai: number, b: readonly number[], bi: n
   return true;
 }
 
+/** The bucket of `buckets` whose key is `words` words of `values` at `at`, if any. */
+function findBucket(buckets: readonly Bucket[], values: readonly number[], at: number, words: number) {
+  for (const x of buckets) if (sameWords(x.values, x.at, values, at, words)) return x;
+  return undefined;
+}
+
 /**
- * `rules` (global indexes) grouped by their key, `words` words of `values` at (rule - base) *
- * words, in first-seen order; keys hashed as numbers (no string per rule).
+ * `n` rules (global indexes, ruleAt(0 .. n-1)) grouped by their key, `words` words of `values`
+ * at (rule - base) * words, in first-seen order; keys hashed as numbers (no string per rule).
  */
-function group(values: readonly number[], words: number, base: number, rules: Iterable<number>): Bucket[] {
-  const byHash = new Map<number, Bucket | Bucket[]>();
+function group(
+  values: readonly number[],
+  words: number,
+  base: number,
+  n: number,
+  ruleAt: (i: number) => number,
+): Bucket[] {
+  const byHash = new Map<number, Bucket[]>();
   const buckets: Bucket[] = [];
-  for (const rule of rules) {
+  for (let i = 0; i < n; i++) {
+    const rule = ruleAt(i);
     const at = (rule - base) * words;
     const h = hashKey(values, at, words);
-    const seen = byHash.get(h);
-    const same = (x: Bucket) => sameWords(x.values, x.at, values, at, words);
-    let b =
-      seen === undefined ? undefined : Array.isArray(seen) ? seen.find(same) : same(seen) ? seen : undefined;
+    let seen = byHash.get(h);
+    let b = seen === undefined ? undefined : findBucket(seen, values, at, words);
     if (!b) {
       b = { values, at, rules: [], list: 0, sub: NONE };
       buckets.push(b);
-      if (seen === undefined) byHash.set(h, b);
-      else if (Array.isArray(seen)) seen.push(b);
-      else byHash.set(h, [seen, b]);
+      if (seen === undefined) {
+        seen = [];
+        byHash.set(h, seen);
+      }
+      seen.push(b);
     }
     b.rules.push(rule);
   }
   return buckets;
-}
-
-function* range(start: number, end: number): Generator<number> {
-  for (let r = start; r < end; r++) yield r;
 }
 
 /**
@@ -271,7 +280,7 @@ export function buildIndexes(input: IndexInput): { section: Uint32Array; count: 
       out.push(d.words);
       for (let i = 0; i < 4; i++) out.push(d.mask[i] ?? 0);
     }
-    const level1 = group(run.values1, w1, run.start, range(run.start, run.end));
+    const level1 = group(run.values1, w1, run.start, run.end - run.start, (i) => run.start + i);
     // Lists and second levels first, so the first-level slots can point at them.
     for (const b of level1) {
       b.list = writeList(out, b.rules);
@@ -283,7 +292,7 @@ export function buildIndexes(input: IndexInput): { section: Uint32Array; count: 
           return g !== null && sameWords(g, 0, guard, 0, 3);
         });
       if (w2 > 0 && sameGuard && b.rules.length >= MIN_SUB_BUCKET) {
-        const level2 = group(run.values2, w2, run.start, b.rules);
+        const level2 = group(run.values2, w2, run.start, b.rules.length, (i) => b.rules[i]!);
         for (const b2 of level2) b2.list = writeList(out, b2.rules);
         b.sub = out.length;
         out.push(guard[0]!);

@@ -324,7 +324,7 @@ export function buildIndexes(input: IndexInput): { section: Uint32Array; count: 
         const i = b.rules[0]! - run.start;
         if (tail === 0) return;
         const at = s + SLOT1_HEADER_WORDS + w1;
-        run.guards[i]!.forEach((g, k) => out.set(at + k, g));
+        for (let k = 0; k < 3; k++) out.set(at + k, run.guards[i]![k]!);
         for (let k = 0; k < w2; k++) out.set(at + 3 + k, run.values2[i * w2 + k]!);
       },
       tail,

@@ -42,6 +42,12 @@ export let coverage: usize = 0;
  * the rules of the many unindexed chains cost no load from the (large) coverage array.
  */
 export let chainIndexed: usize = 0;
+/**
+ * Per chain: its first rule and rule count (8 bytes, from the 32-byte CHAINS records): what the
+ * walk reads at every jump, dense enough to stay in cache at 100k rules' tens of thousands of
+ * chains.
+ */
+export let chainSpans: usize = 0;
 export let counters: usize = 0;
 
 /** Reads the directory of the table at `base` (already checked by loadTable on the host). */
@@ -72,6 +78,11 @@ export function initTable(base: usize): void {
   }
   coverage = alloc((<usize>ruleCount) << 2);
   chainIndexed = alloc(<usize>chainCount);
+  chainSpans = alloc((<usize>chainCount) << 3);
+  for (let c: u32 = 0; c < chainCount; c++) {
+    const cw = chainAt(c);
+    store<u64>(chainSpans + ((<usize>c) << 3), load<u64>(cw, 8));
+  }
   const records = load<u32>(indexes);
   for (let r: u32 = 0; r < records; r++) {
     const rec = indexes + 4 + <usize>(r * INDEX_WORDS) * 4;

@@ -32,7 +32,17 @@ import { ruleMatches } from './ops';
 import { fields, P_MARK } from './packet';
 import { isNatAction, natEntry, natTarget } from './path/nat-target';
 import { beginState, rollbackState } from './state';
-import { actions, chainAt, chainIndexed, countPacket, coverage, params, ruleCount, rules } from './table';
+import {
+  actions,
+  chainAt,
+  chainIndexed,
+  chainSpans,
+  countPacket,
+  coverage,
+  params,
+  ruleCount,
+  rules,
+} from './table';
 import { beginWalk } from './tree';
 
 const STACK_DEPTH: u32 = 256;
@@ -105,9 +115,9 @@ function traverse(base: u32, bytes: u32): u64 {
   let sp: u32 = 0;
   let candidate: u32 = NONE;
   while (true) {
-    const cw = chainAt(chain);
-    const first = load<u32>(cw, 8);
-    const count = load<u32>(cw, 12);
+    const span = chainSpans + ((<usize>chain) << 3);
+    const first = load<u32>(span);
+    const count = load<u32>(span, 4);
     const indexed = load<u8>(chainIndexed + <usize>chain) !== 0;
     if (i >= count) {
       if (sp > 0) {

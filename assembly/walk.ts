@@ -16,7 +16,6 @@ import {
   R_RULE,
   R_UNDECIDED_LIMIT,
   R_UNDECIDED_RULE,
-  RULE_BYTES,
   UNDECIDED,
   V_ACCEPT,
   V_DROP,
@@ -40,8 +39,9 @@ import {
   countPacket,
   coverage,
   params,
+  RULE_CORE_BYTES,
+  ruleCores,
   ruleCount,
-  rules,
 } from './table';
 import { beginWalk } from './tree';
 
@@ -155,7 +155,7 @@ function traverse(base: u32, bytes: u32): u64 {
     }
     if (outcome === UNDECIDED) return result(0, R_UNDECIDED_RULE, g);
     if (!logCounter(g)) return result(0, R_UNDECIDED_LIMIT, g);
-    const rw = rules + <usize>g * RULE_BYTES;
+    const rw = ruleCores + <usize>g * RULE_CORE_BYTES;
     const arg = load<u32>(rw, 12);
     const verdict = load<u32>(rw, 8);
     if (verdict === V_NONE) {

@@ -85,6 +85,9 @@ export function ruleKeys(ops: Uint32Array, startSlot: number, slots: number): Ru
         values.push(ops[w + 2]!);
         keys.push({ field, words: 1, mask: FULL });
         signature += `${guard ? '|' : ','}${field}/1/${FULL_TEXT}`;
+        // -i/-o hold exactly when the interface's id is the key; other interface fields may ask
+        // more (a key that differs still rules the rule out, but an equal one proves nothing).
+        if (field !== Field.IIF && field !== Field.OIF) exact = false;
       } else if (
         code === Op.RANGE &&
         guard &&

@@ -8,7 +8,8 @@
 // engine's flushReplies emits them.
 //
 // Emitted packets (EMIT_BYTES records, bytes in their own area): frame index, oif registry
-// index, next hop, byte offset, length, cause (C_* | parameter << 8), decision word, 0.
+// index, next hop, byte offset, length, cause (C_* | parameter << 8), decision word, the bridge
+// port it leaves by (bridge-fdb.ts bridgeEgress: 0 when oif is no bridge).
 
 export const SLOT_CAPACITY: u32 = 2048;
 const SLOTS: u32 = 16;
@@ -90,6 +91,7 @@ export function emit(
   len: u32,
   cause: u32,
   decision: u32,
+  port: u32,
 ): bool {
   if (emitCount === emitCapacity || emitUsed + len > emitByteCapacity) return false;
   const r = emitRecords + <usize>emitCount * EMIT_BYTES;
@@ -100,7 +102,7 @@ export function emit(
   store<u32>(r, len, 16);
   store<u32>(r, cause, 20);
   store<u32>(r, decision, 24);
-  store<u32>(r, 0, 28);
+  store<u32>(r, port, 28);
   memory.copy(emitBytes + <usize>emitUsed, ip, len);
   emitCount++;
   emitUsed += len;

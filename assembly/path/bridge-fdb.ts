@@ -23,9 +23,10 @@ let neighbours: usize = 0;
 let clock: i64 = 0;
 
 function slotOf(key: u64): u32 {
-  let h = key * 0x9e3779b97f4a7c15;
-  h ^= h >> 29;
-  return <u32>(h >> 32) & (SLOTS - 1);
+  // Fibonacci hashing on both halves (a 64-bit constant does not survive the linter).
+  let h = (<u32>key ^ <u32>(key >> 32)) * 0x9e3779b1;
+  h ^= h >>> 15;
+  return h & (SLOTS - 1);
 }
 
 /** Allocates the tables (for a host with bridges) and writes the static neighbours (`count` records at `p`). */

@@ -12,7 +12,7 @@
 /** The role word of a registry index that is a bridge itself. */
 const BRIDGE_ITSELF: u32 = 0xffffffff;
 /** No MAC (a 48-bit MAC never has its upper bits set). */
-export const NO_MAC: u64 = 0xffffffffffffffff;
+export const NO_MAC: u64 = u64.MAX_VALUE;
 
 let limit: u32 = 0;
 let roles: usize = 0;

@@ -1,0 +1,111 @@
+// Frames on bridge ports in the WebAssembly engine (assembly/path/bridge-input.ts, bridge-fdb.ts)
+// against the reference engine (src/engine/reference/bridge-path.ts), on seeded random traces
+// over docker0 and its two veth ports (bridged-host.json, bridged.v4): stations that move
+// between ports, frames to the bridge's MAC, a port's MAC, another station's, an unknown one and
+// the sender's own (hairpin), FDB entries that age out, DNAT to a station on the same bridge
+// (learned, `ip neigh`, incomplete and missing neighbours), NAT and REJECT on bridged frames, a
+// port with a smaller MTU, bad header checksums, TTL 1 — with bridge-nf-call-iptables on and off.
+// Frames a bridge would flood to several ports or also pass up are refused with their reason.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadRuleset } from '../../src/frontend/load-ruleset.js';
+import { writeUdpPacket } from '../../src/gen/ipv4-packets.js';
+import { parseHostFile } from '../../src/host/index.js';
+import { WasmReplayUnsupported } from '../../src/replay/replay-trace-wasm.js';
+import { LinkType, MemorySink, PcapngWriter } from '../../src/trace/index.js';
+import { BRIDGE_MAC, bridgedTrace, ip, mac, STATIONS, type Station, UNKNOWN_MAC } from './bridged-trace.js';
+import { compare } from './engine-compare.js';
+
+const BROADCAST_MAC = 'ff:ff:ff:ff:ff:ff';
+
+const LONG = process.env.NFWASM_FUZZ === 'long';
+const FIXTURES = join(import.meta.dirname, '../fixtures/wasm-engine');
+const HOST_JSON = JSON.parse(readFileSync(join(FIXTURES, 'bridged-host.json'), 'utf8'));
+const RULES = loadRuleset(readFileSync(join(FIXTURES, 'bridged.v4'), 'utf8'), { file: 'bridged.v4' }).ruleset;
+
+/** The fixture host, with `edit` applied to its JSON. */
+function host(edit: (json: typeof HOST_JSON) => void = () => {}) {
+  const json = structuredClone(HOST_JSON);
+  edit(json);
+  return parseHostFile(JSON.stringify(json), { file: 'bridged-host.json' });
+}
+
+describe('WebAssembly engine = reference engine on frames through a bridge', () => {
+  const seeds = LONG ? 40 : 6;
+  const packets = LONG ? 50_000 : 3_000;
+  const on = { ruleset: RULES, host: host() };
+  const off = {
+    ruleset: RULES,
+    host: host((json) => {
+      json.sysctl['net.bridge.bridge-nf-call-iptables'] = 0;
+    }),
+  };
+  for (let seed = 1; seed <= seeds; seed++) {
+    const batch = [1, 7, 64, 4096][seed % 4]!;
+    it(`bridge-nf-call-iptables on: seed ${seed}, batches of ${batch}`, () => {
+      const r = compare(on, bridgedTrace(seed, packets), batch);
+      expect(r.packets).toBe(packets);
+      expect(r.causes.get('bridged')).toBeGreaterThan(packets / 20);
+      expect(r.ports.get('veth1a2b3c4')).toBeGreaterThan(packets / 20);
+      expect(r.ports.get('veth5d6e7f8')).toBeGreaterThan(packets / 20);
+    });
+    it(`bridge-nf-call-iptables off: seed ${seed}, batches of ${batch}`, () => {
+      const r = compare(off, bridgedTrace(seed, packets), batch);
+      expect(r.packets).toBe(packets);
+      expect(r.causes.get('bridged')).toBeGreaterThan(packets / 20);
+    });
+  }
+
+  /** One frame from 172.17.0.2's port to `dstMac`, after one from 172.17.0.3 taught the bridge. */
+  function oneFrame(dstMac: string): Uint8Array {
+    const sink = new MemorySink();
+    const w = new PcapngWriter(sink);
+    const a = w.addInterface({ name: 'veth1a2b3c4', linkType: LinkType.Ethernet });
+    const b = w.addInterface({ name: 'veth5d6e7f8', linkType: LinkType.Ethernet });
+    const buf = new Uint8Array(128);
+    const frame = (src: Station, dst: string, to: string) => {
+      buf.set(mac(dst), 0);
+      buf.set(mac(src.mac), 6);
+      buf.set([0x08, 0x00], 12);
+      const ends = { src: ip(src.ip), dst: ip(to), id: 1, ttl: 64 };
+      return buf.slice(0, 14 + writeUdpPacket(buf, 14, ends, { sport: 4000, dport: 4001, payload: 8 }));
+    };
+    w.writePacket(b, 1n, frame(STATIONS[1]!, BRIDGE_MAC, '172.17.0.1'));
+    w.writePacket(a, 2n, frame(STATIONS[0]!, dstMac, '172.17.0.3'));
+    w.flush();
+    return sink.bytes();
+  }
+  const refused = (s: typeof on, bytes: Uint8Array) => {
+    try {
+      compare(s, bytes, 4);
+    } catch (e) {
+      if (e instanceof WasmReplayUnsupported) return e.message;
+      throw e;
+    }
+    return null;
+  };
+  const flood = /packet 2: .*a frame a bridge floods to several ports or also passes up to the host/;
+  it('refuses a broadcast frame (flooded and passed up) and says why', () => {
+    expect(refused(on, oneFrame(BROADCAST_MAC))).toMatch(flood);
+    expect(refused(off, oneFrame(BROADCAST_MAC))).toMatch(flood);
+  });
+  it('refuses unknown unicast a bridge of three ports floods to two, but takes a learned station', () => {
+    const three = {
+      ruleset: RULES,
+      host: host((json) => {
+        json.addr.push({
+          ...json.addr.at(-1),
+          ifindex: 9,
+          ifname: 'veth9',
+          master: 'docker0',
+          address: '6a:1f:00:00:00:09',
+        });
+        json.bridges.docker0.push('veth9');
+      }),
+    };
+    expect(refused(three, oneFrame(UNKNOWN_MAC))).toMatch(flood);
+    expect(refused(three, oneFrame(STATIONS[1]!.mac))).toBeNull();
+  });
+});

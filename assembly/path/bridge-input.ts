@@ -6,15 +6,23 @@
 // bridged copy passes FORWARD and POSTROUTING (br_nf_forward_ip, br_nf_post_routing: -i/-o the
 // bridge); without it iptables sees only what goes up to IP.
 //
-// One copy is all the path makes: a frame flooded to several ports, or a broadcast or multicast
-// one that also goes up to the host (br_pass_frame_up), stops the batch as UNSUPPORTED.
 
 import { internetChecksum } from '../checksum';
 import { HOOK_FORWARD, HOOK_POSTROUTING, HOOK_PREROUTING } from '../conntrack/layout';
 import { be16 } from '../memory';
 import { P_DST, P_SRC } from '../packet';
 import { fdbPort, installFdb, neighbourMac } from './bridge-fdb';
-import { installTopology, isGroupMac, isOwnMac, NO_MAC, otherPort, otherPorts } from './bridge-topology';
+import {
+  installTopology,
+  isGroupMac,
+  isOwnMac,
+  NO_MAC,
+  otherPorts,
+  portAt,
+  portBridgeAt,
+  portsTotal,
+} from './bridge-topology';
+import { C_BRIDGED, emit } from './generated';
 import {
   ask,
   askAboutAddresses,
@@ -25,27 +33,37 @@ import {
 } from './host-query';
 import {
   bridgeCallsIptables,
+  bridgedCopiesOut,
   bridgedOutput,
   D_BRIDGE_CHECKSUM,
   D_BRIDGE_HAIRPIN,
   D_BRIDGED_DNAT_NEIGHBOUR,
   D_FRAG_NEEDED_OUTPUT,
+  emitForwarded,
   FATE_DROPPED,
   FATE_FORWARDED,
   FATE_UNSUPPORTED,
   FORWARDED_BRIDGED,
+  frameIndex,
   ipRcv,
   ipRcvFinish,
+  journeyDecision,
   journeyField,
   journeyIp,
   journeyLength,
+  journeyStopFate,
+  journeyStopReason,
   releaseIfUnconfirmed,
   reportNextHop,
+  restoreConnection,
+  restoreJourney,
   runHook,
+  saveJourney,
+  setClone,
   setOutputInterface,
   stop,
-  U_BRIDGE_FLOOD,
   U_MTU,
+  U_ROOM,
 } from './receive';
 
 /** Installs the host's bridges (bridge-topology.ts record at `p`, kept). */
@@ -93,45 +111,103 @@ export function bridgeInput(port: u32, bridge: u32, macDst: u64): void {
   else bridgeFrame(port, bridge, macDst, true);
 }
 
-/** br_handle_frame_finish's forwarding part: a frame to `macDst` that came in on `port`. */
+/**
+ * br_handle_frame_finish's forwarding part: a frame to `macDst` that came in on `port` goes to
+ * the port the forwarding database knows (dropped when that is `port`: no hairpin mode), else to
+ * every other port (br_flood), each copy from the datagram as PREROUTING left it; broadcast and
+ * multicast frames also go up to the host (br_pass_frame_up). One copy's fate is the frame's
+ * (the result record names its port); with several, the copies are emitted packets and the
+ * frame is forwarded when one left, else it has the last copy's fate — or the way up's.
+ */
 function bridgeFrame(port: u32, bridge: u32, macDst: u64, callIptables: bool): void {
-  if (isGroupMac(macDst)) {
-    stop(FATE_UNSUPPORTED, U_BRIDGE_FLOOD);
-    return;
-  }
-  const known = fdbPort(bridge, macDst);
-  let egress: u32 = 0;
-  if (known !== 0) egress = known === port ? 0 : known;
-  else {
-    const n = otherPorts(bridge, port);
-    if (n > 1) {
-      stop(FATE_UNSUPPORTED, U_BRIDGE_FLOOD);
-      return;
-    }
-    egress = n === 1 ? otherPort : 0;
-  }
-  if (egress === 0) {
+  const group = isGroupMac(macDst);
+  const known = group ? 0 : fdbPort(bridge, macDst);
+  const copies: u32 = known !== 0 ? (known === port ? 0 : 1) : otherPorts(bridge, port);
+  if (copies === 0 && !group) {
     releaseIfUnconfirmed();
     bridgedOutput(bridge, 0, FATE_DROPPED, D_BRIDGE_HAIRPIN);
     return;
   }
-  if (callIptables) {
-    // br_nf_forward_ip → FORWARD, br_nf_post_routing → POSTROUTING; no TTL change.
-    setOutputInterface(bridge);
-    if (runHook(HOOK_FORWARD) === 0 || runHook(HOOK_POSTROUTING) === 0) return;
-    // br_nf_ip_fragment: too long with DF is dropped silently.
-    const len = journeyLength();
-    if (len > load<u32>(ask(Q_INTERFACE, egress, 0, 0))) {
-      if ((be16(journeyIp() + 6) & 0x4000) === 0) {
-        stop(FATE_UNSUPPORTED, U_MTU);
+  saveJourney();
+  if (copies === 1 && !group) {
+    bridgeCopy(known !== 0 ? known : nextPort(bridge, port, 0), bridge, callIptables);
+    if (journeyStopFate() === FATE_UNSUPPORTED) return;
+  } else {
+    let forwarded = false;
+    let next: u32 = 0;
+    for (let c: u32 = 0; c < copies; c++) {
+      const out = known !== 0 ? known : nextPort(bridge, port, next);
+      next = floodCursor;
+      if (c > 0) restoreJourney();
+      bridgeCopy(out, bridge, callIptables);
+      const fate = journeyStopFate();
+      if (fate === FATE_UNSUPPORTED) return;
+      if (fate === FATE_FORWARDED) {
+        forwarded = true;
+        if (!emit(frameIndex, bridge, 0, journeyIp(), journeyLength(), C_BRIDGED, journeyDecision(), out)) {
+          stop(FATE_UNSUPPORTED, U_ROOM);
+          return;
+        }
+      }
+    }
+    if (group) {
+      restoreJourney();
+      if (callIptables) ipRcvFinish();
+      else ipRcv();
+      const up = journeyStopFate();
+      if (up === FATE_UNSUPPORTED) return;
+      // A packet routed on from here leaves after the copies.
+      if (up === FATE_FORWARDED && journeyStopReason() === 0 && !emitForwarded()) {
+        stop(FATE_UNSUPPORTED, U_ROOM);
         return;
       }
-      releaseIfUnconfirmed();
-      bridgedOutput(bridge, egress, FATE_DROPPED, D_FRAG_NEEDED_OUTPUT);
+      if (forwarded) bridgedCopiesOut(bridge);
+      return;
+    }
+    if (forwarded) bridgedCopiesOut(bridge);
+  }
+  // The last copy gone, an unconfirmed connection is too.
+  restoreConnection();
+  releaseIfUnconfirmed();
+}
+
+/** Where nextPort() stopped: the next call goes on from there. */
+let floodCursor: u32 = 0;
+
+/** The first port of `bridge` other than `except` at or after position `from` in br_flood order. */
+function nextPort(bridge: u32, except: u32, from: u32): u32 {
+  for (let i: u32 = from; i < portsTotal(); i++) {
+    const p = portAt(i);
+    if (portBridgeAt(i) === bridge && p !== except) {
+      floodCursor = i + 1;
+      return p;
+    }
+  }
+  floodCursor = portsTotal();
+  return 0;
+}
+
+/**
+ * One copy of the frame out of `egress`: with bridge-nf-call-iptables br_nf_forward_ip →
+ * FORWARD, br_nf_post_routing → POSTROUTING (no TTL change) and br_nf_ip_fragment (too long with
+ * DF: dropped silently); without it, straight out (br_forward).
+ */
+function bridgeCopy(egress: u32, bridge: u32, callIptables: bool): void {
+  setClone(true);
+  if (callIptables) {
+    setOutputInterface(bridge);
+    if (runHook(HOOK_FORWARD) === 0 || runHook(HOOK_POSTROUTING) === 0) {
+      setClone(false);
+      return;
+    }
+    const len = journeyLength();
+    if (len > load<u32>(ask(Q_INTERFACE, egress, 0, 0))) {
+      if ((be16(journeyIp() + 6) & 0x4000) === 0) stop(FATE_UNSUPPORTED, U_MTU);
+      else bridgedOutput(bridge, egress, FATE_DROPPED, D_FRAG_NEEDED_OUTPUT);
+      setClone(false);
       return;
     }
   }
-  // The last copy gone, an unconfirmed connection is too.
-  releaseIfUnconfirmed();
+  setClone(false);
   bridgedOutput(bridge, egress, FATE_FORWARDED, FORWARDED_BRIDGED);
 }

@@ -61,17 +61,21 @@ export function isOwnMac(bridge: u32, mac: u64): bool {
   return false;
 }
 
-/** The bridge's ports other than `except`: how many (up to 2), and the first of them. */
-export let otherPort: u32 = 0;
+/** Ports of all bridges in br_flood order: how many, each one's index and its bridge's. */
+export function portsTotal(): u32 {
+  return portCount;
+}
+export function portAt(i: u32): u32 {
+  return load<u32>(ports + ((<usize>i) << 3));
+}
+export function portBridgeAt(i: u32): u32 {
+  return load<u32>(ports + ((<usize>i) << 3), 4);
+}
+
+/** How many ports of `bridge` there are besides `except`. */
 export function otherPorts(bridge: u32, except: u32): u32 {
   let n: u32 = 0;
-  otherPort = 0;
-  for (let i: u32 = 0; i < portCount && n < 2; i++) {
-    const e = ports + ((<usize>i) << 3);
-    if (load<u32>(e, 4) !== bridge || load<u32>(e) === except) continue;
-    if (n === 0) otherPort = load<u32>(e);
-    n++;
-  }
+  for (let i: u32 = 0; i < portCount; i++) if (portBridgeAt(i) === bridge && portAt(i) !== except) n++;
   return n;
 }
 

@@ -7,11 +7,10 @@
 // packets (`@local` frames) go down the output path (local-out.ts) after it.
 //
 // A frame received on a bridge port goes to its bridge first (bridge-input.ts): up to IP as if
-// received on the bridge, or bridged to another port through FORWARD and POSTROUTING.
+// received on the bridge, or bridged to other ports through FORWARD and POSTROUTING.
 //
 // A packet whose handling is not here yet (fragments, IP options, ICMP redirects and errors
-// about a packet the path does not know, frames a bridge floods to several ports, matches and
-// targets the walk leaves UNDECIDED) stops the batch as UNSUPPORTED, possibly after its connection or counters changed:
+// about a packet the path does not know, matches and targets the walk leaves UNDECIDED) stops the batch as UNSUPPORTED, possibly after its connection or counters changed:
 // the run's state is then not to be trusted, and the host runs the whole trace on the reference
 // engine instead (src/engine/wasm/engine.ts).
 
@@ -104,10 +103,12 @@ import {
 } from './flow-cache';
 import {
   beginEmitted,
+  C_FORWARDED,
   C_FRAG_NEEDED_FORWARD,
   C_IP_ERROR,
   C_PROT_UNREACH,
   C_TIME_EXCEEDED,
+  emit,
   endJourneyReplies,
   waiting,
 } from './generated';
@@ -211,8 +212,6 @@ const U_RATE_TABLE: u32 = 14;
 export const U_FRAGMENT_OUT: u32 = 15;
 /** A reply tied to a connection that was never confirmed would set up NAT on it. */
 const U_RELEASED_NAT: u32 = 16;
-/** A frame a bridge floods to several ports, or passes up as well (broadcast, multicast). */
-export const U_BRIDGE_FLOOD: u32 = 17;
 /** The bridge forwarding database or its neighbour table is full. */
 export const U_BRIDGE_TABLE: u32 = 18;
 
@@ -330,8 +329,18 @@ function sendIcmp(type: u32, code: u32, info: u32, cause: u32): u32 {
   return answered(icmpSend(ip, ipLen, iifIndex, type, code, info, cause, attachEntry(), ctDir, now));
 }
 
+/**
+ * A copy of a bridged frame (br_flood's clone) is in flight: dropping it does not free the
+ * connection the frame's other copies share (the bridge frees it after the last).
+ */
+let clone: bool = false;
+export function setClone(on: bool): void {
+  clone = on;
+}
+
 /** releaseIfUnconfirmed: a new connection whose packet is dropped never enters the table. */
 export function releaseIfUnconfirmed(): void {
+  if (clone) return;
   if (ctKind === K_TRACKED && !confirmed(entryAt(ctEntry))) releaseEntry(ctEntry);
 }
 
@@ -687,6 +696,7 @@ function receive(f: usize, bytes: usize, out: usize): bool {
   outOif = 0;
   flowRecordStop();
   viaBridge = false;
+  clone = false;
   fdbClock(now);
   // br_handle_frame: the bridge learns where the sender is, whatever the frame carries.
   const bridge = bridgeOfPort(iif);
@@ -778,6 +788,76 @@ export function bridgedOutput(bridge: u32, port: u32, fate: u32, reason: u32): v
   outOif = bridge;
   store<u32>(curOut, port, 28);
   stop(fate, reason);
+}
+
+// The datagram as PREROUTING left it, for each copy a bridge floods (br_flood clones the skb)
+// and for the frame itself when it goes up too: bytes, meta (mark, interfaces), decisions and
+// connection.
+const savedBytes: usize = memory.data(65536, 16);
+const savedMeta: usize = memory.data(<i32>META_BYTES, 16);
+let savedLast: u32 = NONE;
+let savedFilter: u32 = NONE;
+let savedEntry: u32 = CT_NONE;
+
+export function saveJourney(): void {
+  memory.copy(savedBytes, ip, ipLen);
+  memory.copy(savedMeta, meta, META_BYTES);
+  savedLast = lastDecision;
+  savedFilter = filterDecision;
+  savedEntry = ctEntry;
+}
+
+/** The datagram back as saveJourney() found it, nothing decided about it since. */
+export function restoreJourney(): void {
+  memory.copy(ip, savedBytes, ipLen);
+  memory.copy(meta, savedMeta, META_BYTES);
+  decode(ip, ipLen, meta, ifacesAt);
+  const io = load<u32>(meta, 12);
+  setPacketInterfaces(io & 0xffff, io >> 16);
+  lastDecision = savedLast;
+  filterDecision = savedFilter;
+  restoreConnection();
+  stopFate = 0;
+  stopReason = 0;
+  outOif = 0;
+  store<u32>(curOut, 0, 28);
+}
+
+/**
+ * The connection as saveJourney() found it: a copy's confirmation may merge it into another
+ * one, which the frame itself (the reference engine's journey, not its clones) does not see.
+ */
+export function restoreConnection(): void {
+  ctEntry = savedEntry;
+}
+
+/**
+ * The routed packet in flight (FATE_FORWARDED) into the emitted area, after the copies a bridge
+ * sent before it; false when the area is full.
+ */
+export function emitForwarded(): bool {
+  const nextHop = load<u32>(curOut, 28);
+  if (
+    !emit(
+      frameIndex,
+      outOif,
+      nextHop,
+      ip,
+      ipLen,
+      C_FORWARDED,
+      journeyDecision(),
+      bridgeEgress(outOif, nextHop),
+    )
+  )
+    return false;
+  stop(FATE_FORWARDED, FORWARDED_GENERATED);
+  return true;
+}
+
+/** The frame was bridged (some copy left): forwarded onto the bridge, its copies emitted. */
+export function bridgedCopiesOut(bridge: u32): void {
+  outOif = bridge;
+  stop(FATE_FORWARDED, FORWARDED_GENERATED);
 }
 
 /** A next hop the result reports (word 7): bridged DNAT without a neighbour entry. */

@@ -1,7 +1,7 @@
-// Seeded random traces over docker0 and its two veth ports (test/fixtures/wasm-engine/
-// bridged-host.json): containers that send from their port (now and then from the other one,
-// as if moved) to the bridge's MAC, another container's, a port's, an unknown one or their own;
-// hosts behind eth0; answers to earlier datagrams; gaps long enough for the bridge to forget
+// Seeded random traces over docker0 and its veth ports (test/fixtures/wasm-engine/
+// bridged-host.json, and a third port THIRD_PORT when the host has it): containers that send
+// from their port (now and then from another one, as if moved) to the bridge's MAC, another
+// container's, a port's, an unknown one, their own, broadcast or multicast; hosts behind eth0; answers to earlier datagrams; gaps long enough for the bridge to forget
 // stations; TTL 1, bad header checksums, segments too big for a port's MTU.
 
 import { writeIcmpEcho, writeTcpPacket, writeUdpPacket } from '../../src/gen/ipv4-packets.js';
@@ -13,6 +13,10 @@ export const mac = (m: string) => Uint8Array.from(m.split(':'), (b) => Number.pa
 export const BRIDGE_MAC = '02:42:8e:6f:1a:01';
 const PORT_MAC = '6a:1f:00:00:00:03';
 export const UNKNOWN_MAC = '02:42:ac:11:00:55';
+export const BROADCAST_MAC = 'ff:ff:ff:ff:ff:ff';
+const MULTICAST_MAC = '01:00:5e:00:00:fb';
+/** A port the fixture host gets in some tests (a bridge of three floods to two). */
+export const THIRD_PORT = 'veth9';
 export interface Station {
   readonly ip: string;
   readonly mac: string;
@@ -23,14 +27,18 @@ export const STATIONS: readonly Station[] = [
   { ip: '172.17.0.2', mac: '02:42:ac:11:00:02', home: 'veth1a2b3c4' },
   { ip: '172.17.0.3', mac: '02:42:ac:11:00:03', home: 'veth5d6e7f8' },
   { ip: '172.17.0.9', mac: '02:42:ac:11:00:09', home: 'veth5d6e7f8' },
+  { ip: '172.17.0.4', mac: '02:42:ac:11:00:04', home: THIRD_PORT },
 ];
-const PORTS = ['veth1a2b3c4', 'veth5d6e7f8'];
+const TWO_PORTS = ['veth1a2b3c4', 'veth5d6e7f8'];
 const OUTSIDE = ['192.168.1.50', '203.0.113.7'];
 const DESTINATIONS = [
   '172.17.0.1',
   '172.17.0.2',
   '172.17.0.3',
+  '172.17.0.4',
   '172.17.0.9',
+  '172.17.255.255',
+  '224.0.0.251',
   '172.17.0.10',
   '172.17.0.77',
   '192.168.1.10',
@@ -48,7 +56,9 @@ interface Flow {
 }
 
 /** A seeded trace of frames on docker0's ports and on eth0 (see the file's comment). */
-export function bridgedTrace(seed: number, packets: number): Uint8Array {
+export function bridgedTrace(seed: number, packets: number, thirdPort = false): Uint8Array {
+  const PORTS = thirdPort ? [...TWO_PORTS, THIRD_PORT] : TWO_PORTS;
+  const stations = STATIONS.filter((s) => PORTS.includes(s.home));
   let r = (seed * 2654435761) >>> 0 || 1;
   const random = () => {
     r ^= r << 13;
@@ -84,7 +94,7 @@ export function bridgedTrace(seed: number, packets: number): Uint8Array {
       return writeUdpPacket(buf, off, ends, { sport: f.sport, dport: f.dport, payload: 16 });
     return writeIcmpEcho(buf, off, ends, { type: f.sport === 0 ? 0 : 8, id: f.dport, seq: id, payload: 8 });
   };
-  const station = (addr: string) => STATIONS.find((s) => s.ip === addr);
+  const station = (addr: string) => stations.find((s) => s.ip === addr);
   for (let n = 0; n < packets; n++) {
     t += random() < 0.02 ? 400_000_000_000n : BigInt(1 + Math.floor(random() * 50)) * 1_000_000n;
     let f: Flow;
@@ -94,7 +104,7 @@ export function bridgedTrace(seed: number, packets: number): Uint8Array {
       f = { proto: o.proto, src: o.dst, dst: o.src, sport: o.dport, dport: o.sport };
       if (o.proto === 1) f = { ...f, sport: o.sport === 0 ? 8 : 0, dport: o.dport };
     } else {
-      const from = random() < 0.75 ? pick(STATIONS).ip : pick(OUTSIDE);
+      const from = random() < 0.75 ? pick(stations).ip : pick(OUTSIDE);
       const proto = pick([6, 6, 6, 17, 17, 1]);
       f = {
         proto,
@@ -112,8 +122,8 @@ export function bridgedTrace(seed: number, packets: number): Uint8Array {
       w.writePacket(eth0, t, buf.slice(0, len));
       continue;
     }
-    // A station sends from its port (now and then from the other one: it moved), to the
-    // bridge, to a station by its MAC, to a port's MAC, to nobody known, or to itself.
+    // A station sends from its port (now and then from another one: it moved), to the bridge,
+    // to a station by its MAC, to a port's MAC, to nobody known, to itself, or to all.
     const port = random() < 0.1 ? pick(PORTS) : sender.home;
     const to = station(f.dst);
     const roll = random();
@@ -123,12 +133,16 @@ export function bridgedTrace(seed: number, packets: number): Uint8Array {
         : roll < 0.7 && to
           ? to.mac
           : roll < 0.8
-            ? pick(STATIONS).mac
+            ? pick(stations).mac
             : roll < 0.85
               ? PORT_MAC
-              : roll < 0.95
+              : roll < 0.92
                 ? UNKNOWN_MAC
-                : sender.mac;
+                : roll < 0.95
+                  ? sender.mac
+                  : roll < 0.98
+                    ? BROADCAST_MAC
+                    : MULTICAST_MAC;
     buf.set(mac(dst), 0);
     buf.set(mac(random() < 0.03 ? UNKNOWN_MAC : sender.mac), 6);
     buf[12] = 0x08;

@@ -6,8 +6,8 @@
 // packet's full PacketResult (the reference engine's shape) is built only when asked for.
 //
 // Frames on bridge ports go to their bridge in the path too (assembly/path/bridge-input.ts). What
-// the path does not handle yet (IPv6, fragments, IP options, ICMP redirects, frames a bridge
-// floods to several ports, matches and targets the table walk leaves to the host) makes a batch stop with
+// the path does not handle yet (IPv6, fragments, IP options, ICMP redirects, matches and
+// targets the table walk leaves to the host) makes a batch stop with
 // WasmPathUnsupported, after which this engine's state is not to be trusted: callers replay the
 // trace on the reference engine (src/replay/replay-trace.ts).
 
@@ -107,12 +107,12 @@ const UNSUPPORTED_REASONS: Readonly<Record<number, string>> = {
   14: "more remote addresses than ICMP's rate-limit table holds",
   15: 'a datagram the host sends that must leave in fragments',
   16: 'a reply that would bind source NAT on a connection its packet never confirmed',
-  17: 'a frame a bridge floods to several ports or also passes up to the host (broadcast, multicast)',
   18: "more stations than the bridge's forwarding database or neighbour table holds",
 };
 
 /** Why the host sent a packet (assembly/path/generated.ts C_*), its parameter p. */
 const CAUSES: Readonly<Record<number, (p: number) => string>> = {
+  0: () => 'forwarded',
   1: () => 'sent by the host',
   2: () => 'REJECT tcp-reset',
   3: (p) => `REJECT icmp code ${p}`,
@@ -125,6 +125,7 @@ const CAUSES: Readonly<Record<number, (p: number) => string>> = {
   10: () => 'ip_fragment: fragmentation needed',
   11: () => 'protocol unreachable',
   12: (p) => `ip_error: destination unreachable code ${p}`,
+  13: () => 'bridged',
 };
 
 const DELIVERED_TO: Readonly<Record<number, string>> = {
@@ -261,11 +262,13 @@ export class WasmEngine {
     this.frames = this.x.alloc(this.batchSize * FRAME_WORDS * 4) >>> 0;
     this.out = this.x.alloc(this.batchSize * OUT_WORDS * 4) >>> 0;
     this.bytes = this.x.alloc(this.byteCapacity + 64) >>> 0;
-    const emitCapacity = this.batchSize * 2;
+    // Room for what one frame may cause even in small batches: replies, and a bridge's copies.
+    const emitCapacity = Math.max(this.batchSize * 2, 256);
+    const emitByteCapacity = Math.max(this.byteCapacity, 1 << 18);
     this.emitRecords = this.x.alloc(emitCapacity * EMIT_WORDS * 4) >>> 0;
-    this.emitBytes = this.x.alloc(this.byteCapacity) >>> 0;
+    this.emitBytes = this.x.alloc(emitByteCapacity) >>> 0;
     const slots = this.x.alloc(this.x.replySlotAreaBytes()) >>> 0;
-    this.x.initGenerated(this.emitRecords, emitCapacity, this.emitBytes, this.byteCapacity, slots);
+    this.x.initGenerated(this.emitRecords, emitCapacity, this.emitBytes, emitByteCapacity, slots);
     const rateTable = this.x.alloc(this.x.icmpRateTableBytes()) >>> 0;
     this.x.enginePlan(this.writePlan(), rateTable);
     const bridges = bridgeRecord(host, (n) => this.classifier.interfaceIndex(n));

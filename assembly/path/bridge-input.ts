@@ -53,12 +53,14 @@ import {
   journeyLength,
   journeyStopFate,
   journeyStopReason,
+  physInPort,
   releaseIfUnconfirmed,
   reportNextHop,
   restoreConnection,
   restoreJourney,
   runHook,
   saveJourney,
+  setBridgePorts,
   setClone,
   setOutputInterface,
   stop,
@@ -196,6 +198,7 @@ function bridgeCopy(egress: u32, bridge: u32, callIptables: bool): void {
   setClone(true);
   if (callIptables) {
     setOutputInterface(bridge);
+    setBridgePorts(physInPort(), egress);
     if (runHook(HOOK_FORWARD) === 0 || runHook(HOOK_POSTROUTING) === 0) {
       setClone(false);
       return;

@@ -62,6 +62,7 @@ import {
   P_SRC,
   P_TCPFLAGS,
   setOif,
+  setPhysdev,
 } from '../packet';
 import { shareRandom } from '../state';
 import { enableReject } from '../walk';
@@ -258,6 +259,20 @@ let ifacesAt: usize = 0;
 let now: i64 = 0;
 /** Received on a bridge port: the flow cache neither replays nor records it. */
 let viaBridge: bool = false;
+/** The bridge ports physdev sees (registry indexes, 0: none). */
+let physIn: u32 = 0;
+let physOut: u32 = 0;
+
+export function physInPort(): u32 {
+  return physIn;
+}
+
+/** The bridge ports of the packet in flight: br_netfilter's input port, a bridged copy's output. */
+export function setBridgePorts(inPort: u32, outPort: u32): void {
+  physIn = inPort;
+  physOut = outPort;
+  setPhysdev(ifacesAt, inPort, outPort);
+}
 /** Registry index of the input interface (0: generated here, no input device). */
 let iifIndex: u32 = 0;
 /** Tied to a connection before conntrack runs (nf_ct_attach, or looped back): conntrack skips it. */
@@ -611,6 +626,7 @@ export function beginJourney(p: usize, len: u32, iif: u32): void {
   stopReason = 0;
   memory.fill(meta, 0, META_BYTES);
   store<u32>(meta, iif, 12);
+  setBridgePorts(0, 0);
   if (p !== 0) {
     decode(ip, ipLen, meta, ifacesAt);
     setPacketInterfaces(iif, 0);
@@ -725,6 +741,7 @@ function receive(f: usize, bytes: usize, out: usize): bool {
   if (link === LINK_ETHERNET) setMacSource(at);
   if (bridge !== 0) {
     viaBridge = true;
+    if (bridgeCallsIptables) setBridgePorts(iif, 0);
     if (link === LINK_ETHERNET) {
       if (!sawAddress(bridge, field(P_SRC), macAt(at + 6))) return unsupported(out, U_BRIDGE_TABLE);
       bridgeInput(iif, bridge, macAt(at));
@@ -798,8 +815,14 @@ const savedMeta: usize = memory.data(<i32>META_BYTES, 16);
 let savedLast: u32 = NONE;
 let savedFilter: u32 = NONE;
 let savedEntry: u32 = CT_NONE;
+let savedPhysIn: u32 = 0;
+let savedPhysOut: u32 = 0;
 
 export function saveJourney(): void {
+  // The skb mark lives in the decoded fields (MARK writes it there); the meta copy needs it.
+  store<u32>(meta, field(P_MARK), 16);
+  savedPhysIn = physIn;
+  savedPhysOut = physOut;
   memory.copy(savedBytes, ip, ipLen);
   memory.copy(savedMeta, meta, META_BYTES);
   savedLast = lastDecision;
@@ -814,6 +837,7 @@ export function restoreJourney(): void {
   decode(ip, ipLen, meta, ifacesAt);
   const io = load<u32>(meta, 12);
   setPacketInterfaces(io & 0xffff, io >> 16);
+  setBridgePorts(savedPhysIn, savedPhysOut);
   lastDecision = savedLast;
   filterDecision = savedFilter;
   restoreConnection();

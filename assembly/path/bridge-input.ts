@@ -15,13 +15,13 @@ import { fdbPort, installFdb, neighbourMac } from './bridge-fdb';
 import {
   installTopology,
   isGroupMac,
-  isOwnMac,
   NO_MAC,
   otherPorts,
   portAt,
   portBridgeAt,
   portsTotal,
 } from './bridge-topology';
+import { flowRecordStop } from './flow-cache';
 import { C_BRIDGED, emit } from './generated';
 import {
   ask,
@@ -73,9 +73,11 @@ export function engineBridges(p: usize): void {
   installFdb(installTopology(p));
 }
 
-/** br_handle_frame_finish for the datagram in flight, received on `port` of `bridge`, to `macDst`. */
-export function bridgeInput(port: u32, bridge: u32, macDst: u64): void {
-  const own = isOwnMac(bridge, macDst);
+/**
+ * br_handle_frame_finish for the datagram in flight, received on `port` of `bridge`, to `macDst`
+ * (`own`: the bridge's MAC or a port's).
+ */
+export function bridgeInput(port: u32, bridge: u32, macDst: u64, own: bool): void {
   if (!bridgeCallsIptables) {
     if (own) ipRcv();
     else bridgeFrame(port, bridge, macDst, false);
@@ -122,6 +124,8 @@ export function bridgeInput(port: u32, bridge: u32, macDst: u64): void {
  * frame is forwarded when one left, else it has the last copy's fate — or the way up's.
  */
 function bridgeFrame(port: u32, bridge: u32, macDst: u64, callIptables: bool): void {
+  // A frame for the bridge itself bridged after DNAT: not a way its flow may replay.
+  flowRecordStop();
   const group = isGroupMac(macDst);
   const known = group ? 0 : fdbPort(bridge, macDst);
   const copies: u32 = known !== 0 ? (known === port ? 0 : 1) : otherPorts(bridge, port);

@@ -80,7 +80,7 @@ import {
 } from './answers';
 import { bridgeEgress, fdbClock, fdbLearn, sawAddress } from './bridge-fdb';
 import { bridgeInput } from './bridge-input';
-import { bridgeOfPort, macAt } from './bridge-topology';
+import { bridgeOfPort, isOwnMac, macAt } from './bridge-topology';
 import { ctPacketFromIpv4 } from './ct-packet';
 import {
   flowDecision,
@@ -257,8 +257,11 @@ let ip: usize = 0;
 let ipLen: u32 = 0;
 let ifacesAt: usize = 0;
 let now: i64 = 0;
-/** Received on a bridge port: the flow cache neither replays nor records it. */
-let viaBridge: bool = false;
+/**
+ * Received on a bridge port for another MAC than the bridge's own: it may be bridged, which the
+ * flow cache's key (no MACs) cannot tell, so the cache neither replays nor records it.
+ */
+let noFlow: bool = false;
 /** The bridge ports physdev sees (registry indexes, 0: none). */
 let physIn: u32 = 0;
 let physOut: u32 = 0;
@@ -436,7 +439,7 @@ function conntrackStep(hook: u32, checksum: bool): u32 {
   ctPacketFromIpv4(ip, ipLen, hook, checksum, 0, now, pktRec);
   const proto = field(P_PROTO);
   // A received TCP or UDP datagram may belong to a flow seen before (flow-cache.ts).
-  const flow = hook === HOOK_PREROUTING && !viaBridge && (proto === 6 || proto === 17);
+  const flow = hook === HOOK_PREROUTING && !noFlow && (proto === 6 || proto === 17);
   if (flow) {
     flowLookup(curIif, ip, field(P_MARK));
     setLookupHint(flowHint(now));
@@ -711,7 +714,7 @@ function receive(f: usize, bytes: usize, out: usize): bool {
   curIif = iif;
   outOif = 0;
   flowRecordStop();
-  viaBridge = false;
+  noFlow = false;
   clone = false;
   fdbClock(now);
   // br_handle_frame: the bridge learns where the sender is, whatever the frame carries.
@@ -740,11 +743,13 @@ function receive(f: usize, bytes: usize, out: usize): bool {
   beginJourney(p, ipLen, bridge !== 0 ? bridge : iif);
   if (link === LINK_ETHERNET) setMacSource(at);
   if (bridge !== 0) {
-    viaBridge = true;
     if (bridgeCallsIptables) setBridgePorts(iif, 0);
     if (link === LINK_ETHERNET) {
       if (!sawAddress(bridge, field(P_SRC), macAt(at + 6))) return unsupported(out, U_BRIDGE_TABLE);
-      bridgeInput(iif, bridge, macAt(at));
+      const macDst = macAt(at);
+      const own = isOwnMac(bridge, macDst);
+      noFlow = !own;
+      bridgeInput(iif, bridge, macDst, own);
       return end(out);
     }
   }

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRuleset } from '../../src/frontend/load-ruleset.js';
-import { writeUdpPacket } from '../../src/gen/ipv4-packets.js';
+import { writeTcpPacket, writeUdpPacket } from '../../src/gen/ipv4-packets.js';
 import { parseHostFile } from '../../src/host/index.js';
 import { LinkType, MemorySink, PcapngWriter } from '../../src/trace/index.js';
 import {
@@ -54,6 +54,19 @@ describe('WebAssembly engine = reference engine on frames through a bridge', () 
     json.bridges.docker0.push(THIRD_PORT);
   };
   const three = { ruleset: RULES, host: host(withThirdPort) };
+  // Docker's own rules keep walks pure: the flow cache records and replays (frames to the
+  // bridge's MAC only: the same flow's frames to another MAC are bridged instead).
+  const dockerRules = join(import.meta.dirname, '../../examples/docker-host/rules.v4');
+  const docker = {
+    ruleset: loadRuleset(readFileSync(dockerRules, 'utf8'), { file: dockerRules }).ruleset,
+    host: host(),
+  };
+  // bridged.v4 without its physdev and mark rules: pure walks with bridged DNAT.
+  const pureText = readFileSync(join(FIXTURES, 'bridged.v4'), 'utf8')
+    .split('\n')
+    .filter((line) => !/physdev|MARK|--mark/.test(line))
+    .join('\n');
+  const pure = { ruleset: loadRuleset(pureText, { file: 'bridged.v4' }).ruleset, host: host() };
   const threeOff = {
     ruleset: RULES,
     host: host((json) => {
@@ -68,6 +81,8 @@ describe('WebAssembly engine = reference engine on frames through a bridge', () 
       ['two ports, bridge-nf-call-iptables off', off, false],
       ['three ports (floods copy twice), bridge-nf-call-iptables on', three, true],
       ['three ports, bridge-nf-call-iptables off', threeOff, true],
+      ["Docker's rules, two ports, bridge-nf-call-iptables on", docker, false],
+      ['without physdev and marks (pure walks), two ports, bridge-nf-call-iptables on', pure, false],
     ] as const)
       it(`${name}: seed ${seed}, batches of ${batch}`, () => {
         const r = compare(s, bridgedTrace(seed, packets, third), batch);
@@ -117,5 +132,38 @@ describe('WebAssembly engine = reference engine on frames through a bridge', () 
     const r = compare(three, oneFrame(BROADCAST_MAC, '172.17.0.4', STATIONS[1]!, 53), 4);
     expect(r.causes.get('bridged')).toBe(2);
     expect(r.causes.has('forwarded')).toBe(false);
+  });
+  it('bridges every packet of a flow DNATed to a station on the same bridge (no flow replay as routed)', () => {
+    const sink = new MemorySink();
+    const w = new PcapngWriter(sink);
+    const a = w.addInterface({ name: 'veth1a2b3c4', linkType: LinkType.Ethernet });
+    const b = w.addInterface({ name: 'veth5d6e7f8', linkType: LinkType.Ethernet });
+    const buf = new Uint8Array(256);
+    let t = 1_000_000_000n;
+    const [stationA, stationB] = [STATIONS[0]!, STATIONS[1]!];
+    const send = (
+      iface: number,
+      src: Station,
+      dstMac: string,
+      to: string,
+      sport: number,
+      dport: number,
+      flags: number,
+    ) => {
+      buf.set(mac(dstMac), 0);
+      buf.set(mac(src.mac), 6);
+      buf.set([0x08, 0x00], 12);
+      const ends = { src: ip(src.ip), dst: ip(to), id: 1, ttl: 64 };
+      const len = writeTcpPacket(buf, 14, ends, { sport, dport, seq: 1, ack: 1, flags, payload: 10 });
+      t += 1_000_000n;
+      w.writePacket(iface, t, buf.slice(0, 14 + len));
+    };
+    send(a, stationA, BRIDGE_MAC, '172.17.0.1', 5000, 9, 0x10);
+    send(b, stationB, BRIDGE_MAC, '172.17.0.1', 40000, 8080, 0x02);
+    send(a, stationA, stationB.mac, '172.17.0.3', 80, 40000, 0x12);
+    for (let i = 0; i < 5; i++) send(b, stationB, BRIDGE_MAC, '172.17.0.1', 40000, 8080, 0x18);
+    w.flush();
+    const r = compare(pure, sink.bytes(), 3);
+    expect(r.causes.get('bridged')).toBe(7);
   });
 });

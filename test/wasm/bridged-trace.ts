@@ -2,7 +2,7 @@
 // bridged-host.json, and a third port THIRD_PORT when the host has it): containers that send
 // from their port (now and then from another one, as if moved) to the bridge's MAC, another
 // container's, a port's, an unknown one, their own, broadcast or multicast; hosts behind eth0; answers to earlier datagrams; gaps long enough for the bridge to forget
-// stations; TTL 1, bad header checksums, segments too big for a port's MTU.
+// stations; TTL 1, bad header checksums, segments too big for a port's MTU, ARP frames.
 
 import { writeIcmpEcho, writeTcpPacket, writeUdpPacket } from '../../src/gen/ipv4-packets.js';
 import { LinkType, MemorySink, PcapngWriter } from '../../src/trace/index.js';
@@ -145,6 +145,13 @@ export function bridgedTrace(seed: number, packets: number, thirdPort = false): 
                     : MULTICAST_MAC;
     buf.set(mac(dst), 0);
     buf.set(mac(random() < 0.03 ? UNKNOWN_MAC : sender.mac), 6);
+    if (random() < 0.03) {
+      // An ARP frame: malformed to both engines, yet the bridge learns where its sender is.
+      buf.set([0x08, 0x06], 12);
+      buf.fill(0, 14, 42);
+      w.writePacket(ports.get(port)!, t, buf.slice(0, 42));
+      continue;
+    }
     buf[12] = 0x08;
     buf[13] = 0x00;
     const len = datagram(14, f);

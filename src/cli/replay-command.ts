@@ -25,7 +25,7 @@ import {
   type ReplaySummary,
   replayTrace,
 } from '../replay/replay-trace.js';
-import { replayTraceWasm, WasmReplayUnsupported } from '../replay/replay-trace-wasm.js';
+import { replayReaderWasm, WasmReplayUnsupported } from '../replay/replay-trace-wasm.js';
 import { replayWithWorkers, WasmRunUnsupported } from '../replay/replay-workers.js';
 import { SharedChunks } from '../replay/shared-chunks.js';
 import { singleWorkerReason } from '../replay/worker-limits.js';
@@ -173,7 +173,12 @@ export async function replayCommand(
     try {
       const summary =
         engine instanceof WasmEngine
-          ? replayTraceWasm(engine, reader, options)
+          ? replayReaderWasm(engine, reader, {
+              ...options,
+              ...(perPacket
+                ? {}
+                : { onPacket: undefined, onProgress: (n: number, at: number) => progress.update(n, at) }),
+            })
           : replayTrace(engine, reader, options);
       return {
         summary,

@@ -5,10 +5,9 @@
 
 import type { WasmEngine } from '../engine/wasm/engine.js';
 import { WasmPathUnsupported } from '../engine/wasm/engine.js';
-import { LinkType } from '../trace/index.js';
 import type { FrameIndexReader } from './frame-index.js';
 import type { ReplaySummary } from './replay-trace.js';
-import { frameLink } from './replay-trace.js';
+import { frameLinkAt } from './replay-trace.js';
 import { WasmReplayUnsupported } from './replay-trace-wasm.js';
 
 const NO_BYTES = new Uint8Array(0);
@@ -47,11 +46,7 @@ export function replayIndexWasm(
     const start = index.offset(i);
     const length = index.length(i);
     const linkType = index.linkType(i);
-    // Raw (101) carries IPv4 or IPv6: the version nibble tells (frameLink).
-    const link =
-      linkType === LinkType.Raw && length > 0 && chunk[start]! >>> 4 === 6
-        ? 'raw-ipv6'
-        : frameLink(linkType, NO_BYTES);
+    const link = frameLinkAt(linkType, chunk, start, length);
     if (!link) {
       skipped++;
       fates.skipped = (fates.skipped ?? 0) + 1;

@@ -395,7 +395,7 @@ export class WasmEngine {
   }
 
   /** Frame k's timestamp (ns). */
-  private timestampOf(k: number): bigint {
+  timestampOf(k: number): bigint {
     this.views();
     return this.dv.getBigInt64(((this.frames >>> 2) + k * FRAME_WORDS + 4) * 4, true);
   }

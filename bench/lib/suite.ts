@@ -277,9 +277,34 @@ export function throughputSvg(results: BenchResults): string {
         .map((r) => ({ x: r.size, y: r.engines[e].pps })),
     })),
   }));
+  // The whole packet path (conntrack, NAT, routing, every hook): the engines the path runs in.
+  for (const s of new Set((results.path ?? []).map((r) => r.scenario))) {
+    const rows = (results.path ?? []).filter((r) => r.scenario === s);
+    panels.push({
+      title: s,
+      series: [
+        {
+          name: ENGINE_STYLE.wasm.label,
+          color: ENGINE_STYLE.wasm.color,
+          points: rows.map((r) => ({ x: r.size, y: r.wasm.pps })),
+        },
+        {
+          name: 'WebAssembly, inside receiveBatch (whole path)',
+          color: ENGINE_STYLE.wasm.color,
+          dashed: true,
+          points: rows.map((r) => ({ x: r.size, y: r.wasm.batchPps })),
+        },
+        {
+          name: ENGINE_STYLE.reference.label,
+          color: ENGINE_STYLE.reference.color,
+          points: rows.map((r) => ({ x: r.size, y: r.reference.pps })),
+        },
+      ],
+    });
+  }
   const m = results.machine;
   return lineChartSvg(panels, {
-    title: 'nfwasm classification throughput (packets/s, log-log)',
+    title: 'nfwasm throughput: classification, then the whole packet path (packets/s, log-log)',
     subtitle: `${results.date.slice(0, 10)} · ${m.cpu}, ${m.cores} cores · node ${m.node} · ${results.command}`,
     xLabel: 'rules',
     yLabel: 'packets/s',

@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { ConntrackStats } from '../engine/conntrack/table.js';
 import type { Host } from '../host/index.js';
 import type { Ruleset } from '../ir/ruleset.js';
-import { type PacketBatch, PacketFlag, type TraceReader } from '../trace/index.js';
+import { type PacketBatch, PacketFlag, type TraceInterface, type TraceReader } from '../trace/index.js';
 import { ConnectionSharding } from './connection-sharding.js';
 import { addCounters } from './counter-vector.js';
 import { FrameIndexWriter } from './frame-index.js';
@@ -175,6 +175,25 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
   };
 
   try {
+    // Per interface of the trace: the id of its ingress name for the workers (-1: its packets are
+    // skipped: no link type the engines take, or no name), and its link type.
+    const nameIdOf: number[] = [];
+    const linkTypeOf: number[] = [];
+    const nameIdOfInterface = (at: number, itf: TraceInterface): number => {
+      const iif = o.iface ?? itf.name;
+      let id = -1;
+      if (frameLink(itf.linkType, NO_BYTES) && iif) {
+        id = nameIds.get(iif) ?? -1;
+        if (id < 0) {
+          id = nameIds.size;
+          nameIds.set(iif, id);
+          newNames.push(iif);
+        }
+      }
+      nameIdOf[at] = id;
+      linkTypeOf[at] = itf.linkType;
+      return id;
+    };
     let route = new Uint8Array(roundPackets);
     let count = 0;
     let lastNumber = 0;
@@ -184,26 +203,21 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
       const b: PacketBatch = r.value;
       let chunk = o.chunks.use(b.data, roundNumber);
       for (let i = 0; i < b.count; i++) {
-        const start = b.offset[i]!;
-        const length = b.capturedLength[i]!;
-        const itf = b.interfaceOf(i);
         const number = b.firstNumber + i;
-        const iif = o.iface ?? itf.name;
         packets++;
         lastNumber = number;
         fileOffset = b.dataFileOffset + b.recordOffset[i]!;
-        if (!frameLink(itf.linkType, NO_BYTES) || !iif) {
+        const at = b.interfaceIndex[i]!;
+        const id = nameIdOf[at] ?? nameIdOfInterface(at, b.interfaceOf(i));
+        if (id < 0) {
           skipped++;
           fates.skipped = (fates.skipped ?? 0) + 1;
           route[count++] = SKIPPED;
         } else {
-          let id = nameIds.get(iif);
-          if (id === undefined) {
-            id = nameIds.size;
-            nameIds.set(iif, id);
-            newNames.push(iif);
-          }
-          const w = sharding.shardOf(b.data, start, length, itf.linkType);
+          const start = b.offset[i]!;
+          const length = b.capturedLength[i]!;
+          const linkType = linkTypeOf[at]!;
+          const w = sharding.shardOf(b.data, start, length, linkType);
           // No timestamp (a Simple Packet Block) counts as 0, as in replayTrace.
           const stamped = (b.flags[i]! & PacketFlag.NoTimestamp) === 0;
           writers[w]!.append(
@@ -211,7 +225,7 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
             start,
             length,
             id,
-            itf.linkType,
+            linkType,
             stamped ? b.timestampWords[2 * i]! : 0,
             stamped ? b.timestampWords[2 * i + 1]! : 0,
             number,

@@ -74,7 +74,7 @@ export const FULL: Omit<SuiteOptions, 'onResult' | 'onPathResult'> = {
   seed: 1,
   path: {
     scenarios: PATH_SCENARIOS,
-    sizes: [10, 100, 1000, 10_000],
+    sizes: [10, 100, 1000, 10_000, 100_000],
     packets: 20_000,
     flows: 1000,
     repeat: 10,

@@ -88,6 +88,10 @@ describe('npm run bench -- --quick', () => {
     const svg = throughputSvg(results);
     expect(svg).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
-    expect(svg.match(/<path /g)).toHaveLength(QUICK.scenarios.length * ENGINES.length);
+    // A line per engine per classification scenario, three per whole-path scenario.
+    const pathScenarios = new Set((results.path ?? []).map((r) => r.scenario)).size;
+    expect(pathScenarios).toBeGreaterThan(0);
+    expect(svg.match(/<path /g)).toHaveLength(QUICK.scenarios.length * ENGINES.length + 3 * pathScenarios);
+    expect(svg).toContain('inside receiveBatch');
   });
 });

@@ -74,7 +74,7 @@ export const FULL: Omit<SuiteOptions, 'onResult' | 'onPathResult'> = {
   seed: 1,
   path: {
     scenarios: PATH_SCENARIOS,
-    sizes: [10, 100, 1000, 10_000],
+    sizes: [10, 100, 1000, 10_000, 100_000],
     packets: 20_000,
     flows: 1000,
     repeat: 10,
@@ -277,9 +277,34 @@ export function throughputSvg(results: BenchResults): string {
         .map((r) => ({ x: r.size, y: r.engines[e].pps })),
     })),
   }));
+  // The whole packet path (conntrack, NAT, routing, every hook): the engines the path runs in.
+  for (const s of new Set((results.path ?? []).map((r) => r.scenario))) {
+    const rows = (results.path ?? []).filter((r) => r.scenario === s);
+    panels.push({
+      title: s,
+      series: [
+        {
+          name: ENGINE_STYLE.wasm.label,
+          color: ENGINE_STYLE.wasm.color,
+          points: rows.map((r) => ({ x: r.size, y: r.wasm.pps })),
+        },
+        {
+          name: 'WebAssembly, inside receiveBatch (whole path)',
+          color: ENGINE_STYLE.wasm.color,
+          dashed: true,
+          points: rows.map((r) => ({ x: r.size, y: r.wasm.batchPps })),
+        },
+        {
+          name: ENGINE_STYLE.reference.label,
+          color: ENGINE_STYLE.reference.color,
+          points: rows.map((r) => ({ x: r.size, y: r.reference.pps })),
+        },
+      ],
+    });
+  }
   const m = results.machine;
   return lineChartSvg(panels, {
-    title: 'nfwasm classification throughput (packets/s, log-log)',
+    title: 'nfwasm throughput: classification, then the whole packet path (packets/s, log-log)',
     subtitle: `${results.date.slice(0, 10)} · ${m.cpu}, ${m.cores} cores · node ${m.node} · ${results.command}`,
     xLabel: 'rules',
     yLabel: 'packets/s',

@@ -219,7 +219,6 @@ export class WasmEngine {
   private used = 0;
   /** The last frame's index in the trace (add's default is the next one). */
   private lastIndex = 0;
-  private timestamps: bigint[] = [];
   private links: string[] = [];
   /** Frames of the last run that do not decode (the reference engine's `malformed` fate). */
   private malformed = new Map<number, string>();
@@ -362,6 +361,33 @@ export class WasmEngine {
    * which its random draws derive from (default: one more than the previous frame's).
    */
   add(bytes: Uint8Array, linkType: string, iif: string, timestampNs: bigint, index?: number): void {
+    const w = this.place(bytes.length, linkType, iif, index);
+    this.u8.set(bytes, this.bytes + this.u32[w]!);
+    this.dv.setBigInt64((w + 4) * 4, timestampNs, true);
+  }
+
+  /**
+   * add() for `length` bytes of `source` from `start`, the timestamp as the low and high words of
+   * its i64 nanoseconds (a replay's frames, without a view or a bigint per frame).
+   */
+  addFrom(
+    source: Uint8Array,
+    start: number,
+    length: number,
+    linkType: string,
+    iif: string,
+    timestampLo: number,
+    timestampHi: number,
+    index: number,
+  ): void {
+    const w = this.place(length, linkType, iif, index);
+    this.u8.set(source.subarray(start, start + length), this.bytes + this.u32[w]!);
+    this.u32[w + 4] = timestampLo;
+    this.u32[w + 5] = timestampHi;
+  }
+
+  /** A frame's record in the batch, all but its bytes and timestamp; returns its first word. */
+  private place(length: number, linkType: string, iif: string, index: number | undefined): number {
     this.lastIndex = index ?? this.lastIndex + 1;
     this.views();
     const ingress = this.ingressOf(iif);
@@ -373,19 +399,23 @@ export class WasmEngine {
           ? LINK_RAW
           : LINK_OTHER;
     const ifIndex = ingress.index;
-    this.u8.set(bytes, this.bytes + this.used);
     const w = (this.frames >>> 2) + this.count * FRAME_WORDS;
     this.u32[w] = this.used;
-    this.u32[w + 1] = bytes.length;
+    this.u32[w + 1] = length;
     this.u32[w + 2] = (ifIndex | (link << 16) | (ingress.local ? FRAME_LOCAL : 0)) >>> 0;
     this.u32[w + 3] = this.lastIndex >>> 0;
-    this.dv.setBigInt64((w + 4) * 4, timestampNs, true);
     this.u32[w + 6] = Math.floor(this.lastIndex / 0x1_0000_0000) >>> 0;
     this.u32[w + 7] = 0;
-    this.timestamps[this.count] = timestampNs;
     this.links[this.count] = linkType;
-    this.used += bytes.length;
+    this.used += length;
     this.count++;
+    return w;
+  }
+
+  /** Frame k's timestamp (ns). */
+  timestampOf(k: number): bigint {
+    this.views();
+    return this.dv.getBigInt64(((this.frames >>> 2) + k * FRAME_WORDS + 4) * 4, true);
   }
 
   /**
@@ -404,7 +434,7 @@ export class WasmEngine {
       done =
         this.x.receiveBatch(n, this.frames, this.bytes, this.classifier.ifacesAt, this.out, done + 1) >>> 0;
     }
-    this.lastNow = this.timestamps[n - 1]!;
+    this.lastNow = this.timestampOf(n - 1);
     this.indexEmitted(n);
     if (done < n) {
       this.views();

@@ -2,12 +2,14 @@
 // nf_conntrack_core.c): fixed-size entry records, buckets of newest-first chains holding both
 // directions' nodes (node = entry index << 1 | direction), jhash2 bucket choice like the TS
 // table so early drop evicts the same entries, allocation against nf_conntrack_max with early
-// drop, confirmation with UDP clash resolution, deletion and lazy expiry on packet time. The
+// drop, confirmation with UDP clash resolution, deletion and lazy expiry on packet time (the
+// sweep before early drop finds expired connections through expiry.ts, not a scan). The
 // reply node's tuple is the stored NAT reply tuple when there is one (nat-store.ts). Nothing
 // here allocates (the IPv6 NAT side pool grows in chunks, only when first needed).
 
 import { alloc } from '../memory';
 import { initBySource, removeBySource } from './bysource';
+import { expiryAdd, expiryDelete, expiryInit, expiryRemove } from './expiry';
 import { jhash2, reciprocalScale } from './jhash';
 import {
   CT_NONE,
@@ -34,7 +36,7 @@ import {
   ST_HASH_SEED,
   ST_MAX,
 } from './layout';
-import { entryReply, natStoreFree, natStoreReset } from './nat-store';
+import { entryReply, expiryUnfiled, natStoreFree, natStoreReset } from './nat-store';
 import { setting } from './settings';
 import { entryOriginal, TUPLE_BYTES, tupleEqual, tupleHashLength, tupleHashWords } from './tuple';
 
@@ -83,6 +85,7 @@ export function initTable(): void {
   memory.fill(stats, 0, 8 * 4);
   initBySource(bucketCount);
   natStoreReset();
+  expiryInit(entries, ENTRY_BYTES);
 }
 
 export function entryAt(idx: u32): usize {
@@ -200,6 +203,7 @@ export function allocEntry(t: usize, zone: u32, now: i64): u32 {
   store<u32>(e, CT_NONE, E_NEXT);
   store<u32>(e, CT_NONE, E_NEXT + 4);
   store<u32>(e, CT_NONE, E_NAT);
+  expiryUnfiled(e);
   count++;
   return idx;
 }
@@ -302,6 +306,7 @@ export function deleteEntry(idx: u32): bool {
   unlink(idx, 0, scratchA, zone);
   entryReply(e, scratchB);
   unlink(idx, 1, scratchB, zone);
+  expiryRemove(idx);
   freeSlot(idx);
   return true;
 }
@@ -350,6 +355,7 @@ export function confirmEntry(idx: u32, dir: u32, now: i64): bool {
   insertNode(idx, 0, confirmTuple, zone);
   insertNode(idx, 1, confirmReply, zone);
   setStatus(e, IPS_CONFIRMED);
+  expiryAdd(idx);
   bump(ST_INSERT);
   return true;
 }
@@ -378,6 +384,7 @@ function resolveClash(loser: u32, winner: u32, now: i64): bool {
   store<i64>(e, now + NS_PER_SEC, E_TIMEOUT);
   setStatus(e, IPS_FIXED_TIMEOUT | IPS_NAT_CLASH | IPS_CONFIRMED);
   insertNode(loser, 1, confirmReply, zone);
+  expiryAdd(loser);
   bump(ST_CLASH_RESOLVE);
   return true;
 }
@@ -415,17 +422,9 @@ export function tupleTaken(t: usize, ignored: u32, now: i64): bool {
   return !tupleEqual(takenOrig, takenOther);
 }
 
-/** expire: deletes every expired connection; returns how many. */
+/** expire: deletes every expired connection (found through the expiry index); returns how many. */
 export function expire(now: i64): u32 {
-  let n: u32 = 0;
-  for (let i: u32 = 0; i < highWater; i++) {
-    const e = entryAt(i);
-    if (used(e) && (statusOf(e) & IPS_DYING) === 0 && isExpired(e, now)) {
-      deleteEntry(i);
-      n++;
-    }
-  }
-  return n;
+  return expiryDelete(now);
 }
 
 /** Slots in use so far (entries at indexes below it may be live). */

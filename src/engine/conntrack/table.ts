@@ -4,7 +4,7 @@
 //
 // Time only comes from packet timestamps. An entry is gone once its timeout has passed: lookups
 // and confirmation treat expired entries as absent and delete them, `expire(now)` sweeps them
-// all. (The kernel's garbage collector runs asynchronously, so when exactly an expired entry
+// all, found through an index by timeout (expiry-heap.ts). (The kernel's garbage collector runs asynchronously, so when exactly an expired entry
 // stops counting against nf_conntrack_max varies there; here it is as if GC were immediate.)
 //
 // The kernel hashes tuples with siphash under a boot-time random key, so which entries share
@@ -14,6 +14,7 @@
 // (jhash2 of the tuple words, keyed by `hashSeed`).
 
 import { ConnEntry, type ProtoState } from './entry.js';
+import { ExpiryHeap } from './expiry-heap.js';
 import { jhash2, reciprocalScale } from './jhash.js';
 import { IPS_ASSURED, IPS_CONFIRMED, IPS_DYING, IPS_FIXED_TIMEOUT, IPS_NAT_CLASH } from './status.js';
 import { type ConntrackSettings, DEFAULT_SETTINGS, seconds } from './timeouts.js';
@@ -84,6 +85,8 @@ export class ConntrackTable {
   /** Confirmed entries, including ones only reachable by their reply tuple (NAT clash). */
   private readonly live = new Set<ConnEntry>();
   private readonly bySource = new Map<string, ConnEntry[]>();
+  /** The confirmed connections (`live`) by timeout, so that expire does not scan them all. */
+  private readonly expiry = new ExpiryHeap();
   private nextId = 1;
 
   constructor(options: TableOptions = {}) {
@@ -189,8 +192,20 @@ export class ConntrackTable {
       }
     }
     this.live.delete(entry);
+    this.unfile(entry);
     this.removeBySource(entry);
     return true;
+  }
+
+  private file(entry: ConnEntry): void {
+    this.live.add(entry);
+    this.expiry.add(entry);
+    entry.expiryIndex = this.expiry;
+  }
+
+  private unfile(entry: ConnEntry): void {
+    this.expiry.remove(entry);
+    entry.expiryIndex = null;
   }
 
   private insertNode(entry: ConnEntry, dir: Direction): void {
@@ -226,7 +241,7 @@ export class ConntrackTable {
     this.insertNode(entry, 'original');
     this.insertNode(entry, 'reply');
     entry.status |= IPS_CONFIRMED;
-    this.live.add(entry);
+    this.file(entry);
     this.stats.insert++;
     return { verdict: 'ACCEPT', entry };
   }
@@ -248,7 +263,7 @@ export class ConntrackTable {
     loser.timeout = now + seconds(1);
     loser.status |= IPS_FIXED_TIMEOUT | IPS_NAT_CLASH | IPS_CONFIRMED;
     this.insertNode(loser, 'reply');
-    this.live.add(loser);
+    this.file(loser);
     this.stats.clashResolve++;
     return { verdict: 'ACCEPT', entry: loser };
   }
@@ -279,16 +294,9 @@ export class ConntrackTable {
     return !tupleEqual(ignored.tuple.original, found.entry.tuple.original);
   }
 
-  /** Deletes every expired connection; returns how many. */
+  /** Deletes every expired connection (found through the expiry index); returns how many. */
   expire(now: bigint): number {
-    let n = 0;
-    for (const entry of [...this.live]) {
-      if (entry.isExpired(now)) {
-        this.delete(entry);
-        n++;
-      }
-    }
-    return n;
+    return this.expiry.due(now, (entry) => this.delete(entry));
   }
 
   /** Confirmed, unexpired connections in allocation order. */

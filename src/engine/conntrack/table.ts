@@ -4,8 +4,9 @@
 //
 // Time only comes from packet timestamps. An entry is gone once its timeout has passed: lookups
 // and confirmation treat expired entries as absent and delete them, `expire(now)` sweeps them
-// all, found through an index by timeout (expiry-heap.ts). (The kernel's garbage collector runs asynchronously, so when exactly an expired entry
-// stops counting against nf_conntrack_max varies there; here it is as if GC were immediate.)
+// all, found through an index by timeout (expiry-heap.ts). (The kernel's garbage collector
+// runs asynchronously, so when exactly an expired entry stops counting against
+// nf_conntrack_max varies there; here it is as if GC were immediate.)
 //
 // The kernel hashes tuples with siphash under a boot-time random key, so which entries share
 // a bucket (and hence which ones early drop evicts) differs from boot to boot. This table

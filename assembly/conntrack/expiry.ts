@@ -8,7 +8,8 @@
 // doubly linked list through two words of the record (nat-store.ts: expiryLinks), so filing and
 // unfiling cost O(1) and no memory beyond the record. Timeouts are rewritten on every packet:
 // when one grows the connection stays where it is (its bucket's range is still a lower bound
-// and the sweep refiles it), when one shrinks it is refiled at once (expiryLowered).
+// and the sweep refiles it), when one shrinks below its bucket's range it is refiled at once
+// (expiryLowered; the bucket is kept in the link word).
 // The sweep only ever moves `last` forward within the first non-empty bucket's range, so each
 // connection moves to a lower bucket at most 64 times between two growths of its timeout.
 
@@ -17,8 +18,10 @@ import { expiryLinks } from './nat-store';
 import { deleteEntry, inTable } from './table';
 
 const BUCKETS: u32 = 65;
-/** A prev link with this bit is "head of bucket (link & ~HEAD)". */
-const HEAD: u32 = 0x80000000;
+// The first link word is bucket << INDEX_BITS | the previous entry's index (FIRST when first in
+// its bucket), or CT_NONE when not filed. 2^25 records of 128 bytes would not fit in memory.
+const INDEX_BITS: u32 = 25;
+const FIRST: u32 = (1 << INDEX_BITS) - 1;
 const heads: usize = memory.data(<i32>BUCKETS * 4, 16);
 let last: u64 = 0;
 
@@ -55,9 +58,9 @@ function link(idx: u32, bucket: u32): void {
   const l = expiryLinks(entry(idx));
   const head = heads + ((<usize>bucket) << 2);
   const first = load<u32>(head);
-  store<u32>(l, HEAD | bucket);
+  store<u32>(l, (bucket << INDEX_BITS) | FIRST);
   store<u32>(l, first, 4);
-  if (first !== CT_NONE) store<u32>(expiryLinks(entry(first)), idx);
+  if (first !== CT_NONE) store<u32>(expiryLinks(entry(first)), (bucket << INDEX_BITS) | idx);
   store<u32>(head, idx);
 }
 
@@ -72,16 +75,24 @@ export function expiryRemove(idx: u32): void {
   const prev = load<u32>(l);
   if (prev === CT_NONE) return;
   const next = load<u32>(l, 4);
-  if ((prev & HEAD) !== 0) store<u32>(heads + ((<usize>(prev & ~HEAD)) << 2), next);
-  else store<u32>(expiryLinks(entry(prev)), next, 4);
+  const before = prev & FIRST;
+  if (before === FIRST) store<u32>(heads + ((<usize>(prev >> INDEX_BITS)) << 2), next);
+  else store<u32>(expiryLinks(entry(before)), next, 4);
   if (next !== CT_NONE) store<u32>(expiryLinks(entry(next)), prev);
   store<u32>(l, CT_NONE);
 }
 
-/** A filed connection's timeout went down: file it again where the new one belongs. */
+/**
+ * A filed connection's timeout went down: file it again where the new one belongs, unless its
+ * bucket still may hold it (a connection going back and forth between two timeouts, like
+ * TCP's unacknowledged-data one, stops moving once time has caught up with the shorter one).
+ */
 export function expiryLowered(idx: u32): void {
   const l = expiryLinks(entry(idx));
-  if (load<u32>(l) === CT_NONE) return;
+  const prev = load<u32>(l);
+  if (prev === CT_NONE) return;
+  const bucket = prev >> INDEX_BITS;
+  if (bucket === 0 || keyOf(load<i64>(entry(idx), E_TIMEOUT)) >= lowest(bucket)) return;
   expiryRemove(idx);
   expiryAdd(idx);
 }

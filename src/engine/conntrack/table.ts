@@ -85,6 +85,10 @@ export class ConntrackTable {
   private readonly unconfirmed = new Set<ConnEntry>();
   /** Confirmed entries, including ones only reachable by their reply tuple (NAT clash). */
   private readonly live = new Set<ConnEntry>();
+  /**
+   * Connections by original source, oldest first: connections mostly leave in the order they
+   * came, so taking one out finds it near the front even when thousands share a source.
+   */
   private readonly bySource = new Map<string, ConnEntry[]>();
   /** The confirmed connections (`live`) by timeout, so that expire does not scan them all. */
   private readonly expiry = new ExpiryHeap();
@@ -313,7 +317,7 @@ export class ConntrackTable {
   addBySource(entry: ConnEntry): void {
     const key = this.sourceKey(entry.tuple.original, entry.zone);
     const list = this.bySource.get(key);
-    if (list) list.unshift(entry);
+    if (list) list.push(entry);
     else this.bySource.set(key, [entry]);
   }
 
@@ -321,8 +325,9 @@ export class ConntrackTable {
    * Connections whose original source (protocol, address, port) is `t`'s, newest first, as
    * find_appropriate_src walks them (same_src).
    */
-  sameSource(t: Tuple, zone: number, now: bigint): ConnEntry[] {
-    return (this.bySource.get(this.sourceKey(t, zone)) ?? []).filter((e) => !e.isExpired(now));
+  *sameSource(t: Tuple, zone: number, now: bigint): Generator<ConnEntry> {
+    const list = this.bySource.get(this.sourceKey(t, zone)) ?? [];
+    for (let i = list.length - 1; i >= 0; i--) if (!list[i]!.isExpired(now)) yield list[i]!;
   }
 
   private removeBySource(entry: ConnEntry): void {

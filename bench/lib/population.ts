@@ -197,11 +197,12 @@ function openConnections(w: FrameWriter, n: number, t0: bigint, sink: Sink): big
     const c = connection(k);
     const isn = k * 7919;
     const [l1, i1] = w.write(c, true, SYN, isn, 0, 0);
-    sink(w.buf.subarray(0, l1), i1, ts++);
+    sink(w.buf.subarray(0, l1), i1, ts);
     const [l2, i2] = w.write(c, false, SYN | ACK, isn ^ 0x5555, isn + 1, 0);
-    sink(w.buf.subarray(0, l2), i2, (ts += 1000n));
+    sink(w.buf.subarray(0, l2), i2, ts + 1000n);
     const [l3, i3] = w.write(c, true, ACK, isn + 1, (isn ^ 0x5555) + 1, 0);
-    sink(w.buf.subarray(0, l3), i3, (ts += 1000n));
+    sink(w.buf.subarray(0, l3), i3, ts + 2000n);
+    ts += 3000n;
   }
   return ts;
 }
@@ -224,11 +225,12 @@ function trafficOver(w: FrameWriter, n: number, packets: number, seed: number, t
     const seq = (isn + 1 + sent[k]!) >>> 0;
     const peer = ((isn ^ 0x5555) + 1) >>> 0;
     const [l1, i1] = w.write(c, true, ACK | PSH, seq, peer, 100);
-    sink(w.buf.subarray(0, l1), i1, (ts += 1000n));
+    sink(w.buf.subarray(0, l1), i1, ts + 1000n);
     sent[k] = sent[k]! + 100;
     if (i + 1 >= packets) break;
     const [l2, i2] = w.write(c, false, ACK, peer, (seq + 100) >>> 0, 0);
-    sink(w.buf.subarray(0, l2), i2, (ts += 1000n));
+    sink(w.buf.subarray(0, l2), i2, ts + 2000n);
+    ts += 2000n;
   }
 }
 

@@ -77,9 +77,9 @@ function interfaceOf(host: Host, name: string): Interface {
 }
 
 /**
- * Connection k's ends: even k from a client outside to published port k % 3 (DNAT), odd k from a
- * container to a server outside (MASQUERADE). Client addresses and ports are spread so that
- * tuples never repeat up to 2^24 connections.
+ * Connection k's ends: even k from a client outside to published port (k / 2) % 3 (DNAT), odd
+ * k from a container to a server outside (MASQUERADE). Addresses and ports are spread so that
+ * tuples never repeat up to 3.8M connections.
  */
 interface Conn {
   readonly inbound: boolean;

@@ -105,7 +105,11 @@ describe('npm run bench -- --quick', () => {
     // A line per engine per classification scenario, three per whole-path scenario.
     const pathScenarios = new Set((results.path ?? []).map((r) => r.scenario)).size;
     expect(pathScenarios).toBeGreaterThan(0);
-    expect(svg.match(/<path /g)).toHaveLength(QUICK.scenarios.length * ENGINES.length + 3 * pathScenarios);
+    // ... and two (WebAssembly, reference) for the connection population.
+    expect(svg.match(/<path /g)).toHaveLength(
+      QUICK.scenarios.length * ENGINES.length + 3 * pathScenarios + 2,
+    );
+    expect(svg).toContain('live connections');
     expect(svg).toContain('inside receiveBatch');
   });
 });

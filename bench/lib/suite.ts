@@ -352,6 +352,25 @@ export function throughputSvg(results: BenchResults): string {
       ],
     });
   }
+  // The whole path as the connection table grows (Docker host, established connections).
+  const population = results.population ?? [];
+  if (population.length > 0)
+    panels.push({
+      title: 'docker, live connections (whole path)',
+      xLabel: 'live connections',
+      series: [
+        {
+          name: ENGINE_STYLE.wasm.label,
+          color: ENGINE_STYLE.wasm.color,
+          points: population.map((r) => ({ x: r.connections, y: r.wasm.pps })),
+        },
+        {
+          name: ENGINE_STYLE.reference.label,
+          color: ENGINE_STYLE.reference.color,
+          points: population.flatMap((r) => (r.reference ? [{ x: r.connections, y: r.reference.pps }] : [])),
+        },
+      ],
+    });
   const m = results.machine;
   return lineChartSvg(panels, {
     title: 'nfwasm throughput: classification, then the whole packet path (packets/s, log-log)',

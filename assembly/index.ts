@@ -82,6 +82,7 @@ export {
 export { conntrackBatch } from './conntrack/batch';
 export { ctNatIcmpReply } from './conntrack/icmp-reply-translation';
 export { setAddressPrefixes } from './path/address-class';
+export { engineBridges } from './path/bridge-input';
 export { ctPacketFromIpv4 } from './path/ct-packet';
 export { flowCacheHits, flowCacheReplays } from './path/flow-cache';
 export { emittedCount, initGenerated, replySlotAreaBytes } from './path/generated';

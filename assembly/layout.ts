@@ -90,6 +90,8 @@ export const STATE_SLOT_BYTES: u32 = 16;
 
 // Fields.
 export const F_IIF: u32 = 5;
+export const F_OIF: u32 = 6;
+export const F_PHYS_IN: u32 = 53;
 export const F_L4_SPORT: u32 = 16;
 export const F_L4_DPORT: u32 = 17;
 

@@ -6,6 +6,8 @@ import {
   F_IIF,
   F_L4_DPORT,
   F_L4_SPORT,
+  F_OIF,
+  F_PHYS_IN,
   HOTDROP,
   NO,
   NONE,
@@ -35,6 +37,8 @@ import {
   offsetOneFragment,
   oifEntry,
   packet,
+  physInEntry,
+  physOutEntry,
   skbLen,
   thoff,
 } from './packet';
@@ -47,7 +51,7 @@ import { ops, params, RULE_CORE_BYTES, ruleCores, stringAt, stringLength } from 
 export const FIELD_SLOTS: usize = memory.data<u8>([
   255, 0, 4, 8, 9, 10, 11, 12, 13, 14, 15, 255, 255, 255, 255, 255, 16, 17, 255, 18, 19, 20, 255, 255, 255,
   255, 255, 255, 255, 255, 255, 255, 128, 129, 130, 131, 132, 133, 134, 138, 142, 146, 150, 151, 152, 153,
-  154, 155, 21, 22, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+  154, 155, 21, 22, 24, 25, 26, 27, 28, 255, 255, 255, 255, 255, 255, 255, 255, 255,
 ]);
 
 /** The packet's CT record (a zero record when the host gave none). */
@@ -138,7 +142,13 @@ export function holds(w: usize): bool {
       break;
     case OP_IFACE:
       hit = ifaceMatches(
-        field === F_IIF ? iifEntry : oifEntry,
+        field === F_IIF
+          ? iifEntry
+          : field === F_OIF
+            ? oifEntry
+            : field === F_PHYS_IN
+              ? physInEntry
+              : physOutEntry,
         load<u32>(w, 8),
         ((h >> 8) & OP_FLAG_WILDCARD) !== 0,
       );

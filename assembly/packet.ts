@@ -24,6 +24,12 @@ export const P_ICMPTYPE: u32 = 19;
 export const P_ICMPCODE: u32 = 20;
 export const P_MACPRESENT: u32 = 21;
 export const P_MAC: u32 = 22; // 2 words
+// br_netfilter's bridge ports (physdev), set by the packet path (setPhysdev), not decoded.
+export const P_PHYS_INFO: u32 = 24;
+export const P_PHYS_IN_PRESENT: u32 = 25;
+export const P_PHYS_OUT_PRESENT: u32 = 26;
+export const P_PHYS_IN: u32 = 27;
+export const P_PHYS_OUT: u32 = 28;
 
 export const fields: usize = memory.data(128, 16);
 
@@ -35,6 +41,8 @@ export let laterFragment: bool = false;
 export let offsetOneFragment: bool = false;
 export let iifEntry: usize = 0;
 export let oifEntry: usize = 0;
+export let physInEntry: usize = 0;
+export let physOutEntry: usize = 0;
 
 function put(slot: u32, v: u32): void {
   store<u32>(fields + ((<usize>slot) << 2), v);
@@ -108,6 +116,20 @@ export function decode(p: usize, len: u32, meta: usize, ifaces: usize): bool {
   put(P_MAC, present ? load<u32>(meta, 24) : 0);
   put(P_MAC + 1, present ? macLo & 0xffff : 0);
   return true;
+}
+
+/**
+ * The packet's bridge ports (registry indexes at `ifaces`, 0: none), which physdev tests: the
+ * input port of a frame br_netfilter passed to iptables, the output port of a bridged copy.
+ */
+export function setPhysdev(ifaces: usize, inPort: u32, outPort: u32): void {
+  physInEntry = ifaces + <usize>inPort * IFACE_BYTES;
+  physOutEntry = ifaces + <usize>outPort * IFACE_BYTES;
+  put(P_PHYS_INFO, inPort !== 0 || outPort !== 0 ? 1 : 0);
+  put(P_PHYS_IN_PRESENT, inPort !== 0 ? 1 : 0);
+  put(P_PHYS_OUT_PRESENT, outPort !== 0 ? 1 : 0);
+  put(P_PHYS_IN, load<u32>(physInEntry));
+  put(P_PHYS_OUT, load<u32>(physOutEntry));
 }
 
 /** The packet was routed out of interface `idx` of the registry at `ifaces` (-o matches it). */

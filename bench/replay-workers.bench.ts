@@ -4,7 +4,8 @@
 // (test/fixtures/wasm-engine/: conntrack, DNAT, MASQUERADE) with a seeded `nfwasm gen` trace,
 // TCP and UDP only, without the host's own (@local) packets and without the TCP segments the
 // INPUT rule lets in to the host's port 80 (nothing listens there: the kernel would answer with
-// a RST), which the WebAssembly engine did not take when the figures in the README were made. Runs alternate 1, 2, 1, 2, ... workers (ROUNDS times each) and the best of each is
+// a RST). The WebAssembly engine did not take those when the first figures were made; they stay
+// out so that traces cached from then and figures compare. Runs alternate 1, 2, 1, 2, ... workers (ROUNDS times each) and the best of each is
 // compared, so load from other processes disturbs the ratio less; the counters of every run
 // must be identical.
 //

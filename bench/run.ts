@@ -9,10 +9,11 @@
 //   npm run bench -- --quick --scenarios docker,acl1 --sizes 100 --no-write --markdown
 //   npm run bench -- --classification --sizes 100,10000,100000 --no-write   (throughput only)
 //
-// Flags: --quick, --classification (the throughput table only: no packet path, microbenchmarks
-// or memory figures), --scenarios LIST, --sizes LIST, --path-sizes LIST (the whole packet path;
-// empty to skip it), --packets N, --seed N, --markdown (tables as Markdown), --no-write,
-// --from FILE.json (print a saved run's tables, measuring nothing).
+// Flags: --quick, --classification (the throughput table only: no packet path, population,
+// microbenchmarks or memory figures), --scenarios LIST, --sizes LIST, --path-sizes LIST (the
+// whole packet path; empty to skip it), --population-sizes LIST (live connections; empty to
+// skip), --packets N, --seed N, --markdown (tables as Markdown), --no-write, --from FILE.json
+// (print a saved run's tables, measuring nothing).
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +26,7 @@ import {
   memoryLines,
   microTable,
   pathTable,
+  populationTable,
   QUICK,
   runSuite,
   type SuiteOptions,
@@ -53,6 +55,17 @@ const options: SuiteOptions = {
       .filter((x) => x !== '')
       .map(Number),
   },
+  population: {
+    ...base.population,
+    sizes: args
+      .list('--population-sizes', classificationOnly ? '' : base.population.sizes.join(','))
+      .filter((x) => x !== '')
+      .map(Number),
+  },
+  onPopulationResult: (r) =>
+    process.stderr.write(
+      `  ${r.connections} connections: wasm engine ${(r.wasm.pps / 1e6).toFixed(2)} Mpps${r.reference ? `, ${(r.wasm.pps / r.reference.pps).toFixed(0)}x reference` : ''}\n`,
+    ),
   onPathResult: (r) =>
     process.stderr.write(
       `  ${r.scenario} ${r.size}: wasm engine ${(r.wasm.pps / 1e6).toFixed(2)} Mpps, ${r.wasmOverReference.toFixed(0)}x reference\n`,
@@ -84,6 +97,14 @@ if (results.path && results.path.length > 0) {
     `whole packet path: the WebAssembly engine (conntrack, NAT, routing, every hook, flow cache) over ${results.options.path.repeat} passes of each trace, and the reference engine over what fits ${results.options.path.referenceMs} ms, same frames, same run`,
   );
   console.log(pathTable(results.path, markdown));
+  console.log('');
+}
+if (results.population && results.population.length > 0) {
+  const p = results.options.population;
+  console.log(
+    `connection population: the Docker host opens N TCP connections (3 frames each), then ${p.packets} packets over them, spread uniformly (data and ACKs both ways); the reference engine only up to ${p.referenceMaxSize} connections, over what fits ${p.referenceMs} ms`,
+  );
+  console.log(populationTable(results.population, markdown));
   console.log('');
 }
 console.log(microTable(results.micro, markdown));

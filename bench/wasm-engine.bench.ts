@@ -4,21 +4,26 @@
 // preloaded. The reference engine runs the trace once; the WebAssembly engine runs it REPEAT
 // times with time shifted by the trace's span, so connections age and renew as in a long trace.
 // (`npm run bench` measures the same path on generated Docker hosts of 10 to 10k rules.)
+// `bridged`: the same rules on the bundled example's host (examples/docker-host/host.json), whose
+// containers sit behind veth ports of docker0, so their frames go through the bridge first.
 //
-//   npx tsx bench/wasm-engine.bench.ts [PACKETS=20000] [REPEAT=20]
+//   npx tsx bench/wasm-engine.bench.ts [PACKETS=20000] [REPEAT=20] [routed|bridged]
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ReferenceEngine } from '../src/engine/reference/engine.js';
 import { WasmEngine } from '../src/engine/wasm/engine.js';
 import { loadRuleset } from '../src/frontend/load-ruleset.js';
-import { generatedFrames, routedHost, runWasm } from './lib/path.js';
+import { generatedFrames, ROUTED_HOST, routedHost, runWasm } from './lib/path.js';
 
 const packets = Number(process.argv[2] ?? 20_000);
 const repeat = Number(process.argv[3] ?? 20);
+const bridged = process.argv[4] === 'bridged';
 const rulesFile = join(import.meta.dirname, '../test/fixtures/wasm-engine/docker-routed.v4');
 const { ruleset } = loadRuleset(readFileSync(rulesFile, 'utf8'), { file: rulesFile });
-const host = routedHost();
+const host = routedHost(
+  bridged ? join(import.meta.dirname, '../examples/docker-host/host.json') : ROUTED_HOST,
+);
 const frames = generatedFrames(ruleset, host, packets, 1000, 1);
 
 const t0 = process.hrtime.bigint();
@@ -32,7 +37,9 @@ const n = frames.length * repeat;
 const wasmNs = totalNs / n;
 const line = (name: string, ns: number, count: number) =>
   `${name.padEnd(34)} ${count.toString().padStart(9)} packets ${(1e3 / ns).toFixed(3).padStart(8)} Mpps ${ns.toFixed(1).padStart(10)} ns/packet`;
-console.log(`routed Docker host, ${frames.length}-packet trace (gen seed 1, no @local packets)`);
+console.log(
+  `${bridged ? 'bridged (containers on docker0 ports)' : 'routed'} Docker host, ${frames.length}-packet trace (gen seed 1, no @local packets)`,
+);
 console.log(line('reference engine', refNs, frames.length));
 console.log(line(`wasm engine (${repeat}x, with add)`, wasmNs, n));
 console.log(line('wasm engine, receiveBatch only', batchNs / n, n));

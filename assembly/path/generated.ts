@@ -8,7 +8,8 @@
 // engine's flushReplies emits them.
 //
 // Emitted packets (EMIT_BYTES records, bytes in their own area): frame index, oif registry
-// index, next hop, byte offset, length, cause (C_* | parameter << 8), decision word, 0.
+// index, next hop, byte offset, length, cause (C_* | parameter << 8), decision word, the bridge
+// port it leaves by (bridge-fdb.ts bridgeEgress: 0 when oif is no bridge).
 
 export const SLOT_CAPACITY: u32 = 2048;
 const SLOTS: u32 = 16;
@@ -40,6 +41,8 @@ export const C_FRAG_NEEDED_OUTPUT: u32 = 10;
 export const C_PROT_UNREACH: u32 = 11;
 /** Parameter: the ICMP code. */
 export const C_IP_ERROR: u32 = 12;
+/** One of the copies of a frame a bridge floods to several ports. */
+export const C_BRIDGED: u32 = 13;
 
 export const EMIT_BYTES: u32 = 32;
 let emitRecords: usize = 0;
@@ -90,6 +93,7 @@ export function emit(
   len: u32,
   cause: u32,
   decision: u32,
+  port: u32,
 ): bool {
   if (emitCount === emitCapacity || emitUsed + len > emitByteCapacity) return false;
   const r = emitRecords + <usize>emitCount * EMIT_BYTES;
@@ -100,7 +104,7 @@ export function emit(
   store<u32>(r, len, 16);
   store<u32>(r, cause, 20);
   store<u32>(r, decision, 24);
-  store<u32>(r, 0, 28);
+  store<u32>(r, port, 28);
   memory.copy(emitBytes + <usize>emitUsed, ip, len);
   emitCount++;
   emitUsed += len;

@@ -10,6 +10,7 @@ import { HOOK_OUTPUT, HOOK_POSTROUTING, HOOK_PREROUTING } from '../conntrack/lay
 import { prngNextU32 } from '../conntrack/prng';
 import { be16, be32 } from '../memory';
 import { P_DST, P_MARK, P_SRC } from '../packet';
+import { bridgeEgress } from './bridge-fdb';
 import {
   ATTACH_TRACKED,
   C_FRAG_NEEDED_OUTPUT,
@@ -149,7 +150,7 @@ function postRouting(oif: u32, nextHop: u32, cause: u32): void {
     stop(FATE_DROPPED, D_FRAG_NEEDED_OUTPUT);
     return;
   }
-  if (!emit(frameIndex, oif, nextHop, ip, len, cause, journeyDecision())) {
+  if (!emit(frameIndex, oif, nextHop, ip, len, cause, journeyDecision(), bridgeEgress(oif, nextHop))) {
     stop(FATE_UNSUPPORTED, U_ROOM);
     return;
   }

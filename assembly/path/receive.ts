@@ -6,9 +6,11 @@
 // replies a packet causes (REJECT's, the kernel's answers: answers.ts) and the host's own
 // packets (`@local` frames) go down the output path (local-out.ts) after it.
 //
-// A packet whose handling is not here yet (bridge ports, fragments, IP options, ICMP redirects
-// and errors about a packet the path does not know, matches and targets the walk leaves
-// UNDECIDED) stops the batch as UNSUPPORTED, possibly after its connection or counters changed:
+// A frame received on a bridge port goes to its bridge first (bridge-input.ts): up to IP as if
+// received on the bridge, or bridged to other ports through FORWARD and POSTROUTING.
+//
+// A packet whose handling is not here yet (fragments, IP options, ICMP redirects and errors
+// about a packet the path does not know, matches and targets the walk leaves UNDECIDED) stops the batch as UNSUPPORTED, possibly after its connection or counters changed:
 // the run's state is then not to be trusted, and the host runs the whole trace on the reference
 // engine instead (src/engine/wasm/engine.ts).
 
@@ -60,6 +62,7 @@ import {
   P_SRC,
   P_TCPFLAGS,
   setOif,
+  setPhysdev,
 } from '../packet';
 import { shareRandom } from '../state';
 import { enableReject } from '../walk';
@@ -75,6 +78,9 @@ import {
   rejectReply,
   synAckReply,
 } from './answers';
+import { bridgeEgress, fdbClock, fdbLearn, sawAddress } from './bridge-fdb';
+import { bridgeInput } from './bridge-input';
+import { bridgeOfPort, isOwnMac, macAt } from './bridge-topology';
 import { ctPacketFromIpv4 } from './ct-packet';
 import {
   flowDecision,
@@ -98,10 +104,12 @@ import {
 } from './flow-cache';
 import {
   beginEmitted,
+  C_FORWARDED,
   C_FRAG_NEEDED_FORWARD,
   C_IP_ERROR,
   C_PROT_UNREACH,
   C_TIME_EXCEEDED,
+  emit,
   endJourneyReplies,
   waiting,
 } from './generated';
@@ -137,7 +145,8 @@ export const LINK_ETHERNET: u32 = 1;
 export const FRAME_LOCAL: u32 = 1 << 20;
 
 // Result records (OUT_BYTES): fate | reason << 8, decision, oif, ct kind | ctinfo << 8 |
-// dir << 16, ct entry, IP offset (from the packet area), IP length, next hop. The packets the
+// dir << 16, ct entry, IP offset (from the packet area), IP length, next hop (for a forwarded
+// packet: the bridge port it leaves by, bridge-fdb.ts bridgeEgress). The packets the
 // frame caused the host to send are in the emitted area (generated.ts); a received packet that
 // was forwarded is not among them (its bytes are the frame's).
 export const OUT_BYTES: u32 = 32;
@@ -148,6 +157,8 @@ export const FATE_REJECTED: u32 = 4;
 export const FATE_UNSUPPORTED: u32 = 6;
 /** FATE_FORWARDED's reason for a packet the host sent (it is among the emitted packets). */
 export const FORWARDED_GENERATED: u32 = 1;
+/** FATE_FORWARDED's reason for a frame bridged to another port (the result's word 7 names it). */
+export const FORWARDED_BRIDGED: u32 = 2;
 /** Decision word: a rule's global index, or a chain's index | POLICY_BIT for its policy. */
 export const POLICY_BIT: u32 = 0x80000000;
 /** ct kind word when the packet met no conntrack. */
@@ -171,6 +182,11 @@ export const D_OUTPUT_ROUTE: u32 = 13;
 export const D_REROUTE: u32 = 14;
 export const D_FRAG_NEEDED_OUTPUT: u32 = 15;
 const D_NAT_REDIRECT: u32 = 16;
+export const D_BRIDGE_CHECKSUM: u32 = 17;
+/** Word 2 names the bridge. */
+export const D_BRIDGE_HAIRPIN: u32 = 18;
+/** Word 7 is the next hop without a neighbour entry. */
+export const D_BRIDGED_DNAT_NEIGHBOUR: u32 = 19;
 // Delivered to (FATE_DELIVERED): the socket kind (host-query.ts SOCK_*), or the kernel.
 const TO_KERNEL: u32 = 3;
 const TO_CLOSED_TCP: u32 = 4;
@@ -186,7 +202,8 @@ const U_TRANSPORT: u32 = 4;
 /** An ICMP redirect (5; 7, 8, 10 and 11 are no longer used). */
 const U_ICMP_REDIRECT: u32 = 5;
 const U_WALK: u32 = 6;
-const U_MTU: u32 = 9;
+/** A forwarded datagram that must leave in fragments. */
+export const U_MTU: u32 = 9;
 const U_CHAIN: u32 = 12;
 /** The reply slots or the emitted-packet area are full. */
 export const U_ROOM: u32 = 13;
@@ -196,6 +213,8 @@ const U_RATE_TABLE: u32 = 14;
 export const U_FRAGMENT_OUT: u32 = 15;
 /** A reply tied to a connection that was never confirmed would set up NAT on it. */
 const U_RELEASED_NAT: u32 = 16;
+/** The bridge forwarding database or its neighbour table is full. */
+export const U_BRIDGE_TABLE: u32 = 18;
 
 // Plan record (written by the host): flags, then per hook (HOOK_*: 5) a step count and up to
 // MAX_STEPS steps, each kind << 24 | chain.
@@ -210,7 +229,10 @@ const STEP_CONFIRM: u32 = 5;
 /** After the hooks: icmp_ratelimit, icmp_ratemask, ip_default_ttl, flags (PLAN_EXTRA_*), lo's index. */
 const PLAN_EXTRA: u32 = 1 + 5 * (1 + MAX_STEPS);
 const PLAN_EXTRA_ECHO_IGNORE_ALL: u32 = 1;
+const PLAN_EXTRA_BRIDGE_NF_CALL_IPTABLES: u32 = 2;
 let plan: usize = 0;
+/** net.bridge.bridge-nf-call-iptables: br_netfilter passes bridged IPv4 to iptables. */
+export let bridgeCallsIptables: bool = false;
 /** Registry index of the loopback device. */
 export let loopbackIndex: u32 = 0;
 /**
@@ -235,6 +257,25 @@ let ip: usize = 0;
 let ipLen: u32 = 0;
 let ifacesAt: usize = 0;
 let now: i64 = 0;
+/**
+ * Received on a bridge port for another MAC than the bridge's own: it may be bridged, which the
+ * flow cache's key (no MACs) cannot tell, so the cache neither replays nor records it.
+ */
+let noFlow: bool = false;
+/** The bridge ports physdev sees (registry indexes, 0: none). */
+let physIn: u32 = 0;
+let physOut: u32 = 0;
+
+export function physInPort(): u32 {
+  return physIn;
+}
+
+/** The bridge ports of the packet in flight: br_netfilter's input port, a bridged copy's output. */
+export function setBridgePorts(inPort: u32, outPort: u32): void {
+  physIn = inPort;
+  physOut = outPort;
+  setPhysdev(ifacesAt, inPort, outPort);
+}
 /** Registry index of the input interface (0: generated here, no input device). */
 let iifIndex: u32 = 0;
 /** Tied to a connection before conntrack runs (nf_ct_attach, or looped back): conntrack skips it. */
@@ -271,6 +312,7 @@ export function enginePlan(p: usize, rateTable: usize): void {
   initIcmpRate(rateTable, load<u32>(extra), load<u32>(extra, 4));
   initAnswers(load<u32>(extra, 8), (load<u32>(extra, 12) & PLAN_EXTRA_ECHO_IGNORE_ALL) !== 0);
   loopbackIndex = load<u32>(extra, 16);
+  bridgeCallsIptables = (load<u32>(extra, 12) & PLAN_EXTRA_BRIDGE_NF_CALL_IPTABLES) !== 0;
 }
 
 function field(slot: u32): u32 {
@@ -305,8 +347,18 @@ function sendIcmp(type: u32, code: u32, info: u32, cause: u32): u32 {
   return answered(icmpSend(ip, ipLen, iifIndex, type, code, info, cause, attachEntry(), ctDir, now));
 }
 
+/**
+ * A copy of a bridged frame (br_flood's clone) is in flight: dropping it does not free the
+ * connection the frame's other copies share (the bridge frees it after the last).
+ */
+let clone: bool = false;
+export function setClone(on: bool): void {
+  clone = on;
+}
+
 /** releaseIfUnconfirmed: a new connection whose packet is dropped never enters the table. */
 export function releaseIfUnconfirmed(): void {
+  if (clone) return;
   if (ctKind === K_TRACKED && !confirmed(entryAt(ctEntry))) releaseEntry(ctEntry);
 }
 
@@ -387,7 +439,7 @@ function conntrackStep(hook: u32, checksum: bool): u32 {
   ctPacketFromIpv4(ip, ipLen, hook, checksum, 0, now, pktRec);
   const proto = field(P_PROTO);
   // A received TCP or UDP datagram may belong to a flow seen before (flow-cache.ts).
-  const flow = hook === HOOK_PREROUTING && (proto === 6 || proto === 17);
+  const flow = hook === HOOK_PREROUTING && !noFlow && (proto === 6 || proto === 17);
   if (flow) {
     flowLookup(curIif, ip, field(P_MARK));
     setLookupHint(flowHint(now));
@@ -577,6 +629,7 @@ export function beginJourney(p: usize, len: u32, iif: u32): void {
   stopReason = 0;
   memory.fill(meta, 0, META_BYTES);
   store<u32>(meta, iif, 12);
+  setBridgePorts(0, 0);
   if (p !== 0) {
     decode(ip, ipLen, meta, ifacesAt);
     setPacketInterfaces(iif, 0);
@@ -661,6 +714,13 @@ function receive(f: usize, bytes: usize, out: usize): bool {
   curIif = iif;
   outOif = 0;
   flowRecordStop();
+  noFlow = false;
+  clone = false;
+  fdbClock(now);
+  // br_handle_frame: the bridge learns where the sender is, whatever the frame carries.
+  const bridge = bridgeOfPort(iif);
+  if (bridge !== 0 && link === LINK_ETHERNET && caplen >= 14 && !fdbLearn(bridge, iif, macAt(at + 6)))
+    return unsupported(out, U_BRIDGE_TABLE);
   let p = at;
   let avail = caplen;
   if (link === LINK_ETHERNET) {
@@ -679,46 +739,159 @@ function receive(f: usize, bytes: usize, out: usize): bool {
     store<u32>(out, nextHopOut, 28);
     return end(out);
   }
-  beginJourney(p, ipLen, iif);
+  // Through a bridge, iptables sees the bridge as the input interface.
+  beginJourney(p, ipLen, bridge !== 0 ? bridge : iif);
   if (link === LINK_ETHERNET) setMacSource(at);
-  if (internetChecksum(ip, 20) !== 0) {
-    finish(out, FATE_DROPPED, D_BAD_IP_CHECKSUM, 0);
-    return true;
-  }
-  if (runHook(HOOK_PREROUTING) !== 0) {
-    const a = inputRoute(field(P_DST), field(P_SRC), iif);
-    const type = load<u32>(a);
-    if (type === RT_ERROR) {
-      // ip_error: destination unreachable when forwarding is on, then the drop.
-      const code = load<u32>(a, 4);
-      if (
-        code === NONE ||
-        answered(ipErrorReply(ip, ipLen, iif, code, C_IP_ERROR | (code << 8), attachEntry(), ctDir, now)) !==
-          0
-      ) {
-        releaseIfUnconfirmed();
-        stop(FATE_DROPPED, D_NO_ROUTE);
-      }
-    } else if (type === RT_LOCAL) {
-      flowRecordRoute(true, 0, 0, 0);
-      localIn();
-    } else if (type === RT_FORWARD) {
-      outOif = load<u32>(a, 4);
-      let nextHop = load<u32>(a, 8);
-      if (nextHop === NEXT_HOP_DESTINATION) nextHop = field(P_DST);
-      const mtu = load<u32>(a, 12);
-      flowRecordRoute(false, outOif, nextHop, mtu);
-      forward(outOif, nextHop, mtu, out);
-    } else {
-      // Broadcast or multicast to this host: INPUT sees it; no socket here takes it.
-      castRoute = true;
-      if (runHook(HOOK_INPUT) !== 0) {
-        releaseIfUnconfirmed();
-        stop(FATE_DROPPED, D_CAST_NO_SOCKET);
-      }
+  if (bridge !== 0) {
+    if (bridgeCallsIptables) setBridgePorts(iif, 0);
+    if (link === LINK_ETHERNET) {
+      if (!sawAddress(bridge, field(P_SRC), macAt(at + 6))) return unsupported(out, U_BRIDGE_TABLE);
+      const macDst = macAt(at);
+      const own = isOwnMac(bridge, macDst);
+      noFlow = !own;
+      bridgeInput(iif, bridge, macDst, own);
+      return end(out);
     }
   }
+  ipRcv();
   return end(out);
+}
+
+/** ip_rcv: ip_rcv_core's header checksum, PREROUTING, then the routing decision. */
+export function ipRcv(): void {
+  if (internetChecksum(ip, 20) !== 0) {
+    stop(FATE_DROPPED, D_BAD_IP_CHECKSUM);
+    return;
+  }
+  if (runHook(HOOK_PREROUTING) !== 0) ipRcvFinish();
+}
+
+/** ip_rcv_finish: the routing decision after PREROUTING — local, forward, broadcast, or ip_error. */
+export function ipRcvFinish(): void {
+  const a = inputRoute(field(P_DST), field(P_SRC), iifIndex);
+  const type = load<u32>(a);
+  if (type === RT_ERROR) {
+    // ip_error: destination unreachable when forwarding is on, then the drop.
+    const code = load<u32>(a, 4);
+    if (
+      code === NONE ||
+      answered(
+        ipErrorReply(ip, ipLen, iifIndex, code, C_IP_ERROR | (code << 8), attachEntry(), ctDir, now),
+      ) !== 0
+    ) {
+      releaseIfUnconfirmed();
+      stop(FATE_DROPPED, D_NO_ROUTE);
+    }
+  } else if (type === RT_LOCAL) {
+    flowRecordRoute(true, 0, 0, 0);
+    localIn();
+  } else if (type === RT_FORWARD) {
+    outOif = load<u32>(a, 4);
+    let nextHop = load<u32>(a, 8);
+    if (nextHop === NEXT_HOP_DESTINATION) nextHop = field(P_DST);
+    const mtu = load<u32>(a, 12);
+    flowRecordRoute(false, outOif, nextHop, mtu);
+    forward(outOif, nextHop, mtu, curOut);
+  } else {
+    // Broadcast or multicast to this host: INPUT sees it; no socket here takes it.
+    castRoute = true;
+    if (runHook(HOOK_INPUT) !== 0) {
+      releaseIfUnconfirmed();
+      stop(FATE_DROPPED, D_CAST_NO_SOCKET);
+    }
+  }
+}
+
+/**
+ * A bridged frame leaves the bridge by `port` (FORWARDED_BRIDGED), or is dropped on the way
+ * out (`fate`, `reason`): the result names the bridge and the port.
+ */
+export function bridgedOutput(bridge: u32, port: u32, fate: u32, reason: u32): void {
+  outOif = bridge;
+  store<u32>(curOut, port, 28);
+  stop(fate, reason);
+}
+
+// The datagram as PREROUTING left it, for each copy a bridge floods (br_flood clones the skb)
+// and for the frame itself when it goes up too: bytes, meta (mark, interfaces), decisions and
+// connection.
+const savedBytes: usize = memory.data(65536, 16);
+const savedMeta: usize = memory.data(<i32>META_BYTES, 16);
+let savedLast: u32 = NONE;
+let savedFilter: u32 = NONE;
+let savedEntry: u32 = CT_NONE;
+let savedPhysIn: u32 = 0;
+let savedPhysOut: u32 = 0;
+
+export function saveJourney(): void {
+  // The skb mark lives in the decoded fields (MARK writes it there); the meta copy needs it.
+  store<u32>(meta, field(P_MARK), 16);
+  savedPhysIn = physIn;
+  savedPhysOut = physOut;
+  memory.copy(savedBytes, ip, ipLen);
+  memory.copy(savedMeta, meta, META_BYTES);
+  savedLast = lastDecision;
+  savedFilter = filterDecision;
+  savedEntry = ctEntry;
+}
+
+/** The datagram back as saveJourney() found it, nothing decided about it since. */
+export function restoreJourney(): void {
+  memory.copy(ip, savedBytes, ipLen);
+  memory.copy(meta, savedMeta, META_BYTES);
+  decode(ip, ipLen, meta, ifacesAt);
+  const io = load<u32>(meta, 12);
+  setPacketInterfaces(io & 0xffff, io >> 16);
+  setBridgePorts(savedPhysIn, savedPhysOut);
+  lastDecision = savedLast;
+  filterDecision = savedFilter;
+  restoreConnection();
+  stopFate = 0;
+  stopReason = 0;
+  outOif = 0;
+  store<u32>(curOut, 0, 28);
+}
+
+/**
+ * The connection as saveJourney() found it: a copy's confirmation may merge it into another
+ * one, which the frame itself (the reference engine's journey, not its clones) does not see.
+ */
+export function restoreConnection(): void {
+  ctEntry = savedEntry;
+}
+
+/**
+ * The routed packet in flight (FATE_FORWARDED) into the emitted area, after the copies a bridge
+ * sent before it; false when the area is full.
+ */
+export function emitForwarded(): bool {
+  const nextHop = load<u32>(curOut, 28);
+  if (
+    !emit(
+      frameIndex,
+      outOif,
+      nextHop,
+      ip,
+      ipLen,
+      C_FORWARDED,
+      journeyDecision(),
+      bridgeEgress(outOif, nextHop),
+    )
+  )
+    return false;
+  stop(FATE_FORWARDED, FORWARDED_GENERATED);
+  return true;
+}
+
+/** The frame was bridged (some copy left): forwarded onto the bridge, its copies emitted. */
+export function bridgedCopiesOut(bridge: u32): void {
+  outOif = bridge;
+  stop(FATE_FORWARDED, FORWARDED_GENERATED);
+}
+
+/** A next hop the result reports (word 7): bridged DNAT without a neighbour entry. */
+export function reportNextHop(hop: u32): void {
+  store<u32>(curOut, hop, 28);
 }
 
 /** The frame's result, then the replies it caused down the output path. */
@@ -726,6 +899,9 @@ function end(out: usize): bool {
   if (stopFate === FATE_UNSUPPORTED) return unsupported(out, stopReason);
   // The way of a packet the host answered is not one its flow's later packets may replay.
   if (waiting > 0) flowRecordSpoil();
+  // A routed packet leaves a bridge by the port the forwarding database knows (or floods).
+  if (stopFate === FATE_FORWARDED && stopReason === 0)
+    store<u32>(out, bridgeEgress(outOif, load<u32>(out, 28)), 28);
   finish(out, stopFate, stopReason, outOif);
   const entry = ctKind === K_TRACKED ? ctEntry : CT_NONE;
   const snapshot = ctSnapshots + <usize>frameIndex * ENTRY_BYTES;

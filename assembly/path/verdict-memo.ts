@@ -17,10 +17,12 @@ import {
   F_IIF,
   F_L4_DPORT,
   F_L4_SPORT,
+  F_OIF,
   OP_ANY_BITS,
   OP_BLOCK,
   OP_CMP,
   OP_FALSE,
+  OP_FLAG_WILDCARD,
   OP_HOST,
   OP_IFACE,
   OP_L4_GUARD,
@@ -131,8 +133,14 @@ function scanOp(s: usize): bool {
   const n = (h >> 16) & 0xff;
   if (code === OP_CMP || code === OP_RANGE) reads(load<u32>(s, 4), max<u32>(n, 1));
   else if (code === OP_ANY_BITS || code === OP_SKIP_IF) reads(load<u32>(s, 4), 1);
-  else if (code === OP_IFACE) ifaceFlags |= load<u32>(s, 4) === F_IIF ? USES_IIF : USES_OIF;
-  else if (code === OP_PORT_LIST) {
+  else if (code === OP_IFACE) {
+    const f = load<u32>(s, 4);
+    if (f === F_IIF) ifaceFlags |= USES_IIF;
+    else if (f === F_OIF) ifaceFlags |= USES_OIF;
+    // A bridge port's field is its name's string id: a key only for a whole-name test.
+    else if (((h >> 8) & OP_FLAG_WILDCARD) !== 0) return false;
+    else reads(f, 1);
+  } else if (code === OP_PORT_LIST) {
     reads(F_L4_SPORT, 1);
     reads(F_L4_DPORT, 1);
   } else if (code === OP_L4_GUARD) maxGuard = max<u32>(maxGuard, load<u32>(s, 4));

@@ -1,7 +1,7 @@
 // Whole-packet-path throughput: a generated trace through the WebAssembly engine (conntrack,
 // NAT, routing, every hook's tables, the host's own answers, the walk memo and the flow cache)
 // and through the reference engine, on the same frames in the same run. Scenarios on routed
-// hosts (test/fixtures/wasm-engine/: the WebAssembly path has no bridge yet):
+// hosts (test/fixtures/wasm-engine/; bench/wasm-engine.bench.ts `bridged` measures a bridge):
 // - docker: the Docker host of scenarios.ts (N published ports, DNAT and MASQUERADE; docker0 a
 //   plain interface), as Docker leaves it;
 // - kube-proxy: bench/generate/kube-proxy.ts's full layout (statistic, MARK, DNAT, MASQUERADE,

@@ -15,6 +15,8 @@ export interface ChartSeries {
 
 export interface ChartPanel {
   readonly title: string;
+  /** This panel's x axis, when not the chart's. */
+  readonly xLabel?: string;
   readonly series: readonly ChartSeries[];
 }
 
@@ -51,8 +53,21 @@ export function lineChartSvg(panels: readonly ChartPanel[], options: ChartOption
   const cols = Math.min(options.columns ?? 3, Math.max(1, panels.length));
   const rows = Math.ceil(panels.length / cols);
   const header = options.subtitle ? 52 : 34;
-  const legendH = 28;
   const width = cols * pw + 20;
+  // Every series name once (panels may have different ones), in rows that fit the width.
+  const legend = [...new Map(panels.flatMap((p) => p.series).map((s) => [s.name, s])).values()];
+  const legendRows: { series: ChartSeries; x: number }[][] = [[]];
+  let lx = 20;
+  for (const s of legend) {
+    const w = 40 + s.name.length * 6.5;
+    if (lx + w > width && legendRows.at(-1)!.length > 0) {
+      legendRows.push([]);
+      lx = 20;
+    }
+    legendRows.at(-1)!.push({ series: s, x: lx });
+    lx += w;
+  }
+  const legendH = 10 + 18 * legendRows.length;
   const height = header + rows * ph + legendH;
   // One y range for every panel, so panels compare by eye.
   const all = panels.flatMap((p) => p.series.flatMap((s) => s.points)).filter((p) => p.x > 0 && p.y > 0);
@@ -96,7 +111,7 @@ export function lineChartSvg(panels: readonly ChartPanel[], options: ChartOption
       );
     }
     out.push(
-      `<text x="${ox + m.left + iw / 2}" y="${oy + ph - 8}" text-anchor="middle" fill="#555">${escapeXml(options.xLabel)}</text>`,
+      `<text x="${ox + m.left + iw / 2}" y="${oy + ph - 8}" text-anchor="middle" fill="#555">${escapeXml(panel.xLabel ?? options.xLabel)}</text>`,
       `<text transform="translate(${ox + 12} ${oy + m.top + ih / 2}) rotate(-90)" text-anchor="middle" fill="#555">${escapeXml(options.yLabel)}</text>`,
     );
     for (const s of panel.series) {
@@ -114,16 +129,14 @@ export function lineChartSvg(panels: readonly ChartPanel[], options: ChartOption
     }
   });
   // Legend: the first panel's series.
-  const legend = panels[0]?.series ?? [];
-  let lx = 20;
-  const ly = height - 12;
-  for (const s of legend) {
-    out.push(
-      `<line x1="${lx}" x2="${lx + 22}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5,3"' : ''}/>`,
-      `<text x="${lx + 27}" y="${ly}">${escapeXml(s.name)}</text>`,
-    );
-    lx += 40 + s.name.length * 6.5;
-  }
+  legendRows.forEach((row, r) => {
+    const ly = height - legendH + 22 + 18 * r;
+    for (const { series: s, x } of row)
+      out.push(
+        `<line x1="${x}" x2="${x + 22}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5,3"' : ''}/>`,
+        `<text x="${x + 27}" y="${ly}">${escapeXml(s.name)}</text>`,
+      );
+  });
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }

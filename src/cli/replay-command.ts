@@ -25,8 +25,9 @@ import {
   type ReplaySummary,
   replayTrace,
 } from '../replay/replay-trace.js';
-import { replayTraceWasm, WasmReplayUnsupported } from '../replay/replay-trace-wasm.js';
+import { replayReaderWasm, WasmReplayUnsupported } from '../replay/replay-trace-wasm.js';
 import { replayWithWorkers, WasmRunUnsupported } from '../replay/replay-workers.js';
+import { SharedChunks } from '../replay/shared-chunks.js';
 import { singleWorkerReason } from '../replay/worker-limits.js';
 import { formatTraceProblems, openTrace, type TraceReader } from '../trace/index.js';
 import { type ParsedArgs, parseArgs, requireOption, stringOption, UsageError } from './args.js';
@@ -172,7 +173,12 @@ export async function replayCommand(
     try {
       const summary =
         engine instanceof WasmEngine
-          ? replayTraceWasm(engine, reader, options)
+          ? replayReaderWasm(engine, reader, {
+              ...options,
+              ...(perPacket
+                ? {}
+                : { onPacket: undefined, onProgress: (n: number, at: number) => progress.update(n, at) }),
+            })
           : replayTrace(engine, reader, options);
       return {
         summary,
@@ -191,10 +197,12 @@ export async function replayCommand(
 
   /** One pass over the trace with the given engine, in `threads` workers. */
   async function runInWorkers(kind: 'wasm' | 'reference'): Promise<Run> {
-    const reader = openTrace(tracePath!);
+    const chunks = new SharedChunks();
+    const reader = openTrace(tracePath!, { allocateChunk: chunks.allocate });
     const started = process.hrtime.bigint();
     try {
       const r = await replayWithWorkers({
+        chunks,
         workers: threads,
         init: { rules, host: hostFile, engine: kind, seed, wants: outputs.wants },
         ruleset,

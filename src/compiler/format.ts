@@ -104,7 +104,7 @@ export const Op = {
   RANGE: 2,
   /** (field & data[0]) != 0. */
   ANY_BITS: 3,
-  /** Interface name (field IIF/OIF) against string data[0]; flag WILDCARD: prefix match. */
+  /** Interface name (field IIF, OIF, PHYS_IN, PHYS_OUT) against string data[0]; flag WILDCARD: prefix match. */
   IFACE: 4,
   /** n port ranges packed lo | hi << 16; field L4_SPORT, L4_DPORT or L4_PORT_EITHER. */
   PORT_LIST: 5,
@@ -182,6 +182,13 @@ export const Field = {
   CT_EXPIRES: 47,
   MAC_PRESENT: 48,
   MAC_SRC: 49,
+  /** br_netfilter's bridge info (physdev): 1 when the packet has a bridge input or output port. */
+  PHYS_INFO: 50,
+  PHYS_IN_PRESENT: 51,
+  PHYS_OUT_PRESENT: 52,
+  /** The bridge ports themselves, as string ids (IFACE ops; '' when there is none). */
+  PHYS_IN: 53,
+  PHYS_OUT: 54,
 } as const;
 export type FieldId = (typeof Field)[keyof typeof Field];
 export const FIELD_NAMES: Readonly<Record<number, string>> = Object.fromEntries(

@@ -280,7 +280,15 @@ export class TableInterpreter {
         hit = (fieldWord(ctx, field, 0, this.ifaceId) & ops[w + 2]!) !== 0;
         break;
       case Op.IFACE: {
-        const name = (field === Field.IIF ? ctx.packet.iif : ctx.packet.oif) ?? '';
+        const p = ctx.packet;
+        const name =
+          (field === Field.IIF
+            ? p.iif
+            : field === Field.OIF
+              ? p.oif
+              : field === Field.PHYS_IN
+                ? p.physIn
+                : p.physOut) ?? '';
         const want = this.table.strings[ops[w + 2]!]!;
         hit = ((h >>> 8) & OP_FLAG_WILDCARD) !== 0 ? name.startsWith(want) : name === want;
         break;

@@ -11,6 +11,7 @@ import {
   type ConntrackStateSet,
 } from '../ir/matches/conntrack.js';
 import type { IcmpTypeTest } from '../ir/matches/icmp.js';
+import type { PhysdevMatch, PhysdevName } from '../ir/matches/physdev.js';
 import { TCP_CWR, TCP_ECE } from '../wire/tcp.js';
 import { externCodec } from './extern-codecs.js';
 import {
@@ -144,6 +145,44 @@ function conntrack(c: LowerContext, m: ConntrackMatch) {
   if (skip >= 0) c.ops.patch(skip, 3, c.ops.slots - start);
 }
 
+/** A bridge port name test on IFACE field `field`: "" (iptables' zero mask) is any port. */
+function physdevName(c: LowerContext, field: number, name: Negated<PhysdevName>) {
+  if (name.value.name === '') {
+    if (name.invert) c.ops.emit(Op.FALSE, 0, 0, 0);
+    return;
+  }
+  c.ops.emit(Op.IFACE, inv(name.invert) | (name.value.wildcard ? OP_FLAG_WILDCARD : 0), 0, field, [
+    c.intern(name.value.name),
+  ]);
+}
+
+/**
+ * physdev_mt (src/engine/reference/matches/physdev.ts): without bridge info the match holds only
+ * when every option is negated; --physdev-in passes without an input port, --physdev-out fails
+ * without an output port even negated.
+ */
+function physdev(c: LowerContext, m: PhysdevMatch) {
+  const allNegated = [m.isBridged, m.isIn, m.isOut, m.in, m.out].every((o) => o === undefined || o.invert);
+  let skip = -1;
+  if (allNegated) skip = c.ops.emit(Op.SKIP_IF, 0, 1, Field.PHYS_INFO, [0, 0]);
+  else cmp(c, Field.PHYS_INFO, [1], [ALL], false);
+  const start = c.ops.slots;
+  if (m.isBridged) cmp(c, Field.PHYS_OUT_PRESENT, [1], [ALL], m.isBridged.invert);
+  if (m.isIn) cmp(c, Field.PHYS_IN_PRESENT, [1], [ALL], m.isIn.invert);
+  if (m.isOut) cmp(c, Field.PHYS_OUT_PRESENT, [1], [ALL], m.isOut.invert);
+  if (m.in) {
+    const noPort = c.ops.emit(Op.SKIP_IF, 0, 1, Field.PHYS_IN_PRESENT, [0, 0]);
+    const from = c.ops.slots;
+    physdevName(c, Field.PHYS_IN, m.in);
+    c.ops.patch(noPort, 3, c.ops.slots - from);
+  }
+  if (m.out) {
+    cmp(c, Field.PHYS_OUT_PRESENT, [1], [ALL], false);
+    physdevName(c, Field.PHYS_OUT, m.out);
+  }
+  if (skip >= 0) c.ops.patch(skip, 3, c.ops.slots - start);
+}
+
 function isExtern(kind: string): kind is ExternKind {
   return (EXTERN_KINDS as readonly string[]).includes(kind);
 }
@@ -261,6 +300,9 @@ export function lowerMatch(c: LowerContext, m: Match): void {
       guard(c, 20, FragMode.IGNORE, false);
       if (m.tcpEce) cmp(c, Field.TCP_FLAGS, [TCP_ECE], [TCP_ECE], m.tcpEce.invert);
       if (m.tcpCwr) cmp(c, Field.TCP_FLAGS, [TCP_CWR], [TCP_CWR], m.tcpCwr.invert);
+      return;
+    case 'physdev':
+      physdev(c, m);
       return;
     case 'mac': {
       cmp(c, Field.MAC_PRESENT, [1], [ALL], false);

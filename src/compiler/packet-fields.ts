@@ -110,6 +110,16 @@ export function fieldWord(
         : 0;
     case Field.CT_EXPIRES:
       return (e?.expiresSeconds ?? 0) >>> 0;
+    case Field.PHYS_INFO:
+      return p.physIn !== null || p.physOut !== null || p.bridged ? 1 : 0;
+    case Field.PHYS_IN_PRESENT:
+      return p.physIn !== null ? 1 : 0;
+    case Field.PHYS_OUT_PRESENT:
+      return p.physOut !== null ? 1 : 0;
+    case Field.PHYS_IN:
+      return ifaceId(p.physIn ?? '');
+    case Field.PHYS_OUT:
+      return ifaceId(p.physOut ?? '');
     case Field.MAC_PRESENT:
       return p.macSrc ? 1 : 0;
     case Field.MAC_SRC: {

@@ -103,6 +103,8 @@ export function translatableRanges(ruleset: Ruleset, host: Host): Range[] {
   return ranges;
 }
 
+const SIGN = 0x80000000 | 0;
+
 /** fmix32 (MurmurHash3's finaliser): spreads an address's bits over the word. */
 function mix(h: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
@@ -111,8 +113,9 @@ function mix(h: number): number {
 }
 
 export class ConnectionSharding {
-  private readonly v4From: Uint32Array;
-  private readonly v4To: Uint32Array;
+  /** IPv4 ranges with the sign bit flipped, so that signed 32-bit comparisons order them. */
+  private readonly v4From: Int32Array;
+  private readonly v4To: Int32Array;
   private readonly v6: Range[];
 
   constructor(
@@ -122,13 +125,17 @@ export class ConnectionSharding {
   ) {
     const ranges = translatableRanges(ruleset, host);
     const v4 = ruleset.family === 'ipv4' ? ranges : [];
-    this.v4From = Uint32Array.from(v4, (r) => Number(r.from));
-    this.v4To = Uint32Array.from(v4, (r) => Number(r.to));
+    this.v4From = Int32Array.from(v4, (r) => Number(r.from) ^ SIGN);
+    this.v4To = Int32Array.from(v4, (r) => Number(r.to) ^ SIGN);
     this.v6 = ruleset.family === 'ipv6' ? ranges : [];
   }
 
+  /** Whether IPv4 address `a` (a signed word) is in a translatable range. */
   private translatable4(a: number): boolean {
-    for (let i = 0; i < this.v4From.length; i++) if (a >= this.v4From[i]! && a <= this.v4To[i]!) return true;
+    const x = a ^ SIGN;
+    const from = this.v4From;
+    const to = this.v4To;
+    for (let i = 0; i < from.length; i++) if (x >= from[i]! && x <= to[i]!) return true;
     return false;
   }
 
@@ -171,9 +178,9 @@ export class ConnectionSharding {
   }
 }
 
-/** The big-endian 32-bit word at `at`. */
+/** The big-endian 32-bit word at `at`, as a signed integer (stays a small integer in V8). */
 function word(b: Uint8Array, at: number): number {
-  return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+  return (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!;
 }
 
 function hash6(bytes: Uint8Array, at: number): number {

@@ -65,6 +65,17 @@ export function frameLink(linkType: number, data: Uint8Array): WireLinkType | un
   return wireLinkType(linkType);
 }
 
+/** frameLink for the `length` bytes of `data` from `start`, without a view of them. */
+export function frameLinkAt(
+  linkType: number,
+  data: Uint8Array,
+  start: number,
+  length: number,
+): WireLinkType | undefined {
+  if (linkType === LinkType.Raw) return length > 0 && data[start]! >>> 4 === 6 ? 'raw-ipv6' : 'raw-ipv4';
+  return wireLinkType(linkType);
+}
+
 export function replayTrace(
   engine: ReferenceEngine,
   reader: PacketSource,

@@ -7,11 +7,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ReferenceEngine } from '../engine/reference/engine.js';
 import { WasmEngine, WasmPathUnsupported } from '../engine/wasm/engine.js';
+import { adoptCompiledModule } from '../engine/wasm/module.js';
 import { loadRuleset } from '../frontend/load-ruleset.js';
 import { parseHostFile } from '../host/index.js';
 import { counterVector } from './counter-vector.js';
-import { unpackFrames } from './frame-batch.js';
+import { FrameIndexReader } from './frame-index.js';
 import { type PacketOutcome, packetOutcome } from './packet-outcome.js';
+import { replayIndexWasm } from './replay-index-wasm.js';
 import type { ReplayOptions } from './replay-trace.js';
 import { replayTrace } from './replay-trace.js';
 import { replayTraceWasm, WasmReplayUnsupported } from './replay-trace-wasm.js';
@@ -19,9 +21,10 @@ import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
 const port = parentPort!;
 const init = workerData as WorkerInit;
-const send = (m: FromWorker) => port.postMessage(m);
+const send = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
 function start(): void {
+  if (init.module !== undefined) adoptCompiledModule(init.module);
   const { ruleset } = loadRuleset(init.rules.text, { file: init.rules.file });
   const host = parseHostFile(init.host.text, { file: init.host.file });
   let engine: WasmEngine | ReferenceEngine | undefined;
@@ -36,6 +39,7 @@ function start(): void {
     unsupported = { packet: 0, message: e.message };
   }
   const names: string[] = [];
+  const chunks = new Map<number, Uint8Array>();
   const fates: Record<string, number> = {};
   let packets = 0;
   let busyNs = 0n;
@@ -60,8 +64,9 @@ function start(): void {
         return;
       }
       names.push(...m.newNames);
+      for (const c of m.newChunks) chunks.set(c.id, new Uint8Array(c.buffer));
       if (unsupported || !engine) {
-        send({ kind: 'done', outcomes: null, unsupported });
+        send({ kind: 'done', index: m.index, outcomes: null, unsupported }, [m.index]);
         return;
       }
       const outcomes: PacketOutcome[] | null = perPacket ? [] : null;
@@ -69,13 +74,15 @@ function start(): void {
         trace: false,
         ...(outcomes ? { onPacket: (p) => outcomes.push(packetOutcome(p, init.wants)) } : {}),
       };
-      const source = { packetsSync: () => unpackFrames(m.frames, m.length, names) };
+      const index = new FrameIndexReader(m.index, m.count);
+      const source = { packetsSync: () => index.frames(chunks, names) };
       const started = process.hrtime.bigint();
       try {
-        const summary =
-          engine instanceof WasmEngine
+        const summary = !(engine instanceof WasmEngine)
+          ? replayTrace(engine, source, options)
+          : outcomes
             ? replayTraceWasm(engine, source, options)
-            : replayTrace(engine, source, options);
+            : replayIndexWasm(engine, index, chunks, names);
         for (const [k, n] of Object.entries(summary.fates)) fates[k] = (fates[k] ?? 0) + n;
         packets += summary.packets;
       } catch (e) {
@@ -83,7 +90,7 @@ function start(): void {
         unsupported = { packet: e.packet, message: e.message };
       }
       busyNs += process.hrtime.bigint() - started;
-      send({ kind: 'done', outcomes: unsupported ? null : outcomes, unsupported });
+      send({ kind: 'done', index: m.index, outcomes: unsupported ? null : outcomes, unsupported }, [m.index]);
     } catch (e) {
       send({ kind: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
     }

@@ -1,25 +1,28 @@
-// `replay --workers N`: the main thread reads the trace (streamed), keys every packet to a worker
-// so each connection stays on one (connection-sharding.ts), and hands each worker its frames in
-// batches (one transferred buffer per batch and worker). Batches go out in rounds of CHUNK
+// `replay --workers N`: the main thread reads the trace (streamed) into shared memory
+// (shared-chunks.ts), keys every packet to a worker so each connection stays on one
+// (connection-sharding.ts), and hands each worker the index of its frames (frame-index.ts; one
+// transferred buffer per round and worker). Frames go out in rounds of ROUND_PACKETS
 // packets, DEPTH rounds ahead of the outputs: a round's outcomes are merged back in trace order
 // (by packet number) once every worker has answered it, so memory stays flat whatever the trace.
 // At the end the workers' counters and conntrack statistics are summed.
 
 import { Worker } from 'node:worker_threads';
 import type { ConntrackStats } from '../engine/conntrack/table.js';
+import { compiledModule } from '../engine/wasm/module.js';
 import type { Host } from '../host/index.js';
 import type { Ruleset } from '../ir/ruleset.js';
-import { type PacketBatch, PacketFlag, type TraceReader } from '../trace/index.js';
+import { type PacketBatch, PacketFlag, type TraceInterface, type TraceReader } from '../trace/index.js';
 import { ConnectionSharding } from './connection-sharding.js';
 import { addCounters } from './counter-vector.js';
-import { FrameBatchWriter } from './frame-batch.js';
+import { FrameIndexWriter } from './frame-index.js';
 import type { ProgressBar } from './progress-bar.js';
 import type { ReplayOutputs } from './replay-outputs.js';
 import { frameLink, type ReplaySummary } from './replay-trace.js';
+import type { SharedChunks } from './shared-chunks.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
 /** Packets per round (all workers together), unless the options say otherwise. */
-const CHUNK = 32768;
+const ROUND_PACKETS = 32768;
 /** Rounds handed out before the oldest is merged. */
 const DEPTH = 3;
 /** Route entry of a packet the engines cannot take (no link type or interface): counted here. */
@@ -35,7 +38,9 @@ export interface WorkersRunOptions {
   readonly init: WorkerInit;
   readonly ruleset: Ruleset;
   readonly host: Host;
+  /** A reader whose chunks come from `chunks` (its allocateChunk). */
   readonly reader: TraceReader;
+  readonly chunks: SharedChunks;
   readonly iface?: string | undefined;
   readonly outputs: ReplayOutputs;
   readonly progress: ProgressBar;
@@ -113,6 +118,7 @@ function startWorker(init: WorkerInit): Worker {
 }
 
 interface Round {
+  readonly number: number;
   /** Worker of each packet of the round, in trace order (SKIPPED for skipped ones). */
   readonly route: Uint8Array;
   readonly count: number;
@@ -122,18 +128,24 @@ interface Round {
 
 export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRun> {
   const sharding = new ConnectionSharding(o.ruleset, o.host, o.workers);
-  const handles = Array.from({ length: o.workers }, () => new WorkerHandle(startWorker(o.init)));
-  const writers = handles.map(() => new FrameBatchWriter());
+  // Workers share one compiled module (its code compiled and tiered up once, not per thread).
+  const init: WorkerInit = o.init.engine === 'wasm' ? { ...o.init, module: compiledModule() } : o.init;
+  const handles = Array.from({ length: o.workers }, () => new WorkerHandle(startWorker(init)));
+  const writers = handles.map(() => new FrameIndexWriter());
   const nameIds = new Map<string, number>();
   const newNames: string[] = [];
   const fates: Record<string, number> = {};
   let packets = 0;
   let skipped = 0;
   const rounds: Round[] = [];
-  const chunk = o.roundPackets ?? CHUNK;
+  const roundPackets = o.roundPackets ?? ROUND_PACKETS;
 
   const merge = async (round: Round): Promise<void> => {
     const answers = await Promise.all(handles.map((h) => h.next()));
+    answers.forEach((a, w) => {
+      if (a.kind === 'done') writers[w]!.giveBack(a.index);
+    });
+    o.chunks.merged(round.number);
     let first: { packet: number; message: string } | undefined;
     for (const a of answers)
       if (a.kind === 'done' && a.unsupported && (!first || a.unsupported.packet < first.packet))
@@ -152,62 +164,82 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
     o.progress.update(round.lastNumber - (round.lastNumber & 4095), round.fileOffset);
   };
 
+  let roundNumber = 0;
   const dispatch = (route: Uint8Array, count: number, lastNumber: number, fileOffset: number): void => {
     const names = newNames.splice(0);
+    const newChunks = o.chunks.announce();
     handles.forEach((h, w) => {
-      const { buffer, length } = writers[w]!.take();
-      h.send({ kind: 'frames', frames: buffer, length, newNames: names }, [buffer]);
+      const index = writers[w]!.take();
+      h.send({ kind: 'frames', index: index.buffer, count: index.count, newNames: names, newChunks }, [
+        index.buffer,
+      ]);
     });
-    rounds.push({ route, count, lastNumber, fileOffset });
+    rounds.push({ number: roundNumber++, route, count, lastNumber, fileOffset });
   };
 
   try {
-    let route = new Uint8Array(chunk);
+    // Per interface of the trace: the id of its ingress name for the workers (-1: its packets are
+    // skipped: no link type the engines take, or no name), and its link type.
+    const nameIdOf: number[] = [];
+    const linkTypeOf: number[] = [];
+    const nameIdOfInterface = (at: number, itf: TraceInterface): number => {
+      const iif = o.iface ?? itf.name;
+      let id = -1;
+      if (frameLink(itf.linkType, NO_BYTES) && iif) {
+        id = nameIds.get(iif) ?? -1;
+        if (id < 0) {
+          id = nameIds.size;
+          nameIds.set(iif, id);
+          newNames.push(iif);
+        }
+      }
+      nameIdOf[at] = id;
+      linkTypeOf[at] = itf.linkType;
+      return id;
+    };
+    let route = new Uint8Array(roundPackets);
     let count = 0;
     let lastNumber = 0;
     let fileOffset = 0;
     const batches = o.reader.batchesSync();
     for (let r = batches.next(); !r.done; r = batches.next()) {
       const b: PacketBatch = r.value;
+      let chunk = o.chunks.use(b.data, roundNumber);
       for (let i = 0; i < b.count; i++) {
-        const start = b.offset[i]!;
-        const length = b.capturedLength[i]!;
-        const itf = b.interfaceOf(i);
         const number = b.firstNumber + i;
-        const iif = o.iface ?? itf.name;
         packets++;
         lastNumber = number;
         fileOffset = b.dataFileOffset + b.recordOffset[i]!;
-        if (!frameLink(itf.linkType, NO_BYTES) || !iif) {
+        const at = b.interfaceIndex[i]!;
+        const id = nameIdOf[at] ?? nameIdOfInterface(at, b.interfaceOf(i));
+        if (id < 0) {
           skipped++;
           fates.skipped = (fates.skipped ?? 0) + 1;
           route[count++] = SKIPPED;
         } else {
-          let id = nameIds.get(iif);
-          if (id === undefined) {
-            id = nameIds.size;
-            nameIds.set(iif, id);
-            newNames.push(iif);
-          }
-          const w = sharding.shardOf(b.data, start, length, itf.linkType);
+          const start = b.offset[i]!;
+          const length = b.capturedLength[i]!;
+          const linkType = linkTypeOf[at]!;
+          const w = sharding.shardOf(b.data, start, length, linkType);
           // No timestamp (a Simple Packet Block) counts as 0, as in replayTrace.
           const stamped = (b.flags[i]! & PacketFlag.NoTimestamp) === 0;
           writers[w]!.append(
-            number,
-            stamped ? b.timestampWords[2 * i]! : 0,
-            stamped ? b.timestampWords[2 * i + 1]! : 0,
-            itf.linkType,
-            id,
-            b.data,
+            chunk,
             start,
             length,
+            id,
+            linkType,
+            stamped ? b.timestampWords[2 * i]! : 0,
+            stamped ? b.timestampWords[2 * i + 1]! : 0,
+            number,
           );
           route[count++] = w;
         }
-        if (count === chunk) {
+        if (count === roundPackets) {
           dispatch(route, count, lastNumber, fileOffset);
-          route = new Uint8Array(chunk);
+          route = new Uint8Array(roundPackets);
           count = 0;
+          chunk = o.chunks.use(b.data, roundNumber);
           if (rounds.length >= DEPTH) await merge(rounds.shift()!);
         }
       }

@@ -9,16 +9,21 @@ export interface WorkerInit {
   readonly engine: 'wasm' | 'reference';
   readonly seed: number;
   readonly wants: OutcomeWants;
+  /** The release build's compiled WebAssembly.Module (engine 'wasm'), shared by every thread. */
+  readonly module?: unknown;
 }
 
-/** Main → worker: a batch of packed frames (frame-batch.ts), or the end of the trace. */
+/** Main → worker: the index of a round's frames (frame-index.ts), or the end of the trace. */
 export type ToWorker =
   | {
       readonly kind: 'frames';
-      /** Packed frames (frame-batch.ts) in the first `length` bytes. */
-      readonly frames: ArrayBuffer;
-      readonly length: number;
+      /** The index of `count` frames. */
+      readonly index: ArrayBuffer;
+      readonly count: number;
+      /** Interface names the index refers to for the first time (ids count on from the last). */
       readonly newNames: readonly string[];
+      /** Shared chunks (shared-chunks.ts) the index refers to for the first time. */
+      readonly newChunks: readonly { readonly id: number; readonly buffer: SharedArrayBuffer }[];
     }
   | { readonly kind: 'finish' };
 
@@ -26,6 +31,8 @@ export type ToWorker =
 export type FromWorker =
   | {
       readonly kind: 'done';
+      /** The index's buffer, handed back to be filled again. */
+      readonly index: ArrayBuffer;
       /** Per packet of the batch, in order, when the outputs need them. */
       readonly outcomes: readonly PacketOutcome[] | null;
       /** The first packet its engine does not handle (the WebAssembly engine), if any. */

@@ -22,8 +22,10 @@ export interface TraceReaderOptions {
   /** How many problems to keep with their positions (default 10). */
   readonly keepProblems?: number;
   /**
-   * Allocates the chunks read into (default `new Uint8Array`), e.g. in WebAssembly memory. A chunk
-   * is never written again once handed out, so packet views stay valid while they are held.
+   * Allocates the chunks read into (default: fresh memory, or, when only batches are taken, the
+   * chunk before last again), e.g. in shared or WebAssembly memory. The reader never writes to a
+   * chunk again once it has asked for the next, so packet views stay valid while the allocator
+   * does not hand that chunk out again.
    */
   readonly allocateChunk?: (size: number) => Uint8Array;
 }
@@ -55,6 +57,13 @@ export class TraceReader {
   private decoder: RecordDecoder | undefined;
   private formatFound: TraceFormat | undefined;
   private buf: Uint8Array = new Uint8Array(0);
+  /**
+   * The chunk before this one, reused for the next when only batches are handed out (fresh
+   * pages cost more than the read); packets handed out one by one keep views into their chunk.
+   */
+  private spare: Uint8Array | undefined;
+  private reuseChunks = false;
+  private readonly ownAllocator: boolean;
   private view: DataView = new DataView(this.buf.buffer);
   private pos = 0;
   private end = 0;
@@ -79,6 +88,7 @@ export class TraceReader {
     };
     this.chunkSize = Math.max(MIN_CHUNK_SIZE, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
     this.allocate = options.allocateChunk ?? allocateUninitialised;
+    this.ownAllocator = options.allocateChunk === undefined;
     this.batch = new PacketBatch(this.interfaces, options.batchCapacity ?? DEFAULT_BATCH_CAPACITY);
   }
 
@@ -106,7 +116,12 @@ export class TraceReader {
   }
 
   /** Batches, read asynchronously; each is valid until the next is requested. */
-  async *batches(): AsyncGenerator<PacketBatch, TraceSummary> {
+  batches(): AsyncGenerator<PacketBatch, TraceSummary> {
+    this.reuseChunks = this.ownAllocator;
+    return this.readBatches();
+  }
+
+  private async *readBatches(): AsyncGenerator<PacketBatch, TraceSummary> {
     try {
       for (;;) {
         const r = this.pump();
@@ -123,7 +138,7 @@ export class TraceReader {
 
   /** Every packet, materialised (each is independent and may be kept). */
   async *packets(): AsyncGenerator<TracePacket, TraceSummary> {
-    const it = this.batches();
+    const it = this.readBatches();
     for (;;) {
       const r = await it.next();
       if (r.done) return r.value;
@@ -132,7 +147,12 @@ export class TraceReader {
   }
 
   /** Synchronous batches (each valid until the next is requested). */
-  *batchesSync(): Generator<PacketBatch, TraceSummary> {
+  batchesSync(): Generator<PacketBatch, TraceSummary> {
+    this.reuseChunks = this.ownAllocator;
+    return this.readBatchesSync();
+  }
+
+  private *readBatchesSync(): Generator<PacketBatch, TraceSummary> {
     try {
       for (;;) {
         const r = this.pump();
@@ -149,7 +169,7 @@ export class TraceReader {
 
   /** Every packet, materialised, synchronously. */
   *packetsSync(): Generator<TracePacket, TraceSummary> {
-    const it = this.batchesSync();
+    const it = this.readBatchesSync();
     for (;;) {
       const r = it.next();
       if (r.done) return r.value;
@@ -218,8 +238,11 @@ export class TraceReader {
   /** Moves the undecoded tail into a fresh chunk big enough for `needed` bytes. */
   private nextChunk(needed: number): void {
     const tail = this.buf.subarray(this.pos, this.end);
-    const chunk = this.allocate(Math.max(this.chunkSize, needed));
+    const size = Math.max(this.chunkSize, needed);
+    const spare = this.spare;
+    const chunk = spare !== undefined && spare.length >= size ? spare : this.allocate(size);
     chunk.set(tail);
+    if (this.reuseChunks && this.buf.length > 0) this.spare = this.buf;
     this.base += this.pos;
     this.end = tail.length;
     this.pos = 0;

@@ -138,9 +138,32 @@ describe('replay --engine', () => {
 
   it('runs a trace the WebAssembly path does not handle yet on the reference engine, and says why', async () => {
     const text: string[] = [];
-    await replayCommand([...SCENARIO, 'examples/docker-host/trace.pcapng'], (s) => text.push(s), quiet);
-    expect(text.join('')).toMatch(
-      /reference engine\)\n\(the reference engine ran the trace: packet 2: .*bridge port/,
+    const dir = 'test/fixtures/scenarios/frag-forward-udp';
+    await replayCommand(
+      ['--rules', `${dir}/rules.v4`, '--host', `${dir}/host.json`, `${dir}/trace.pcapng`],
+      (s) => text.push(s),
+      quiet,
     );
+    expect(text.join('')).toMatch(
+      /reference engine\)\n\(the reference engine ran the trace: packet \d+: .*a fragment/,
+    );
+  });
+
+  it("runs the bundled example, whose containers are on docker0's ports, in WebAssembly", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nfwasm-example-'));
+    const engine = async (name: string) => {
+      const text: string[] = [];
+      const counters = join(dir, `${name}.v4`);
+      await replayCommand(
+        [...SCENARIO, 'examples/docker-host/trace.pcapng', '--engine', name, '--counters', counters],
+        (s) => text.push(s),
+        quiet,
+      );
+      return { summary: text.join(''), counters: readFileSync(counters, 'utf8') };
+    };
+    const wasm = await engine('wasm');
+    expect(wasm.summary).toMatch(/WebAssembly engine\)/);
+    expect(wasm.summary).not.toMatch(/the reference engine ran the trace/);
+    expect(wasm.counters).toBe((await engine('reference')).counters);
   });
 });

@@ -10,6 +10,7 @@ import { parseHostFile } from '../../src/host/index.js';
 import { ProgressBar } from '../../src/replay/progress-bar.js';
 import { ReplayOutputs } from '../../src/replay/replay-outputs.js';
 import { replayWithWorkers, WasmRunUnsupported } from '../../src/replay/replay-workers.js';
+import { SharedChunks } from '../../src/replay/shared-chunks.js';
 import { openTrace } from '../../src/trace/index.js';
 
 const ROUTED = [
@@ -83,6 +84,26 @@ async function replayTo(
   };
 }
 
+/** A run that only wants counters and the summary (workers then take no per-packet path). */
+async function replayCounters(
+  dir: string,
+  trace: string,
+  name: string,
+  extra: string[],
+  scenario: string[] = ROUTED,
+): Promise<Pick<Outputs, 'counters' | 'json'>> {
+  const base = join(dir, name);
+  await replayCommand(
+    [...scenario, trace, ...extra, '--counters', `${base}.v4`, '--json', `${base}.json`],
+    () => {},
+    quiet,
+  );
+  return {
+    counters: readFileSync(`${base}.v4`, 'utf8'),
+    json: JSON.parse(readFileSync(`${base}.json`, 'utf8')),
+  };
+}
+
 function expectSameOutputs(a: Outputs, b: Outputs): void {
   expect(b.counters).toBe(a.counters);
   expect(b.out.equals(a.out)).toBe(true);
@@ -115,6 +136,12 @@ describe('replay --workers', () => {
     expect(one.out.length).toBeGreaterThan(1000);
     expectSameOutputs(one, two);
     expectSameOutputs(one, three);
+    // Without per-packet outputs both take their lean paths (no packet objects).
+    for (const workers of ['1', '2']) {
+      const countersOnly = await replayCounters(dir, trace, `c${workers}`, ['--workers', workers]);
+      expect(countersOnly.counters).toBe(one.counters);
+      expect(countersOnly.json.fates).toEqual(one.json.fates);
+    }
   });
 
   it('falls back to the reference engine as one worker does, naming the same packet', async () => {
@@ -129,6 +156,9 @@ describe('replay --workers', () => {
       /reference engine, 2 workers\)\n\(the reference engine ran the trace: packet/,
     );
     expectSameOutputs(one, two);
+    const countersOnly = await replayCounters(dir, trace, 'w2c', ['--workers', '2'], scenario);
+    expect(countersOnly.json.fallback).toBe(one.json.fallback);
+    expect(countersOnly.counters).toBe(one.counters);
   });
 
   it('runs on one worker, and says why, when the ruleset keeps state across connections', async () => {
@@ -155,9 +185,12 @@ describe('replayWithWorkers in small rounds', () => {
     const rules = { file: scenario[1]!, text: readFileSync(scenario[1]!, 'utf8') };
     const hostText = { file: scenario[3]!, text: readFileSync(scenario[3]!, 'utf8') };
     const outputs = new ReplayOutputs({ jsonl }, { text: () => {}, bytes: () => {} });
-    const reader = openTrace(trace);
+    // Small chunks, so chunks are read into again while rounds that used them are in flight.
+    const chunks = new SharedChunks();
+    const reader = openTrace(trace, { allocateChunk: chunks.allocate, chunkSize: 2048 });
     try {
       return await replayWithWorkers({
+        chunks,
         workers: 2,
         init: { rules, host: hostText, engine, seed: 1, wants: outputs.wants },
         ruleset: loadRuleset(rules.text, { file: rules.file }).ruleset,

@@ -1,10 +1,11 @@
 // The WebAssembly engine (assembly/path/, src/engine/wasm/engine.ts) against the reference
-// engine on whole traces: per packet the fate, the deciding rule, every emitted packet (bytes,
-// interface, cause, the rule that let it out), the conntrack state and entry; at the end the
-// counters (as iptables-save -c) and the connection table. Traces are generated (seeded) with
-// the host's own packets (@local) for rulesets and hosts whose traffic the WebAssembly path
-// handles end to end — Docker's rules with INPUT ending in DROP and the real ones ending in
-// REJECT —, for a host that answers everything itself (answers.v4: generated with one byte in
+// engine on whole traces (engine-compare.ts): per packet the fate, the deciding rule, every
+// emitted packet (bytes, interface, cause, the rule that let it out), the conntrack state and
+// entry; at the end the counters (as iptables-save -c) and the connection table. Traces are
+// generated (seeded) with the host's own packets (@local) for rulesets and hosts whose traffic
+// the WebAssembly path handles end to end — Docker's rules with INPUT ending in DROP and the real
+// ones ending in REJECT, on a routed host and on the Docker host whose containers are bridge
+// ports —, for a host that answers everything itself (answers.v4: generated with one byte in
 // four packets changed, and hand-made for each kind of answer), and the kernel-checked
 // scenarios of test/fixtures/scenarios, each either run identically or refused as a whole
 // (WasmReplayUnsupported). Batch sizes vary so that packets of one connection straddle batches.
@@ -12,122 +13,22 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeDecision, ReferenceEngine } from '../../src/engine/reference/engine.js';
-import type { PacketResult } from '../../src/engine/reference/result.js';
-import { WasmEngine } from '../../src/engine/wasm/engine.js';
-import { printIptablesSave } from '../../src/frontend/iptables/printer.js';
 import { loadRuleset } from '../../src/frontend/load-ruleset.js';
-import { generateTrace } from '../../src/gen/index.js';
 import { writeIcmpEcho, writeTcpPacket, writeUdpPacket } from '../../src/gen/ipv4-packets.js';
-import { parseTrafficMix } from '../../src/gen/traffic-mix.js';
 import { parseHostFile } from '../../src/host/index.js';
-import { replayTrace } from '../../src/replay/replay-trace.js';
-import { replayTraceWasm, WasmReplayUnsupported } from '../../src/replay/replay-trace-wasm.js';
+import { WasmReplayUnsupported } from '../../src/replay/replay-trace-wasm.js';
 import { LinkType, MemorySink, PcapngWriter, traceFromBytes } from '../../src/trace/index.js';
 import { put16 } from '../../src/wire/bytes.js';
 import { ipv4PseudoSum, segmentChecksum } from '../../src/wire/checksum.js';
 import { writeIpv4Header } from '../../src/wire/ipv4.js';
 import { writeTcpHeader } from '../../src/wire/tcp.js';
+import { compare, scenario, trace } from './engine-compare.js';
 
 const LONG = process.env.NFWASM_FUZZ === 'long';
 const FIXTURES = join(import.meta.dirname, '../fixtures/wasm-engine');
 const SCENARIOS = join(import.meta.dirname, '../fixtures/scenarios');
 /** nfwasm gen's default mix: invalid packets too (malformed ones go on to the next frame). */
 const MIX = 'tcp=60,udp=30,icmp=8,invalid=2';
-
-function scenario(rulesPath: string, hostPath: string) {
-  const ruleset = loadRuleset(readFileSync(rulesPath, 'utf8'), { file: rulesPath }).ruleset;
-  const host = parseHostFile(readFileSync(hostPath, 'utf8'), { file: hostPath });
-  return { ruleset, host };
-}
-
-/** A generated trace, the host's own packets included, as pcapng bytes. */
-function trace(s: ReturnType<typeof scenario>, seed: number, packets: number, mix: string): Uint8Array {
-  const sink = new MemorySink();
-  const all = new PcapngWriter(sink);
-  generateTrace(all, {
-    ruleset: s.ruleset,
-    host: s.host,
-    packets,
-    flows: 400,
-    seed,
-    mix: parseTrafficMix(mix),
-  });
-  all.flush();
-  return sink.bytes();
-}
-
-function describeResult(r: PacketResult): string {
-  const f = r.fate;
-  return JSON.stringify({
-    fate: f.kind,
-    why: 'reason' in f ? f.reason : 'to' in f ? f.to : 'oif' in f ? f.oif : '',
-    by: 'decidedBy' in f && f.decidedBy ? describeDecision(f.decidedBy) : null,
-    emitted: r.emitted.map((e) => [
-      e.oif,
-      e.port ?? '',
-      Buffer.from(e.bytes).toString('hex'),
-      e.cause,
-      e.decidedBy ? describeDecision(e.decidedBy) : '',
-    ]),
-    ct: r.conntrack,
-  });
-}
-
-interface Compared {
-  /** Packets compared. */
-  readonly packets: number;
-  /** Emitted packets compared, by cause. */
-  readonly causes: Map<string, number>;
-  /** Packets compared, by fate. */
-  readonly fates: Map<string, number>;
-}
-
-function compare(s: ReturnType<typeof scenario>, bytes: Uint8Array, batchSize: number): Compared {
-  const ref = new ReferenceEngine(s.ruleset, s.host, { seed: 7 });
-  const expected: string[] = [];
-  const causes = new Map<string, number>();
-  const fates = new Map<string, number>();
-  replayTrace(ref, traceFromBytes(bytes), {
-    onPacket: (p) => {
-      expected.push(describeResult(p.result));
-      fates.set(p.result.fate.kind, (fates.get(p.result.fate.kind) ?? 0) + 1);
-      for (const e of p.result.emitted) causes.set(e.cause, (causes.get(e.cause) ?? 0) + 1);
-    },
-  });
-  const wasm = new WasmEngine(s.ruleset, s.host, { seed: 7, batchSize });
-  let n = 0;
-  replayTraceWasm(wasm, traceFromBytes(bytes), {
-    onPacket: (p) => {
-      const got = describeResult(p.result);
-      if (got !== expected[n])
-        expect.fail(`packet ${p.number}:\n  reference ${expected[n]}\n  wasm      ${got}`);
-      n++;
-    },
-  });
-  expect(n).toBe(expected.length);
-  expect(printIptablesSave(wasm.rulesetWithCounters(), { counters: true })).toBe(
-    printIptablesSave(ref.rulesetWithCounters(), { counters: true }),
-  );
-  const refConns = ref.connections().map((c) => ({
-    id: c.id,
-    original: c.original,
-    reply: c.reply,
-    status: c.status,
-    mark: c.mark,
-    expiresAt: c.expiresAt,
-  }));
-  const wasmConns = wasm.connections().map((e) => ({
-    id: e.id,
-    original: e.original,
-    reply: e.reply,
-    status: e.status,
-    mark: e.mark,
-    expiresAt: e.timeout,
-  }));
-  expect(wasmConns).toEqual(refConns);
-  return { packets: n, causes, fates };
-}
 
 /**
  * The trace with one byte past the IP header changed at random in about `share` of its packets
@@ -314,6 +215,21 @@ describe('WebAssembly engine = reference engine on whole traces', () => {
       expect(r.causes.get('REJECT icmp code 10')).toBeGreaterThan(100);
     });
   }
+  // The bundled Docker host: containers behind veth ports of docker0 (br_netfilter), their
+  // frames to docker0's MAC going up to IP, the answers leaving by the port the bridge learned.
+  const bridged = scenario(
+    join(import.meta.dirname, '../../examples/docker-host/rules.v4'),
+    join(import.meta.dirname, '../../examples/docker-host/host.json'),
+  );
+  for (let seed = 1; seed <= seeds; seed++) {
+    const batch = [1, 7, 256, 4096][(seed + 3) % 4]!;
+    it(`Docker host, containers on bridge ports, INPUT REJECT: seed ${seed}, batches of ${batch}`, () => {
+      const r = compare(bridged, trace(bridged, seed, packets, MIX), batch);
+      expect(r.packets).toBe(packets);
+      expect(r.ports.get('veth1a2b3c4')).toBeGreaterThan(100);
+      expect(r.ports.get('veth5d6e7f8')).toBeGreaterThan(100);
+    });
+  }
   const resetting = scenario(join(FIXTURES, 'docker-reset.v4'), join(FIXTURES, 'routed-host.json'));
   for (let seed = 1; seed <= (LONG ? 20 : 2); seed++) {
     const batch = [7, 4096][seed % 2]!;
@@ -387,8 +303,8 @@ describe('WebAssembly engine = reference engine on whole traces', () => {
 
 /**
  * The kernel-checked scenarios: the WebAssembly engine either refuses one (a packet it does not
- * handle: bridge ports, fragments, a match or target it does not run) or gives the reference
- * engine's results for every packet, in batches of one and of four.
+ * handle: fragments, a frame flooded to several bridge ports, a match or target it does not run)
+ * or gives the reference engine's results for every packet, in batches of one and of four.
  */
 describe('WebAssembly engine = reference engine on the kernel scenarios', () => {
   const names = readdirSync(SCENARIOS).sort();
@@ -423,6 +339,16 @@ describe('WebAssembly engine = reference engine on the kernel scenarios', () => 
       'reject-tcp-reset',
       'seed-000-docker-filter-proxy',
     ])
+      expect(handled).toContain(name);
+  });
+  it('covers every host with bridge ports: up to IP, bridged, flooded, bridged DNAT, physdev', () => {
+    const bridgedHosts = names.filter((name) => {
+      const host = parseHostFile(readFileSync(join(SCENARIOS, name, 'host.json'), 'utf8'), { file: name });
+      return host.interfaces.some((i) => i.master !== undefined);
+    });
+    expect(bridgedHosts.length).toBeGreaterThanOrEqual(37);
+    expect(bridgedHosts.filter((name) => !handled.includes(name))).toEqual([]);
+    for (const name of ['dock-hairpin', 'engine-bridge', 'engine-bridge-nf-off', 'seed-004-port-map'])
       expect(handled).toContain(name);
   });
 });

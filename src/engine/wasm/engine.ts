@@ -5,8 +5,9 @@
 // (assembly/path/local-out.ts) into an emitted-packet area. Results are compact records; a
 // packet's full PacketResult (the reference engine's shape) is built only when asked for.
 //
-// What the path does not handle yet (bridge ports, IPv6, fragments, IP options, ICMP redirects,
-// matches and targets the table walk leaves to the host) makes a batch stop with
+// Frames on bridge ports go to their bridge in the path too (assembly/path/bridge-input.ts). What
+// the path does not handle yet (IPv6, fragments, IP options, ICMP redirects, matches and
+// targets the table walk leaves to the host) makes a batch stop with
 // WasmPathUnsupported, after which this engine's state is not to be trusted: callers replay the
 // trace on the reference engine (src/replay/replay-trace.ts).
 
@@ -21,13 +22,13 @@ import { decodePacket, isDecodeError } from '../../wire/packet.js';
 import type { ConntrackStats, TrackResult } from '../conntrack/index.js';
 import { ctState, formatTuple } from '../conntrack/index.js';
 import { RuleCounters } from '../counters.js';
-import { bridgeEgress } from '../reference/bridge-path.js';
 import { createEngineState, type EngineState } from '../reference/engine-state.js';
 import { LOCAL_INTERFACE } from '../reference/frame.js';
 import { describeDecision } from '../reference/journey.js';
 import type { EmittedPacket, Fate, PacketResult } from '../reference/result.js';
 import type { DecidedBy } from '../verdict.js';
 import { addressPrefixes, prefixRecord } from './address-classes.js';
+import { bridgePorts, bridgeRecord } from './bridges.js';
 import { WasmClassifier } from './classifier.js';
 import {
   type ConntrackExports,
@@ -42,6 +43,7 @@ import type { WasmBuild } from './module.js';
 /** The path's exports (assembly/path/receive.ts) beyond the classifier's and conntrack's. */
 interface PathExports {
   enginePlan(plan: number, rateTable: number): void;
+  engineBridges(record: number): void;
   engineSnapshots(area: number): void;
   receiveBatch(n: number, frames: number, bytes: number, ifaces: number, out: number, first: number): number;
   initGenerated(records: number, capacity: number, bytes: number, byteCapacity: number, slots: number): void;
@@ -76,6 +78,10 @@ const FATE_DROPPED = 3;
 const FATE_REJECTED = 4;
 /** FATE_FORWARDED's reason for a packet the host sent: it is among the emitted packets. */
 const FORWARDED_GENERATED = 1;
+/** FATE_FORWARDED's reason for a frame bridged between two ports of a bridge. */
+const FORWARDED_BRIDGED = 2;
+/** A bridge port word: every port of the bridge (assembly/path/bridge-fdb.ts PORT_FLOOD). */
+const PORT_FLOOD = 0xffffffff;
 
 const HOOKS: readonly Hook[] = ['prerouting', 'input', 'forward', 'output', 'postrouting'];
 const MAX_STEPS = 15;
@@ -85,10 +91,11 @@ const PLAN_FORWARD = 2;
 /** Words after the hooks: icmp_ratelimit, icmp_ratemask, ip_default_ttl, flags, lo's index. */
 const PLAN_EXTRA_WORDS = 5;
 const PLAN_ECHO_IGNORE_ALL = 1;
+const PLAN_BRIDGE_NF_CALL_IPTABLES = 2;
 
 /** Why a frame left the path (receive.ts U_*). */
 const UNSUPPORTED_REASONS: Readonly<Record<number, string>> = {
-  1: 'a link layer or interface it does not take (bridge port, VLAN, SLL, IPv6, non-IP)',
+  1: 'a link layer it does not take (VLAN, SLL, IPv6, non-IP)',
   2: 'an IPv4 header with options or a bad length',
   3: 'a fragment',
   4: 'a short or malformed transport header',
@@ -100,10 +107,12 @@ const UNSUPPORTED_REASONS: Readonly<Record<number, string>> = {
   14: "more remote addresses than ICMP's rate-limit table holds",
   15: 'a datagram the host sends that must leave in fragments',
   16: 'a reply that would bind source NAT on a connection its packet never confirmed',
+  18: "more stations than the bridge's forwarding database or neighbour table holds",
 };
 
 /** Why the host sent a packet (assembly/path/generated.ts C_*), its parameter p. */
 const CAUSES: Readonly<Record<number, (p: number) => string>> = {
+  0: () => 'forwarded',
   1: () => 'sent by the host',
   2: () => 'REJECT tcp-reset',
   3: (p) => `REJECT icmp code ${p}`,
@@ -116,6 +125,7 @@ const CAUSES: Readonly<Record<number, (p: number) => string>> = {
   10: () => 'ip_fragment: fragmentation needed',
   11: () => 'protocol unreachable',
   12: (p) => `ip_error: destination unreachable code ${p}`,
+  13: () => 'bridged',
 };
 
 const DELIVERED_TO: Readonly<Record<number, string>> = {
@@ -136,6 +146,7 @@ const DROP_REASONS: Readonly<Record<number, string>> = {
   10: 'TTL exceeded (ip_forward)',
   12: 'bad ICMP checksum (icmp_rcv)',
   16: 'nat: redirect before NAT setup',
+  17: 'bad IPv4 header checksum (br_validate_ipv4)',
 };
 
 export class WasmPathUnsupported extends Error {
@@ -208,7 +219,6 @@ export class WasmEngine {
   private used = 0;
   /** The last frame's index in the trace (add's default is the next one). */
   private lastIndex = 0;
-  private timestamps: bigint[] = [];
   private links: string[] = [];
   /** Frames of the last run that do not decode (the reference engine's `malformed` fate). */
   private malformed = new Map<number, string>();
@@ -251,13 +261,19 @@ export class WasmEngine {
     this.frames = this.x.alloc(this.batchSize * FRAME_WORDS * 4) >>> 0;
     this.out = this.x.alloc(this.batchSize * OUT_WORDS * 4) >>> 0;
     this.bytes = this.x.alloc(this.byteCapacity + 64) >>> 0;
-    const emitCapacity = this.batchSize * 2;
+    // Room for what one frame may cause even in small batches: replies, and a bridge's copies.
+    const emitCapacity = Math.max(this.batchSize * 2, 256);
+    const emitByteCapacity = Math.max(this.byteCapacity, 1 << 18);
     this.emitRecords = this.x.alloc(emitCapacity * EMIT_WORDS * 4) >>> 0;
-    this.emitBytes = this.x.alloc(this.byteCapacity) >>> 0;
+    this.emitBytes = this.x.alloc(emitByteCapacity) >>> 0;
     const slots = this.x.alloc(this.x.replySlotAreaBytes()) >>> 0;
-    this.x.initGenerated(this.emitRecords, emitCapacity, this.emitBytes, this.byteCapacity, slots);
+    this.x.initGenerated(this.emitRecords, emitCapacity, this.emitBytes, emitByteCapacity, slots);
     const rateTable = this.x.alloc(this.x.icmpRateTableBytes()) >>> 0;
     this.x.enginePlan(this.writePlan(), rateTable);
+    const bridges = bridgeRecord(host, (n) => this.classifier.interfaceIndex(n));
+    const bridgesAt = this.x.alloc(bridges.byteLength) >>> 0;
+    new Uint32Array(this.x.memory.buffer, bridgesAt, bridges.length).set(bridges);
+    this.x.engineBridges(bridgesAt);
     this.snapshots = this.x.alloc(this.batchSize * CT_ENTRY_BYTES) >>> 0;
     this.x.engineSnapshots(this.snapshots);
     const prefixes = prefixRecord(addressPrefixes(host));
@@ -295,7 +311,9 @@ export class WasmEngine {
     words[extra] = sysctl.number('net.ipv4.icmp_ratelimit', 1000);
     words[extra + 1] = sysctl.number('net.ipv4.icmp_ratemask', 6168);
     words[extra + 2] = sysctl.number('net.ipv4.ip_default_ttl', 64);
-    words[extra + 3] = sysctl.number('net.ipv4.icmp_echo_ignore_all') !== 0 ? PLAN_ECHO_IGNORE_ALL : 0;
+    words[extra + 3] =
+      (sysctl.number('net.ipv4.icmp_echo_ignore_all') !== 0 ? PLAN_ECHO_IGNORE_ALL : 0) |
+      (sysctl.number('net.bridge.bridge-nf-call-iptables') !== 0 ? PLAN_BRIDGE_NF_CALL_IPTABLES : 0);
     words[extra + 4] = this.classifier.interfaceIndex(this.loopbackName());
     const p = this.x.alloc(words.byteLength) >>> 0;
     new Uint32Array(this.x.memory.buffer, p, words.length).set(words);
@@ -319,10 +337,9 @@ export class WasmEngine {
   private ingressOf(iif: string): Ingress {
     let e = this.ingress.get(iif);
     if (!e) {
-      // A bridge port's frames go to its bridge first (not here yet), `@local` ones down the
-      // output path.
+      // `@local` frames go down the output path; a bridge port's to its bridge first.
       const local = iif === LOCAL_INTERFACE;
-      const routed = this.host.interface(iif)?.master === undefined && !iif.startsWith('@');
+      const routed = !iif.startsWith('@');
       e = { index: local ? 0 : this.classifier.interfaceIndex(iif), routed: routed || local, local };
       this.ingress.set(iif, e);
     }
@@ -344,6 +361,33 @@ export class WasmEngine {
    * which its random draws derive from (default: one more than the previous frame's).
    */
   add(bytes: Uint8Array, linkType: string, iif: string, timestampNs: bigint, index?: number): void {
+    const w = this.place(bytes.length, linkType, iif, index);
+    this.u8.set(bytes, this.bytes + this.u32[w]!);
+    this.dv.setBigInt64((w + 4) * 4, timestampNs, true);
+  }
+
+  /**
+   * add() for `length` bytes of `source` from `start`, the timestamp as the low and high words of
+   * its i64 nanoseconds (a replay's frames, without a view or a bigint per frame).
+   */
+  addFrom(
+    source: Uint8Array,
+    start: number,
+    length: number,
+    linkType: string,
+    iif: string,
+    timestampLo: number,
+    timestampHi: number,
+    index: number,
+  ): void {
+    const w = this.place(length, linkType, iif, index);
+    this.u8.set(source.subarray(start, start + length), this.bytes + this.u32[w]!);
+    this.u32[w + 4] = timestampLo;
+    this.u32[w + 5] = timestampHi;
+  }
+
+  /** A frame's record in the batch, all but its bytes and timestamp; returns its first word. */
+  private place(length: number, linkType: string, iif: string, index: number | undefined): number {
     this.lastIndex = index ?? this.lastIndex + 1;
     this.views();
     const ingress = this.ingressOf(iif);
@@ -355,19 +399,23 @@ export class WasmEngine {
           ? LINK_RAW
           : LINK_OTHER;
     const ifIndex = ingress.index;
-    this.u8.set(bytes, this.bytes + this.used);
     const w = (this.frames >>> 2) + this.count * FRAME_WORDS;
     this.u32[w] = this.used;
-    this.u32[w + 1] = bytes.length;
+    this.u32[w + 1] = length;
     this.u32[w + 2] = (ifIndex | (link << 16) | (ingress.local ? FRAME_LOCAL : 0)) >>> 0;
     this.u32[w + 3] = this.lastIndex >>> 0;
-    this.dv.setBigInt64((w + 4) * 4, timestampNs, true);
     this.u32[w + 6] = Math.floor(this.lastIndex / 0x1_0000_0000) >>> 0;
     this.u32[w + 7] = 0;
-    this.timestamps[this.count] = timestampNs;
     this.links[this.count] = linkType;
-    this.used += bytes.length;
+    this.used += length;
     this.count++;
+    return w;
+  }
+
+  /** Frame k's timestamp (ns). */
+  timestampOf(k: number): bigint {
+    this.views();
+    return this.dv.getBigInt64(((this.frames >>> 2) + k * FRAME_WORDS + 4) * 4, true);
   }
 
   /**
@@ -386,7 +434,7 @@ export class WasmEngine {
       done =
         this.x.receiveBatch(n, this.frames, this.bytes, this.classifier.ifacesAt, this.out, done + 1) >>> 0;
     }
-    this.lastNow = this.timestamps[n - 1]!;
+    this.lastNow = this.timestampOf(n - 1);
     this.indexEmitted(n);
     if (done < n) {
       this.views();
@@ -401,18 +449,12 @@ export class WasmEngine {
 
   /**
    * Why frame k is malformed to the reference engine (decodePacket's error, or an IP length
-   * past the capture), or null. Not for a bridge port's frames: the bridge learns from those
-   * first.
+   * past the capture), or null. A bridge port's frame has taught its bridge its sender first.
    */
   private malformedReason(k: number): string | null {
     if (k >= this.count) return null;
     this.views();
     const w = (this.frames >>> 2) + k * FRAME_WORDS;
-    const io = this.u32[w + 2]!;
-    if ((io & FRAME_LOCAL) === 0) {
-      const iif = this.classifier.interfaceName(io & 0xffff);
-      if (this.host.interface(iif)?.master !== undefined) return null;
-    }
     const at = this.bytes + this.u32[w]!;
     const frame = this.u8.subarray(at, at + this.u32[w + 1]!);
     const d = decodePacket(frame, this.links[k] as Parameters<typeof decodePacket>[1]);
@@ -480,19 +522,18 @@ export class WasmEngine {
     const ipAt = this.bytes + this.u32[w + 5]!;
     const ipBytes = this.u8.slice(ipAt, ipAt + this.u32[w + 6]!);
     const emitted: EmittedPacket[] = [];
-    this.state.now = this.timestamps[k]!;
     let f: Fate;
     if (fate === FATE_FORWARDED && reason === FORWARDED_GENERATED) {
       f = { kind: 'forwarded', oif };
     } else if (fate === FATE_FORWARDED) {
-      const nextHop = this.u32[w + 7]!;
-      const ports = bridgeEgress(this.state, oif, nextHop);
+      const ports = this.ports(oif, this.u32[w + 7]!);
+      const cause = reason === FORWARDED_BRIDGED ? 'bridged' : 'forwarded';
       for (const port of ports ?? [undefined])
         emitted.push({
           oif,
           ...(port ? { port } : {}),
           bytes: ports && ports.length > 1 ? ipBytes.slice() : ipBytes,
-          cause: 'forwarded',
+          cause,
           ...(decidedBy ? { decidedBy } : {}),
         });
       f = { kind: 'forwarded', oif };
@@ -519,7 +560,7 @@ export class WasmEngine {
       const causeWord = this.u32[e + 5]!;
       const cause = CAUSES[causeWord & 0xff]?.(causeWord >>> 8) ?? `cause ${causeWord & 0xff}`;
       const decidedBy = this.decided(this.u32[e + 6]!);
-      const ports = bridgeEgress(this.state, oif, this.u32[e + 2]!);
+      const ports = this.ports(oif, this.u32[e + 7]!);
       for (const port of ports ?? [undefined])
         emitted.push({
           oif,
@@ -529,6 +570,13 @@ export class WasmEngine {
           ...(decidedBy ? { decidedBy } : {}),
         });
     }
+  }
+
+  /** The bridge ports a packet out of `oif` leaves by (a port word), or undefined for no bridge. */
+  private ports(oif: string, word: number): string[] | undefined {
+    if (word === 0) return undefined;
+    if (word === PORT_FLOOD) return bridgePorts(this.host, oif);
+    return [this.classifier.interfaceName(word)];
   }
 
   private deliveredTo(reason: number, ip: Uint8Array): string {
@@ -553,6 +601,10 @@ export class WasmEngine {
       return `fragmentation needed: ${ip.length} bytes with DF, ${oif}'s MTU is ${this.u32[w + 7]!} (ip_forward)`;
     }
     if (reason === 15) return `fragmentation needed: ${ip.length} bytes with DF (ip_fragment)`;
+    if (reason === 18)
+      return `bridge ${this.classifier.interfaceName(this.u32[w + 2]!)}: the destination is on the ingress port (no hairpin mode)`;
+    if (reason === 19)
+      return `bridged DNAT: no neighbour entry for ${formatAddress('ipv4', [this.u32[w + 7]!])}`;
     if (reason === 13 || reason === 14) {
       // local-out.ts routeOutput's lookups, again: the source counts when it is the host's.
       const src = d.src[0]!;

@@ -7,11 +7,13 @@
 //   npm run bench                     full: 10 .. 100k rules (under 10 minutes on 2 cores)
 //   npm run bench -- --quick          10 .. 1k rules (under a minute)
 //   npm run bench -- --quick --scenarios docker,acl1 --sizes 100 --no-write --markdown
+//   npm run bench -- --classification --sizes 100,10000,100000 --no-write   (throughput only)
 //
-// Flags: --quick, --scenarios LIST, --sizes LIST, --path-sizes LIST (the whole packet path;
-// empty to skip it), --population-sizes LIST (live connections; empty to skip), --packets N,
-// --seed N, --markdown (tables as Markdown), --no-write, --from FILE.json (print a saved run's
-// tables, measuring nothing).
+// Flags: --quick, --classification (the throughput table only: no packet path, population,
+// microbenchmarks or memory figures), --scenarios LIST, --sizes LIST, --path-sizes LIST (the
+// whole packet path; empty to skip it), --population-sizes LIST (live connections; empty to
+// skip), --packets N, --seed N, --markdown (tables as Markdown), --no-write, --from FILE.json
+// (print a saved run's tables, measuring nothing).
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,8 +40,10 @@ const scenarios = args.list('--scenarios', base.scenarios.join(','));
 for (const s of scenarios)
   if (!(SCENARIOS as readonly string[]).includes(s))
     throw new Error(`unknown scenario ${s} (expected ${SCENARIOS.join(', ')})`);
+const classificationOnly = args.has('--classification');
 const options: SuiteOptions = {
   ...base,
+  ...(classificationOnly ? { microMaxTime: 0, conntrackEntries: 0 } : {}),
   scenarios: scenarios as ScenarioName[],
   sizes: args.list('--sizes', base.sizes.join(',')).map(Number),
   packets: args.number('--packets', base.packets),
@@ -47,14 +51,14 @@ const options: SuiteOptions = {
   path: {
     ...base.path,
     sizes: args
-      .list('--path-sizes', base.path.sizes.join(','))
+      .list('--path-sizes', classificationOnly ? '' : base.path.sizes.join(','))
       .filter((x) => x !== '')
       .map(Number),
   },
   population: {
     ...base.population,
     sizes: args
-      .list('--population-sizes', base.population.sizes.join(','))
+      .list('--population-sizes', classificationOnly ? '' : base.population.sizes.join(','))
       .filter((x) => x !== '')
       .map(Number),
   },
@@ -111,10 +115,15 @@ console.log(`\n${results.seconds.toFixed(1)} s`);
 if (!from && !args.has('--no-write')) {
   const dir = join(import.meta.dirname, 'results');
   mkdirSync(dir, { recursive: true });
-  const json = join(dir, `${results.date.slice(0, 10)}-${results.mode}.json`);
+  // A classification-only run is a part of a run: it neither replaces the day's results nor the chart.
+  const suffix = classificationOnly ? '-classification' : '';
+  const json = join(dir, `${results.date.slice(0, 10)}-${results.mode}${suffix}.json`);
   writeFileSync(json, `${JSON.stringify(results, null, 2)}\n`);
-  // The README embeds the full run's chart; a quick run does not overwrite it.
-  const svg = join(dir, results.mode === 'full' ? 'throughput.svg' : 'throughput-quick.svg');
-  writeFileSync(svg, throughputSvg(results));
-  console.log(`wrote ${json} and ${svg}`);
+  if (classificationOnly) console.log(`wrote ${json}`);
+  else {
+    // The README embeds the full run's chart; a quick run does not overwrite it.
+    const svg = join(dir, results.mode === 'full' ? 'throughput.svg' : 'throughput-quick.svg');
+    writeFileSync(svg, throughputSvg(results));
+    console.log(`wrote ${json} and ${svg}`);
+  }
 }

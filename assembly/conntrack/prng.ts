@@ -5,6 +5,8 @@
 // The engine's draws are per packet (PacketRandom, src/engine/conntrack/packet-random.ts):
 // prngBeginPacket marks a packet, and its first draw reseeds from packetSeed(seed, index).
 
+import { fmix32 } from '../hash-mix';
+
 let s0: u32 = 1;
 let s1: u32 = 0;
 let s2: u32 = 0;
@@ -20,16 +22,7 @@ let indexHi: u32 = 0;
 /** splitmix32's output function: fmix32 of the next Weyl sequence value. */
 function splitmixNext(): u32 {
   weyl += 0x9e3779b9;
-  let z = weyl;
-  z = (z ^ (z >>> 16)) * 0x85ebca6b;
-  z = (z ^ (z >>> 13)) * 0xc2b2ae35;
-  return z ^ (z >>> 16);
-}
-
-function fmix32(z: u32): u32 {
-  z = (z ^ (z >>> 16)) * 0x85ebca6b;
-  z = (z ^ (z >>> 13)) * 0xc2b2ae35;
-  return z ^ (z >>> 16);
+  return fmix32(weyl);
 }
 
 /** new Xoshiro128ss(seed); also the run's seed for per-packet draws. */

@@ -5,6 +5,7 @@
 // are open-addressed tables that only grow, as the reference engine's maps do; a full table
 // makes the frame UNSUPPORTED.
 
+import { fmix32, hashWord } from '../hash-mix';
 import { alloc } from '../memory';
 import { anyBridge, isBridge, isGroupMac, macOf, NO_MAC } from './bridge-topology';
 
@@ -24,9 +25,7 @@ let clock: i64 = 0;
 
 function slotOf(key: u64): u32 {
   // Fibonacci hashing on both halves (a 64-bit constant does not survive the linter).
-  let h = (<u32>key ^ <u32>(key >> 32)) * 0x9e3779b1;
-  h ^= h >>> 15;
-  return h & (SLOTS - 1);
+  return fmix32(hashWord(<u32>key, <u32>(key >> 32))) & (SLOTS - 1);
 }
 
 /** Allocates the tables (for a host with bridges) and writes the static neighbours (`count` records at `p`). */

@@ -20,6 +20,7 @@ import {
   IP_CT_ESTABLISHED_REPLY,
 } from '../conntrack/layout';
 import { entryAt, inTable, isExpired } from '../conntrack/table';
+import { fmix32, hashWord } from '../hash-mix';
 import { alloc } from '../memory';
 import { countPacket } from '../table';
 
@@ -110,11 +111,10 @@ export function flowLookup(iif: u32, ip: usize, mark: u32): void {
   kDst = load<u32>(ip, 16);
   kPorts = load<u32>(ip, 20);
   kMark = mark;
-  let h = (kTag ^ kSrc) * 0x9e3779b1;
-  h = (h ^ kDst) * 0x85ebca6b;
-  h = (h ^ kPorts) * 0xc2b2ae35;
-  h = (h ^ mark) * 0x27d4eb2f;
-  h ^= h >>> 15;
+  let h = hashWord(kTag, kSrc);
+  h = hashWord(h, kDst);
+  h = hashWord(h, kPorts);
+  h = fmix32(hashWord(h, mark));
   kSet = entries + <usize>(h & (SETS - 1)) * WAYS * ENTRY_BYTES;
   flowEntry = 0;
   for (let w: u32 = 0; w < WAYS; w++) {

@@ -4,6 +4,7 @@
 // here. The host does not change during a run, so each distinct question crosses into
 // JavaScript once; a collision only costs asking again.
 
+import { fmix32, hashWord } from '../hash-mix';
 import { alloc } from '../memory';
 import { NO_CLASS, pairClass } from './address-class';
 import { hostQueryImport } from './host-import';
@@ -98,11 +99,9 @@ export function askAboutAddresses(kind: u32, a: u32, b: u32, c: u32): usize {
 const KEYED: u32 = 0x100;
 
 function cached(tagKind: u32, ka: u32, kb: u32, kc: u32, kind: u32, a: u32, b: u32, c: u32): usize {
-  let h = tagKind * 0x9e3779b1;
-  h = (h ^ ka) * 0x85ebca6b;
-  h = (h ^ kb) * 0xc2b2ae35;
-  h = (h ^ kc) * 0x27d4eb2f;
-  h ^= h >>> 15;
+  let h = hashWord(tagKind, ka);
+  h = hashWord(h, kb);
+  h = fmix32(hashWord(h, kc));
   const set = cache + <usize>(h & (SETS - 1)) * WAYS * SLOT_BYTES;
   // Word 0 holds the tag kind | 1 << 31 when the slot is filled (kinds are small).
   const tag = tagKind | 0x80000000;

@@ -8,6 +8,7 @@
 // holds every word of every field any reachable op reads (conntrack state, marks and expiry
 // included, so a walk that reads a changing field simply misses).
 
+import { fmix32, hashWord } from '../hash-mix';
 import {
   A_DNAT,
   A_MARK,
@@ -306,28 +307,28 @@ export function memoWalk(base: u32, bytes: u32): u64 {
   // The key: the base chain, every word of every field read, then the interfaces; hashed as
   // it is built.
   store<u32>(key, base);
-  let h: u32 = base * 0x9e3779b1;
+  let h: u32 = fmix32(base);
   const words = load<u32>(d);
   let n: u32 = 1;
   for (let i: u32 = 0; i < words; i++) {
     const src = load<u32>(d + 12 + ((<usize>i) << 2));
     const v = (src & CT_WORD) !== 0 ? load<u32>(ct + <usize>(src & ~CT_WORD)) : load<u32>(<usize>src);
     store<u32>(key + ((<usize>n) << 2), v);
-    h = (h ^ v) * 0x85ebca6b;
+    h = hashWord(h, v);
     n++;
   }
   const flags = load<u32>(d, 8);
   if ((flags & USES_IIF) !== 0) {
     store<u32>(key + ((<usize>n) << 2), pktIif);
-    h = (h ^ pktIif) * 0x85ebca6b;
+    h = hashWord(h, pktIif);
     n++;
   }
   if ((flags & USES_OIF) !== 0) {
     store<u32>(key + ((<usize>n) << 2), pktOif);
-    h = (h ^ pktOif) * 0x85ebca6b;
+    h = hashWord(h, pktOif);
     n++;
   }
-  h ^= h >>> 15;
+  h = fmix32(h);
   const set = entries + <usize>(h & (SETS - 1)) * WAYS * ENTRY_BYTES;
   const keyBytes = (<usize>n) << 2;
   for (let w: u32 = 0; w < WAYS; w++) {

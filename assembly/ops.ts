@@ -1,5 +1,5 @@
 // The generic ops of a rule, evaluated over the decoded packet (packet.ts) and the packet's
-// connection facts. statistic and quota run here (state.ts); other stateful, host and unsupported ops give UNDECIDED: the host finishes those
+// connection facts. statistic, quota and limit run here (state.ts); other stateful, host and unsupported ops give UNDECIDED: the host finishes those
 // packets, so the answer here is never a guess.
 
 import {
@@ -222,7 +222,7 @@ export function ruleMatches(g: u32): u32 {
     } else if (code <= OP_PORT_LIST || code === OP_FALSE) {
       if (!holds(s)) return NO;
     } else if (code === OP_STATEFUL) {
-      // statistic and quota run here (state.ts); the other kinds give UNDECIDED.
+      // statistic, quota and limit run here (state.ts); the other kinds give UNDECIDED.
       const r = stateful(s);
       if (r !== YES) return r;
     } else if (code === OP_HOST && hostQueries && load<u32>(s, 4) === X_ADDRTYPE) {

@@ -1,4 +1,4 @@
-// The state of the stateful matches run here (statistic, quota): one 16-byte record per
+// The state of the stateful matches run here (statistic, quota, limit): one 16-byte record per
 // STATE_SLOTS record, and a seeded xoshiro128** generator for `statistic --mode random`, its
 // four state words in linear memory (the algorithm and seeding of src/engine/conntrack/prng.ts,
 // bit for bit; a generator of its own, apart from NAT's — except in the packet path, which
@@ -7,7 +7,8 @@
 // was, like the counters (walk.ts), for the host to replay it.
 
 import { prngNextU32 } from './conntrack/prng';
-import { NO, STATE_SLOT_BYTES, UNDECIDED, X_QUOTA, X_STATISTIC, YES } from './layout';
+import { NO, STATE_SLOT_BYTES, UNDECIDED, X_LIMIT, X_QUOTA, X_STATISTIC, YES } from './layout';
+import { limitHolds } from './limit';
 import { alloc } from './memory';
 import { ops, params, stateSlotCount, stateSlots } from './table';
 
@@ -19,6 +20,15 @@ const journal: usize = memory.data(<i32>(JOURNAL_CAPACITY * <u32>JOURNAL_ENTRY),
 let journaled: u32 = 0;
 /** The walked packet's length in bytes (the IP datagram, quota's skb->len). */
 let walkBytes: u32 = 0;
+/** Packet time (ns) of the walks, which limit reads; only the packet path knows it. */
+let walkTimeNs: i64 = 0;
+let walkTimeKnown: bool = false;
+
+/** The packet path's frame time: limit runs here from now on. */
+export function setWalkTime(nowNs: i64): void {
+  walkTimeNs = nowNs;
+  walkTimeKnown = true;
+}
 
 /** Generator state s0..s3, then the snapshot taken at the start of a walk. */
 const rng: usize = memory.data(32, 16);
@@ -148,6 +158,11 @@ export function stateful(s: usize): u32 {
       hit = next === 0;
     }
     return hit !== (param(p, 0) !== 0) ? YES : NO;
+  }
+  if (kind === X_LIMIT) {
+    // Without packet time (the bare classifier) the host runs it.
+    if (!walkTimeKnown || !save(st)) return UNDECIDED;
+    return limitHolds(st, param(p, 0), param(p, 1), walkTimeNs) ? YES : NO;
   }
   if (kind === X_QUOTA) {
     // quota_mt: whole packets; once one does not fit, nothing does.

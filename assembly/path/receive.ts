@@ -64,7 +64,7 @@ import {
   setOif,
   setPhysdev,
 } from '../packet';
-import { shareRandom } from '../state';
+import { setWalkTime, shareRandom } from '../state';
 import { enableReject } from '../walk';
 import {
   A_OK,
@@ -706,6 +706,7 @@ function receive(f: usize, bytes: usize, out: usize): bool {
   const iif = io & 0xffff;
   const link = (io >> 16) & 0xf;
   now = load<i64>(f, 16);
+  setWalkTime(now);
   prngBeginPacket(load<u32>(f, 12), load<u32>(f, 24));
   beginJourney(0, 0, 0);
   memory.fill(out, 0, OUT_BYTES);

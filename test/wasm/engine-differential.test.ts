@@ -201,6 +201,15 @@ describe('WebAssembly engine = reference engine on whole traces', () => {
       expect(compare(traps, bytes, batch).packets).toBeGreaterThan(1000);
     });
   }
+  const ported = scenario(join(FIXTURES, 'ported-matches.v4'), join(FIXTURES, 'routed-host.json'));
+  for (let seed = 1; seed <= (LONG ? 20 : 2); seed++) {
+    const batch = [7, 4096][seed % 2]!;
+    it(`limit buckets running out and refilling with packet time: seed ${seed}`, () => {
+      const r = compare(ported, trace(ported, seed, LONG ? 100_000 : 6_000, MIX), batch);
+      expect(r.packets).toBeGreaterThan(1000);
+      expect(r.fates.get('dropped')).toBeGreaterThan(10);
+    });
+  }
   // The real Docker rules: INPUT ends in REJECT --reject-with icmp-host-prohibited, whose
   // errors go down OUTPUT and POSTROUTING with the connection's NAT undone inside them.
   const rejecting = scenario(
@@ -340,6 +349,9 @@ describe('WebAssembly engine = reference engine on the kernel scenarios', () => 
       'seed-000-docker-filter-proxy',
     ])
       expect(handled).toContain(name);
+  });
+  it('runs the matches and targets ported to the WebAssembly walk', () => {
+    for (const name of ['chain-limit-burst', 'chain-limit-refill-gap']) expect(handled).toContain(name);
   });
   it('covers every host with bridge ports: up to IP, bridged, flooded, bridged DNAT, physdev', () => {
     const bridgedHosts = names.filter((name) => {

@@ -77,6 +77,7 @@ export const X_QUOTA: u32 = 2;
 export const X_ADDRTYPE: u32 = 6;
 export const A_REJECT: u32 = 0;
 export const A_MARK: u32 = 1;
+export const A_CONNMARK: u32 = 2;
 export const A_DNAT: u32 = 3;
 export const A_SNAT: u32 = 4;
 export const A_MASQUERADE: u32 = 5;

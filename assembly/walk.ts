@@ -5,6 +5,7 @@
 
 import { CT_NONE } from './conntrack/layout';
 import {
+  A_CONNMARK,
   A_MARK,
   A_REJECT,
   ACTION_BYTES,
@@ -30,6 +31,7 @@ import {
 import { candidateMatches, nextCandidate } from './lookup';
 import { ruleMatches } from './ops';
 import { fields, P_MARK } from './packet';
+import { connmarkRuns, connmarkTarget } from './path/connmark-target';
 import { isNatAction, natEntry, natTarget } from './path/nat-target';
 import { beginState, rollbackState } from './state';
 import { actions, chainAt, chainIndexed, countPacket, coverage, params, ruleCount, rules } from './table';
@@ -92,7 +94,7 @@ export function walk(base: u32, bytes: u32): u64 {
 
 /** Rules whose matches the last walk evaluated (what a memo hit saves). */
 export let walkEvaluated: u32 = 0;
-/** Whether the last walk ran a target with an effect beyond its verdict (MARK, NAT, REJECT). */
+/** Whether the last walk ran a target with an effect beyond its verdict (MARK, CONNMARK, NAT, REJECT). */
 export let walkActed: bool = false;
 
 function traverse(base: u32, bytes: u32): u64 {
@@ -171,6 +173,12 @@ function traverse(base: u32, bytes: u32): u64 {
         const p = params + ((<usize>load<u32>(aw, 4)) << 2);
         const m = fields + ((<usize>P_MARK) << 2);
         store<u32>(m, (load<u32>(m) & ~load<u32>(p, 4)) ^ load<u32>(p));
+        walkActed = true;
+        i++;
+        continue;
+      }
+      if (kind === A_CONNMARK && connmarkRuns()) {
+        connmarkTarget(load<u32>(aw, 4));
         walkActed = true;
         i++;
         continue;

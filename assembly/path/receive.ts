@@ -81,6 +81,7 @@ import {
 import { bridgeEgress, fdbClock, fdbLearn, sawAddress } from './bridge-fdb';
 import { bridgeInput } from './bridge-input';
 import { bridgeOfPort, isOwnMac, macAt } from './bridge-topology';
+import { setWalkConnection } from './connmark-target';
 import { ctPacketFromIpv4 } from './ct-packet';
 import {
   flowDecision,
@@ -366,6 +367,7 @@ function facts(): void {
   if (ctKind === CT_KIND_NONE) memory.fill(ctRec, 0, CT_BYTES);
   else writeFactsFor(ctRec, ctKind, ctInfo, ctDir, ctEntry, now);
   setCt(ctRec);
+  setWalkConnection(ctKind === K_TRACKED ? ctEntry : CT_NONE);
 }
 
 /** One table's walk; 1 accepted, 0 stopped (stopFate set). */

@@ -75,6 +75,7 @@ export const X_LIMIT: u32 = 0;
 export const X_STATISTIC: u32 = 1;
 export const X_QUOTA: u32 = 2;
 export const X_ADDRTYPE: u32 = 6;
+export const X_PKTTYPE: u32 = 7;
 export const A_REJECT: u32 = 0;
 export const A_MARK: u32 = 1;
 export const A_CONNMARK: u32 = 2;

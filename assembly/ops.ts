@@ -29,6 +29,7 @@ import {
   SLOT_BYTES,
   UNDECIDED,
   X_ADDRTYPE,
+  X_PKTTYPE,
   YES,
 } from './layout';
 import {
@@ -45,6 +46,7 @@ import {
 } from './packet';
 import { addrtypeHolds } from './path/addrtype';
 import { hostQueries } from './path/host-query';
+import { pkttypeHolds } from './path/pkttype';
 import { stateful } from './state';
 import { ops, params, rules, stringAt, stringLength } from './table';
 
@@ -227,6 +229,8 @@ export function ruleMatches(g: u32): u32 {
       if (r !== YES) return r;
     } else if (code === OP_HOST && hostQueries && load<u32>(s, 4) === X_ADDRTYPE) {
       if (!addrtypeHolds(params + ((<usize>load<u32>(s, 8)) << 2))) return NO;
+    } else if (code === OP_HOST && hostQueries && load<u32>(s, 4) === X_PKTTYPE) {
+      if (!pkttypeHolds(params + ((<usize>load<u32>(s, 8)) << 2))) return NO;
     } else {
       // Other HOST ops, UNSUPPORTED: the host's business.
       return UNDECIDED;

@@ -132,6 +132,7 @@ import {
 import { initIcmpRate } from './icmp-rate';
 import { flushReplies, rawSend } from './local-out';
 import { beginNatWalk, endNatWalk } from './nat-target';
+import { setMacDestination } from './pkttype';
 import { rejectParams } from './reject-target';
 import { applyIcmpErrorRewrite4, applyRewriteRecord, ipDecreaseTtl } from './rewrite';
 import { lastCounted, lastCounters, lastFlowSafe, lastGuard, memoWalk } from './verdict-memo';
@@ -638,10 +639,11 @@ export function beginJourney(p: usize, len: u32, iif: u32): void {
   }
 }
 
-/** The received frame's source MAC (the mac match), then the datagram decoded again. */
+/** The received frame's source MAC (the mac match) and destination MAC (pkttype), then the datagram decoded again. */
 function setMacSource(at: usize): void {
   store<u32>(meta, bswap<u32>(load<u32>(at, 6)), 24);
   store<u32>(meta, ((<u32>load<u8>(at, 10)) << 8) | <u32>load<u8>(at, 11) | 0x10000, 28);
+  setMacDestination(at);
   decode(ip, ipLen, meta, ifacesAt);
 }
 

@@ -204,7 +204,7 @@ describe('WebAssembly engine = reference engine on whole traces', () => {
   const ported = scenario(join(FIXTURES, 'ported-matches.v4'), join(FIXTURES, 'routed-host.json'));
   for (let seed = 1; seed <= (LONG ? 20 : 2); seed++) {
     const batch = [7, 4096][seed % 2]!;
-    it(`limit buckets running out and refilling with packet time, CONNMARK: seed ${seed}`, () => {
+    it(`limit buckets running out and refilling with packet time, CONNMARK, pkttype: seed ${seed}`, () => {
       const r = compare(ported, trace(ported, seed, LONG ? 100_000 : 6_000, MIX), batch);
       expect(r.packets).toBeGreaterThan(1000);
       expect(r.fates.get('dropped')).toBeGreaterThan(10);
@@ -351,7 +351,13 @@ describe('WebAssembly engine = reference engine on the kernel scenarios', () => 
       expect(handled).toContain(name);
   });
   it('runs the matches and targets ported to the WebAssembly walk', () => {
-    for (const name of ['chain-limit-burst', 'chain-limit-refill-gap', 'ct-connmark'])
+    for (const name of [
+      'chain-limit-burst',
+      'chain-limit-refill-gap',
+      'ct-connmark',
+      'match-addrtype-broadcast-input',
+      'match-mac-pkttype',
+    ])
       expect(handled).toContain(name);
   });
   it('covers every host with bridge ports: up to IP, bridged, flooded, bridged DNAT, physdev', () => {

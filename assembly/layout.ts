@@ -83,6 +83,7 @@ export const A_DNAT: u32 = 3;
 export const A_SNAT: u32 = 4;
 export const A_MASQUERADE: u32 = 5;
 export const A_REDIRECT: u32 = 6;
+export const A_NOTRACK: u32 = 10;
 // NAT_RANGES records (src/compiler/nat-ranges.ts): 12 words.
 export const NAT_RANGE_BYTES: u32 = 48;
 // STATE_SLOTS records (words): extern kind, rule, op slot, shared name.

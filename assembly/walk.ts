@@ -7,6 +7,7 @@ import { CT_NONE } from './conntrack/layout';
 import {
   A_CONNMARK,
   A_MARK,
+  A_NOTRACK,
   A_REJECT,
   ACTION_BYTES,
   HOTDROP,
@@ -33,6 +34,7 @@ import { ruleMatches } from './ops';
 import { fields, P_MARK } from './packet';
 import { connmarkRuns, connmarkTarget } from './path/connmark-target';
 import { isNatAction, natEntry, natTarget } from './path/nat-target';
+import { notrackRuns, notrackTarget } from './path/notrack-target';
 import { beginState, rollbackState } from './state';
 import { actions, chainAt, chainIndexed, countPacket, coverage, params, ruleCount, rules } from './table';
 import { beginWalk } from './tree';
@@ -94,7 +96,7 @@ export function walk(base: u32, bytes: u32): u64 {
 
 /** Rules whose matches the last walk evaluated (what a memo hit saves). */
 export let walkEvaluated: u32 = 0;
-/** Whether the last walk ran a target with an effect beyond its verdict (MARK, CONNMARK, NAT, REJECT). */
+/** Whether the last walk ran a target with an effect beyond its verdict (MARK, CONNMARK, NOTRACK, NAT, REJECT). */
 export let walkActed: bool = false;
 
 function traverse(base: u32, bytes: u32): u64 {
@@ -179,6 +181,12 @@ function traverse(base: u32, bytes: u32): u64 {
       }
       if (kind === A_CONNMARK && connmarkRuns()) {
         connmarkTarget(load<u32>(aw, 4));
+        walkActed = true;
+        i++;
+        continue;
+      }
+      if (kind === A_NOTRACK && notrackRuns()) {
+        notrackTarget();
         walkActed = true;
         i++;
         continue;

@@ -33,6 +33,7 @@ import {
   IP_CT_RELATED_REPLY,
   K_DROP,
   K_TRACKED,
+  K_UNTRACKED,
   MANIP_SRC,
   PKT_BYTES,
   REWRITE_BYTES,
@@ -132,6 +133,7 @@ import {
 import { initIcmpRate } from './icmp-rate';
 import { flushReplies, rawSend } from './local-out';
 import { beginNatWalk, endNatWalk } from './nat-target';
+import { allowNotrack, notrackRequested } from './notrack-target';
 import { setMacDestination } from './pkttype';
 import { rejectParams } from './reject-target';
 import { applyIcmpErrorRewrite4, applyRewriteRecord, ipDecreaseTtl } from './rewrite';
@@ -282,6 +284,8 @@ export function setBridgePorts(inPort: u32, outPort: u32): void {
 let iifIndex: u32 = 0;
 /** Tied to a connection before conntrack runs (nf_ct_attach, or looped back): conntrack skips it. */
 let attached: bool = false;
+/** NOTRACK in raw took it out of connection tracking: conntrack skips it. */
+let untracked: bool = false;
 /** Its input route is broadcast or multicast: the kernel sends no RST or ICMP error about it. */
 let castRoute: bool = false;
 /** The frame being processed (emitted packets name it). */
@@ -369,6 +373,7 @@ function facts(): void {
   else writeFactsFor(ctRec, ctKind, ctInfo, ctDir, ctEntry, now);
   setCt(ctRec);
   setWalkConnection(ctKind === K_TRACKED ? ctEntry : CT_NONE);
+  allowNotrack(!attached && (ctKind === CT_KIND_NONE || ctKind === K_UNTRACKED));
 }
 
 /** One table's walk; 1 accepted, 0 stopped (stopFate set). */
@@ -376,6 +381,11 @@ function tableStep(chain: u32, filter: bool): u32 {
   facts();
   const r = memoWalk(chain, ipLen);
   flowRecordWalk(lastFlowSafe, lastGuard, lastCounters, lastCounted);
+  if (notrackRequested()) {
+    untracked = true;
+    ctKind = K_UNTRACKED;
+    ctEntry = CT_NONE;
+  }
   const kind = (<u32>r >> 8) & 0xff;
   const what = <u32>(r >> 32);
   if (kind >= R_UNDECIDED_RULE) {
@@ -519,7 +529,7 @@ export function runHook(hook: u32): u32 {
     stepIndex = i;
     let ok: u32 = 1;
     if (kind === STEP_CONNTRACK) {
-      if (!attached) ok = conntrackStep(hook, (flags & PLAN_FLAGS_CONNTRACK_CHECKSUM) !== 0);
+      if (!attached && !untracked) ok = conntrackStep(hook, (flags & PLAN_FLAGS_CONNTRACK_CHECKSUM) !== 0);
     } else if (kind === STEP_CONFIRM) {
       if (ctKind === K_TRACKED) {
         if (!confirmEntry(ctEntry, ctDir, now)) ok = stop(FATE_DROPPED, D_CONFIRM);
@@ -625,6 +635,7 @@ export function beginJourney(p: usize, len: u32, iif: u32): void {
   ctDir = 0;
   ctEntry = CT_NONE;
   attached = false;
+  untracked = false;
   castRoute = false;
   lastDecision = NONE;
   filterDecision = NONE;

@@ -6,6 +6,7 @@
 import { CT_NONE } from './conntrack/layout';
 import {
   A_CONNMARK,
+  A_CT,
   A_MARK,
   A_NOTRACK,
   A_REJECT,
@@ -187,6 +188,15 @@ function traverse(base: u32, bytes: u32): u64 {
       }
       if (kind === A_NOTRACK && notrackRuns()) {
         notrackTarget();
+        walkActed = true;
+        i++;
+        continue;
+      }
+      if (kind === A_CT) {
+        // CT --notrack is NOTRACK; helpers, zones and timeouts have no effect in the engines.
+        const notrack = load<u32>(params + ((<usize>load<u32>(aw, 4)) << 2)) !== 0;
+        if (notrack && !notrackRuns()) return result(0, R_UNDECIDED_RULE, g);
+        if (notrack) notrackTarget();
         walkActed = true;
         i++;
         continue;

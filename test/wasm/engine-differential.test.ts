@@ -355,6 +355,7 @@ describe('WebAssembly engine = reference engine on the kernel scenarios', () => 
       'chain-limit-burst',
       'chain-limit-refill-gap',
       'ct-connmark',
+      'ct-notrack',
       'match-addrtype-broadcast-input',
       'match-mac-pkttype',
     ])

@@ -10,6 +10,7 @@ import {
   A_MARK,
   A_NOTRACK,
   A_REJECT,
+  A_TTL,
   ACTION_BYTES,
   HOTDROP,
   NO,
@@ -34,10 +35,22 @@ import { candidateMatches, nextCandidate } from './lookup';
 import { ruleMatches } from './ops';
 import { fields, P_MARK } from './packet';
 import { connmarkRuns, connmarkTarget } from './path/connmark-target';
+import { hostQueries } from './path/host-query';
 import { isNatAction, natEntry, natTarget } from './path/nat-target';
 import { notrackRuns, notrackTarget } from './path/notrack-target';
+import { ttlTarget } from './path/ttl-target';
 import { beginState, rollbackState } from './state';
-import { actions, chainAt, chainIndexed, countPacket, coverage, params, ruleCount, rules } from './table';
+import {
+  actions,
+  chainAt,
+  chainIndexed,
+  countPacket,
+  coverage,
+  ipv6,
+  params,
+  ruleCount,
+  rules,
+} from './table';
 import { beginWalk } from './tree';
 
 const STACK_DEPTH: u32 = 256;
@@ -97,7 +110,7 @@ export function walk(base: u32, bytes: u32): u64 {
 
 /** Rules whose matches the last walk evaluated (what a memo hit saves). */
 export let walkEvaluated: u32 = 0;
-/** Whether the last walk ran a target with an effect beyond its verdict (MARK, CONNMARK, NOTRACK, NAT, REJECT). */
+/** Whether the last walk ran a target with an effect beyond its verdict (MARK, CONNMARK, NOTRACK, TTL, NAT, REJECT). */
 export let walkActed: bool = false;
 
 function traverse(base: u32, bytes: u32): u64 {
@@ -188,6 +201,13 @@ function traverse(base: u32, bytes: u32): u64 {
       }
       if (kind === A_NOTRACK && notrackRuns()) {
         notrackTarget();
+        walkActed = true;
+        i++;
+        continue;
+      }
+      // The packet path's own copy of the packet may change; the classifier's batch may not.
+      if (kind === A_TTL && hostQueries && !ipv6) {
+        ttlTarget(load<u32>(aw, 4));
         walkActed = true;
         i++;
         continue;

@@ -7,9 +7,11 @@ import { CT_NONE } from './conntrack/layout';
 import {
   A_CONNMARK,
   A_CT,
+  A_DSCP,
   A_MARK,
   A_NOTRACK,
   A_REJECT,
+  A_TOS,
   A_TTL,
   ACTION_BYTES,
   HOTDROP,
@@ -35,6 +37,7 @@ import { candidateMatches, nextCandidate } from './lookup';
 import { ruleMatches } from './ops';
 import { fields, P_MARK } from './packet';
 import { connmarkRuns, connmarkTarget } from './path/connmark-target';
+import { dscpTarget, tosTarget } from './path/dsfield-target';
 import { hostQueries } from './path/host-query';
 import { isNatAction, natEntry, natTarget } from './path/nat-target';
 import { notrackRuns, notrackTarget } from './path/notrack-target';
@@ -110,7 +113,7 @@ export function walk(base: u32, bytes: u32): u64 {
 
 /** Rules whose matches the last walk evaluated (what a memo hit saves). */
 export let walkEvaluated: u32 = 0;
-/** Whether the last walk ran a target with an effect beyond its verdict (MARK, CONNMARK, NOTRACK, TTL, NAT, REJECT). */
+/** Whether the last walk ran a target with an effect beyond its verdict (MARK, CONNMARK, NOTRACK, TTL, TOS, DSCP, NAT, REJECT). */
 export let walkActed: bool = false;
 
 function traverse(base: u32, bytes: u32): u64 {
@@ -208,6 +211,13 @@ function traverse(base: u32, bytes: u32): u64 {
       // The packet path's own copy of the packet may change; the classifier's batch may not.
       if (kind === A_TTL && hostQueries && !ipv6) {
         ttlTarget(load<u32>(aw, 4));
+        walkActed = true;
+        i++;
+        continue;
+      }
+      if ((kind === A_TOS || kind === A_DSCP) && hostQueries && !ipv6) {
+        if (kind === A_TOS) tosTarget(load<u32>(aw, 4));
+        else dscpTarget(load<u32>(aw, 4));
         walkActed = true;
         i++;
         continue;

@@ -83,6 +83,7 @@ export const A_DNAT: u32 = 3;
 export const A_SNAT: u32 = 4;
 export const A_MASQUERADE: u32 = 5;
 export const A_REDIRECT: u32 = 6;
+export const A_NETMAP: u32 = 7;
 export const A_NOTRACK: u32 = 10;
 export const A_TTL: u32 = 13;
 export const A_TOS: u32 = 15;

@@ -9,6 +9,7 @@ import {
   A_CT,
   A_DSCP,
   A_MARK,
+  A_NETMAP,
   A_NOTRACK,
   A_REJECT,
   A_TOS,
@@ -39,7 +40,7 @@ import { fields, P_MARK } from './packet';
 import { connmarkRuns, connmarkTarget } from './path/connmark-target';
 import { dscpTarget, tosTarget } from './path/dsfield-target';
 import { hostQueries } from './path/host-query';
-import { isNatAction, natEntry, natTarget } from './path/nat-target';
+import { isNatAction, natEntry, natTarget, netmapTarget } from './path/nat-target';
 import { notrackRuns, notrackTarget } from './path/notrack-target';
 import { ttlTarget } from './path/ttl-target';
 import { beginState, rollbackState } from './state';
@@ -234,6 +235,12 @@ function traverse(base: u32, bytes: u32): u64 {
       if (isNatAction(kind) && natEntry !== CT_NONE) {
         // NAT targets end the nat table's walk with nf_nat_setup_info's verdict.
         const v = natTarget(kind, aw);
+        walkActed = true;
+        commit(bytes);
+        return result(v, R_RULE, g);
+      }
+      if (kind === A_NETMAP && natEntry !== CT_NONE) {
+        const v = netmapTarget(aw);
         walkActed = true;
         commit(bytes);
         return result(v, R_RULE, g);

@@ -204,7 +204,7 @@ describe('WebAssembly engine = reference engine on whole traces', () => {
   const ported = scenario(join(FIXTURES, 'ported-matches.v4'), join(FIXTURES, 'routed-host.json'));
   for (let seed = 1; seed <= (LONG ? 20 : 2); seed++) {
     const batch = [7, 4096][seed % 2]!;
-    it(`limit buckets running out and refilling with packet time, CONNMARK, pkttype, NOTRACK, TTL, TOS, DSCP: seed ${seed}`, () => {
+    it(`limit buckets running out and refilling with packet time, CONNMARK, pkttype, NOTRACK, TTL, TOS, DSCP, NETMAP: seed ${seed}`, () => {
       const r = compare(ported, trace(ported, seed, LONG ? 100_000 : 6_000, MIX), batch);
       expect(r.packets).toBeGreaterThan(1000);
       expect(r.fates.get('dropped')).toBeGreaterThan(10);
@@ -358,6 +358,7 @@ describe('WebAssembly engine = reference engine on the kernel scenarios', () => 
       'ct-notrack',
       'match-addrtype-broadcast-input',
       'match-mac-pkttype',
+      'nat-netmap',
     ])
       expect(handled).toContain(name);
   });

@@ -74,6 +74,7 @@ export const OP_FLAG_WILDCARD: u32 = 2;
 export const X_LIMIT: u32 = 0;
 export const X_STATISTIC: u32 = 1;
 export const X_QUOTA: u32 = 2;
+export const X_RECENT: u32 = 3;
 export const X_ADDRTYPE: u32 = 6;
 export const X_PKTTYPE: u32 = 7;
 export const A_REJECT: u32 = 0;

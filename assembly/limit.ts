@@ -21,7 +21,7 @@ function user2credits(user: u32): u32 {
 }
 
 /** jiffies at packet time `ns`, rounded down (also before the epoch). */
-function jiffiesAt(ns: i64): i64 {
+export function jiffiesAt(ns: i64): i64 {
   const q = ns / 1_000_000;
   return ns < 0 && q * 1_000_000 !== ns ? q - 1 : q;
 }

@@ -223,8 +223,9 @@ function traverse(base: u32, bytes: u32): u64 {
         i++;
         continue;
       }
-      if (kind === A_CT) {
-        // CT --notrack is NOTRACK; helpers, zones and timeouts have no effect in the engines.
+      if (kind === A_CT && hostQueries) {
+        // CT --notrack is NOTRACK; in the packet path helpers, zones and timeouts have no
+        // effect (the bare classifier leaves CT to the host, as the table interpreter does).
         const notrack = load<u32>(params + ((<usize>load<u32>(aw, 4)) << 2)) !== 0;
         if (notrack && !notrackRuns()) return result(0, R_UNDECIDED_RULE, g);
         if (notrack) notrackTarget();

@@ -4,13 +4,16 @@
 import {
   HOTDROP,
   INDEX_KIND,
+  INDEX_TAIL_WORDS,
   INDEX_TREE,
   KEY_DESCRIPTOR_WORDS,
   NO,
   NONE,
   SLOT1_HEADER_WORDS,
   SLOT2_HEADER_WORDS,
+  SUB_EXACT_ONE,
   SUB_HEADER_WORDS,
+  YES,
 } from './layout';
 import { fieldWord, guard } from './ops';
 import { indexes } from './table';
@@ -55,9 +58,9 @@ function readKey(desc: u32, count: u32): u32 {
   return n;
 }
 
-/** Linear probing; the slot's word offset or NONE. */
-function probe(at: u32, capacity: u32, header: u32, n: u32): u32 {
-  const slotWords = header + n;
+/** Linear probing over slots of header, n key words and `tail` words; the slot's word offset or NONE. */
+function probe(at: u32, capacity: u32, header: u32, n: u32, tail: u32): u32 {
+  const slotWords = header + n + tail;
   let i = hashKey(n) & (capacity - 1);
   while (true) {
     const s = at + i * slotWords;
@@ -74,8 +77,9 @@ function probe(at: u32, capacity: u32, header: u32, n: u32): u32 {
   }
 }
 
-/** First entry >= rule in the sorted list of len words at `list`, else `end`. */
+/** First entry >= rule in the sorted list of len words at `list` (a list of one is the rule itself), else `end`. */
 function firstFrom(list: u32, len: u32, rule: u32, end: u32): u32 {
+  if (len === 1) return list >= rule ? list : end;
   let lo: u32 = 0;
   let hi = len;
   while (lo < hi) {
@@ -84,6 +88,23 @@ function firstFrom(list: u32, len: u32, rule: u32, end: u32): u32 {
     else hi = mid;
   }
   return lo < len ? word(list + lo) : end;
+}
+
+/**
+ * A first-level slot whose one rule `r` is exactly its keys: with the first-level key equal, the
+ * rule matches when the packet passes its guard and has its second-level key (the slot's tail at
+ * word `at`: guard words, then key2 values; its descriptors: k2 at desc2). A guard that does not pass leaves the rule to the
+ * walk (it fails or hotdrops there, exactly as its ops say).
+ */
+function exactOne(at: u32, r: u32, rule: u32, end: u32, desc2: u32, k2: u32, tail: u32): u32 {
+  if (r < rule) return end;
+  if (tail !== 0) {
+    if (guard(word(at), word(at + 1), word(at + 2)) !== YES) return r;
+    const n2 = readKey(desc2, k2);
+    for (let k: u32 = 0; k < n2; k++) if (word(at + 3 + k) !== load<u32>(key + ((<usize>k) << 2))) return end;
+  }
+  candidateMatches = true;
+  return r;
 }
 
 /**
@@ -105,15 +126,26 @@ export function nextCandidate(recAddr: usize, rule: u32): u32 {
   const desc = word(rec + 7);
   const k1 = word(rec + 3);
   const n1 = readKey(desc, k1);
-  const s1 = probe(word(rec + 9), word(rec + 8), SLOT1_HEADER_WORDS, n1);
+  const tail = word(rec + INDEX_TAIL_WORDS);
+  const s1 = probe(word(rec + 9), word(rec + 8), SLOT1_HEADER_WORDS, n1, tail);
   if (s1 === NONE) return end;
   const sub = word(s1 + 2);
+  if (sub === SUB_EXACT_ONE)
+    return exactOne(
+      s1 + SLOT1_HEADER_WORDS + n1,
+      word(s1),
+      rule,
+      end,
+      desc + k1 * KEY_DESCRIPTOR_WORDS,
+      word(rec + 5),
+      tail,
+    );
   if (sub !== NONE) {
     const g = guard(word(sub), word(sub + 1), word(sub + 2));
     if (g === NO) return end;
     if (g !== HOTDROP) {
       const n2 = readKey(desc + k1 * KEY_DESCRIPTOR_WORDS, word(rec + 5));
-      const s2 = probe(sub + SUB_HEADER_WORDS, word(sub + 3), SLOT2_HEADER_WORDS, n2);
+      const s2 = probe(sub + SUB_HEADER_WORDS, word(sub + 3), SLOT2_HEADER_WORDS, n2, 0);
       if (s2 === NONE) return end;
       return firstFrom(word(s2), word(s2 + 1), rule, end);
     }

@@ -25,7 +25,6 @@ import {
   OP_SKIP_IF,
   OP_STATEFUL,
   OP_TCP_OPTION,
-  RULE_BYTES,
   SLOT_BYTES,
   UNDECIDED,
   X_ADDRTYPE,
@@ -48,7 +47,7 @@ import { addrtypeHolds } from './path/addrtype';
 import { hostQueries } from './path/host-query';
 import { pkttypeHolds } from './path/pkttype';
 import { stateful } from './state';
-import { ops, params, rules, stringAt, stringLength } from './table';
+import { ops, params, RULE_CORE_BYTES, ruleCores, stringAt, stringLength } from './table';
 
 // Field id → scratch slot (bit 7 clear) or CT record word (bit 7 set); 255: no such field.
 export const FIELD_SLOTS: usize = memory.data<u8>([
@@ -179,7 +178,7 @@ export function holds(w: usize): bool {
 
 /** All of rule g's ops in order: YES, NO (first failing op), HOTDROP or UNDECIDED. */
 export function ruleMatches(g: u32): u32 {
-  const rw = rules + <usize>g * RULE_BYTES;
+  const rw = ruleCores + <usize>g * RULE_CORE_BYTES;
   let s = ops + <usize>load<u32>(rw) * SLOT_BYTES;
   const end = s + <usize>load<u32>(rw, 4) * SLOT_BYTES;
   while (s < end) {

@@ -72,15 +72,22 @@ function within(v: u32, box: usize, offset: usize): bool {
   return v - lo <= load<u32>(box + offset, 4) - lo;
 }
 
+/** Unsigned lo <= v <= hi for a packed pair (lo in the low `bits` bits, hi above). */
+// @ts-expect-error: decorator
+function withinPacked(v: u32, pair: u32, bits: u32, mask: u32): bool {
+  const lo = pair & mask;
+  return v - lo <= ((pair >> bits) & mask) - lo;
+}
+
 function boxHolds(rule: u32): bool {
   const box = boxBase + <usize>rule * (BOX_WORDS << 2);
   // All five at once: a short-circuit would be a branch the CPU mispredicts.
   return (
     within(src, box, 0) &
     within(dst, box, 8) &
-    within(proto, box, 16) &
-    within(sport, box, 24) &
-    within(dport, box, 32)
+    withinPacked(proto, load<u32>(box, 16), 8, 0xff) &
+    withinPacked(sport, load<u32>(box, 20), 16, 0xffff) &
+    withinPacked(dport, load<u32>(box, 24), 16, 0xffff)
   );
 }
 

@@ -23,7 +23,6 @@ import {
   R_RULE,
   R_UNDECIDED_LIMIT,
   R_UNDECIDED_RULE,
-  RULE_BYTES,
   UNDECIDED,
   V_ACCEPT,
   V_DROP,
@@ -48,12 +47,14 @@ import {
   actions,
   chainAt,
   chainIndexed,
+  chainSpans,
   countPacket,
   coverage,
   ipv6,
   params,
+  RULE_CORE_BYTES,
+  ruleCores,
   ruleCount,
-  rules,
 } from './table';
 import { beginWalk } from './tree';
 
@@ -125,10 +126,11 @@ function traverse(base: u32, bytes: u32): u64 {
   let chain = base;
   let i: u32 = 0;
   let sp: u32 = 0;
+  let candidate: u32 = NONE;
   while (true) {
-    const cw = chainAt(chain);
-    const first = load<u32>(cw, 8);
-    const count = load<u32>(cw, 12);
+    const span = chainSpans + ((<usize>chain) << 3);
+    const first = load<u32>(span);
+    const count = load<u32>(span, 4);
     const indexed = load<u8>(chainIndexed + <usize>chain) !== 0;
     if (i >= count) {
       if (sp > 0) {
@@ -140,16 +142,21 @@ function traverse(base: u32, bytes: u32): u64 {
       return policy(base, bytes);
     }
     const g = first + i;
-    const rec = indexed ? load<u32>(coverage + ((<usize>g) << 2)) : 0;
+    // The rule an index lookup just skipped to is its candidate: asking again would redo the
+    // lookup (a whole hash probe for an exact index) to get the same answer.
+    const known = g === candidate;
+    candidate = NONE;
+    const rec = indexed && !known ? load<u32>(coverage + ((<usize>g) << 2)) : 0;
     if (rec !== 0) {
       const next = nextCandidate(<usize>rec, g);
       if (next !== g) {
         i = next - first;
+        if (i < count) candidate = next;
         continue;
       }
     }
     // A split tree's exact box proved the match: the ops need not run.
-    const outcome = rec !== 0 && candidateMatches ? YES : ruleMatches(g);
+    const outcome = (rec !== 0 || known) && candidateMatches ? YES : ruleMatches(g);
     walkEvaluated++;
     if (outcome === NO) {
       i++;
@@ -161,7 +168,7 @@ function traverse(base: u32, bytes: u32): u64 {
     }
     if (outcome === UNDECIDED) return result(0, R_UNDECIDED_RULE, g);
     if (!logCounter(g)) return result(0, R_UNDECIDED_LIMIT, g);
-    const rw = rules + <usize>g * RULE_BYTES;
+    const rw = ruleCores + <usize>g * RULE_CORE_BYTES;
     const arg = load<u32>(rw, 12);
     const verdict = load<u32>(rw, 8);
     if (verdict === V_NONE) {

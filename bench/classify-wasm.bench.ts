@@ -28,7 +28,7 @@ for (const scenario of scenarios)
   for (const size of sizes) {
     const w = workload(scenario, size, packetCount, 1);
     if (!w) continue;
-    const compiled = bestMs(size >= 50_000 ? 1 : 3, () => compile(w.ruleset));
+    const compiled = bestMs(size >= 50_000 ? 2 : 3, () => compile(w.ruleset), true);
     const table = compiled.value;
     const wasm = new WasmClassifier(table);
     const interp = new TableInterpreter(table);

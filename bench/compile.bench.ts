@@ -54,7 +54,7 @@ for (const size of sizes) {
   const dump = generateKubeProxyDump({ rules: size, seed });
   const parsed = best(1, () => parseIptablesSave(dump.text, { file: 'kube-proxy.v4', family: 'ipv4' }));
   const ruleset = parsed.value;
-  const compiled = best(size >= 100_000 ? 3 : 5, () => compile(ruleset));
+  const compiled = best(size >= 100_000 ? 3 : 5, () => compile(ruleset), true);
   const linearTable = compile(ruleset, undefined, { indexes: false });
   const packets = kubeServicePackets(
     ruleset,

@@ -7,10 +7,13 @@
 //   npm run bench                     full: 10 .. 100k rules (under 10 minutes on 2 cores)
 //   npm run bench -- --quick          10 .. 1k rules (under a minute)
 //   npm run bench -- --quick --scenarios docker,acl1 --sizes 100 --no-write --markdown
+//   npm run bench -- --classification --sizes 100,10000,100000 --no-write   (throughput only)
 //
-// Flags: --quick, --scenarios LIST, --sizes LIST, --path-sizes LIST (the whole packet path;
-// empty to skip it), --packets N, --seed N, --markdown (tables as Markdown), --no-write,
-// --from FILE.json (print a saved run's tables, measuring nothing).
+// Flags: --quick, --classification (the throughput table only: no packet path, population,
+// microbenchmarks or memory figures), --scenarios LIST, --sizes LIST, --path-sizes LIST (the
+// whole packet path; empty to skip it), --population-sizes LIST (live connections; empty to
+// skip), --packets N, --seed N, --markdown (tables as Markdown), --no-write, --from FILE.json
+// (print a saved run's tables, measuring nothing).
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +26,7 @@ import {
   memoryLines,
   microTable,
   pathTable,
+  populationTable,
   QUICK,
   runSuite,
   type SuiteOptions,
@@ -36,8 +40,10 @@ const scenarios = args.list('--scenarios', base.scenarios.join(','));
 for (const s of scenarios)
   if (!(SCENARIOS as readonly string[]).includes(s))
     throw new Error(`unknown scenario ${s} (expected ${SCENARIOS.join(', ')})`);
+const classificationOnly = args.has('--classification');
 const options: SuiteOptions = {
   ...base,
+  ...(classificationOnly ? { microMaxTime: 0, conntrackEntries: 0 } : {}),
   scenarios: scenarios as ScenarioName[],
   sizes: args.list('--sizes', base.sizes.join(',')).map(Number),
   packets: args.number('--packets', base.packets),
@@ -45,10 +51,21 @@ const options: SuiteOptions = {
   path: {
     ...base.path,
     sizes: args
-      .list('--path-sizes', base.path.sizes.join(','))
+      .list('--path-sizes', classificationOnly ? '' : base.path.sizes.join(','))
       .filter((x) => x !== '')
       .map(Number),
   },
+  population: {
+    ...base.population,
+    sizes: args
+      .list('--population-sizes', classificationOnly ? '' : base.population.sizes.join(','))
+      .filter((x) => x !== '')
+      .map(Number),
+  },
+  onPopulationResult: (r) =>
+    process.stderr.write(
+      `  ${r.connections} connections: wasm engine ${(r.wasm.pps / 1e6).toFixed(2)} Mpps${r.reference ? `, ${(r.wasm.pps / r.reference.pps).toFixed(0)}x reference` : ''}\n`,
+    ),
   onPathResult: (r) =>
     process.stderr.write(
       `  ${r.scenario} ${r.size}: wasm engine ${(r.wasm.pps / 1e6).toFixed(2)} Mpps, ${r.wasmOverReference.toFixed(0)}x reference\n`,
@@ -82,6 +99,14 @@ if (results.path && results.path.length > 0) {
   console.log(pathTable(results.path, markdown));
   console.log('');
 }
+if (results.population && results.population.length > 0) {
+  const p = results.options.population;
+  console.log(
+    `connection population: the Docker host opens N TCP connections (3 frames each), then ${p.packets} packets over them, spread uniformly (data and ACKs both ways); the reference engine only up to ${p.referenceMaxSize} connections, over what fits ${p.referenceMs} ms`,
+  );
+  console.log(populationTable(results.population, markdown));
+  console.log('');
+}
 console.log(microTable(results.micro, markdown));
 console.log('');
 for (const line of memoryLines(results)) console.log(line);
@@ -90,10 +115,15 @@ console.log(`\n${results.seconds.toFixed(1)} s`);
 if (!from && !args.has('--no-write')) {
   const dir = join(import.meta.dirname, 'results');
   mkdirSync(dir, { recursive: true });
-  const json = join(dir, `${results.date.slice(0, 10)}-${results.mode}.json`);
+  // A classification-only run is a part of a run: it neither replaces the day's results nor the chart.
+  const suffix = classificationOnly ? '-classification' : '';
+  const json = join(dir, `${results.date.slice(0, 10)}-${results.mode}${suffix}.json`);
   writeFileSync(json, `${JSON.stringify(results, null, 2)}\n`);
-  // The README embeds the full run's chart; a quick run does not overwrite it.
-  const svg = join(dir, results.mode === 'full' ? 'throughput.svg' : 'throughput-quick.svg');
-  writeFileSync(svg, throughputSvg(results));
-  console.log(`wrote ${json} and ${svg}`);
+  if (classificationOnly) console.log(`wrote ${json}`);
+  else {
+    // The README embeds the full run's chart; a quick run does not overwrite it.
+    const svg = join(dir, results.mode === 'full' ? 'throughput.svg' : 'throughput-quick.svg');
+    writeFileSync(svg, throughputSvg(results));
+    console.log(`wrote ${json} and ${svg}`);
+  }
 }

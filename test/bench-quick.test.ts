@@ -8,6 +8,7 @@ import {
   memoryLines,
   microTable,
   pathTable,
+  populationTable,
   QUICK,
   runSuite,
   throughputSvg,
@@ -35,6 +36,7 @@ describe('npm run bench -- --quick', () => {
           referenceMs: 1,
           seed: 1,
         },
+        population: { sizes: [50, 300], packets: 400, referenceMaxSize: 50, referenceMs: 1, seed: 1 },
       },
       'npm run bench -- --quick (test)',
     );
@@ -76,6 +78,18 @@ describe('npm run bench -- --quick', () => {
     expect(pathTable(results.path ?? []).split('\n')[0]).toMatch(
       /wasm engine Mpps.*reference Mpps.*wasm\/ref/,
     );
+    expect(results.population?.map((r) => r.connections)).toEqual([50, 300]);
+    for (const r of results.population ?? []) {
+      // Every handshake made a connection, and the timed packets kept them.
+      expect(r.tracked).toBe(r.connections);
+      expect(r.wasmOpen.packets).toBe(3 * r.connections);
+      expect(r.wasm.packets).toBe(400);
+      expect(r.wasm.pps).toBeGreaterThan(0);
+      expect(r.max).toBeGreaterThanOrEqual(r.connections);
+    }
+    expect(results.population?.[0]?.reference?.pps).toBeGreaterThan(0);
+    expect(results.population?.[1]?.reference).toBeUndefined();
+    expect(populationTable(results.population ?? []).split('\n')).toHaveLength(3);
 
     const json = JSON.parse(JSON.stringify(results)) as typeof results;
     expect(json.throughput).toHaveLength(results.throughput.length);
@@ -91,7 +105,11 @@ describe('npm run bench -- --quick', () => {
     // A line per engine per classification scenario, three per whole-path scenario.
     const pathScenarios = new Set((results.path ?? []).map((r) => r.scenario)).size;
     expect(pathScenarios).toBeGreaterThan(0);
-    expect(svg.match(/<path /g)).toHaveLength(QUICK.scenarios.length * ENGINES.length + 3 * pathScenarios);
+    // ... and two (WebAssembly, reference) for the connection population.
+    expect(svg.match(/<path /g)).toHaveLength(
+      QUICK.scenarios.length * ENGINES.length + 3 * pathScenarios + 2,
+    );
+    expect(svg).toContain('live connections');
     expect(svg).toContain('inside receiveBatch');
   });
 });

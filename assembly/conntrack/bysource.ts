@@ -2,12 +2,15 @@
 // removeBySource in src/engine/conntrack/table.ts): connections with a source manip set up,
 // chained newest first per hash bucket of (zone, family, protocol, source address, port).
 // find_appropriate_src walks one key's connections newest first, which is the bucket chain
-// filtered by key. The link lives in the entry (nat-store.ts: bySourceLink).
+// filtered by key. The chain is doubly linked, like the kernel's hlist, through words of the
+// entry (nat-store.ts: bySourceLink, bySourcePrev): many connections share a source when a
+// client reuses its port or a service answers from a fixed one, and taking one out of a chain
+// of thousands must not walk it.
 
 import { alloc } from '../memory';
 import { jhash2, reciprocalScale } from './jhash';
 import { CT_NONE, E_FLAGS, E_ZONE, EF_BYSOURCE } from './layout';
-import { bySourceLink } from './nat-store';
+import { bySourceLink, bySourcePrev } from './nat-store';
 import { entryAt, isExpired } from './table';
 import { entryOriginal, T_IPV6, T_PROTO, T_SPORT, T_SRC, TUPLE_BYTES } from './tuple';
 
@@ -46,7 +49,10 @@ export function addBySource(idx: u32): void {
   const e = entryAt(idx);
   entryOriginal(e, orig);
   const head = headOf(orig, <u32>load<u16>(e, E_ZONE));
-  store<u32>(bySourceLink(e), load<u32>(head));
+  const first = load<u32>(head);
+  store<u32>(bySourceLink(e), first);
+  store<u32>(bySourcePrev(e), CT_NONE);
+  if (first !== CT_NONE) store<u32>(bySourcePrev(entryAt(first)), idx);
   store<u32>(head, idx);
   store<u8>(e, load<u8>(e, E_FLAGS) | EF_BYSOURCE, E_FLAGS);
 }
@@ -56,18 +62,15 @@ export function removeBySource(idx: u32): void {
   const e = entryAt(idx);
   if ((load<u8>(e, E_FLAGS) & EF_BYSOURCE) === 0) return;
   store<u8>(e, load<u8>(e, E_FLAGS) & ~EF_BYSOURCE, E_FLAGS);
-  entryOriginal(e, orig);
-  let link = headOf(orig, <u32>load<u16>(e, E_ZONE));
-  let cur = load<u32>(link);
-  while (cur !== CT_NONE) {
-    const next = bySourceLink(entryAt(cur));
-    if (cur === idx) {
-      store<u32>(link, load<u32>(next));
-      return;
-    }
-    link = next;
-    cur = load<u32>(next);
+  const next = load<u32>(bySourceLink(e));
+  const prev = load<u32>(bySourcePrev(e));
+  if (prev === CT_NONE) {
+    entryOriginal(e, orig);
+    store<u32>(headOf(orig, <u32>load<u16>(e, E_ZONE)), next);
+  } else {
+    store<u32>(bySourceLink(entryAt(prev)), next);
   }
+  if (next !== CT_NONE) store<u32>(bySourcePrev(entryAt(next)), prev);
 }
 
 /**

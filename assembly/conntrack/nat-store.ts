@@ -1,24 +1,31 @@
-// Where a NATed connection's reply tuple and its by-source link live (ConnEntry.tuple.reply
-// when it is not the inverse of the original; the bysource hlist node of struct nf_conn_nat).
+// Where a NATed connection's reply tuple and its by-source links live (ConnEntry.tuple.reply
+// when it is not the inverse of the original; the bysource hlist node of struct nf_conn_nat),
+// and the links of the expiry index (expiry.ts).
 //
 // IPv4-compact: an IPv4 entry only uses word 0 of E_SRC / E_DST, so the record's spare words
 // hold them — reply src at E_SRC + 4, reply dst at E_SRC + 8, reply sport / dport (u16) at
-// E_SRC + 12 / + 14, the by-source link at E_DST + 4: 0 extra bytes per entry.
-// IPv6: E_NAT points to a 40-byte side record (reply src[4], dst[4], sport, dport, link) from
-// a pool that grows in chunks the first time IPv6 NAT needs one; freed with the entry.
+// E_SRC + 12 / + 14, the by-source next link at E_DST + 4, the expiry links at E_DST + 8 /
+// + 12 — and E_NAT, which only IPv6 needs, holds the by-source previous link: 0 extra bytes
+// per entry.
+// IPv6: E_NAT points to a 52-byte side record (reply src[4], dst[4], sport, dport, by-source
+// next link, expiry links, by-source previous link) from a pool that grows in chunks the first
+// time an IPv6 connection is confirmed or NATed; freed with the entry.
 // The reply's protocol, ICMP type and code are always those of the inverted original.
 
 import { alloc } from '../memory';
 import { CT_NONE, E_DST, E_FLAGS, E_NAT, E_SRC, EF_IPV6, EF_NAT_REPLY } from './layout';
 import { entryOriginal, invertTuple, T_DPORT, T_DST, T_SPORT, T_SRC, TUPLE_BYTES } from './tuple';
 
-const SIDE_BYTES: usize = 40;
+const SIDE_BYTES: usize = 52;
 const SIDE_CHUNK: usize = 4096;
 const S_SRC: usize = 0;
 const S_DST: usize = 16;
 const S_SPORT: usize = 32;
 const S_DPORT: usize = 34;
 const S_LINK: usize = 36;
+const S_EXPIRY: usize = 40;
+const S_PREV: usize = 48;
+const E_EXPIRY: usize = E_DST + 8;
 
 let sideFree: usize = 0;
 const scratch: usize = memory.data(<i32>TUPLE_BYTES, 16);
@@ -52,12 +59,15 @@ function side(e: usize): usize {
   sideFree = <usize>load<u32>(s);
   memory.fill(s, 0, SIDE_BYTES);
   store<u32>(s, CT_NONE, S_LINK);
+  store<u32>(s, CT_NONE, S_EXPIRY);
+  store<u32>(s, CT_NONE, S_PREV);
   store<u32>(e, <u32>s, E_NAT);
   return s;
 }
 
 /** Gives an entry's side record back to the pool (when its slot is freed). */
 export function natStoreFree(e: usize): void {
+  if (!isV6(e)) return;
   const s = <usize>load<u32>(e, E_NAT);
   if (<u32>s === CT_NONE) return;
   store<u32>(s, <u32>sideFree);
@@ -104,4 +114,19 @@ export function setEntryReply(e: usize, t: usize): void {
 /** Address of the entry's by-source chain link (u32 entry index or CT_NONE). */
 export function bySourceLink(e: usize): usize {
   return isV6(e) ? side(e) + S_LINK : e + E_DST + 4;
+}
+
+/** Address of the entry's by-source backward link (the previous entry's index; CT_NONE: first). */
+export function bySourcePrev(e: usize): usize {
+  return isV6(e) ? side(e) + S_PREV : e + E_NAT;
+}
+
+/** Address of the entry's expiry links: previous (CT_NONE: not filed), next. */
+export function expiryLinks(e: usize): usize {
+  return isV6(e) ? side(e) + S_EXPIRY : e + E_EXPIRY;
+}
+
+/** Marks a new entry's expiry links as not filed (IPv4: the side record starts that way). */
+export function expiryUnfiled(e: usize): void {
+  if (!isV6(e)) store<u32>(e + E_EXPIRY, CT_NONE);
 }

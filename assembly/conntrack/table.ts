@@ -2,12 +2,14 @@
 // nf_conntrack_core.c): fixed-size entry records, buckets of newest-first chains holding both
 // directions' nodes (node = entry index << 1 | direction), jhash2 bucket choice like the TS
 // table so early drop evicts the same entries, allocation against nf_conntrack_max with early
-// drop, confirmation with UDP clash resolution, deletion and lazy expiry on packet time. The
+// drop, confirmation with UDP clash resolution, deletion and lazy expiry on packet time (the
+// sweep before early drop finds expired connections through expiry.ts, not a scan). The
 // reply node's tuple is the stored NAT reply tuple when there is one (nat-store.ts). Nothing
 // here allocates (the IPv6 NAT side pool grows in chunks, only when first needed).
 
 import { alloc } from '../memory';
 import { initBySource, removeBySource } from './bysource';
+import { expiryAdd, expiryDelete, expiryInit, expiryRemove } from './expiry';
 import { jhash2, reciprocalScale } from './jhash';
 import {
   CT_NONE,
@@ -34,7 +36,7 @@ import {
   ST_HASH_SEED,
   ST_MAX,
 } from './layout';
-import { entryReply, natStoreFree, natStoreReset } from './nat-store';
+import { entryReply, expiryUnfiled, natStoreFree, natStoreReset } from './nat-store';
 import { setting } from './settings';
 import { entryOriginal, TUPLE_BYTES, tupleEqual, tupleHashLength, tupleHashWords } from './tuple';
 
@@ -44,7 +46,16 @@ const EVICTION_RANGE: u32 = 8;
 export let entries: usize = 0;
 export let capacity: u32 = 0;
 let buckets: usize = 0;
-let bucketCount: u32 = 1;
+/** nf_conntrack_buckets: which of them a tuple hashes to decides where early drop looks. */
+let kernelBuckets: u32 = 1;
+/**
+ * The chains are finer than the kernel's buckets so that they stay short however small
+ * nf_conntrack_buckets is against the table (4 entries a bucket by default, 2 nodes each):
+ * kernel bucket b is chains [b << chainShift, (b + 1) << chainShift), as reciprocal_scale by
+ * buckets << k, shifted right by k, is reciprocal_scale by buckets. Lookups walk one of them.
+ */
+let chainShift: u32 = 0;
+let chainCount: u32 = 1;
 let highWater: u32 = 0;
 let freeHead: u32 = CT_NONE;
 /** nf_conntrack_count: entries allocated, confirmed or not. */
@@ -72,17 +83,26 @@ const scratchB: usize = memory.data(<i32>TUPLE_BYTES, 16);
 /** Sets the table up for the current settings (entries and buckets allocated once). */
 export function initTable(): void {
   capacity = setting(ST_CAPACITY);
-  bucketCount = max<u32>(1, setting(ST_BUCKETS));
+  kernelBuckets = max<u32>(1, setting(ST_BUCKETS));
+  // At least one chain per two entries: lookups meet about two nodes even when full.
+  chainShift = 0;
+  while (
+    ((<u64>kernelBuckets) << chainShift) * 2 < <u64>capacity &&
+    (<u64>kernelBuckets) << chainShift < 1 << 29
+  )
+    chainShift++;
+  chainCount = kernelBuckets << chainShift;
   entries = alloc(<usize>capacity * ENTRY_BYTES);
-  buckets = alloc((<usize>bucketCount) << 2);
-  memory.fill(buckets, 0xff, (<usize>bucketCount) << 2);
+  buckets = alloc((<usize>chainCount) << 2);
+  memory.fill(buckets, 0xff, (<usize>chainCount) << 2);
   highWater = 0;
   freeHead = CT_NONE;
   count = 0;
   nextId = 1;
   memory.fill(stats, 0, 8 * 4);
-  initBySource(bucketCount);
+  initBySource(kernelBuckets);
   natStoreReset();
+  expiryInit(entries, ENTRY_BYTES);
 }
 
 export function entryAt(idx: u32): usize {
@@ -125,11 +145,11 @@ function used(e: usize): bool {
   return (load<u8>(e, E_FLAGS) & EF_USED) !== 0;
 }
 
-/** bucketOf: reciprocal_scale(jhash2(tupleWords(t, zone), seed), buckets). */
-function bucketOf(t: usize, zone: u32): u32 {
+/** The chain of tuple `t`: bucketOf (reciprocal_scale(jhash2(tupleWords(t, zone), seed), buckets)) refined. */
+function chainOf(t: usize, zone: u32): u32 {
   return reciprocalScale(
     jhash2(tupleHashWords(t, zone), tupleHashLength(t), setting(ST_HASH_SEED)),
-    bucketCount,
+    chainCount,
   );
 }
 
@@ -148,7 +168,7 @@ export let foundNode: u32 = CT_NONE;
  * sets foundNode. An expired one is deleted and not returned.
  */
 export function find(t: usize, zone: u32, now: i64): bool {
-  let node = load<u32>(buckets + ((<usize>bucketOf(t, zone)) << 2));
+  let node = load<u32>(buckets + ((<usize>chainOf(t, zone)) << 2));
   while (node !== CT_NONE) {
     const e = entryAt(node >> 1);
     if (<u32>load<u16>(e, E_ZONE) === zone) {
@@ -175,7 +195,7 @@ export function allocEntry(t: usize, zone: u32, now: i64): u32 {
   const maxCount = setting(ST_MAX);
   if (maxCount > 0 && count + 1 > maxCount) {
     expire(now);
-    if (count + 1 > maxCount && !earlyDrop(bucketOf(t, zone), now)) {
+    if (count + 1 > maxCount && !earlyDrop(chainOf(t, zone) >> chainShift, now)) {
       bump(ST_DROP);
       return CT_NONE;
     }
@@ -200,6 +220,7 @@ export function allocEntry(t: usize, zone: u32, now: i64): u32 {
   store<u32>(e, CT_NONE, E_NEXT);
   store<u32>(e, CT_NONE, E_NEXT + 4);
   store<u32>(e, CT_NONE, E_NAT);
+  expiryUnfiled(e);
   count++;
   return idx;
 }
@@ -217,34 +238,16 @@ function freeSlot(idx: u32): void {
 /**
  * early_drop: from the new tuple's bucket on, in up to 8 buckets, evict every confirmed
  * connection that is not ASSURED in the first bucket that has any. (Which entries a bucket
- * loses does not depend on the order they are visited in, so the chain is rescanned after
- * each deletion instead of being copied.)
+ * loses does not depend on the order they are visited in, so its chains are scanned one after
+ * the other, each rescanned after a deletion instead of being copied.)
  */
 function earlyDrop(startBucket: u32, now: i64): bool {
   let bucket = startBucket;
   for (let i: u32 = 0; i < EVICTION_RANGE; i++) {
-    if (i > 0) bucket = (bucket + 1) % bucketCount;
+    if (i > 0) bucket = (bucket + 1) % kernelBuckets;
     let drops: u32 = 0;
-    let node = load<u32>(buckets + ((<usize>bucket) << 2));
-    while (node !== CT_NONE) {
-      const e = entryAt(node >> 1);
-      const next = load<u32>(e + E_NEXT + ((<usize>(node & 1)) << 2));
-      const status = statusOf(e);
-      let kill = false;
-      if ((status & IPS_DYING) !== 0) kill = false;
-      else if (isExpired(e, now)) kill = true;
-      else if ((status & IPS_ASSURED) !== 0 || (status & IPS_CONFIRMED) === 0) kill = false;
-      else {
-        kill = true;
-        drops++;
-      }
-      if (kill) {
-        deleteEntry(node >> 1);
-        node = load<u32>(buckets + ((<usize>bucket) << 2)); // rescan
-      } else {
-        node = next;
-      }
-    }
+    const first = bucket << chainShift;
+    for (let chain = first; chain < first + (1 << chainShift); chain++) drops += earlyDropChain(chain, now);
     if (drops > 0) {
       const p = stats + ((<usize>ST_EARLY_DROP) << 2);
       store<u32>(p, load<u32>(p) + drops);
@@ -252,6 +255,33 @@ function earlyDrop(startBucket: u32, now: i64): bool {
     }
   }
   return false;
+}
+
+/** early_drop in one chain of a kernel bucket: deletes what it may; returns the evictions. */
+function earlyDropChain(chain: u32, now: i64): u32 {
+  const head = buckets + ((<usize>chain) << 2);
+  let drops: u32 = 0;
+  let node = load<u32>(head);
+  while (node !== CT_NONE) {
+    const e = entryAt(node >> 1);
+    const next = load<u32>(e + E_NEXT + ((<usize>(node & 1)) << 2));
+    const status = statusOf(e);
+    let kill = false;
+    if ((status & IPS_DYING) !== 0) kill = false;
+    else if (isExpired(e, now)) kill = true;
+    else if ((status & IPS_ASSURED) !== 0 || (status & IPS_CONFIRMED) === 0) kill = false;
+    else {
+      kill = true;
+      drops++;
+    }
+    if (kill) {
+      deleteEntry(node >> 1);
+      node = load<u32>(head); // rescan
+    } else {
+      node = next;
+    }
+  }
+  return drops;
 }
 
 /**
@@ -275,7 +305,7 @@ export function release(idx: u32): void {
 
 function unlink(idx: u32, dir: u32, t: usize, zone: u32): void {
   const node = (idx << 1) | dir;
-  let link = buckets + ((<usize>bucketOf(t, zone)) << 2);
+  let link = buckets + ((<usize>chainOf(t, zone)) << 2);
   let cur = load<u32>(link);
   while (cur !== CT_NONE) {
     const next = entryAt(cur >> 1) + E_NEXT + ((<usize>(cur & 1)) << 2);
@@ -302,12 +332,13 @@ export function deleteEntry(idx: u32): bool {
   unlink(idx, 0, scratchA, zone);
   entryReply(e, scratchB);
   unlink(idx, 1, scratchB, zone);
+  expiryRemove(idx);
   freeSlot(idx);
   return true;
 }
 
 function insertNode(idx: u32, dir: u32, t: usize, zone: u32): void {
-  const head = buckets + ((<usize>bucketOf(t, zone)) << 2);
+  const head = buckets + ((<usize>chainOf(t, zone)) << 2);
   store<u32>(entryAt(idx) + E_NEXT + ((<usize>dir) << 2), load<u32>(head));
   store<u32>(head, (idx << 1) | dir);
 }
@@ -350,6 +381,7 @@ export function confirmEntry(idx: u32, dir: u32, now: i64): bool {
   insertNode(idx, 0, confirmTuple, zone);
   insertNode(idx, 1, confirmReply, zone);
   setStatus(e, IPS_CONFIRMED);
+  expiryAdd(idx);
   bump(ST_INSERT);
   return true;
 }
@@ -378,6 +410,7 @@ function resolveClash(loser: u32, winner: u32, now: i64): bool {
   store<i64>(e, now + NS_PER_SEC, E_TIMEOUT);
   setStatus(e, IPS_FIXED_TIMEOUT | IPS_NAT_CLASH | IPS_CONFIRMED);
   insertNode(loser, 1, confirmReply, zone);
+  expiryAdd(loser);
   bump(ST_CLASH_RESOLVE);
   return true;
 }
@@ -415,17 +448,9 @@ export function tupleTaken(t: usize, ignored: u32, now: i64): bool {
   return !tupleEqual(takenOrig, takenOther);
 }
 
-/** expire: deletes every expired connection; returns how many. */
+/** expire: deletes every expired connection (found through the expiry index); returns how many. */
 export function expire(now: i64): u32 {
-  let n: u32 = 0;
-  for (let i: u32 = 0; i < highWater; i++) {
-    const e = entryAt(i);
-    if (used(e) && (statusOf(e) & IPS_DYING) === 0 && isExpired(e, now)) {
-      deleteEntry(i);
-      n++;
-    }
-  }
-  return n;
+  return expiryDelete(now);
 }
 
 /** Slots in use so far (entries at indexes below it may be live). */

@@ -2,9 +2,9 @@
 // the state machine (tcp_conntracks), window tracking (tcp_in_window) and the timeout choice
 // (nf_conntrack_tcp_packet), on the struct ip_ct_tcp kept in the entry record.
 
+import { storeTimeout } from './expiry';
 import {
   E_PROTO_STATE,
-  E_TIMEOUT,
   IPS_ASSURED,
   IPS_FIXED_TIMEOUT,
   IPS_SEEN_REPLY,
@@ -417,7 +417,7 @@ function handleInvalid(e: usize, dir: u32, index: u32, now: i64): void {
     const expires = expiresIn(e, now);
     if (expires < seconds(120)) return;
     const timeout = seconds(setting(ST_TCP_UNACK));
-    if (expires > timeout) store<i64>(e, now + timeout, E_TIMEOUT);
+    if (expires > timeout) storeTimeout(e, now + timeout);
   } else {
     setU8(e, T_LAST_INDEX, index);
     setU8(e, T_LAST_DIR, dir);

@@ -31,7 +31,7 @@ import {
 } from '../baselines/linear-scan.js';
 import { benchContext } from './packets.js';
 import type { Workload } from './scenarios.js';
-import { adaptivePps, bestMs, bestNs } from './timing.js';
+import { adaptivePps, bestMs, bestNs, collectGarbage } from './timing.js';
 
 export type EngineName = 'wasm' | 'interp' | 'reference' | 'linear' | 'floor';
 export const ENGINES: readonly EngineName[] = ['wasm', 'interp', 'reference', 'linear', 'floor'];
@@ -84,7 +84,7 @@ type Code = 1 | 2 | 3;
 const codeOf = (v: Verdict): Code => (v === 'ACCEPT' ? 1 : v === 'DROP' ? 2 : 3);
 
 export function measureWorkload(w: Workload, options: MeasureOptions): WorkloadResult {
-  const compiled = bestMs(w.rules >= 50_000 ? 1 : 3, () => compile(w.ruleset));
+  const compiled = bestMs(w.rules >= 50_000 ? 2 : 3, () => compile(w.ruleset), true);
   const table: CompiledTable = compiled.value;
   const packets = w.packets;
 
@@ -102,6 +102,7 @@ export function measureWorkload(w: Workload, options: MeasureOptions): WorkloadR
   const classifyAll = () => {
     for (const b of batches) wasm.classify(b);
   };
+  collectGarbage();
   classifyAll();
   const wasmRuns = Math.max(2 * options.runs, 7); // a run is a few ms: cheap to repeat
   const wasmPps = packets.length / (bestNs(wasmRuns, classifyAll) / 1e9);

@@ -6,6 +6,7 @@ import { ENGINES, type EngineName, measureWorkload, type WorkloadResult } from '
 import { type MachineFacts, machineFacts } from './machine.js';
 import { type MemoryResult, type MicroResult, measureMemory, runMicro } from './micro.js';
 import { measurePath, PATH_SCENARIOS, type PathOptions, type PathResult } from './path.js';
+import { measurePopulation, type PopulationOptions, type PopulationResult } from './population.js';
 import { SCENARIOS, type ScenarioName, workload } from './scenarios.js';
 import { type ChartPanel, lineChartSvg } from './svg-chart.js';
 import { type Column, formatMarkdownTable, formatTable } from './text-table.js';
@@ -32,12 +33,17 @@ export interface SuiteOptions {
   readonly seed: number;
   /** The whole packet path (path.ts); sizes [] to skip it. */
   readonly path: PathOptions;
+  /** The whole packet path as the connection table grows (population.ts); sizes [] to skip it. */
+  readonly population: PopulationOptions;
   /** Called after each workload (progress). */
   readonly onResult?: (r: WorkloadResult) => void;
   readonly onPathResult?: (r: PathResult) => void;
+  readonly onPopulationResult?: (r: PopulationResult) => void;
 }
 
-export const QUICK: Omit<SuiteOptions, 'onResult' | 'onPathResult'> = {
+type Callbacks = 'onResult' | 'onPathResult' | 'onPopulationResult';
+
+export const QUICK: Omit<SuiteOptions, Callbacks> = {
   mode: 'quick',
   scenarios: SCENARIOS,
   sizes: [10, 100, 1000],
@@ -58,9 +64,10 @@ export const QUICK: Omit<SuiteOptions, 'onResult' | 'onPathResult'> = {
     referenceMs: 300,
     seed: 1,
   },
+  population: { sizes: [1000, 10_000], packets: 100_000, referenceMaxSize: 1000, referenceMs: 300, seed: 1 },
 };
 
-export const FULL: Omit<SuiteOptions, 'onResult' | 'onPathResult'> = {
+export const FULL: Omit<SuiteOptions, Callbacks> = {
   mode: 'full',
   scenarios: SCENARIOS,
   sizes: [10, 100, 1000, 10_000, 100_000],
@@ -81,6 +88,13 @@ export const FULL: Omit<SuiteOptions, 'onResult' | 'onPathResult'> = {
     referenceMs: 2000,
     seed: 1,
   },
+  population: {
+    sizes: [1000, 10_000, 100_000, 1_000_000],
+    packets: 1_000_000,
+    referenceMaxSize: 10_000,
+    referenceMs: 2000,
+    seed: 1,
+  },
 };
 
 export interface BenchResults {
@@ -88,10 +102,12 @@ export interface BenchResults {
   readonly mode: BenchMode;
   readonly command: string;
   readonly machine: MachineFacts;
-  readonly options: Omit<SuiteOptions, 'onResult' | 'onPathResult'>;
+  readonly options: Omit<SuiteOptions, Callbacks>;
   readonly throughput: readonly WorkloadResult[];
   /** The whole packet path (absent in results saved before it was measured). */
   readonly path?: readonly PathResult[];
+  /** The whole packet path over N live connections (absent in results saved before). */
+  readonly population?: readonly PopulationResult[];
   /** Scenario/size pairs whose inputs do not exist (ClassBench above 10k rules). */
   readonly skipped: readonly string[];
   readonly micro: readonly MicroResult[];
@@ -121,12 +137,18 @@ export function runSuite(options: SuiteOptions, command: string): BenchResults {
       path.push(r);
       options.onPathResult?.(r);
     }
+  const population: PopulationResult[] = [];
+  for (const size of options.population.sizes) {
+    const r = measurePopulation(size, options.population);
+    population.push(r);
+    options.onPopulationResult?.(r);
+  }
   const micro = options.microMaxTime > 0 ? runMicro(options.microMaxTime) : [];
   const memory =
     options.conntrackEntries > 0
       ? measureMemory(options.conntrackEntries, options.wasmConntrackEntries)
       : null;
-  const { onResult: _, onPathResult: __, ...plain } = options;
+  const { onResult: _, onPathResult: __, onPopulationResult: ___, ...plain } = options;
   return {
     date: new Date().toISOString(),
     mode: options.mode,
@@ -135,6 +157,7 @@ export function runSuite(options: SuiteOptions, command: string): BenchResults {
     options: plain,
     throughput,
     path,
+    population,
     skipped,
     micro,
     memory,
@@ -217,6 +240,33 @@ export function pathTable(results: readonly PathResult[], markdown = false): str
     String(r.hostQuestions),
   ]);
   return markdown ? formatMarkdownTable(PATH_COLUMNS, rows) : formatTable(PATH_COLUMNS, rows);
+}
+
+const POPULATION_COLUMNS: readonly Column[] = [
+  { title: 'live connections', align: 'right' },
+  { title: 'nf_conntrack_max / buckets', align: 'right' },
+  { title: 'tracked', align: 'right' },
+  { title: 'opening Mpps (ns/pkt)', align: 'right' },
+  { title: 'wasm engine Mpps (ns/pkt)', align: 'right' },
+  { title: 'reference Mpps (ns/pkt)', align: 'right' },
+  { title: 'wasm/ref', align: 'right' },
+  { title: 'flow cache replayed', align: 'right' },
+];
+
+/** The connection-population table: the timed packets' Mpps (ns per packet) per table size. */
+export function populationTable(results: readonly PopulationResult[], markdown = false): string {
+  const rate = (pps: number) => `${mpps(pps)} (${(1e9 / pps).toFixed(0)})`;
+  const rows = results.map((r) => [
+    String(r.connections),
+    `${r.max} / ${r.buckets}`,
+    String(r.tracked),
+    rate(r.wasmOpen.pps),
+    rate(r.wasm.pps),
+    r.reference ? rate(r.reference.pps) : '-',
+    r.reference ? ratio(r.wasm.pps / r.reference.pps) : '-',
+    `${(r.flowReplayed * 100).toFixed(0)}%`,
+  ]);
+  return markdown ? formatMarkdownTable(POPULATION_COLUMNS, rows) : formatTable(POPULATION_COLUMNS, rows);
 }
 
 export function microTable(micro: readonly MicroResult[], markdown = false): string {
@@ -302,6 +352,25 @@ export function throughputSvg(results: BenchResults): string {
       ],
     });
   }
+  // The whole path as the connection table grows (Docker host, established connections).
+  const population = results.population ?? [];
+  if (population.length > 0)
+    panels.push({
+      title: 'docker, live connections (whole path)',
+      xLabel: 'live connections',
+      series: [
+        {
+          name: ENGINE_STYLE.wasm.label,
+          color: ENGINE_STYLE.wasm.color,
+          points: population.map((r) => ({ x: r.connections, y: r.wasm.pps })),
+        },
+        {
+          name: ENGINE_STYLE.reference.label,
+          color: ENGINE_STYLE.reference.color,
+          points: population.flatMap((r) => (r.reference ? [{ x: r.connections, y: r.reference.pps }] : [])),
+        },
+      ],
+    });
   const m = results.machine;
   return lineChartSvg(panels, {
     title: 'nfwasm throughput: classification, then the whole packet path (packets/s, log-log)',

@@ -15,6 +15,8 @@ export interface ChartSeries {
 
 export interface ChartPanel {
   readonly title: string;
+  /** This panel's x axis, when not the chart's. */
+  readonly xLabel?: string;
   readonly series: readonly ChartSeries[];
 }
 
@@ -109,7 +111,7 @@ export function lineChartSvg(panels: readonly ChartPanel[], options: ChartOption
       );
     }
     out.push(
-      `<text x="${ox + m.left + iw / 2}" y="${oy + ph - 8}" text-anchor="middle" fill="#555">${escapeXml(options.xLabel)}</text>`,
+      `<text x="${ox + m.left + iw / 2}" y="${oy + ph - 8}" text-anchor="middle" fill="#555">${escapeXml(panel.xLabel ?? options.xLabel)}</text>`,
       `<text transform="translate(${ox + 12} ${oy + m.top + ih / 2}) rotate(-90)" text-anchor="middle" fill="#555">${escapeXml(options.yLabel)}</text>`,
     );
     for (const s of panel.series) {

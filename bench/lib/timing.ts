@@ -1,5 +1,22 @@
 // Timing loops and rate formatting shared by the benchmarks.
 
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+let gcFunction: (() => void) | null = null;
+
+/**
+ * A full garbage collection now (node's gc, exposed on first use), so a timed loop does not pay
+ * for what the compile before it left behind (a 100k-rule compile leaves hundreds of MB).
+ */
+export function collectGarbage(): void {
+  if (!gcFunction) {
+    setFlagsFromString('--expose-gc');
+    gcFunction = runInNewContext('gc') as () => void;
+  }
+  gcFunction();
+}
+
 /** Best wall time of `runs` runs of `f`, in ns. */
 export function bestNs(runs: number, f: () => void): number {
   let ns = Number.POSITIVE_INFINITY;
@@ -11,11 +28,18 @@ export function bestNs(runs: number, f: () => void): number {
   return ns;
 }
 
-/** Best wall time of `runs` runs of `f`, in ms, with the last run's value. */
-export function bestMs<T>(runs: number, f: () => T): { ms: number; value: T } {
+/**
+ * Best wall time of `runs` runs of `f`, in ms, with the last run's value; `gc`: a full collection
+ * before each run (an allocating `f` then does not pay for the garbage of the run before).
+ */
+export function bestMs<T>(runs: number, f: () => T, gc = false): { ms: number; value: T } {
   let ms = Number.POSITIVE_INFINITY;
   let value: T | undefined;
   for (let i = 0; i < runs; i++) {
+    if (gc) {
+      value = undefined;
+      collectGarbage();
+    }
     const t0 = process.hrtime.bigint();
     value = f();
     ms = Math.min(ms, Number(process.hrtime.bigint() - t0) / 1e6);

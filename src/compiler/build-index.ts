@@ -8,6 +8,7 @@
 
 import { buildSplitForest, type SplitTree } from './build-tree.js';
 import {
+  BOX,
   BOX_FLAG_EXACT,
   BOX_FLAGS,
   BOX_WORDS,
@@ -17,15 +18,15 @@ import {
   RECORD_WORDS,
   SLOT1_HEADER_WORDS,
   SLOT2_HEADER_WORDS,
+  SUB_EXACT_ONE,
   TREE,
-  TREE_DIMS,
   TREE_FLAG_PORTS,
   TREE_LEAF,
   TREE_NODE_WORDS,
 } from './format.js';
 import { hashKey, tableCapacity } from './key-hash.js';
 import { type RuleBox, ruleBox } from './rule-boxes.js';
-import { type KeyDescriptor, type RuleKeys, ruleKeys, signatureOf } from './rule-keys.js';
+import { type KeyDescriptor, type RuleKeys, ruleKeys } from './rule-keys.js';
 import { WordBuffer } from './word-buffer.js';
 
 /** Shorter runs are walked faster than hashed. */
@@ -115,19 +116,21 @@ function writeTree(out: WordBuffer, rec: number, t: TreeRun): void {
   out.set(rec + INDEX.KIND, IndexKind.TREE);
 }
 
-/** The run's boxes, BOX_WORDS per rule (lo, hi per dimension, flags); an empty box holds no packet. */
+/** The run's boxes, BOX_WORDS per rule (format.ts BOX); an empty box holds no packet. */
 function writeBoxes(out: WordBuffer, boxes: readonly RuleBox[]): number {
   const at = out.alloc(boxes.length * BOX_WORDS);
+  // Protocol and port values are 8 and 16 bits: a bound past that is the field's maximum.
+  const packed = (b: RuleBox, d: number, max: number, shift: number) =>
+    (Math.min(b.lo[d]!, max) | (Math.min(b.hi[d]!, max) << shift)) >>> 0;
   boxes.forEach((b, i) => {
     const w = at + i * BOX_WORDS;
-    for (let d = 0; d < TREE_DIMS.length; d++) {
-      out.set(w + 2 * d, b.lo[d]!);
-      out.set(w + 2 * d + 1, b.hi[d]!);
-    }
-    if (b.empty) {
-      out.set(w, 0xffffffff);
-      out.set(w + 1, 0);
-    }
+    out.set(w + BOX.SRC, b.empty ? 0xffffffff : b.lo[0]!);
+    out.set(w + BOX.SRC + 1, b.empty ? 0 : b.hi[0]!);
+    out.set(w + BOX.DST, b.lo[1]!);
+    out.set(w + BOX.DST + 1, b.hi[1]!);
+    out.set(w + BOX.PROTO, packed(b, 2, 0xff, 8));
+    out.set(w + BOX.SPORT, packed(b, 3, 0xffff, 16));
+    out.set(w + BOX.DPORT, packed(b, 4, 0xffff, 16));
     out.set(w + BOX_FLAGS, b.exact ? BOX_FLAG_EXACT : 0);
   });
   return at;
@@ -137,76 +140,124 @@ interface Run {
   readonly chain: number;
   readonly start: number;
   readonly end: number;
-  readonly keys: readonly RuleKeys[];
+  /** The first rule's keys: every rule of the run has the same descriptors. */
+  readonly proto: RuleKeys;
+  /** Per rule, in order: its key values before the guard (w1 words), after it (w2), its guard. */
+  readonly values1: number[];
+  readonly values2: number[];
+  readonly guards: (readonly number[] | null)[];
+  /** Per rule: RuleKeys.exact. */
+  readonly exact: boolean[];
 }
 
+/**
+ * Runs of rules with the same key descriptors. Per rule only the values are kept, in flat arrays:
+ * a RuleKeys object per rule, kept to the end, made most of a 100k-rule compile's GC work.
+ */
 function findRuns(input: IndexInput): Run[] {
   const runs: Run[] = [];
   input.chains.forEach((c, chain) => {
-    let start = c.firstRule;
-    let sig = '';
-    let keys: RuleKeys[] = [];
+    let run: Run | null = null;
     const close = (end: number) => {
-      if (sig !== '|' && end - start >= MIN_RUN) runs.push({ chain, start, end, keys });
+      if (run && run.proto.signature !== '' && end - run.start >= MIN_RUN) runs.push({ ...run, end });
     };
     for (let r = c.firstRule; r < c.firstRule + c.ruleCount; r++) {
       const k = ruleKeys(input.ops, input.ruleOpStart[r]!, input.ruleOpSlots[r]!);
-      const s = signatureOf(k);
-      if (s !== sig) {
+      if (!run || k.signature !== run.proto.signature) {
         close(r);
-        start = r;
-        sig = s;
-        keys = [];
+        run = { chain, start: r, end: r, proto: k, values1: [], values2: [], guards: [], exact: [] };
       }
-      keys.push(k);
+      for (const v of k.values1) run.values1.push(v);
+      for (const v of k.values2) run.values2.push(v);
+      run.guards.push(k.guard);
+      run.exact.push(k.exact);
     }
     close(c.firstRule + c.ruleCount);
   });
   return runs;
 }
 
+/** Rules with equal keys; the key is `words` words of `values` from `at`. */
 interface Bucket {
-  readonly key: readonly number[];
+  readonly values: readonly number[];
+  readonly at: number;
   readonly rules: number[];
+  list: number;
+  sub: number;
 }
 
-function group(entries: readonly { key: readonly number[]; rule: number }[]): Bucket[] {
-  const m = new Map<string, Bucket>();
-  for (const e of entries) {
-    const k = e.key.join(',');
-    let b = m.get(k);
+function sameWords(a: readonly number[], ai: number, b: readonly number[], bi: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (a[ai + i] !== b[bi + i]) return false;
+  return true;
+}
+
+/** The bucket of `buckets` whose key is `words` words of `values` at `at`, if any. */
+function findBucket(buckets: readonly Bucket[], values: readonly number[], at: number, words: number) {
+  for (const x of buckets) if (sameWords(x.values, x.at, values, at, words)) return x;
+  return undefined;
+}
+
+/**
+ * `n` rules (global indexes, ruleAt(0 .. n-1)) grouped by their key, `words` words of `values`
+ * at (rule - base) * words, in first-seen order; keys hashed as numbers (no string per rule).
+ */
+function group(
+  values: readonly number[],
+  words: number,
+  base: number,
+  n: number,
+  ruleAt: (i: number) => number,
+): Bucket[] {
+  const byHash = new Map<number, Bucket[]>();
+  const buckets: Bucket[] = [];
+  for (let i = 0; i < n; i++) {
+    const rule = ruleAt(i);
+    const at = (rule - base) * words;
+    const h = hashKey(values, at, words);
+    let seen = byHash.get(h);
+    let b = seen === undefined ? undefined : findBucket(seen, values, at, words);
     if (!b) {
-      b = { key: e.key, rules: [] };
-      m.set(k, b);
+      b = { values, at, rules: [], list: 0, sub: NONE };
+      buckets.push(b);
+      if (seen === undefined) {
+        seen = [];
+        byHash.set(h, seen);
+      }
+      seen.push(b);
     }
-    b.rules.push(e.rule);
+    b.rules.push(rule);
   }
-  return [...m.values()];
+  return buckets;
 }
 
-/** An open-addressing table (linear probing); `slot` writes a bucket's header into its slot. */
+/**
+ * An open-addressing table (linear probing); `slot` writes a bucket's header (and the tail of
+ * `tailWords` after its key) into its slot.
+ */
 function writeTable(
   out: WordBuffer,
   buckets: readonly Bucket[],
   headerWords: number,
   keyWords: number,
   slot: (at: number, b: Bucket) => void,
+  tailWords = 0,
 ): { capacity: number; at: number } {
   const capacity = tableCapacity(buckets.length);
-  const slotWords = headerWords + keyWords;
+  const slotWords = headerWords + keyWords + tailWords;
   const at = out.alloc(capacity * slotWords);
   for (const b of buckets) {
-    let i = hashKey(b.key, 0, keyWords) & (capacity - 1);
+    let i = hashKey(b.values, b.at, keyWords) & (capacity - 1);
     while (out.get(at + i * slotWords + 1) !== 0) i = (i + 1) & (capacity - 1);
     const s = at + i * slotWords;
     slot(s, b);
-    for (let k = 0; k < keyWords; k++) out.set(s + headerWords + k, b.key[k]!);
+    for (let k = 0; k < keyWords; k++) out.set(s + headerWords + k, b.values[b.at + k]!);
   }
   return { capacity, at };
 }
 
+/** A bucket's list offset, or its one rule itself (format.ts SLOT1_HEADER_WORDS: no list to read). */
 function writeList(out: WordBuffer, rules: readonly number[]): number {
-  return out.pushAll(rules);
+  return rules.length === 1 ? rules[0]! : out.pushAll(rules);
 }
 
 const wordsOf = (ks: readonly KeyDescriptor[]) => ks.reduce((n, k) => n + k.words, 0);
@@ -219,7 +270,7 @@ export function buildIndexes(input: IndexInput): { section: Uint32Array; count: 
   const records = out.alloc((runs.length + trees.length) * RECORD_WORDS.INDEX);
   for (const [n, t] of trees.entries()) writeTree(out, records + (runs.length + n) * RECORD_WORDS.INDEX, t);
   runs.forEach((run, n) => {
-    const proto = run.keys[0]!;
+    const proto = run.proto;
     const rec = records + n * RECORD_WORDS.INDEX;
     const w1 = wordsOf(proto.key1);
     const w2 = wordsOf(proto.key2);
@@ -229,37 +280,55 @@ export function buildIndexes(input: IndexInput): { section: Uint32Array; count: 
       out.push(d.words);
       for (let i = 0; i < 4; i++) out.push(d.mask[i] ?? 0);
     }
-    const level1 = group(run.keys.map((k, i) => ({ key: k.values1, rule: run.start + i })));
+    const level1 = group(run.values1, w1, run.start, run.end - run.start, (i) => run.start + i);
     // Lists and second levels first, so the first-level slots can point at them.
-    const lists = new Map<Bucket, { list: number; sub: number }>();
     for (const b of level1) {
-      const list = writeList(out, b.rules);
-      let sub = NONE;
-      const guard = run.keys[b.rules[0]! - run.start]!.guard;
+      b.list = writeList(out, b.rules);
+      const guard = run.guards[b.rules[0]! - run.start]!;
       const sameGuard =
-        guard !== null && b.rules.every((r) => run.keys[r - run.start]!.guard?.join(',') === guard.join(','));
+        guard !== null &&
+        b.rules.every((r) => {
+          const g = run.guards[r - run.start]!;
+          return g !== null && sameWords(g, 0, guard, 0, 3);
+        });
       if (w2 > 0 && sameGuard && b.rules.length >= MIN_SUB_BUCKET) {
-        const level2 = group(b.rules.map((r) => ({ key: run.keys[r - run.start]!.values2, rule: r })));
-        const lists2 = new Map(level2.map((b2) => [b2, writeList(out, b2.rules)]));
-        sub = out.length;
+        const level2 = group(run.values2, w2, run.start, b.rules.length, (i) => b.rules[i]!);
+        for (const b2 of level2) b2.list = writeList(out, b2.rules);
+        b.sub = out.length;
         out.push(guard[0]!);
         out.push(guard[1]!);
         out.push(guard[2]!);
         const capAt = out.alloc(1);
         const t = writeTable(out, level2, SLOT2_HEADER_WORDS, w2, (s, b2) => {
-          out.set(s, lists2.get(b2)!);
+          out.set(s, b2.list);
           out.set(s + 1, b2.rules.length);
         });
         out.set(capAt, t.capacity);
       }
-      lists.set(b, { list, sub });
     }
-    const t = writeTable(out, level1, SLOT1_HEADER_WORDS, w1, (s, b) => {
-      const l = lists.get(b)!;
-      out.set(s, l.list);
-      out.set(s + 1, b.rules.length);
-      out.set(s + 2, l.sub);
-    });
+    // A one-rule bucket whose rule is exactly its keys carries the rule's guard and key2 values,
+    // so a lookup can prove the match without the rule's ops (kube-proxy's KUBE-SERVICES).
+    const exactOne = (b: Bucket) => b.rules.length === 1 && run.exact[b.rules[0]! - run.start]!;
+    const tail = w2 > 0 && level1.some(exactOne) ? 3 + w2 : 0;
+    const t = writeTable(
+      out,
+      level1,
+      SLOT1_HEADER_WORDS,
+      w1,
+      (s, b) => {
+        out.set(s, b.list);
+        out.set(s + 1, b.rules.length);
+        out.set(s + 2, b.sub);
+        if (!exactOne(b)) return;
+        out.set(s + 2, SUB_EXACT_ONE);
+        const i = b.rules[0]! - run.start;
+        if (tail === 0) return;
+        const at = s + SLOT1_HEADER_WORDS + w1;
+        for (let k = 0; k < 3; k++) out.set(at + k, run.guards[i]![k]!);
+        for (let k = 0; k < w2; k++) out.set(at + 3 + k, run.values2[i * w2 + k]!);
+      },
+      tail,
+    );
     out.set(rec + INDEX.CHAIN, run.chain);
     out.set(rec + INDEX.RUN_START, run.start);
     out.set(rec + INDEX.RUN_END, run.end);
@@ -270,6 +339,7 @@ export function buildIndexes(input: IndexInput): { section: Uint32Array; count: 
     out.set(rec + INDEX.DESCRIPTORS, desc);
     out.set(rec + INDEX.CAPACITY, t.capacity);
     out.set(rec + INDEX.SLOTS, t.at);
+    out.set(rec + INDEX.TAIL_WORDS, tail);
     out.set(rec + INDEX.KIND, IndexKind.EXACT);
   });
   return { section: out.view().slice(), count: runs.length + trees.length };

@@ -27,21 +27,34 @@ export interface SplitTree {
   readonly ports: boolean;
 }
 
-function upperBound(a: Float64Array, v: number): number {
+interface Split {
+  readonly dim: number;
+  readonly at: number;
+  readonly cost: number;
+}
+
+/** Sorted range ends of a node's rules in one dimension, reused from node to node. */
+class Scratch {
+  los = new Float64Array(0);
+  his = new Float64Array(0);
+  points = new Float64Array(0);
+  fit(n: number): void {
+    if (this.los.length >= n) return;
+    this.los = new Float64Array(n);
+    this.his = new Float64Array(n);
+    this.points = new Float64Array(2 * n);
+  }
+}
+
+function upperBoundIn(a: Float64Array, n: number, v: number): number {
   let lo = 0;
-  let hi = a.length;
+  let hi = n;
   while (lo < hi) {
     const m = (lo + hi) >>> 1;
     if (a[m]! <= v) lo = m + 1;
     else hi = m;
   }
   return lo;
-}
-
-interface Split {
-  readonly dim: number;
-  readonly at: number;
-  readonly cost: number;
 }
 
 /** The best threshold of dimension d for `rules` inside [blo, bhi], or null. */
@@ -51,11 +64,13 @@ function bestSplit(
   d: number,
   blo: number,
   bhi: number,
+  scratch: Scratch,
 ): Split | null {
   if (blo >= bhi) return null;
   const n = rules.length;
-  const los = new Float64Array(n);
-  const his = new Float64Array(n);
+  scratch.fit(n);
+  const los = scratch.los.subarray(0, n);
+  const his = scratch.his.subarray(0, n);
   for (let i = 0; i < n; i++) {
     const b = boxes[rules[i]!]!;
     los[i] = Math.max(b.lo[d]!, blo);
@@ -63,20 +78,34 @@ function bestSplit(
   }
   los.sort();
   his.sort();
-  // Thresholds where some rule's clipped range ends (hi) or the next one starts (lo - 1).
-  const points: number[] = [];
-  for (let i = 0; i < n; i++) {
-    if (his[i]! < bhi) points.push(his[i]!);
-    if (los[i]! > blo) points.push(los[i]! - 1);
+  // Thresholds where some rule's clipped range ends (hi) or the next one starts (lo - 1): both
+  // lists are sorted already, so merging them sorts the points.
+  const points = scratch.points;
+  let count = 0;
+  let i = 0;
+  let j = 0;
+  while (i < n && his[i]! >= bhi) i++;
+  while (j < n && los[j]! <= blo) j++;
+  while (i < n || j < n) {
+    const h = i < n ? his[i]! : Number.POSITIVE_INFINITY;
+    const l = j < n ? los[j]! - 1 : Number.POSITIVE_INFINITY;
+    if (h <= l) {
+      points[count++] = h;
+      i++;
+      while (i < n && his[i]! >= bhi) i++;
+    } else {
+      points[count++] = l;
+      j++;
+      while (j < n && los[j]! <= blo) j++;
+    }
   }
-  if (points.length === 0) return null;
-  points.sort((x, y) => x - y);
+  if (count === 0) return null;
   let best: Split | null = null;
-  const step = Math.max(1, Math.floor(points.length / CANDIDATES));
-  for (let k = Math.floor(step / 2); k < points.length; k += step) {
+  const step = Math.max(1, Math.floor(count / CANDIDATES));
+  for (let k = Math.floor(step / 2); k < count; k += step) {
     const v = points[k]!;
-    const left = upperBound(los, v);
-    const right = n - upperBound(his, v);
+    const left = upperBoundIn(los, n, v);
+    const right = n - upperBoundIn(his, n, v);
     const worst = Math.max(left, right);
     if (worst >= n) continue;
     const cost = worst + 0.5 * (left + right - n);
@@ -96,13 +125,14 @@ export function buildSplitTree(
   let leaves = 0;
   let ports = false;
   const ALL = 0xffffffff;
+  const scratch = new Scratch();
   const build = (rules: number[], blo: number[], bhi: number[], depth: number): number => {
     const at = nodes.length / TREE_NODE_WORDS;
     nodes.push(TREE_LEAF, 0, 0, 0);
     let split: Split | null = null;
     if (rules.length > LEAF_RULES && depth < MAX_DEPTH)
       for (let d = 0; d < TREE_DIMS.length; d++) {
-        const s = bestSplit(boxes, rules, d, blo[d]!, bhi[d]!);
+        const s = bestSplit(boxes, rules, d, blo[d]!, bhi[d]!, scratch);
         if (s && (!split || s.cost < split.cost)) split = s;
       }
     if (!split) {

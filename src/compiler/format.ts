@@ -4,7 +4,7 @@
 // WebAssembly linear memory and walked there.
 
 export const MAGIC = 0x4357464e; // the bytes "NFWC"
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 /** "No such thing" in any index or id word. */
 export const NONE = 0xffffffff;
 
@@ -292,6 +292,8 @@ export const INDEX = {
   DESCRIPTORS: 7, // KEY1_FIELDS + KEY2_FIELDS descriptors of KEY_DESCRIPTOR_WORDS
   CAPACITY: 8, // slots of the first-level table (a power of two)
   SLOTS: 9,
+  /** Words of each first-level slot after its key: 0, or (when KEY2_WORDS > 0) 3 + KEY2_WORDS. */
+  TAIL_WORDS: 10,
   /** IndexKind: EXACT (the words above) or TREE (TREE's words). */
   KIND: 11,
 } as const;
@@ -308,13 +310,16 @@ export const TREE = {
   BOXES: 8,
 } as const;
 /**
- * A rule box (rule-boxes.ts): per TREE_DIMS dimension lo then hi, inclusive, then flags
- * (BOX_FLAG_EXACT) and a zero word. A packet (that passes the TREE_PORT_BYTES guard) outside it
- * fails one of the rule's leading pure tests. An empty box is written lo 0xffffffff, hi 0 in
- * dimension 0.
+ * A rule box (rule-boxes.ts), 8 words (32 bytes: a box check reads one or two cache lines, not
+ * two of a 48-byte box most of the time): source lo, hi; destination lo, hi; protocol lo | hi <<
+ * 8; source port lo | hi << 16; destination port lo | hi << 16 (the packet's values are 8 and 16
+ * bits wide); flags (BOX_FLAG_EXACT). Bounds are inclusive. A packet (that passes the
+ * TREE_PORT_BYTES guard) outside it fails one of the rule's leading pure tests. An empty box is
+ * written source lo 0xffffffff, hi 0.
  */
-export const BOX_WORDS = 12;
-export const BOX_FLAGS = 10;
+export const BOX_WORDS = 8;
+export const BOX = { SRC: 0, DST: 2, PROTO: 4, SPORT: 5, DPORT: 6 } as const;
+export const BOX_FLAGS = 7;
 /** Every op of the rule is the box's: a packet inside matches the rule. */
 export const BOX_FLAG_EXACT = 1;
 /** Trees per TREE record at most (src/compiler/build-tree.ts's groups). */
@@ -332,9 +337,21 @@ export const TREE_DIMS = [Field.SRC, Field.DST, Field.PROTO, Field.L4_SPORT, Fie
 export const TREE_PORT_BYTES = 20;
 /** field, words, mask[4]. */
 export const KEY_DESCRIPTOR_WORDS = 6;
-/** First-level slot: list offset, list length (0: empty), sub-index offset (NONE), then the key. */
+/**
+ * A first-level slot's sub-index word when the slot's one rule is exactly its keys (every op a
+ * key test or the guard): a packet with the key that passes the guard and has the second-level
+ * key matches the rule, whose ops need not run. The slot's tail (INDEX.TAIL_WORDS) then holds the
+ * rule's guard (min length, frag mode, short mode) and second-level key values.
+ */
+export const SUB_EXACT_ONE = 0xfffffffe;
+/**
+ * First-level slot: list offset, list length (0: empty), sub-index offset (NONE, or
+ * SUB_EXACT_ONE), then the key, then INDEX.TAIL_WORDS words.
+ * A list of one rule is not written: the slot holds the rule (global index) instead of its offset,
+ * so a lookup reads one cache line less (most kube-proxy services have one rule per address).
+ */
 export const SLOT1_HEADER_WORDS = 3;
 /** Sub-index: guard min length, frag mode, short mode, capacity, then slots. */
 export const SUB_HEADER_WORDS = 4;
-/** Second-level slot: list offset, list length, then the key. */
+/** Second-level slot: list offset (or the rule, for one), list length, then the key. */
 export const SLOT2_HEADER_WORDS = 2;

@@ -11,6 +11,7 @@ import {
   Section,
   SLOT1_HEADER_WORDS,
   SLOT2_HEADER_WORDS,
+  SUB_EXACT_ONE,
   SUB_HEADER_WORDS,
 } from './format.js';
 import { hashKey } from './key-hash.js';
@@ -46,9 +47,9 @@ function readKey(idx: Uint32Array, desc: number, fields: number, src: KeySource)
   return n;
 }
 
-/** Linear probing; returns the slot's word offset or -1. */
-function probe(idx: Uint32Array, at: number, capacity: number, header: number, n: number): number {
-  const slotWords = header + n;
+/** Linear probing over slots of header, n key words and `tail` words; the slot's word offset or -1. */
+function probe(idx: Uint32Array, at: number, capacity: number, header: number, n: number, tail = 0): number {
+  const slotWords = header + n + tail;
   let i = hashKey(key, 0, n) & (capacity - 1);
   for (;;) {
     const s = at + i * slotWords;
@@ -72,10 +73,18 @@ export function nextCandidate(t: CompiledTable, rec: number, rule: number, src: 
   const desc = idx[rec + INDEX.DESCRIPTORS]!;
   const k1 = idx[rec + INDEX.KEY1_FIELDS]!;
   const n1 = readKey(idx, desc, k1, src);
-  const s1 = probe(idx, idx[rec + INDEX.SLOTS]!, idx[rec + INDEX.CAPACITY]!, SLOT1_HEADER_WORDS, n1);
+  const s1 = probe(
+    idx,
+    idx[rec + INDEX.SLOTS]!,
+    idx[rec + INDEX.CAPACITY]!,
+    SLOT1_HEADER_WORDS,
+    n1,
+    idx[rec + INDEX.TAIL_WORDS]!,
+  );
   if (s1 < 0) return end;
   const sub = idx[s1 + 2]!;
-  if (sub !== NONE) {
+  // SUB_EXACT_ONE: the slot's one rule, which the interpreter evaluates like any candidate.
+  if (sub !== NONE && sub !== SUB_EXACT_ONE) {
     const g = src.guard(idx[sub]!, idx[sub + 1]!, idx[sub + 2]!);
     // Every rule of the bucket has this guard: a plain failure rules them all out; a hotdrop
     // happens at the first of them, found in the first-level list.
@@ -84,8 +93,14 @@ export function nextCandidate(t: CompiledTable, rec: number, rule: number, src: 
       const n2 = readKey(idx, desc + k1 * KEY_DESCRIPTOR_WORDS, idx[rec + INDEX.KEY2_FIELDS]!, src);
       const s2 = probe(idx, sub + SUB_HEADER_WORDS, idx[sub + 3]!, SLOT2_HEADER_WORDS, n2);
       if (s2 < 0) return end;
-      return firstFrom(idx, idx[s2]!, idx[s2 + 1]!, rule, end);
+      return firstListed(idx, idx[s2]!, idx[s2 + 1]!, rule, end);
     }
   }
-  return firstFrom(idx, idx[s1]!, idx[s1 + 1]!, rule, end);
+  return firstListed(idx, idx[s1]!, idx[s1 + 1]!, rule, end);
+}
+
+/** firstFrom over a slot's list, which for one rule is the rule itself. */
+function firstListed(idx: Uint32Array, list: number, len: number, rule: number, end: number): number {
+  if (len === 1) return list >= rule ? list : end;
+  return firstFrom(idx, list, len, rule, end);
 }

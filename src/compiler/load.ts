@@ -152,20 +152,21 @@ function checkReferences(t: CompiledTable): void {
   const chains = t.sections[Section.CHAINS];
   const ops = t.sections[Section.OPS];
   const src = t.sections[Section.SOURCES];
+  // Once per source and chain of large tables: no message (string, closure) is made unless a
+  // check fails.
+  const nStrings = t.strings.length;
   for (let i = 0; i < c[Section.SOURCES]; i++) {
-    str(src[i * 3]!, `source ${i}`);
-    str(src[i * 3 + 2]!, `source ${i}`);
+    if (src[i * 3]! >= nStrings) str(src[i * 3]!, `source ${i}`);
+    if (src[i * 3 + 2]! >= nStrings) str(src[i * 3 + 2]!, `source ${i}`);
   }
   for (let i = 0; i < c[Section.CHAINS]; i++) {
     const w = i * RECORD_WORDS.CHAIN;
-    str(chains[w + CHAIN.NAME]!, `chain ${i}`);
-    check(chains[w + CHAIN.TABLE]! < c[Section.TABLES], () => `chain ${i}: table out of range`);
-    check(
-      chains[w + CHAIN.FIRST_RULE]! + chains[w + CHAIN.RULE_COUNT]! <= c[Section.RULES],
-      () => `chain ${i}: rules out of range`,
-    );
+    if (chains[w + CHAIN.NAME]! >= nStrings) str(chains[w + CHAIN.NAME]!, `chain ${i}`);
+    if (chains[w + CHAIN.TABLE]! >= c[Section.TABLES]) fail(`chain ${i}: table out of range`);
+    if (chains[w + CHAIN.FIRST_RULE]! + chains[w + CHAIN.RULE_COUNT]! > c[Section.RULES])
+      fail(`chain ${i}: rules out of range`);
     const sIdx = chains[w + CHAIN.SOURCE]!;
-    check(sIdx === NONE || sIdx < c[Section.SOURCES], () => `chain ${i}: source out of range`);
+    if (sIdx !== NONE && sIdx >= c[Section.SOURCES]) fail(`chain ${i}: source out of range`);
   }
   const hooks = t.sections[Section.HOOKS];
   for (let i = 0; i < c[Section.HOOKS]; i++)
@@ -205,12 +206,15 @@ function checkReferences(t: CompiledTable): void {
   const actions = t.sections[Section.ACTIONS];
   const params = t.sections[Section.PARAMS].length;
   for (let i = 0; i < c[Section.ACTIONS]; i++) {
-    const [kind, off, len, nat] = actions.subarray(i * 4, i * 4 + 4);
-    if (kind === UNSUPPORTED_ACTION) str(off!, `action ${i}`);
+    const kind = actions[i * 4]!;
+    const off = actions[i * 4 + 1]!;
+    const len = actions[i * 4 + 2]!;
+    const nat = actions[i * 4 + 3]!;
+    if (kind === UNSUPPORTED_ACTION) str(off, `action ${i}`);
     else {
-      check(kind! < ACTION_KINDS.length, () => `action ${i}: unknown kind ${kind}`);
-      check(off! + len! <= params, () => `action ${i}: parameters out of range`);
-      check(nat === NONE || nat! < c[Section.NAT_RANGES], () => `action ${i}: NAT range out of range`);
+      if (kind >= ACTION_KINDS.length) fail(`action ${i}: unknown kind ${kind}`);
+      if (off + len > params) fail(`action ${i}: parameters out of range`);
+      if (nat !== NONE && nat >= c[Section.NAT_RANGES]) fail(`action ${i}: NAT range out of range`);
     }
   }
   const idx = t.sections[Section.INDEXES];

@@ -6,6 +6,7 @@
 // transport offset. Boxes use ports too, so they are bypassed for those packets as well.
 
 import {
+  BOX,
   BOX_WORDS,
   FragMode,
   INDEX,
@@ -39,13 +40,19 @@ function keyOf(src: TreeKeySource): number[] {
   return TREE_DIMS.map((f) => src.word(f, 0) >>> 0);
 }
 
-/** Box at word `box` holds the packet `key`. */
+/** Box at word `box` (format.ts BOX) holds the packet `key`. */
 export function boxHolds(idx: Uint32Array, box: number, key: readonly number[]): boolean {
-  for (let d = 0; d < TREE_DIMS.length; d++) {
-    const v = key[d]!;
-    if (v < idx[box + 2 * d]! || v > idx[box + 2 * d + 1]!) return false;
-  }
-  return true;
+  const within = (v: number, lo: number, hi: number) => v >= lo && v <= hi;
+  const proto = idx[box + BOX.PROTO]!;
+  const sport = idx[box + BOX.SPORT]!;
+  const dport = idx[box + BOX.DPORT]!;
+  return (
+    within(key[0]!, idx[box + BOX.SRC]!, idx[box + BOX.SRC + 1]!) &&
+    within(key[1]!, idx[box + BOX.DST]!, idx[box + BOX.DST + 1]!) &&
+    within(key[2]!, proto & 0xff, (proto >>> 8) & 0xff) &&
+    within(key[3]!, sport & 0xffff, sport >>> 16) &&
+    within(key[4]!, dport & 0xffff, dport >>> 16)
+  );
 }
 
 export function treeCandidate(idx: Uint32Array, rec: number, rule: number, src: TreeKeySource): number {

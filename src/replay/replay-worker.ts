@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ReferenceEngine } from '../engine/reference/engine.js';
 import { WasmEngine, WasmPathUnsupported } from '../engine/wasm/engine.js';
+import { adoptCompiledModule } from '../engine/wasm/module.js';
 import { loadRuleset } from '../frontend/load-ruleset.js';
 import { parseHostFile } from '../host/index.js';
 import { counterVector } from './counter-vector.js';
@@ -23,6 +24,7 @@ const init = workerData as WorkerInit;
 const send = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
 function start(): void {
+  if (init.module !== undefined) adoptCompiledModule(init.module);
   const { ruleset } = loadRuleset(init.rules.text, { file: init.rules.file });
   const host = parseHostFile(init.host.text, { file: init.host.file });
   let engine: WasmEngine | ReferenceEngine | undefined;

@@ -8,6 +8,7 @@
 
 import { Worker } from 'node:worker_threads';
 import type { ConntrackStats } from '../engine/conntrack/table.js';
+import { compiledModule } from '../engine/wasm/module.js';
 import type { Host } from '../host/index.js';
 import type { Ruleset } from '../ir/ruleset.js';
 import { type PacketBatch, PacketFlag, type TraceInterface, type TraceReader } from '../trace/index.js';
@@ -127,7 +128,9 @@ interface Round {
 
 export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRun> {
   const sharding = new ConnectionSharding(o.ruleset, o.host, o.workers);
-  const handles = Array.from({ length: o.workers }, () => new WorkerHandle(startWorker(o.init)));
+  // Workers share one compiled module (its code compiled and tiered up once, not per thread).
+  const init: WorkerInit = o.init.engine === 'wasm' ? { ...o.init, module: compiledModule() } : o.init;
+  const handles = Array.from({ length: o.workers }, () => new WorkerHandle(startWorker(init)));
   const writers = handles.map(() => new FrameIndexWriter());
   const nameIds = new Map<string, number>();
   const newNames: string[] = [];

@@ -9,6 +9,8 @@ export interface WorkerInit {
   readonly engine: 'wasm' | 'reference';
   readonly seed: number;
   readonly wants: OutcomeWants;
+  /** The release build's compiled WebAssembly.Module (engine 'wasm'), shared by every thread. */
+  readonly module?: unknown;
 }
 
 /** Main → worker: the index of a round's frames (frame-index.ts), or the end of the trace. */

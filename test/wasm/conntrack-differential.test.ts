@@ -12,10 +12,17 @@ import {
   confirm,
   conntrackIn,
   DEFAULT_SETTINGS,
+  IPS_CONFIRMED,
+  IPS_DYING,
   type TrackResult,
 } from '../../src/engine/conntrack/index.js';
 import { ctView } from '../../src/engine/reference/ct-view.js';
-import { type ConntrackExports, type WasmConnEntry, WasmConntrack } from '../../src/engine/wasm/conntrack.js';
+import {
+  type ConntrackExports,
+  CT_ENTRY_BYTES,
+  type WasmConnEntry,
+  WasmConntrack,
+} from '../../src/engine/wasm/conntrack.js';
 import { ctRecord } from '../../src/engine/wasm/facts.js';
 import { instantiateClassifier } from '../../src/engine/wasm/module.js';
 import { conntrackTrace } from './conntrack-traces.js';
@@ -32,6 +39,10 @@ interface Config {
   readonly hashSeed: number;
   /** Concurrent flows in the trace. */
   readonly flows: number;
+  /** TraceOptions.backInTime. */
+  readonly backInTime?: number;
+  /** Also sweep both tables now and then (expire(now)) and compare with a scan of every record. */
+  readonly sweep?: boolean;
 }
 
 const CONFIGS: readonly Config[] = [
@@ -48,6 +59,31 @@ const CONFIGS: readonly Config[] = [
     settings: { ...DEFAULT_SETTINGS, tcpLoose: false, tcpIgnoreInvalidRst: true, max: 150, buckets: 64 },
     hashSeed: 7,
     flows: 200,
+  },
+  // Full most of the time with connections expiring all along, timeouts shrinking (TCP
+  // teardowns), clashes, time stepping back: the expiry indexes against a scan of every entry.
+  {
+    name: 'full table, expiry under churn',
+    settings: {
+      ...DEFAULT_SETTINGS,
+      max: 24,
+      buckets: 8,
+      udpTimeout: 20,
+      udpTimeoutStream: 40,
+      icmpTimeout: 10,
+      genericTimeout: 15,
+      tcpTimeoutSynSent: 30,
+      tcpTimeoutClose: 5,
+      tcpTimeoutTimeWait: 10,
+      tcpTimeoutFinWait: 8,
+      tcpTimeoutEstablished: 600,
+      tcpTimeoutMaxRetrans: 20,
+      tcpTimeoutUnacknowledged: 20,
+    },
+    hashSeed: 0xbeef,
+    flows: 100,
+    backInTime: 0.01,
+    sweep: true,
   },
   {
     name: 'be_liberal, no checksum, short timeouts',
@@ -94,11 +130,15 @@ interface RunStats {
   maxEntries: number;
   earlyDrops: number;
   tcpStates: Set<number>;
+  /** Connections expire(now) deleted at the extra sweeps. */
+  sweeps: number;
+  byConfig: Record<string, { earlyDrops: number; drops: number; clashes: number }>;
 }
 
 function run(config: Config, seed: number, packets: number, stats: RunStats): void {
   const table = new ConntrackTable({ settings: config.settings, hashSeed: config.hashSeed });
-  const wasm = new WasmConntrack(instance(), {
+  const x = instance();
+  const wasm = new WasmConntrack(x, {
     settings: config.settings,
     hashSeed: config.hashSeed,
     capacity: config.settings.max > 0 ? config.settings.max : 4096,
@@ -106,7 +146,12 @@ function run(config: Config, seed: number, packets: number, stats: RunStats): vo
   });
   let i = 0;
   let now = 0n;
-  for (const step of conntrackTrace(seed, { packets, flows: config.flows })) {
+  const trace = conntrackTrace(seed, {
+    packets,
+    flows: config.flows,
+    ...(config.backInTime === undefined ? {} : { backInTime: config.backInTime }),
+  });
+  for (const step of trace) {
     now = step.now;
     const track = conntrackIn(table, step.pkt, step.now, step.hook);
     const expectFacts = Array.from(ctRecord(ctView(track, false, table, step.now, () => step.pkt)));
@@ -133,10 +178,16 @@ function run(config: Config, seed: number, packets: number, stats: RunStats): vo
       stats.divergences.push(`${where}: CT record ts ${expectFacts} wasm ${gotFacts}`);
     }
     if (i % 250 === 249 || i === packets - 1) checkpoint(table, wasm, now, where, stats);
+    if (config.sweep && i % 100 === 50) sweep(table, wasm, x, now, where, stats);
     if (stats.divergences.length > 5) return;
     i++;
   }
   stats.earlyDrops += table.stats.earlyDrop;
+  stats.byConfig[config.name] = {
+    earlyDrops: (stats.byConfig[config.name]?.earlyDrops ?? 0) + table.stats.earlyDrop,
+    drops: (stats.byConfig[config.name]?.drops ?? 0) + table.stats.drop,
+    clashes: (stats.byConfig[config.name]?.clashes ?? 0) + table.stats.clashResolve,
+  };
 }
 
 const bigintJson = (x: unknown): string =>
@@ -176,6 +227,40 @@ function checkpoint(
   }
 }
 
+/** Confirmed, not deleted records whose timeout has passed, found by scanning all of them. */
+function expiredByScan(x: ConntrackExports, now: bigint): number {
+  const view = new DataView(x.memory.buffer);
+  const base = x.ctEntries() >>> 0;
+  let n = 0;
+  for (let i = 0; i < x.ctHighWater(); i++) {
+    const e = base + i * CT_ENTRY_BYTES;
+    const used = view.getUint8(e + 45) & 2; // EF_USED
+    const status = view.getUint16(e + 48, true);
+    if (used && status & IPS_CONFIRMED && !(status & IPS_DYING) && view.getBigInt64(e, true) <= now) n++;
+  }
+  return n;
+}
+
+/** expire(now) on both tables: the same number deleted, and what a scan finds expired. */
+function sweep(
+  table: ConntrackTable,
+  wasm: WasmConntrack,
+  x: ConntrackExports,
+  now: bigint,
+  where: string,
+  stats: RunStats,
+): void {
+  const scanned = expiredByScan(x, now);
+  const ts = table.expire(now);
+  const w = wasm.expire(now);
+  stats.sweeps += ts;
+  if (ts !== w || w !== scanned)
+    stats.divergences.push(`${where}: expire deleted ts ${ts} wasm ${w}, scan finds ${scanned} expired`);
+  if (expiredByScan(x, now) !== 0) stats.divergences.push(`${where}: expired records left after expire`);
+  if (table.count !== wasm.count)
+    stats.divergences.push(`${where}: count ts ${table.count} wasm ${wasm.count}`);
+}
+
 describe('conntrack in WebAssembly agrees with the reference ConntrackTable', () => {
   it('random flow traces', () => {
     const stats: RunStats = {
@@ -186,6 +271,8 @@ describe('conntrack in WebAssembly agrees with the reference ConntrackTable', ()
       maxEntries: 0,
       earlyDrops: 0,
       tcpStates: new Set(),
+      sweeps: 0,
+      byConfig: {},
     };
     const perRun = LONG ? 25_000 : 3_000;
     const seeds = LONG ? 8 : 1;
@@ -193,10 +280,12 @@ describe('conntrack in WebAssembly agrees with the reference ConntrackTable', ()
       for (let s = 1; s <= seeds; s++) run(config, s * 7919 + config.hashSeed, perRun, stats);
     }
     console.log(
-      `conntrack differential: ${stats.packets} packets, ${stats.checkpoints} checkpoints (up to ${stats.maxEntries} entries, ${stats.earlyDrops} early drops, TCP states ${[...stats.tcpStates].sort((a, b) => a - b)}), results ${JSON.stringify(stats.kinds)}, ${stats.divergences.length} divergences`,
+      `conntrack differential: ${stats.packets} packets, ${stats.checkpoints} checkpoints (up to ${stats.maxEntries} entries, ${stats.earlyDrops} early drops, ${stats.sweeps} swept, TCP states ${[...stats.tcpStates].sort((a, b) => a - b)}), results ${JSON.stringify(stats.kinds)}, per configuration ${JSON.stringify(stats.byConfig)}, ${stats.divergences.length} divergences`,
     );
     expect(stats.packets).toBeGreaterThanOrEqual(10_000);
     expect(stats.earlyDrops).toBeGreaterThan(0);
+    expect(stats.sweeps).toBeGreaterThan(0);
+    expect(stats.byConfig['full table, expiry under churn']?.earlyDrops).toBeGreaterThan(0);
     expect(stats.kinds.RELATED_REPLY).toBeGreaterThan(0);
     expect(stats.divergences).toEqual([]);
   });

@@ -295,9 +295,11 @@ export interface TraceOptions {
   readonly packets: number;
   /** Concurrent flows. */
   readonly flows?: number;
+  /** How often time steps back (by up to a minute), as in a capture merged from several. */
+  readonly backInTime?: number;
 }
 
-/** A trace of `packets` packets with increasing timestamps. */
+/** A trace of `packets` packets with increasing timestamps (unless backInTime). */
 export function* conntrackTrace(seed: number, options: TraceOptions): Generator<WasmCtPacket> {
   const rng = new Rng(seed);
   const hosts = hostPool(rng);
@@ -330,6 +332,8 @@ export function* conntrackTrace(seed: number, options: TraceOptions): Generator<
     if (g < 900) now += BigInt(rng.int(300_000_000));
     else if (g < 985) now += BigInt(1 + rng.int(40)) * 1_000_000_000n;
     else now += BigInt(60 + rng.int(700)) * 1_000_000_000n;
+    if (options.backInTime !== undefined && rng.chance(options.backInTime))
+      now -= BigInt(rng.int(60_000)) * 1_000_000n;
     if (flows.length < maxFlows || rng.chance(0.02)) {
       if (flows.length >= maxFlows) flows.splice(rng.int(flows.length), 1);
       flows.push(newFlow());

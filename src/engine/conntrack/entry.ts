@@ -2,6 +2,7 @@
 // protocol's private state.
 
 import type { Hook } from '../../ir/ruleset.js';
+import type { ExpiryHeap } from './expiry-heap.js';
 import { IPS_CONFIRMED } from './status.js';
 import type { TcpState } from './tcp-state.js';
 import type { Direction, Tuple } from './tuple.js';
@@ -22,11 +23,9 @@ export class ConnEntry {
   status = 0;
   /** ct mark (CONNMARK, `ct mark set`). */
   mark = 0;
-  /**
-   * ct->timeout: before confirmation a relative timeout, afterwards the absolute expiry
-   * time in ns (the kernel adds nfct_time_stamp in __nf_conntrack_confirm).
-   */
-  timeout = 0n;
+  #timeout = 0n;
+  /** The table's expiry index while the connection is filed there (a shorter timeout tells it). */
+  #expiry: ExpiryHeap | null = null;
   proto: ProtoState;
   /** Packets and bytes per direction (nf_conn_acct), as `conntrack -L -o extended` shows. */
   readonly packets = { original: 0, reply: 0 };
@@ -39,6 +38,25 @@ export class ConnEntry {
     this.tuple = { original, reply };
     this.zone = zone;
     this.proto = proto;
+  }
+
+  /**
+   * ct->timeout: before confirmation a relative timeout, afterwards the absolute expiry
+   * time in ns (the kernel adds nfct_time_stamp in __nf_conntrack_confirm).
+   */
+  get timeout(): bigint {
+    return this.#timeout;
+  }
+
+  set timeout(t: bigint) {
+    const lower = t < this.#timeout;
+    this.#timeout = t;
+    if (lower) this.#expiry?.lowered(this);
+  }
+
+  /** Set by the table when it files the connection in its expiry index, cleared on deletion. */
+  set expiryIndex(index: ExpiryHeap | null) {
+    this.#expiry = index;
   }
 
   get confirmed(): boolean {

@@ -4,8 +4,9 @@
 //
 // Time only comes from packet timestamps. An entry is gone once its timeout has passed: lookups
 // and confirmation treat expired entries as absent and delete them, `expire(now)` sweeps them
-// all. (The kernel's garbage collector runs asynchronously, so when exactly an expired entry
-// stops counting against nf_conntrack_max varies there; here it is as if GC were immediate.)
+// all, found through an index by timeout (expiry-heap.ts). (The kernel's garbage collector
+// runs asynchronously, so when exactly an expired entry stops counting against
+// nf_conntrack_max varies there; here it is as if GC were immediate.)
 //
 // The kernel hashes tuples with siphash under a boot-time random key, so which entries share
 // a bucket (and hence which ones early drop evicts) differs from boot to boot. This table
@@ -14,6 +15,7 @@
 // (jhash2 of the tuple words, keyed by `hashSeed`).
 
 import { ConnEntry, type ProtoState } from './entry.js';
+import { ExpiryHeap } from './expiry-heap.js';
 import { jhash2, reciprocalScale } from './jhash.js';
 import { IPS_ASSURED, IPS_CONFIRMED, IPS_DYING, IPS_FIXED_TIMEOUT, IPS_NAT_CLASH } from './status.js';
 import { type ConntrackSettings, DEFAULT_SETTINGS, seconds } from './timeouts.js';
@@ -83,7 +85,13 @@ export class ConntrackTable {
   private readonly unconfirmed = new Set<ConnEntry>();
   /** Confirmed entries, including ones only reachable by their reply tuple (NAT clash). */
   private readonly live = new Set<ConnEntry>();
+  /**
+   * Connections by original source, oldest first: connections mostly leave in the order they
+   * came, so taking one out finds it near the front even when thousands share a source.
+   */
   private readonly bySource = new Map<string, ConnEntry[]>();
+  /** The confirmed connections (`live`) by timeout, so that expire does not scan them all. */
+  private readonly expiry = new ExpiryHeap();
   private nextId = 1;
 
   constructor(options: TableOptions = {}) {
@@ -189,8 +197,20 @@ export class ConntrackTable {
       }
     }
     this.live.delete(entry);
+    this.unfile(entry);
     this.removeBySource(entry);
     return true;
+  }
+
+  private file(entry: ConnEntry): void {
+    this.live.add(entry);
+    this.expiry.add(entry);
+    entry.expiryIndex = this.expiry;
+  }
+
+  private unfile(entry: ConnEntry): void {
+    this.expiry.remove(entry);
+    entry.expiryIndex = null;
   }
 
   private insertNode(entry: ConnEntry, dir: Direction): void {
@@ -226,7 +246,7 @@ export class ConntrackTable {
     this.insertNode(entry, 'original');
     this.insertNode(entry, 'reply');
     entry.status |= IPS_CONFIRMED;
-    this.live.add(entry);
+    this.file(entry);
     this.stats.insert++;
     return { verdict: 'ACCEPT', entry };
   }
@@ -248,7 +268,7 @@ export class ConntrackTable {
     loser.timeout = now + seconds(1);
     loser.status |= IPS_FIXED_TIMEOUT | IPS_NAT_CLASH | IPS_CONFIRMED;
     this.insertNode(loser, 'reply');
-    this.live.add(loser);
+    this.file(loser);
     this.stats.clashResolve++;
     return { verdict: 'ACCEPT', entry: loser };
   }
@@ -279,16 +299,9 @@ export class ConntrackTable {
     return !tupleEqual(ignored.tuple.original, found.entry.tuple.original);
   }
 
-  /** Deletes every expired connection; returns how many. */
+  /** Deletes every expired connection (found through the expiry index); returns how many. */
   expire(now: bigint): number {
-    let n = 0;
-    for (const entry of [...this.live]) {
-      if (entry.isExpired(now)) {
-        this.delete(entry);
-        n++;
-      }
-    }
-    return n;
+    return this.expiry.due(now, (entry) => this.delete(entry));
   }
 
   /** Confirmed, unexpired connections in allocation order. */
@@ -304,7 +317,7 @@ export class ConntrackTable {
   addBySource(entry: ConnEntry): void {
     const key = this.sourceKey(entry.tuple.original, entry.zone);
     const list = this.bySource.get(key);
-    if (list) list.unshift(entry);
+    if (list) list.push(entry);
     else this.bySource.set(key, [entry]);
   }
 
@@ -312,8 +325,9 @@ export class ConntrackTable {
    * Connections whose original source (protocol, address, port) is `t`'s, newest first, as
    * find_appropriate_src walks them (same_src).
    */
-  sameSource(t: Tuple, zone: number, now: bigint): ConnEntry[] {
-    return (this.bySource.get(this.sourceKey(t, zone)) ?? []).filter((e) => !e.isExpired(now));
+  *sameSource(t: Tuple, zone: number, now: bigint): Generator<ConnEntry> {
+    const list = this.bySource.get(this.sourceKey(t, zone)) ?? [];
+    for (let i = list.length - 1; i >= 0; i--) if (!list[i]!.isExpired(now)) yield list[i]!;
   }
 
   private removeBySource(entry: ConnEntry): void {

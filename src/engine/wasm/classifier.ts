@@ -19,6 +19,8 @@ const DEFAULT_PASS_ACTIONS: readonly ActionKind[] = ['LOG', 'NFLOG', 'TRACE', 'C
 
 export interface WasmClassifierOptions {
   readonly build?: WasmBuild;
+  /** Another file of the module than the build's (benchmarks comparing two builds in one process). */
+  readonly wasmFile?: string;
   /**
    * Extension targets that only count and continue (default LOG, NFLOG, TRACE, and CHECKSUM and
    * CLASSIFY, which change nothing the engines model: src/engine/reference/targets/no-effect.ts).
@@ -56,7 +58,7 @@ export class WasmClassifier {
     options: WasmClassifierOptions = {},
   ) {
     const build = options.build ?? 'release';
-    const x = instantiateClassifier(build, wasmPath(build), options.hostQuery);
+    const x = instantiateClassifier(build, options.wasmFile ?? wasmPath(build), options.hostQuery);
     this.exports = x;
     const bytes = new Uint8Array(table.buffer);
     const at = x.alloc(bytes.byteLength);

@@ -48,17 +48,37 @@ export function wasmPath(build: WasmBuild): string {
   return fileURLToPath(new URL(`../../../build/${build}.wasm`, import.meta.url));
 }
 
+/** The compiled module of a build, compiled once per path (and thread). */
+export function compiledModule(build: WasmBuild = 'release', path = wasmPath(build)): WasmModule {
+  let mod = compiled.get(path);
+  if (!mod) {
+    mod = new WA.Module(readFileSync(path));
+    compiled.set(path, mod);
+  }
+  return mod;
+}
+
+/**
+ * Takes a module another thread compiled (posted to a worker) as this thread's for `path`, so
+ * that the worker does not compile and tier up its own copy of the code.
+ */
+export function adoptCompiledModule(
+  module: unknown,
+  build: WasmBuild = 'release',
+  path = wasmPath(build),
+): void {
+  if (!(module instanceof (WA as unknown as { Module: new (...a: never[]) => WasmModule }).Module))
+    throw new Error('nfwasm wasm: not a compiled WebAssembly module');
+  compiled.set(path, module);
+}
+
 /** A fresh instance (own memory) of the module, compiled once per path. */
 export function instantiateClassifier(
   build: WasmBuild = 'release',
   path = wasmPath(build),
   hostQuery: HostQuery = () => {},
 ): ClassifierExports {
-  let mod = compiled.get(path);
-  if (!mod) {
-    mod = new WA.Module(readFileSync(path));
-    compiled.set(path, mod);
-  }
+  const mod = compiledModule(build, path);
   const instance = new WA.Instance(mod, {
     env: {
       abort(_msg: number, _file: number, line: number, col: number): never {

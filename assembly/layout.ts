@@ -76,13 +76,22 @@ export const OP_FLAG_WILDCARD: u32 = 2;
 export const X_LIMIT: u32 = 0;
 export const X_STATISTIC: u32 = 1;
 export const X_QUOTA: u32 = 2;
+export const X_RECENT: u32 = 3;
 export const X_ADDRTYPE: u32 = 6;
+export const X_PKTTYPE: u32 = 7;
 export const A_REJECT: u32 = 0;
 export const A_MARK: u32 = 1;
+export const A_CONNMARK: u32 = 2;
 export const A_DNAT: u32 = 3;
 export const A_SNAT: u32 = 4;
 export const A_MASQUERADE: u32 = 5;
 export const A_REDIRECT: u32 = 6;
+export const A_NETMAP: u32 = 7;
+export const A_NOTRACK: u32 = 10;
+export const A_TTL: u32 = 13;
+export const A_TOS: u32 = 15;
+export const A_DSCP: u32 = 16;
+export const A_CT: u32 = 20;
 // NAT_RANGES records (src/compiler/nat-ranges.ts): 12 words.
 export const NAT_RANGE_BYTES: u32 = 48;
 // STATE_SLOTS records (words): extern kind, rule, op slot, shared name.

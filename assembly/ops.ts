@@ -1,5 +1,5 @@
 // The generic ops of a rule, evaluated over the decoded packet (packet.ts) and the packet's
-// connection facts. statistic and quota run here (state.ts); other stateful, host and unsupported ops give UNDECIDED: the host finishes those
+// connection facts. statistic, quota and limit run here (state.ts); other stateful, host and unsupported ops give UNDECIDED: the host finishes those
 // packets, so the answer here is never a guess.
 
 import {
@@ -28,6 +28,7 @@ import {
   SLOT_BYTES,
   UNDECIDED,
   X_ADDRTYPE,
+  X_PKTTYPE,
   YES,
 } from './layout';
 import {
@@ -44,6 +45,7 @@ import {
 } from './packet';
 import { addrtypeHolds } from './path/addrtype';
 import { hostQueries } from './path/host-query';
+import { pkttypeHolds } from './path/pkttype';
 import { stateful } from './state';
 import { ops, params, RULE_CORE_BYTES, ruleCores, stringAt, stringLength } from './table';
 
@@ -221,11 +223,13 @@ export function ruleMatches(g: u32): u32 {
     } else if (code <= OP_PORT_LIST || code === OP_FALSE) {
       if (!holds(s)) return NO;
     } else if (code === OP_STATEFUL) {
-      // statistic and quota run here (state.ts); the other kinds give UNDECIDED.
+      // statistic, quota and limit run here (state.ts); the other kinds give UNDECIDED.
       const r = stateful(s);
       if (r !== YES) return r;
     } else if (code === OP_HOST && hostQueries && load<u32>(s, 4) === X_ADDRTYPE) {
       if (!addrtypeHolds(params + ((<usize>load<u32>(s, 8)) << 2))) return NO;
+    } else if (code === OP_HOST && hostQueries && load<u32>(s, 4) === X_PKTTYPE) {
+      if (!pkttypeHolds(params + ((<usize>load<u32>(s, 8)) << 2))) return NO;
     } else {
       // Other HOST ops, UNSUPPORTED: the host's business.
       return UNDECIDED;

@@ -1,4 +1,4 @@
-// The state of the stateful matches run here (statistic, quota): one 16-byte record per
+// The state of the stateful matches run here (statistic, quota, limit; recent's lists in recent.ts): one 16-byte record per
 // STATE_SLOTS record, and a seeded xoshiro128** generator for `statistic --mode random`, its
 // four state words in linear memory (the algorithm and seeding of src/engine/conntrack/prng.ts,
 // bit for bit; a generator of its own, apart from NAT's — except in the packet path, which
@@ -7,8 +7,10 @@
 // was, like the counters (walk.ts), for the host to replay it.
 
 import { prngNextU32 } from './conntrack/prng';
-import { NO, STATE_SLOT_BYTES, UNDECIDED, X_QUOTA, X_STATISTIC, YES } from './layout';
+import { NO, STATE_SLOT_BYTES, UNDECIDED, X_LIMIT, X_QUOTA, X_RECENT, X_STATISTIC, YES } from './layout';
+import { jiffiesAt, limitHolds } from './limit';
 import { alloc } from './memory';
+import { initRecentLists, recentHolds, resetRecentLists } from './recent';
 import { ops, params, stateSlotCount, stateSlots } from './table';
 
 const RECORD_BYTES: usize = 16;
@@ -19,6 +21,15 @@ const journal: usize = memory.data(<i32>(JOURNAL_CAPACITY * <u32>JOURNAL_ENTRY),
 let journaled: u32 = 0;
 /** The walked packet's length in bytes (the IP datagram, quota's skb->len). */
 let walkBytes: u32 = 0;
+/** Packet time (ns) of the walks, which limit reads; only the packet path knows it. */
+let walkTimeNs: i64 = 0;
+let walkTimeKnown: bool = false;
+
+/** The packet path's frame time: limit runs here from now on. */
+export function setWalkTime(nowNs: i64): void {
+  walkTimeNs = nowNs;
+  walkTimeKnown = true;
+}
 
 /** Generator state s0..s3, then the snapshot taken at the start of a walk. */
 const rng: usize = memory.data(32, 16);
@@ -87,12 +98,14 @@ function param(p: usize, i: usize): u32 {
 /** Allocates and initialises the slot records (statistic_mt_check: count = --packet). */
 export function initState(): void {
   slotState = alloc(<usize>stateSlotCount * RECORD_BYTES);
+  initRecentLists();
   resetState();
 }
 
 /** Every slot back to its initial state (the generator keeps its place). */
 export function resetState(): void {
   memory.fill(slotState, 0, <usize>stateSlotCount * RECORD_BYTES);
+  resetRecentLists();
   for (let i: u32 = 0; i < stateSlotCount; i++) {
     const rec = stateSlots + <usize>i * STATE_SLOT_BYTES;
     const kind = load<u32>(rec);
@@ -148,6 +161,16 @@ export function stateful(s: usize): u32 {
       hit = next === 0;
     }
     return hit !== (param(p, 0) !== 0) ? YES : NO;
+  }
+  if (kind === X_LIMIT) {
+    // Without packet time (the bare classifier) the host runs it.
+    if (!walkTimeKnown || !save(st)) return UNDECIDED;
+    return limitHolds(st, param(p, 0), param(p, 1), walkTimeNs) ? YES : NO;
+  }
+  if (kind === X_RECENT) {
+    // Its lists are no 16-byte records (recent.ts); the packet path alone runs it.
+    if (!walkTimeKnown) return UNDECIDED;
+    return recentHolds(load<u32>(s, 12), p, jiffiesAt(walkTimeNs));
   }
   if (kind === X_QUOTA) {
     // quota_mt: whole packets; once one does not fit, nothing does.

@@ -5,8 +5,15 @@
 
 import { CT_NONE } from './conntrack/layout';
 import {
+  A_CONNMARK,
+  A_CT,
+  A_DSCP,
   A_MARK,
+  A_NETMAP,
+  A_NOTRACK,
   A_REJECT,
+  A_TOS,
+  A_TTL,
   ACTION_BYTES,
   HOTDROP,
   NO,
@@ -29,7 +36,12 @@ import {
 import { candidateMatches, nextCandidate } from './lookup';
 import { ruleMatches } from './ops';
 import { fields, P_MARK } from './packet';
-import { isNatAction, natEntry, natTarget } from './path/nat-target';
+import { connmarkRuns, connmarkTarget } from './path/connmark-target';
+import { dscpTarget, tosTarget } from './path/dsfield-target';
+import { hostQueries } from './path/host-query';
+import { isNatAction, natEntry, natTarget, netmapTarget } from './path/nat-target';
+import { notrackRuns, notrackTarget } from './path/notrack-target';
+import { ttlTarget } from './path/ttl-target';
 import { beginState, rollbackState } from './state';
 import {
   actions,
@@ -38,6 +50,7 @@ import {
   chainSpans,
   countPacket,
   coverage,
+  ipv6,
   params,
   RULE_CORE_BYTES,
   ruleCores,
@@ -102,7 +115,7 @@ export function walk(base: u32, bytes: u32): u64 {
 
 /** Rules whose matches the last walk evaluated (what a memo hit saves). */
 export let walkEvaluated: u32 = 0;
-/** Whether the last walk ran a target with an effect beyond its verdict (MARK, NAT, REJECT). */
+/** Whether the last walk ran a target with an effect beyond its verdict (MARK, CONNMARK, NOTRACK, TTL, TOS, DSCP, NAT, REJECT). */
 export let walkActed: bool = false;
 
 function traverse(base: u32, bytes: u32): u64 {
@@ -191,9 +204,51 @@ function traverse(base: u32, bytes: u32): u64 {
         i++;
         continue;
       }
+      if (kind === A_CONNMARK && connmarkRuns()) {
+        connmarkTarget(load<u32>(aw, 4));
+        walkActed = true;
+        i++;
+        continue;
+      }
+      if (kind === A_NOTRACK && notrackRuns()) {
+        notrackTarget();
+        walkActed = true;
+        i++;
+        continue;
+      }
+      // The packet path's own copy of the packet may change; the classifier's batch may not.
+      if (kind === A_TTL && hostQueries && !ipv6) {
+        ttlTarget(load<u32>(aw, 4));
+        walkActed = true;
+        i++;
+        continue;
+      }
+      if ((kind === A_TOS || kind === A_DSCP) && hostQueries && !ipv6) {
+        if (kind === A_TOS) tosTarget(load<u32>(aw, 4));
+        else dscpTarget(load<u32>(aw, 4));
+        walkActed = true;
+        i++;
+        continue;
+      }
+      if (kind === A_CT && hostQueries) {
+        // CT --notrack is NOTRACK; in the packet path helpers, zones and timeouts have no
+        // effect (the bare classifier leaves CT to the host, as the table interpreter does).
+        const notrack = load<u32>(params + ((<usize>load<u32>(aw, 4)) << 2)) !== 0;
+        if (notrack && !notrackRuns()) return result(0, R_UNDECIDED_RULE, g);
+        if (notrack) notrackTarget();
+        walkActed = true;
+        i++;
+        continue;
+      }
       if (isNatAction(kind) && natEntry !== CT_NONE) {
         // NAT targets end the nat table's walk with nf_nat_setup_info's verdict.
         const v = natTarget(kind, aw);
+        walkActed = true;
+        commit(bytes);
+        return result(v, R_RULE, g);
+      }
+      if (kind === A_NETMAP && natEntry !== CT_NONE) {
+        const v = netmapTarget(aw);
         walkActed = true;
         commit(bytes);
         return result(v, R_RULE, g);

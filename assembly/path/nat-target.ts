@@ -4,12 +4,12 @@
 // is setup's (src/engine/reference/targets/nat.ts).
 
 import { CT_NONE, HOOK_OUTPUT, MANIP_DST, MANIP_SRC, RANGE_BYTES } from '../conntrack/layout';
-import { NAT_DROP, natSetupInfo } from '../conntrack/nat';
+import { hookManip, NAT_DROP, natSetupInfo } from '../conntrack/nat';
 import { entryAt } from '../conntrack/table';
-import { entryOriginal, T_SRC, TUPLE_BYTES } from '../conntrack/tuple';
+import { entryOriginal, T_DST, T_SRC, TUPLE_BYTES } from '../conntrack/tuple';
 import { A_DNAT, A_MASQUERADE, A_REDIRECT, A_SNAT, NAT_RANGE_BYTES, V_ACCEPT, V_DROP } from '../layout';
 import { fields, P_DST, P_SRC } from '../packet';
-import { natRanges } from '../table';
+import { natRanges, params } from '../table';
 import { addressClass, NO_CLASS } from './address-class';
 import { ask, askByKey, pktIif, pktOif, Q_SOURCE_ADDRESS } from './host-query';
 
@@ -110,4 +110,21 @@ export function natTarget(kind: u32, aw: usize): u32 {
   fillRange(r, false);
   pin(addr);
   return setup(MANIP_DST);
+}
+
+/**
+ * NETMAP (xt_NETMAP.c, netmapRange of src/engine/conntrack/nat-range.ts): the original tuple's
+ * address on the hook's side, its host part kept and its network part from --to; ports untouched.
+ * Parameters: address words (count, IPv4: one), mask words.
+ */
+export function netmapTarget(aw: usize): u32 {
+  const p = params + ((<usize>load<u32>(aw, 4)) << 2);
+  const net = load<u32>(p, 4);
+  const mask = load<u32>(p, 12);
+  const manip = hookManip(natHookId);
+  entryOriginal(entryAt(natEntry), orig);
+  const cur = load<u32>(orig + <usize>(manip === MANIP_SRC ? T_SRC : T_DST));
+  memory.fill(range, 0, RANGE_BYTES);
+  pin((cur & ~mask) | (net & mask));
+  return setup(manip);
 }

@@ -33,6 +33,7 @@ import {
   IP_CT_RELATED_REPLY,
   K_DROP,
   K_TRACKED,
+  K_UNTRACKED,
   MANIP_SRC,
   PKT_BYTES,
   REWRITE_BYTES,
@@ -64,7 +65,7 @@ import {
   setOif,
   setPhysdev,
 } from '../packet';
-import { shareRandom } from '../state';
+import { setWalkTime, shareRandom } from '../state';
 import { enableReject } from '../walk';
 import {
   A_OK,
@@ -81,6 +82,7 @@ import {
 import { bridgeEgress, fdbClock, fdbLearn, sawAddress } from './bridge-fdb';
 import { bridgeInput } from './bridge-input';
 import { bridgeOfPort, isOwnMac, macAt } from './bridge-topology';
+import { setWalkConnection } from './connmark-target';
 import { ctPacketFromIpv4 } from './ct-packet';
 import {
   flowDecision,
@@ -131,6 +133,8 @@ import {
 import { initIcmpRate } from './icmp-rate';
 import { flushReplies, rawSend } from './local-out';
 import { beginNatWalk, endNatWalk } from './nat-target';
+import { allowNotrack, notrackRequested } from './notrack-target';
+import { setMacDestination } from './pkttype';
 import { rejectParams } from './reject-target';
 import { applyIcmpErrorRewrite4, applyRewriteRecord, ipDecreaseTtl } from './rewrite';
 import { lastCounted, lastCounters, lastFlowSafe, lastGuard, memoWalk } from './verdict-memo';
@@ -280,6 +284,8 @@ export function setBridgePorts(inPort: u32, outPort: u32): void {
 let iifIndex: u32 = 0;
 /** Tied to a connection before conntrack runs (nf_ct_attach, or looped back): conntrack skips it. */
 let attached: bool = false;
+/** NOTRACK in raw took it out of connection tracking: conntrack skips it. */
+let untracked: bool = false;
 /** Its input route is broadcast or multicast: the kernel sends no RST or ICMP error about it. */
 let castRoute: bool = false;
 /** The frame being processed (emitted packets name it). */
@@ -366,6 +372,8 @@ function facts(): void {
   if (ctKind === CT_KIND_NONE) memory.fill(ctRec, 0, CT_BYTES);
   else writeFactsFor(ctRec, ctKind, ctInfo, ctDir, ctEntry, now);
   setCt(ctRec);
+  setWalkConnection(ctKind === K_TRACKED ? ctEntry : CT_NONE);
+  allowNotrack(!attached && (ctKind === CT_KIND_NONE || ctKind === K_UNTRACKED));
 }
 
 /** One table's walk; 1 accepted, 0 stopped (stopFate set). */
@@ -373,6 +381,11 @@ function tableStep(chain: u32, filter: bool): u32 {
   facts();
   const r = memoWalk(chain, ipLen);
   flowRecordWalk(lastFlowSafe, lastGuard, lastCounters, lastCounted);
+  if (notrackRequested()) {
+    untracked = true;
+    ctKind = K_UNTRACKED;
+    ctEntry = CT_NONE;
+  }
   const kind = (<u32>r >> 8) & 0xff;
   const what = <u32>(r >> 32);
   if (kind >= R_UNDECIDED_RULE) {
@@ -516,7 +529,7 @@ export function runHook(hook: u32): u32 {
     stepIndex = i;
     let ok: u32 = 1;
     if (kind === STEP_CONNTRACK) {
-      if (!attached) ok = conntrackStep(hook, (flags & PLAN_FLAGS_CONNTRACK_CHECKSUM) !== 0);
+      if (!attached && !untracked) ok = conntrackStep(hook, (flags & PLAN_FLAGS_CONNTRACK_CHECKSUM) !== 0);
     } else if (kind === STEP_CONFIRM) {
       if (ctKind === K_TRACKED) {
         if (!confirmEntry(ctEntry, ctDir, now)) ok = stop(FATE_DROPPED, D_CONFIRM);
@@ -622,6 +635,7 @@ export function beginJourney(p: usize, len: u32, iif: u32): void {
   ctDir = 0;
   ctEntry = CT_NONE;
   attached = false;
+  untracked = false;
   castRoute = false;
   lastDecision = NONE;
   filterDecision = NONE;
@@ -636,10 +650,11 @@ export function beginJourney(p: usize, len: u32, iif: u32): void {
   }
 }
 
-/** The received frame's source MAC (the mac match), then the datagram decoded again. */
+/** The received frame's source MAC (the mac match) and destination MAC (pkttype), then the datagram decoded again. */
 function setMacSource(at: usize): void {
   store<u32>(meta, bswap<u32>(load<u32>(at, 6)), 24);
   store<u32>(meta, ((<u32>load<u8>(at, 10)) << 8) | <u32>load<u8>(at, 11) | 0x10000, 28);
+  setMacDestination(at);
   decode(ip, ipLen, meta, ifacesAt);
 }
 
@@ -706,6 +721,7 @@ function receive(f: usize, bytes: usize, out: usize): bool {
   const iif = io & 0xffff;
   const link = (io >> 16) & 0xf;
   now = load<i64>(f, 16);
+  setWalkTime(now);
   prngBeginPacket(load<u32>(f, 12), load<u32>(f, 24));
   beginJourney(0, 0, 0);
   memory.fill(out, 0, OUT_BYTES);

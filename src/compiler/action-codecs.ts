@@ -4,6 +4,7 @@
 import { makeNet } from '../ir/address.js';
 import type { Target } from '../ir/target.js';
 import type { ConnmarkTarget } from '../ir/targets/CONNMARK.js';
+import type { CtEvent, CtTarget } from '../ir/targets/CT.js';
 import type { NetmapTarget } from '../ir/targets/NETMAP.js';
 import type { NflogTarget } from '../ir/targets/NFLOG.js';
 import type { RejectTarget } from '../ir/targets/REJECT.js';
@@ -61,6 +62,39 @@ function netmap(family: 'ipv4' | 'ipv6'): Codec<NetmapTarget> {
   };
 }
 
+const CT_EVENTS: readonly CtEvent[] = [
+  'new',
+  'related',
+  'destroy',
+  'reply',
+  'assured',
+  'protoinfo',
+  'helper',
+  'mark',
+  'natseqinfo',
+  'secmark',
+];
+
+// --notrack first: the WebAssembly walk reads only that word.
+const ct: Codec<CtTarget> = (io, t) =>
+  withoutUndefined({
+    kind: 'CT',
+    notrack: io.bool(t?.notrack),
+    helper: io.opt(t?.helper, t?.helper !== undefined, (v) => io.str(v)),
+    timeout: io.opt(t?.timeout, t?.timeout !== undefined, (v) => io.str(v)),
+    ctEvents: io.opt(t?.ctEvents, t?.ctEvents !== undefined, (v) =>
+      io.list(v, (e) => io.oneOf(CT_EVENTS, e)),
+    ),
+    expEvents: io.opt(t?.expEvents, t?.expEvents !== undefined, (v) =>
+      io.list(v, (e) => io.oneOf(['new'] as const, e)),
+    ),
+    zone: io.opt(t?.zone, t?.zone !== undefined, (z) => ({
+      id: io.u32(z?.id),
+      fromMark: io.bool(z?.fromMark),
+      direction: io.oneOf(['both', 'original', 'reply'] as const, z?.direction),
+    })),
+  });
+
 const nflog: Codec<NflogTarget> = (io, t) =>
   withoutUndefined({
     kind: 'NFLOG',
@@ -110,6 +144,7 @@ export function actionCodecs(family: 'ipv4' | 'ipv6'): {
       }),
     NFLOG: nflog,
     NOTRACK: simple('NOTRACK'),
+    CT: ct,
     TRACE: simple('TRACE'),
     CHECKSUM: simple('CHECKSUM'),
     TTL: ttl,

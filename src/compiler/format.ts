@@ -261,6 +261,7 @@ export const ACTION_KINDS = [
   'TCPMSS',
   'CLASSIFY',
   'NFQUEUE',
+  'CT',
 ] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 export const UNSUPPORTED_ACTION = 255;

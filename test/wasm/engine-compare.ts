@@ -24,12 +24,13 @@ export function scenario(rulesPath: string, hostPath: string) {
   return { ruleset, host };
 }
 
-/** A generated trace, the host's own packets included, as pcapng bytes. */
+/** A generated trace, the host's own packets included, as pcapng bytes (`rate` packets a second). */
 export function trace(
   s: ReturnType<typeof scenario>,
   seed: number,
   packets: number,
   mix: string,
+  rate?: number,
 ): Uint8Array {
   const sink = new MemorySink();
   const all = new PcapngWriter(sink);
@@ -40,6 +41,7 @@ export function trace(
     flows: 400,
     seed,
     mix: parseTrafficMix(mix),
+    ...(rate === undefined ? {} : { rate }),
   });
   all.flush();
   return sink.bytes();

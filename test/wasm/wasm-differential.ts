@@ -18,7 +18,8 @@ import type { Rule, Ruleset } from '../../src/ir/ruleset.js';
 import { PacketGenerator } from '../compiler/packets.js';
 import { fakeContext } from '../engine/fake-context.js';
 
-const PASS = new Set(['LOG', 'NFLOG', 'TRACE']);
+/** The WebAssembly classifier's default pass-through targets (src/engine/wasm/classifier.ts). */
+const PASS = new Set(['LOG', 'NFLOG', 'TRACE', 'CHECKSUM', 'CLASSIFY']);
 /** Stateful matches the WebAssembly walk evaluates itself. */
 const WASM_EXTERNS = new Set(['statistic', 'quota']);
 const IPV6_EXTENSIONS = new Set([0, 43, 44, 51, 59, 60]);

@@ -15,11 +15,16 @@ import {
   wasmPath,
 } from './module.js';
 
+const DEFAULT_PASS_ACTIONS: readonly ActionKind[] = ['LOG', 'NFLOG', 'TRACE', 'CHECKSUM', 'CLASSIFY'];
+
 export interface WasmClassifierOptions {
   readonly build?: WasmBuild;
   /** Another file of the module than the build's (benchmarks comparing two builds in one process). */
   readonly wasmFile?: string;
-  /** Extension targets that only count and continue (default LOG, NFLOG, TRACE). */
+  /**
+   * Extension targets that only count and continue (default LOG, NFLOG, TRACE, and CHECKSUM and
+   * CLASSIFY, which change nothing the engines model: src/engine/reference/targets/no-effect.ts).
+   */
   readonly passActions?: readonly ActionKind[];
   /**
    * Seed of `statistic --mode random`'s generator: the draws are those of
@@ -62,7 +67,7 @@ export class WasmClassifier {
     this.ruleCount = table.counts[Section.RULES];
     this.chainCount = table.counts[Section.CHAINS];
     let mask = 0;
-    for (const k of options.passActions ?? ['LOG', 'NFLOG', 'TRACE']) mask |= 1 << ACTION_KINDS.indexOf(k);
+    for (const k of options.passActions ?? DEFAULT_PASS_ACTIONS) mask |= 1 << ACTION_KINDS.indexOf(k);
     x.setPassActions(mask >>> 0);
     x.randomSeed((options.seed ?? 0) >>> 0);
     this.ifaceCapacity = options.interfaces ?? 1024;

@@ -4,7 +4,6 @@
 // can cancel out and crowd a few sets; the rotations here feed every bit into every other.
 // fmix32 is also splitmix32's output function (conntrack/prng.ts).
 
-@inline
 export function fmix32(z: u32): u32 {
   z = (z ^ (z >>> 16)) * 0x85ebca6b;
   z = (z ^ (z >>> 13)) * 0xc2b2ae35;
@@ -12,7 +11,6 @@ export function fmix32(z: u32): u32 {
 }
 
 /** MurmurHash3's step for one 32-bit word `w` into the running hash `h`. */
-@inline
 export function hashWord(h: u32, w: u32): u32 {
   const k = rotl<u32>(w * 0xcc9e2d51, 15) * 0x1b873593;
   h = rotl<u32>(h ^ k, 13);

@@ -24,7 +24,7 @@ import { fmix32, hashWord } from '../hash-mix';
 import { alloc } from '../memory';
 import { countPacket } from '../table';
 
-const SETS: u32 = 1 << 12;
+const SETS: u32 = 1 << 14;
 const WAYS: u32 = 2;
 const MAX_COUNTERS: u32 = 24;
 const ENTRY_BYTES: usize = 192;

@@ -12,6 +12,7 @@ import { type InterpretCallbacks, TableInterpreter } from '../src/compiler/inter
 import { ACCEPT } from '../src/engine/verdict.js';
 import { WasmClassifier } from '../src/engine/wasm/index.js';
 import { BenchArgs } from './lib/args.js';
+import { wasmBatches } from './lib/engines.js';
 import { benchContext } from './lib/packets.js';
 import { type ScenarioName, workload } from './lib/scenarios.js';
 import { bestMs } from './lib/timing.js';
@@ -33,16 +34,7 @@ for (const scenario of scenarios)
     const wasm = new WasmClassifier(table);
     const interp = new TableInterpreter(table);
     const chain = interp.chainIndex(w.table, w.chain);
-    const batches: ReturnType<WasmClassifier['batch']>[] = [];
-    for (let i = 0; i < w.packets.length; i += batchSize) {
-      const b = wasm.batch(batchSize, batchSize * 64);
-      for (const p of w.packets.slice(i, i + batchSize))
-        b.add(p.bytes, { chain, iif: p.iif, oif: p.oif, mark: p.mark });
-      batches.push(b);
-    }
-    const all = () => {
-      for (const b of batches) wasm.classify(b);
-    };
+    const { batches, classifyAll: all } = wasmBatches(wasm, w.packets, chain, batchSize);
     all();
     // CPU time, not wall time: on a shared machine, time the process was not running is not ours.
     let best = Number.POSITIVE_INFINITY;

@@ -10,6 +10,7 @@ import { compile } from '../src/compiler/compile.js';
 import { TableInterpreter } from '../src/compiler/interpret.js';
 import { WasmClassifier } from '../src/engine/wasm/index.js';
 import { BenchArgs } from './lib/args.js';
+import { wasmBatches } from './lib/engines.js';
 import { type ScenarioName, workload } from './lib/scenarios.js';
 import { collectGarbage } from './lib/timing.js';
 
@@ -31,16 +32,7 @@ for (const scenario of scenarios)
     const chain = new TableInterpreter(table).chainIndex(w.table, w.chain);
     const build = (file: string) => {
       const wasm = new WasmClassifier(table, { wasmFile: file });
-      const batches: ReturnType<WasmClassifier['batch']>[] = [];
-      for (let i = 0; i < w.packets.length; i += batchSize) {
-        const b = wasm.batch(batchSize, batchSize * 64);
-        for (const p of w.packets.slice(i, i + batchSize))
-          b.add(p.bytes, { chain, iif: p.iif, oif: p.oif, mark: p.mark });
-        batches.push(b);
-      }
-      const all = () => {
-        for (const b of batches) wasm.classify(b);
-      };
+      const { batches, classifyAll: all } = wasmBatches(wasm, w.packets, chain, batchSize);
       return { all, batches };
     };
     const a = build(fileA);

@@ -83,6 +83,29 @@ const rate = (pps: number, packets: number): EngineRate => ({ pps, nsPerPacket: 
 type Code = 1 | 2 | 3;
 const codeOf = (v: Verdict): Code => (v === 'ACCEPT' ? 1 : v === 'DROP' ? 2 : 3);
 
+/**
+ * `packets` in WebAssembly batches of `batchSize` for base chain `chain`, filled once, and a
+ * function that classifies them all (what the benches time).
+ */
+export function wasmBatches(
+  wasm: WasmClassifier,
+  packets: Workload['packets'],
+  chain: number,
+  batchSize: number,
+): { batches: ReturnType<WasmClassifier['batch']>[]; classifyAll: () => void } {
+  const batches: ReturnType<WasmClassifier['batch']>[] = [];
+  for (let i = 0; i < packets.length; i += batchSize) {
+    const b = wasm.batch(batchSize, batchSize * 64);
+    for (const p of packets.slice(i, i + batchSize))
+      b.add(p.bytes, { chain, iif: p.iif, oif: p.oif, mark: p.mark });
+    batches.push(b);
+  }
+  const classifyAll = () => {
+    for (const b of batches) wasm.classify(b);
+  };
+  return { batches, classifyAll };
+}
+
 export function measureWorkload(w: Workload, options: MeasureOptions): WorkloadResult {
   const compiled = bestMs(w.rules >= 50_000 ? 2 : 3, () => compile(w.ruleset), true);
   const table: CompiledTable = compiled.value;
@@ -92,16 +115,7 @@ export function measureWorkload(w: Workload, options: MeasureOptions): WorkloadR
   const wasm = new WasmClassifier(table);
   const interp = new TableInterpreter(table);
   const chain = interp.chainIndex(w.table, w.chain);
-  const batches: ReturnType<WasmClassifier['batch']>[] = [];
-  for (let i = 0; i < packets.length; i += options.batchSize) {
-    const b = wasm.batch(options.batchSize, options.batchSize * 64);
-    for (const p of packets.slice(i, i + options.batchSize))
-      b.add(p.bytes, { chain, iif: p.iif, oif: p.oif, mark: p.mark });
-    batches.push(b);
-  }
-  const classifyAll = () => {
-    for (const b of batches) wasm.classify(b);
-  };
+  const { batches, classifyAll } = wasmBatches(wasm, packets, chain, options.batchSize);
   collectGarbage();
   classifyAll();
   const wasmRuns = Math.max(2 * options.runs, 7); // a run is a few ms: cheap to repeat

@@ -4,7 +4,7 @@
 import { makeNet } from '../ir/address.js';
 import type { Target } from '../ir/target.js';
 import type { ConnmarkTarget } from '../ir/targets/CONNMARK.js';
-import type { CtEvent, CtTarget } from '../ir/targets/CT.js';
+import { CT_EVENTS, type CtTarget } from '../ir/targets/CT.js';
 import type { NetmapTarget } from '../ir/targets/NETMAP.js';
 import type { NflogTarget } from '../ir/targets/NFLOG.js';
 import type { RejectTarget } from '../ir/targets/REJECT.js';
@@ -61,19 +61,6 @@ function netmap(family: 'ipv4' | 'ipv6'): Codec<NetmapTarget> {
     return { kind: 'NETMAP', net: t ? t.net : makeNet(family, addr, mask) };
   };
 }
-
-const CT_EVENTS: readonly CtEvent[] = [
-  'new',
-  'related',
-  'destroy',
-  'reply',
-  'assured',
-  'protoinfo',
-  'helper',
-  'mark',
-  'natseqinfo',
-  'secmark',
-];
 
 // --notrack first: the WebAssembly walk reads only that word.
 const ct: Codec<CtTarget> = (io, t) =>

@@ -14,6 +14,20 @@ export type CtEvent =
   | 'natseqinfo'
   | 'secmark';
 
+/** The conntrack events in enum ip_conntrack_events order (ct_event_tbl). */
+export const CT_EVENTS: readonly CtEvent[] = [
+  'new',
+  'related',
+  'destroy',
+  'reply',
+  'assured',
+  'protoinfo',
+  'helper',
+  'mark',
+  'natseqinfo',
+  'secmark',
+];
+
 /** Expectation events (enum ip_conntrack_expect_events). */
 export type ExpEvent = 'new';
 

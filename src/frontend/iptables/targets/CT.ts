@@ -3,24 +3,17 @@
 // that order; zone direction flags accumulate, so --zone-orig and --zone-reply together print
 // as --zone.
 
-import type { CtEvent, CtTarget, CtZone, ExpEvent } from '../../../ir/targets/CT.js';
+import {
+  CT_EVENTS,
+  type CtEvent,
+  type CtTarget,
+  type CtZone,
+  type ExpEvent,
+} from '../../../ir/targets/CT.js';
 import { type OptionUse, optional, type ParseContext, type TargetExtension } from '../extension.js';
 import { parseUintInRange } from '../numbers.js';
 import { truncateBytes } from '../xtables-options.js';
 
-/** ct_event_tbl: names in enum ip_conntrack_events order. */
-const CT_EVENTS: readonly CtEvent[] = [
-  'new',
-  'related',
-  'destroy',
-  'reply',
-  'assured',
-  'protoinfo',
-  'helper',
-  'mark',
-  'natseqinfo',
-  'secmark',
-];
 const EXP_EVENTS: readonly ExpEvent[] = ['new'];
 
 /**

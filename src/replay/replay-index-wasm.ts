@@ -4,11 +4,10 @@
 // replayTraceWasm instead.
 
 import type { WasmEngine } from '../engine/wasm/engine.js';
-import { WasmPathUnsupported } from '../engine/wasm/engine.js';
 import type { FrameIndexReader } from './frame-index.js';
+import { HeldFrames } from './held-frames.js';
 import type { ReplaySummary } from './replay-trace.js';
 import { frameLinkAt } from './replay-trace.js';
-import { WasmReplayUnsupported } from './replay-trace-wasm.js';
 
 const NO_BYTES = new Uint8Array(0);
 
@@ -20,22 +19,7 @@ export function replayIndexWasm(
 ): ReplaySummary {
   const fates: Record<string, number> = {};
   let skipped = 0;
-  /** Index entry of each frame in the engine's batch. */
-  const entries = new Int32Array(Math.max(1, index.count));
-  const flush = () => {
-    try {
-      engine.run();
-    } catch (e) {
-      if (e instanceof WasmPathUnsupported)
-        throw new WasmReplayUnsupported(index.number(entries[e.frame]!), e.reason);
-      throw e;
-    }
-    for (let k = 0; k < engine.pending; k++) {
-      const kind = engine.fateOf(k);
-      fates[kind] = (fates[kind] ?? 0) + 1;
-    }
-    engine.clear();
-  };
+  const held = new HeldFrames(engine, fates);
   let chunkId = -1;
   let chunk: Uint8Array = NO_BYTES;
   for (let i = 0; i < index.count; i++) {
@@ -52,19 +36,20 @@ export function replayIndexWasm(
       fates.skipped = (fates.skipped ?? 0) + 1;
       continue;
     }
-    if (!engine.fits(length)) flush();
-    entries[engine.pending] = i;
+    if (!engine.fits(length)) held.flush();
+    const iif = names[index.iif(i)]!;
+    held.hold(index.number(i), iif, linkType, 0, null);
     engine.addFrom(
       chunk,
       start,
       length,
       link,
-      names[index.iif(i)]!,
+      iif,
       index.timestampLo(i),
       index.timestampHi(i),
       index.number(i),
     );
   }
-  if (engine.pending > 0) flush();
+  if (engine.pending > 0) held.flush();
   return { packets: index.count, skipped, fates };
 }

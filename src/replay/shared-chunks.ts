@@ -52,9 +52,4 @@ export class SharedChunks {
   announce(): { id: number; buffer: SharedArrayBuffer }[] {
     return this.unannounced.splice(0).map((c) => ({ id: c.id, buffer: c.bytes.buffer as SharedArrayBuffer }));
   }
-
-  /** Bytes of shared memory in chunks. */
-  get bytes(): number {
-    return this.chunks.reduce((n, c) => n + c.bytes.length, 0);
-  }
 }

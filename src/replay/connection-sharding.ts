@@ -1,16 +1,24 @@
-// Which worker of `replay --workers N` runs a packet: RSS-style, by address, chosen so that both
-// directions of a connection — NAT replies included — land on the same worker, whose connection
-// table then holds the whole connection.
+// Which worker of `replay --workers N` runs a packet: RSS-style, by endpoint (address and, for
+// TCP and UDP, port), chosen so that both directions of a connection — NAT replies included —
+// land on the same worker, whose connection table then holds the whole connection.
 //
 // A NAT'd connection keeps one endpoint across its directions and rewrites the other. The
 // "translatable" addresses are those NAT can put in or take out of a packet: the host's own
 // (REDIRECT, MASQUERADE, and what DNAT rewrites away), every NAT target range (DNAT, SNAT,
 // NETMAP, userland proxies' targets) and the sources SNAT/MASQUERADE rules rewrite (their `-s`,
 // else the connected subnets behind the interfaces they do not leave by). A packet with exactly
-// one translatable endpoint is keyed on the other (the kept one: the client of a DNAT'd service,
-// the server a MASQUERADEd container talks to); any other packet on both addresses,
-// symmetrically. A connection both DNAT'd and SNAT'd (hairpin NAT), or SNAT'd from a source
-// outside those sets, may be split across workers.
+// one translatable address is keyed on the other endpoint (the kept one: the client of a DNAT'd
+// service, the server a MASQUERADEd container talks to; NAT rewrites the translatable side's port,
+// never the kept side's); any other packet on both endpoints, symmetrically. Ports spread one
+// busy client's connections over the workers, as a NIC's RSS does.
+//
+// What has no ports of its own follows what it belongs to: an ICMP error is keyed on the packet
+// it quotes (so a router's time exceeded meets its connection), and the later fragments of a
+// datagram on the key its first fragment had (remembered per fragment group). Not kept
+// together: a connection that is DNAT'd and SNAT'd at once (hairpin NAT), one SNAT'd from a
+// source outside those sets, and fragments that arrive before their datagram's first fragment.
+// A ruleset whose DNAT or SNAT rewrites ports but no address (`--to-destination :8080`) is keyed
+// on addresses alone.
 
 import type { Host } from '../host/index.js';
 import type { Family, IpNet } from '../ir/address.js';
@@ -103,7 +111,24 @@ export function translatableRanges(ruleset: Ruleset, host: Host): Range[] {
   return ranges;
 }
 
+/** Whether a DNAT or SNAT rule rewrites ports without an address, which only addresses survive. */
+export function rewritesPortsOnly(ruleset: Ruleset): boolean {
+  for (const t of ruleset.tables)
+    for (const c of t.chains)
+      for (const r of c.rules) {
+        const target = r.target;
+        if ((target?.kind === 'DNAT' || target?.kind === 'SNAT') && !target.range.addresses) return true;
+      }
+  return false;
+}
+
 const SIGN = 0x80000000 | 0;
+const TCP = 6;
+const UDP = 17;
+const ICMP = 1;
+const ICMPV6 = 58;
+/** Fragment groups whose worker is remembered (oldest forgotten first). */
+const FRAGMENT_GROUPS = 4096;
 
 /** fmix32 (MurmurHash3's finaliser): spreads an address's bits over the word. */
 function mix(h: number): number {
@@ -112,11 +137,38 @@ function mix(h: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+/** One endpoint: an address hash and a port (0 where the protocol has none we key on). */
+function endpoint(addressHash: number, port: number): number {
+  return mix((addressHash ^ Math.imul(port, 0x9e3779b1)) >>> 0);
+}
+
+/** Frames that follow the one being keyed, for the look-ahead of a fragment that came early. */
+export interface FramesAhead {
+  /** Frames in the list. */
+  readonly count: number;
+  /** The link type of frame i, or -1 when it is skipped. */
+  linkType(i: number): number;
+  start(i: number): number;
+  length(i: number): number;
+}
+
+/** How far a fragment that came before its datagram's first fragment looks ahead for it. */
+const LOOK_AHEAD = 1024;
+
 export class ConnectionSharding {
   /** IPv4 ranges with the sign bit flipped, so that signed 32-bit comparisons order them. */
   private readonly v4From: Int32Array;
   private readonly v4To: Int32Array;
   private readonly v6: Range[];
+  /** Worker keys of fragmented datagrams by group (addresses, protocol, id), from their first fragment. */
+  private readonly fragments = new Map<string, number>();
+  /** 0xffff to key TCP and UDP on their ports, 0 to key on addresses alone. */
+  private readonly portMask: number;
+  // What the last key4/key6 found besides the key (fields, so that keying allocates nothing).
+  /** The fragment group of a fragmented packet, else undefined. */
+  private group: string | undefined;
+  private first = false;
+  private last = false;
 
   constructor(
     ruleset: Ruleset,
@@ -128,6 +180,7 @@ export class ConnectionSharding {
     this.v4From = Int32Array.from(v4, (r) => Number(r.from) ^ SIGN);
     this.v4To = Int32Array.from(v4, (r) => Number(r.to) ^ SIGN);
     this.v6 = ruleset.family === 'ipv6' ? ranges : [];
+    this.portMask = rewritesPortsOnly(ruleset) ? 0 : 0xffff;
   }
 
   /** Whether IPv4 address `a` (a signed word) is in a translatable range. */
@@ -148,34 +201,162 @@ export class ConnectionSharding {
 
   /**
    * The worker (0 ≤ w < workers) for the frame at data[start, start + length) of a LINKTYPE_*
-   * link type.
+   * link type. `ahead` (frames of the same buffer that come after it, from index `next`) lets
+   * a fragment that arrives before its datagram's first fragment find that fragment's key.
    */
-  shardOf(data: Uint8Array, start: number, length: number, linkType: number): number {
+  shardOf(
+    data: Uint8Array,
+    start: number,
+    length: number,
+    linkType: number,
+    ahead?: FramesAhead,
+    next = 0,
+  ): number {
     if (this.workers === 1) return 0;
+    const key = this.keyOf(data, start, length, linkType);
+    const group = this.group;
+    if (group === undefined) return mix(key) % this.workers;
+    const map = this.fragments;
+    if (this.first) {
+      if (!this.last) {
+        map.delete(group);
+        map.set(group, key);
+        if (map.size > FRAGMENT_GROUPS) map.delete(map.keys().next().value!);
+      }
+      return mix(key) % this.workers;
+    }
+    let known = map.get(group);
+    if (known === undefined && ahead) {
+      known = this.firstFragmentAhead(group, data, ahead, next);
+      if (known !== undefined && !this.last) map.set(group, known);
+    }
+    if (this.last) map.delete(group);
+    return mix(known ?? key) % this.workers;
+  }
+
+  /** The key of the first fragment of `group` among the frames ahead, if one is there. */
+  private firstFragmentAhead(
+    group: string,
+    data: Uint8Array,
+    ahead: FramesAhead,
+    next: number,
+  ): number | undefined {
+    const last = this.last;
+    const end = Math.min(ahead.count, next + LOOK_AHEAD);
+    let found: number | undefined;
+    for (let j = next; j < end && found === undefined; j++) {
+      const linkType = ahead.linkType(j);
+      if (linkType < 0) continue;
+      const key = this.keyOf(data, ahead.start(j), ahead.length(j), linkType);
+      if (this.first && this.group === group) found = key;
+    }
+    this.group = group;
+    this.last = last;
+    return found;
+  }
+
+  /** The key of a frame (0 for what carries no IP); sets group, first and last. */
+  private keyOf(data: Uint8Array, start: number, length: number, linkType: number): number {
+    this.group = undefined;
     const off = ipOffset(data, start, length, linkType);
     if (off < 0) return 0;
     const ip = start + off;
+    const end = start + length;
     const version = data[ip]! >>> 4;
-    let src: number;
-    let dst: number;
-    let srcT: boolean;
-    let dstT: boolean;
-    if (version === 4 && length >= off + 20) {
-      const s = word(data, ip + 12);
-      const d = word(data, ip + 16);
-      srcT = this.translatable4(s);
-      dstT = this.translatable4(d);
-      src = mix(s);
-      dst = mix(d);
-    } else if (version === 6 && length >= off + 40) {
-      srcT = this.translatable6(data, ip + 8);
-      dstT = this.translatable6(data, ip + 24);
-      src = hash6(data, ip + 8);
-      dst = hash6(data, ip + 24);
-    } else return 0;
-    const h = srcT && !dstT ? dst : dstT && !srcT ? src : (src + dst) >>> 0;
-    return mix(h) % this.workers;
+    if (version === 4 && end >= ip + 20) return this.key4(data, ip, end, false);
+    if (version === 6 && end >= ip + 40) return this.key6(data, ip, end, false);
+    return 0;
   }
+
+  /**
+   * The key of a connection from its endpoints: a packet with exactly one translatable address
+   * is keyed on the other endpoint (which NAT keeps, port included); any other on both, either
+   * way round.
+   */
+  private connectionKey(
+    srcT: boolean,
+    dstT: boolean,
+    src: number,
+    sport: number,
+    dst: number,
+    dport: number,
+  ): number {
+    if (srcT && !dstT) return endpoint(dst, dport);
+    if (dstT && !srcT) return endpoint(src, sport);
+    return (endpoint(src, sport) + endpoint(dst, dport)) >>> 0;
+  }
+
+  /** The key of the IPv4 packet at data[ip, end); `inner` for the one an ICMP error quotes. */
+  private key4(b: Uint8Array, ip: number, end: number, inner: boolean): number {
+    const s = word(b, ip + 12);
+    const d = word(b, ip + 16);
+    const srcT = this.translatable4(s);
+    const dstT = this.translatable4(d);
+    const l4 = ip + (b[ip]! & 15) * 4;
+    const proto = b[ip + 9]!;
+    const frag = ((b[ip + 6]! << 8) | b[ip + 7]!) & 0x3fff;
+    let sport = 0;
+    let dport = 0;
+    if ((frag & 0x1fff) === 0 && l4 + 4 <= end && (proto === TCP || proto === UDP)) {
+      sport = ((b[l4]! << 8) | b[l4 + 1]!) & this.portMask;
+      dport = ((b[l4 + 2]! << 8) | b[l4 + 3]!) & this.portMask;
+    } else if (!inner && frag === 0 && proto === ICMP && l4 + 28 <= end && icmpError(b[l4]!)) {
+      const quoted = l4 + 8;
+      if (b[quoted]! >>> 4 === 4) return this.key4(b, quoted, end, true);
+    }
+    if (frag !== 0 && !inner) {
+      this.group = `4,${s},${d},${proto},${(b[ip + 4]! << 8) | b[ip + 5]!}`;
+      this.first = (frag & 0x1fff) === 0;
+      this.last = (frag & 0x2000) === 0;
+    }
+    return this.connectionKey(srcT, dstT, mix(s), sport, mix(d), dport);
+  }
+
+  /** The key of the IPv6 packet at data[ip, end); `inner` for the one an ICMPv6 error quotes. */
+  private key6(b: Uint8Array, ip: number, end: number, inner: boolean): number {
+    const srcT = this.translatable6(b, ip + 8);
+    const dstT = this.translatable6(b, ip + 24);
+    const s = hash6(b, ip + 8);
+    const d = hash6(b, ip + 24);
+    // Walk the extension headers conntrack walks too (hop-by-hop, routing, destination options, fragment).
+    let next = b[ip + 6]!;
+    let at = ip + 40;
+    let group: string | undefined;
+    let frag = 0;
+    for (let n = 0; n < 8 && at + 8 <= end; n++) {
+      if (next === 0 || next === 43 || next === 60) {
+        const len = (b[at + 1]! + 1) * 8;
+        next = b[at]!;
+        at += len;
+      } else if (next === 44) {
+        frag = ((b[at + 2]! << 8) | b[at + 3]!) & 0xfff9;
+        group = `6,${s},${d},${word(b, at + 4)}`;
+        next = b[at]!;
+        at += 8;
+        if ((frag & 0xfff8) !== 0) break;
+      } else break;
+    }
+    let sport = 0;
+    let dport = 0;
+    if ((frag & 0xfff8) === 0 && at + 4 <= end && (next === TCP || next === UDP)) {
+      sport = ((b[at]! << 8) | b[at + 1]!) & this.portMask;
+      dport = ((b[at + 2]! << 8) | b[at + 3]!) & this.portMask;
+    } else if (!inner && group === undefined && next === ICMPV6 && at + 48 <= end && b[at]! < 128) {
+      const quoted = at + 8;
+      if (b[quoted]! >>> 4 === 6) return this.key6(b, quoted, end, true);
+    }
+    if (group !== undefined && !inner) {
+      this.group = group;
+      this.first = (frag & 0xfff8) === 0;
+      this.last = (frag & 1) === 0;
+    }
+    return this.connectionKey(srcT, dstT, s, sport, d, dport);
+  }
+}
+
+/** ICMP types that quote the packet they answer (unreachable, source quench, redirect, time exceeded, parameter problem). */
+function icmpError(type: number): boolean {
+  return type === 3 || type === 4 || type === 5 || type === 11 || type === 12;
 }
 
 /** The big-endian 32-bit word at `at`, as a signed integer (stays a small integer in V8). */

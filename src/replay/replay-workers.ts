@@ -12,7 +12,7 @@ import { compiledModule } from '../engine/wasm/module.js';
 import type { Host } from '../host/index.js';
 import type { Ruleset } from '../ir/ruleset.js';
 import { type PacketBatch, PacketFlag, type TraceInterface, type TraceReader } from '../trace/index.js';
-import { ConnectionSharding } from './connection-sharding.js';
+import { ConnectionSharding, type FramesAhead } from './connection-sharding.js';
 import { addCounters } from './counter-vector.js';
 import { FrameIndexWriter } from './frame-index.js';
 import type { ProgressBar } from './progress-bar.js';
@@ -205,6 +205,16 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
     for (let r = batches.next(); !r.done; r = batches.next()) {
       const b: PacketBatch = r.value;
       let chunk = o.chunks.use(b.data, roundNumber);
+      // The batch's later frames, for a fragment that came before its datagram's first one.
+      const ahead: FramesAhead = {
+        count: b.count,
+        linkType: (j) => {
+          const at = b.interfaceIndex[j]!;
+          return (nameIdOf[at] ?? nameIdOfInterface(at, b.interfaceOf(j))) < 0 ? -1 : linkTypeOf[at]!;
+        },
+        start: (j) => b.offset[j]!,
+        length: (j) => b.capturedLength[j]!,
+      };
       for (let i = 0; i < b.count; i++) {
         const number = b.firstNumber + i;
         packets++;
@@ -220,7 +230,7 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
           const start = b.offset[i]!;
           const length = b.capturedLength[i]!;
           const linkType = linkTypeOf[at]!;
-          const w = sharding.shardOf(b.data, start, length, linkType);
+          const w = sharding.shardOf(b.data, start, length, linkType, ahead, i + 1);
           // No timestamp (a Simple Packet Block) counts as 0, as in replayTrace.
           const stamped = (b.flags[i]! & PacketFlag.NoTimestamp) === 0;
           writers[w]!.append(

@@ -161,6 +161,20 @@ describe('replay --workers', () => {
     expect(countersOnly.counters).toBe(one.counters);
   });
 
+  it('keeps fragments with their datagram: the kernel scenarios with fragments give the same outputs on 1 and 3 workers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nfwasm-workers-frag-'));
+    const root = 'test/fixtures/scenarios';
+    // Out of order, NAT'd, local, overlapping: what decides where a fragment must go.
+    const names = ['frag-out-of-order', 'frag-forward-masquerade', 'frag-local-delivery', 'frag-overlap'];
+    for (const name of names) {
+      const scenario = ['--rules', `${root}/${name}/rules.v4`, '--host', `${root}/${name}/host.json`];
+      const trace = `${root}/${name}/trace.pcapng`;
+      const one = await replayTo(dir, trace, `${name}-1`, ['--workers', '1'], scenario);
+      const three = await replayTo(dir, trace, `${name}-3`, ['--workers', '3'], scenario);
+      expectSameOutputs(one, three);
+    }
+  });
+
   it('runs on one worker, and says why, when the ruleset keeps state across connections', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nfwasm-workers-'));
     const rules = join(dir, 'limit.v4');

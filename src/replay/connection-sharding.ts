@@ -122,6 +122,19 @@ export function rewritesPortsOnly(ruleset: Ruleset): boolean {
   return false;
 }
 
+/** Ranges sorted and merged where they overlap or touch: fewer to test per address. */
+export function mergeRanges(ranges: readonly Range[]): Range[] {
+  const sorted = [...ranges].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+  const merged: Range[] = [];
+  for (const r of sorted) {
+    const top = merged[merged.length - 1];
+    if (top && r.from <= top.to + 1n)
+      merged[merged.length - 1] = { from: top.from, to: r.to > top.to ? r.to : top.to };
+    else merged.push(r);
+  }
+  return merged;
+}
+
 const SIGN = 0x80000000 | 0;
 const TCP = 6;
 const UDP = 17;
@@ -130,16 +143,21 @@ const ICMPV6 = 58;
 /** Fragment groups whose worker is remembered (oldest forgotten first). */
 const FRAGMENT_GROUPS = 4096;
 
-/** fmix32 (MurmurHash3's finaliser): spreads an address's bits over the word. */
+/** fmix32 (MurmurHash3's finaliser): spreads an address's bits over the word (as an int32). */
 function mix(h: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
+  return h ^ (h >>> 16);
 }
 
-/** One endpoint: an address hash and a port (0 where the protocol has none we key on). */
+/** The worker of a key: on non-negative small integers, as `%` on a uint32 would run on doubles. */
+function workerOf(key: number, workers: number): number {
+  return (mix(key) & 0x7fffffff) % workers;
+}
+
+/** One endpoint: an address (IPv4 word or IPv6 hash) and a port (0 where none is keyed on). */
 function endpoint(addressHash: number, port: number): number {
-  return mix((addressHash ^ Math.imul(port, 0x9e3779b1)) >>> 0);
+  return mix(addressHash ^ Math.imul(port, 0x9e3779b1));
 }
 
 /** Frames that follow the one being keyed, for the look-ahead of a fragment that came early. */
@@ -175,7 +193,7 @@ export class ConnectionSharding {
     host: Host,
     readonly workers: number,
   ) {
-    const ranges = translatableRanges(ruleset, host);
+    const ranges = mergeRanges(translatableRanges(ruleset, host));
     const v4 = ruleset.family === 'ipv4' ? ranges : [];
     this.v4From = Int32Array.from(v4, (r) => Number(r.from) ^ SIGN);
     this.v4To = Int32Array.from(v4, (r) => Number(r.to) ^ SIGN);
@@ -215,7 +233,7 @@ export class ConnectionSharding {
     if (this.workers === 1) return 0;
     const key = this.keyOf(data, start, length, linkType);
     const group = this.group;
-    if (group === undefined) return mix(key) % this.workers;
+    if (group === undefined) return workerOf(key, this.workers);
     const map = this.fragments;
     if (this.first) {
       if (!this.last) {
@@ -223,7 +241,7 @@ export class ConnectionSharding {
         map.set(group, key);
         if (map.size > FRAGMENT_GROUPS) map.delete(map.keys().next().value!);
       }
-      return mix(key) % this.workers;
+      return workerOf(key, this.workers);
     }
     let known = map.get(group);
     if (known === undefined && ahead) {
@@ -231,7 +249,7 @@ export class ConnectionSharding {
       if (known !== undefined && !this.last) map.set(group, known);
     }
     if (this.last) map.delete(group);
-    return mix(known ?? key) % this.workers;
+    return workerOf(known ?? key, this.workers);
   }
 
   /** The key of the first fragment of `group` among the frames ahead, if one is there. */
@@ -283,7 +301,7 @@ export class ConnectionSharding {
   ): number {
     if (srcT && !dstT) return endpoint(dst, dport);
     if (dstT && !srcT) return endpoint(src, sport);
-    return (endpoint(src, sport) + endpoint(dst, dport)) >>> 0;
+    return (endpoint(src, sport) + endpoint(dst, dport)) | 0;
   }
 
   /** The key of the IPv4 packet at data[ip, end); `inner` for the one an ICMP error quotes. */
@@ -309,7 +327,7 @@ export class ConnectionSharding {
       this.first = (frag & 0x1fff) === 0;
       this.last = (frag & 0x2000) === 0;
     }
-    return this.connectionKey(srcT, dstT, mix(s), sport, mix(d), dport);
+    return this.connectionKey(srcT, dstT, s, sport, d, dport);
   }
 
   /** The key of the IPv6 packet at data[ip, end); `inner` for the one an ICMPv6 error quotes. */
@@ -366,7 +384,7 @@ function word(b: Uint8Array, at: number): number {
 
 function hash6(bytes: Uint8Array, at: number): number {
   let h = 0;
-  for (let i = 0; i < 16; i += 4) h = mix((h ^ word(bytes, at + i)) >>> 0);
+  for (let i = 0; i < 16; i += 4) h = mix(h ^ word(bytes, at + i));
   return h;
 }
 

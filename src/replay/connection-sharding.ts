@@ -16,7 +16,8 @@
 // it quotes (so a router's time exceeded meets its connection), and the later fragments of a
 // datagram on the key its first fragment had (remembered per fragment group). Not kept
 // together: a connection that is DNAT'd and SNAT'd at once (hairpin NAT), one SNAT'd from a
-// source outside those sets, and fragments that arrive before their datagram's first fragment.
+// source outside those sets, one the host opens itself to an address NAT rewrites (kube-proxy's
+// OUTPUT DNAT of cluster IPs), and fragments that arrive well before their datagram's first one.
 // A ruleset whose DNAT or SNAT rewrites ports but no address (`--to-destination :8080`) is keyed
 // on addresses alone.
 

@@ -91,6 +91,7 @@ export const A_NOTRACK: u32 = 10;
 export const A_TTL: u32 = 13;
 export const A_TOS: u32 = 15;
 export const A_DSCP: u32 = 16;
+export const A_TCPMSS: u32 = 17;
 export const A_CT: u32 = 20;
 // NAT_RANGES records (src/compiler/nat-ranges.ts): 12 words.
 export const NAT_RANGE_BYTES: u32 = 48;

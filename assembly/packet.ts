@@ -41,8 +41,35 @@ export let laterFragment: bool = false;
 export let offsetOneFragment: bool = false;
 export let iifEntry: usize = 0;
 export let oifEntry: usize = 0;
+/** The output interface's registry index (0: none yet), for TCPMSS's path MTU. */
+export let oifIndex: u32 = 0;
 export let physInEntry: usize = 0;
 export let physOutEntry: usize = 0;
+
+/** Where the packet in flight may grow in place: its frame and the slack after it (receive.ts). */
+export let growFrom: usize = 0;
+export let growTo: usize = 0;
+/** Bytes a walk added to the packet since the path last took them up (takeGrowth). */
+let growth: u32 = 0;
+
+export function setGrowRoom(from: usize, to: usize): void {
+  growFrom = from;
+  growTo = to;
+}
+
+/** The decoded packet grew by `n` bytes at its end (TCPMSS added an option): its lengths follow. */
+export function packetGrew(n: u32): void {
+  put(P_L3LEN, load<u32>(fields + ((<usize>P_L3LEN) << 2)) + n);
+  skbLen += n;
+  growth += n;
+}
+
+/** Bytes the packet grew by since the last call. */
+export function takeGrowth(): u32 {
+  const g = growth;
+  growth = 0;
+  return g;
+}
 
 function put(slot: u32, v: u32): void {
   store<u32>(fields + ((<usize>slot) << 2), v);
@@ -106,7 +133,8 @@ export function decode(p: usize, len: u32, meta: usize, ifaces: usize): bool {
   put(P_ICMPCODE, <u32>load<u8>(t, 1));
   const io = load<u32>(meta, 12);
   iifEntry = ifaces + <usize>(io & 0xffff) * IFACE_BYTES;
-  oifEntry = ifaces + <usize>(io >> 16) * IFACE_BYTES;
+  oifIndex = io >> 16;
+  oifEntry = ifaces + <usize>oifIndex * IFACE_BYTES;
   put(P_IIF, load<u32>(iifEntry));
   put(P_OIF, load<u32>(oifEntry));
   put(P_MARK, load<u32>(meta, 16));
@@ -134,6 +162,7 @@ export function setPhysdev(ifaces: usize, inPort: u32, outPort: u32): void {
 
 /** The packet was routed out of interface `idx` of the registry at `ifaces` (-o matches it). */
 export function setOif(ifaces: usize, idx: u32): void {
+  oifIndex = idx;
   oifEntry = ifaces + <usize>idx * IFACE_BYTES;
   put(P_OIF, load<u32>(oifEntry));
 }

@@ -12,6 +12,7 @@ import {
   A_NETMAP,
   A_NOTRACK,
   A_REJECT,
+  A_TCPMSS,
   A_TOS,
   A_TTL,
   ACTION_BYTES,
@@ -35,12 +36,13 @@ import {
 } from './layout';
 import { candidateMatches, nextCandidate } from './lookup';
 import { ruleMatches } from './ops';
-import { fields, P_MARK } from './packet';
+import { fields, P_MARK, skbLen } from './packet';
 import { connmarkRuns, connmarkTarget } from './path/connmark-target';
 import { dscpTarget, tosTarget } from './path/dsfield-target';
 import { hostQueries } from './path/host-query';
 import { isNatAction, natEntry, natTarget, netmapTarget } from './path/nat-target';
 import { notrackRuns, notrackTarget } from './path/notrack-target';
+import { TCPMSS_DROP, TCPMSS_GREW, TCPMSS_UNDECIDED, tcpmssTarget } from './path/tcpmss-target';
 import { ttlTarget } from './path/ttl-target';
 import { beginState, rollbackState } from './state';
 import {
@@ -227,6 +229,24 @@ function traverse(base: u32, bytes: u32): u64 {
         if (kind === A_TOS) tosTarget(load<u32>(aw, 4));
         else dscpTarget(load<u32>(aw, 4));
         walkActed = true;
+        i++;
+        continue;
+      }
+      if (kind === A_TCPMSS && hostQueries && !ipv6) {
+        const outcome = tcpmssTarget(load<u32>(aw, 4));
+        if (outcome === TCPMSS_UNDECIDED) return result(0, R_UNDECIDED_RULE, g);
+        walkActed = true;
+        if (outcome === TCPMSS_DROP) {
+          commit(bytes);
+          return result(V_DROP, R_RULE, g);
+        }
+        if (outcome === TCPMSS_GREW) {
+          // The kernel counts each rule with the length the packet has then: the rules so far
+          // with the old length, the later ones with the new.
+          commit(bytes);
+          logged = 0;
+          bytes = skbLen;
+        }
         i++;
         continue;
       }

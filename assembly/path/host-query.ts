@@ -21,7 +21,7 @@ export const Q_SOCKET: u32 = 4;
 export const Q_ROUTE_OUT: u32 = 5;
 /** ip_route_me_harder after OUTPUT changed the destination or mark (dst, src, mark): as Q_ROUTE_OUT. */
 export const Q_REROUTE_OUT: u32 = 6;
-/** An interface (index): its MTU, and 1 when it is a loopback device. */
+/** An interface (index): its MTU (1500 when unknown), 1 when it is a loopback device, its MTU as configured (0: none). */
 export const Q_INTERFACE: u32 = 7;
 /** __icmp_send's choices (dst, src, iif index or 0): sent?, source, the way back's MTU, via loopback. */
 export const Q_ICMP_SEND: u32 = 8;

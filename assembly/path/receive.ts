@@ -62,8 +62,10 @@ import {
   P_PROTO,
   P_SRC,
   P_TCPFLAGS,
+  setGrowRoom,
   setOif,
   setPhysdev,
+  takeGrowth,
 } from '../packet';
 import { setWalkTime, shareRandom } from '../state';
 import { enableReject } from '../walk';
@@ -137,6 +139,7 @@ import { allowNotrack, notrackRequested } from './notrack-target';
 import { setMacDestination } from './pkttype';
 import { rejectParams } from './reject-target';
 import { applyIcmpErrorRewrite4, applyRewriteRecord, ipDecreaseTtl } from './rewrite';
+import { FRAME_SLACK } from './tcpmss-target';
 import { lastCounted, lastCounters, lastFlowSafe, lastGuard, memoWalk } from './verdict-memo';
 
 // Frame records (FRAME_BYTES): byte offset in the packet area, captured length, iif registry
@@ -536,14 +539,24 @@ export function runHook(hook: u32): u32 {
         else ctEntry = confirmedIdx;
       }
     } else if (kind === STEP_NAT) ok = natStep(hook, chain);
-    else if (kind === STEP_TABLE || kind === STEP_FILTER) ok = tableStep(chain, kind === STEP_FILTER);
-    else ok = stop(FATE_UNSUPPORTED, U_CHAIN);
+    else if (kind === STEP_TABLE || kind === STEP_FILTER) {
+      ok = tableStep(chain, kind === STEP_FILTER);
+      takeUpGrowth();
+    } else ok = stop(FATE_UNSUPPORTED, U_CHAIN);
     if (ok === 0) {
       if (stopFate === FATE_DROPPED || stopFate === FATE_REJECTED) releaseIfUnconfirmed();
       return 0;
     }
   }
   return 1;
+}
+
+/** A walk grew the packet in place (TCPMSS added an option): the datagram and its result are longer. */
+function takeUpGrowth(): void {
+  const g = takeGrowth();
+  if (g === 0) return;
+  ipLen += g;
+  store<u32>(curOut, ipLen, 24);
 }
 
 /** Admits what this path handles: IPv4 without options, not a fragment, whole transport header. */
@@ -717,6 +730,8 @@ export function journeyIcmpSend(type: u32, code: u32, info: u32, cause: u32): u3
 function receive(f: usize, bytes: usize, out: usize): bool {
   const at = bytes + <usize>load<u32>(f);
   const caplen = load<u32>(f, 4);
+  // The frame may grow into the slack the batch leaves after it (src/engine/wasm/engine.ts).
+  setGrowRoom(at, at + <usize>caplen + FRAME_SLACK);
   const io = load<u32>(f, 8);
   const iif = io & 0xffff;
   const link = (io >> 16) & 0xf;

@@ -36,7 +36,7 @@ function put32(p: usize, v: u32): void {
  * csum_replace4 / inet_proto_csum_replace4 without CHECKSUM_PARTIAL: ~fold(~(u32)check + ~from
  * + to); the 32-bit complement of the 16-bit field adds a 0xffff word.
  */
-function csumReplace4(check: u32, from: u32, to: u32): u32 {
+export function csumReplace4(check: u32, from: u32, to: u32): u32 {
   const nf = ~from;
   let s: u32 = 0xffff + (~check & 0xffff) + (nf >> 16) + (nf & 0xffff) + (to >> 16) + (to & 0xffff);
   while (s > 0xffff) s = (s & 0xffff) + (s >> 16);
@@ -44,7 +44,7 @@ function csumReplace4(check: u32, from: u32, to: u32): u32 {
 }
 
 /** inet_proto_csum_replace2: the 16-bit values widened to 32 bits (~from adds a 0xffff word). */
-function csumReplace2(check: u32, from: u32, to: u32): u32 {
+export function inetProtoCsumReplace2(check: u32, from: u32, to: u32): u32 {
   return csumReplace4(check, from & 0xffff, to & 0xffff);
 }
 
@@ -74,7 +74,7 @@ function manipL4(l4: usize, end: usize, proto: u32, manip: u32, port: u32, from:
     const old = be16(at);
     put16(at, port);
     if (avail < 20) return true;
-    put16(l4 + 16, csumReplace2(csumReplace4(be16(l4 + 16), from, to), old, port));
+    put16(l4 + 16, inetProtoCsumReplace2(csumReplace4(be16(l4 + 16), from, to), old, port));
     return true;
   }
   if (proto === IPPROTO_UDP || proto === IPPROTO_UDPLITE) {
@@ -83,7 +83,7 @@ function manipL4(l4: usize, end: usize, proto: u32, manip: u32, port: u32, from:
     const at = manip === MANIP_SRC ? l4 : l4 + 2;
     const check = be16(l4 + 6);
     if (check !== 0 || proto === IPPROTO_UDPLITE) {
-      const c = csumReplace2(csumReplace4(check, from, to), be16(at), port);
+      const c = inetProtoCsumReplace2(csumReplace4(check, from, to), be16(at), port);
       put16(l4 + 6, c === 0 ? 0xffff : c); // CSUM_MANGLED_0
     }
     put16(at, port);
@@ -93,7 +93,7 @@ function manipL4(l4: usize, end: usize, proto: u32, manip: u32, port: u32, from:
     // icmp_manip_pkt as the reference has it: the id takes the value whatever the type (callers
     // pass the current id to keep it; the kernel leaves non-query types alone); no pseudo-header.
     if (avail < 8) return false;
-    put16(l4 + 2, csumReplace2(be16(l4 + 2), be16(l4 + 4), port));
+    put16(l4 + 2, inetProtoCsumReplace2(be16(l4 + 2), be16(l4 + 4), port));
     put16(l4 + 4, port);
     return true;
   }
@@ -103,7 +103,7 @@ function manipL4(l4: usize, end: usize, proto: u32, manip: u32, port: u32, from:
     let c = csumReplace4(be16(l4 + 2), from, to);
     const type = <u32>load<u8>(l4);
     if (type === 128 || type === 129) {
-      c = csumReplace2(c, be16(l4 + 4), port);
+      c = inetProtoCsumReplace2(c, be16(l4 + 4), port);
       put16(l4 + 4, port);
     }
     put16(l4 + 2, c);

@@ -60,6 +60,11 @@ interface PathExports {
 }
 
 const FRAME_WORDS = 8;
+/**
+ * Bytes left free after each frame in the batch: room for the packet path to grow a datagram in
+ * place (TCPMSS adding its option; assembly/path/tcpmss-target.ts, FRAME_SLACK there too).
+ */
+const FRAME_SLACK = 4;
 const OUT_WORDS = 8;
 const EMIT_WORDS = 8;
 /** Frame flag: the host's own packet (assembly/path/receive.ts FRAME_LOCAL). */
@@ -359,7 +364,7 @@ export class WasmEngine {
 
   /** Room for one more frame of `length` bytes. */
   fits(length: number): boolean {
-    return this.count < this.batchSize && this.used + length <= this.byteCapacity;
+    return this.count < this.batchSize && this.used + length + FRAME_SLACK <= this.byteCapacity;
   }
 
   /**
@@ -414,7 +419,7 @@ export class WasmEngine {
     this.u32[w + 6] = Math.floor(this.lastIndex / 0x1_0000_0000) >>> 0;
     this.u32[w + 7] = 0;
     this.links[this.count] = linkType;
-    this.used += length;
+    this.used += length + FRAME_SLACK;
     this.count++;
     return w;
   }

@@ -95,7 +95,8 @@ export function answerHostQuery(
   }
   if (kind === Q_INTERFACE) {
     const dev = host.interface(ifaces.name(a));
-    return [dev?.mtu ?? 1500, dev?.kind === 'loopback' ? 1 : 0, 0, 0];
+    // Word 2: the MTU as configured, 0 when the host file gives none (TCPMSS then ignores it).
+    return [dev?.mtu ?? 1500, dev?.kind === 'loopback' ? 1 : 0, dev?.mtu ?? 0, 0];
   }
   if (kind === Q_ICMP_SEND) {
     // kernel-answers.ts icmpSend: the error's source, the route back's MTU, and whether it

@@ -29,6 +29,7 @@ import {
   UNDECIDED,
   X_ADDRTYPE,
   X_PKTTYPE,
+  X_RPFILTER,
   YES,
 } from './layout';
 import {
@@ -46,8 +47,9 @@ import {
 import { addrtypeHolds } from './path/addrtype';
 import { hostQueries } from './path/host-query';
 import { pkttypeHolds } from './path/pkttype';
+import { rpfilterHolds } from './path/rpfilter';
 import { stateful } from './state';
-import { ops, params, RULE_CORE_BYTES, ruleCores, stringAt, stringLength } from './table';
+import { ipv6, ops, params, RULE_CORE_BYTES, ruleCores, stringAt, stringLength } from './table';
 
 // Field id → scratch slot (bit 7 clear) or CT record word (bit 7 set); 255: no such field.
 export const FIELD_SLOTS: usize = memory.data<u8>([
@@ -230,6 +232,8 @@ export function ruleMatches(g: u32): u32 {
       if (!addrtypeHolds(params + ((<usize>load<u32>(s, 8)) << 2))) return NO;
     } else if (code === OP_HOST && hostQueries && load<u32>(s, 4) === X_PKTTYPE) {
       if (!pkttypeHolds(params + ((<usize>load<u32>(s, 8)) << 2))) return NO;
+    } else if (code === OP_HOST && hostQueries && !ipv6 && load<u32>(s, 4) === X_RPFILTER) {
+      if (!rpfilterHolds(params + ((<usize>load<u32>(s, 8)) << 2))) return NO;
     } else {
       // Other HOST ops, UNSUPPORTED: the host's business.
       return UNDECIDED;

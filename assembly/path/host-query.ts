@@ -27,6 +27,8 @@ export const Q_INTERFACE: u32 = 7;
 export const Q_ICMP_SEND: u32 = 8;
 /** REJECT's ICMP source (dst, src): has one?, the source, the way back is the loopback device. */
 export const Q_ERROR_SOURCE: u32 = 9;
+/** rpfilter's reverse route lookup (src, iif index, flags | TOS << 8): 1 when it passes. */
+export const Q_RPFILTER: u32 = 10;
 
 export const NO_DEV: u32 = 0xffffffff;
 /** Address words of per-class answers: the question's destination, or its source, itself. */

@@ -14,6 +14,7 @@ export { parseAddressText } from './ip-text.js';
 export type { Ipv6Class } from './ipv6-class.js';
 export { ipv6Class } from './ipv6-class.js';
 export { HostFileError } from './json-reader.js';
+export { type ReversePathOptions, reversePathOk } from './reverse-path.js';
 export type { RouteErrno, RouteFailed, RouteFound, RouteQuery, RouteResult } from './routing.js';
 export { fibLookup, routeLookup, validateSource } from './routing.js';
 export type { RouteQuery6 } from './routing6.js';

@@ -4,7 +4,7 @@
 // random generator and the clock (the current packet's timestamp).
 
 import type { Host } from '../../host/index.js';
-import { addressType as hostAddressType, routeTypes6 } from '../../host/index.js';
+import { addressType as hostAddressType, reversePathOk, routeTypes6 } from '../../host/index.js';
 import type { Rule, Ruleset } from '../../ir/ruleset.js';
 import { CONNTRACK_SYSCTLS, ConntrackTable, PacketRandom, settingsFromSysctls } from '../conntrack/index.js';
 import { RuleCounters } from '../counters.js';
@@ -59,7 +59,9 @@ export function createEngineState(ruleset: Ruleset, host: Host, seed: number): E
         hostAddressType(host, { family, words: addr }, dev === undefined ? {} : { dev }),
       // addrtype_mt6: LOCAL/ANYCAST/UNREACHABLE from the kernel's IPv6 route lookup.
       addressTypes6: (addr, dev) => routeTypes6(host, addr, dev),
-      reversePathOk: () => true,
+      // IPv6 (ip6t_rpfilter's oif-bound lookups) is not modelled yet: it passes.
+      reversePathOk: (family, src, _dst, iif, o) =>
+        family === 'ipv4' ? reversePathOk(host, src[0]!, iif, o) : true,
       interfaceGroup: () => 0,
     },
     fdb: new BridgeFdb(),

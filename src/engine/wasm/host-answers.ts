@@ -4,7 +4,13 @@
 // from and leave by. Each distinct question is asked once per run.
 
 import type { Host } from '../../host/index.js';
-import { addressType, findSocket, routeLookup, selectSourceAddress } from '../../host/index.js';
+import {
+  addressType,
+  findSocket,
+  reversePathOk,
+  routeLookup,
+  selectSourceAddress,
+} from '../../host/index.js';
 import { ADDRESS_TYPE_ORDER } from '../../ir/matches/addrtype.js';
 import { ipErrorCode } from '../reference/ip-input.js';
 import type { HostView } from '../reference/match-context.js';
@@ -18,7 +24,11 @@ export const Q_REROUTE_OUT = 6;
 export const Q_INTERFACE = 7;
 export const Q_ICMP_SEND = 8;
 export const Q_ERROR_SOURCE = 9;
+export const Q_RPFILTER = 10;
 const NO_DEV = 0xffffffff;
+// Q_RPFILTER's flag bits (assembly/path/rpfilter.ts).
+const RPF_LOOSE = 1;
+const RPF_ACCEPT_LOCAL = 2;
 const NONE = 0xffffffff;
 
 export const RT_LOCAL = 1;
@@ -59,6 +69,15 @@ export function answerHostQuery(
     const mtu = host.interface(r.oif)?.mtu ?? 1500;
     // No gateway: the next hop is the destination (the path fills it in: answers are per class).
     return [RT_FORWARD, ifaces.index(r.oif), r.gateway?.words[0] ?? NONE, mtu];
+  }
+  if (kind === Q_RPFILTER) {
+    // rpfilter's reverse route lookup (a: source, b: input device, c: flags | TOS << 8).
+    const ok = reversePathOk(host, a >>> 0, ifaces.name(b), {
+      loose: (c & RPF_LOOSE) !== 0,
+      acceptLocal: (c & RPF_ACCEPT_LOCAL) !== 0,
+      tos: (c >>> 8) & 0xff,
+    });
+    return [ok ? 1 : 0, 0, 0, 0];
   }
   if (kind === Q_SOURCE_ADDRESS) {
     const dev = ifaces.name(a);

@@ -354,4 +354,132 @@ COMMIT
       },
     ],
   },
+  'engine-rpfilter': {
+    host: router(1500),
+    rules: `*raw
+:PREROUTING ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A PREROUTING -m rpfilter
+-A PREROUTING -m rpfilter --loose
+-A PREROUTING -m rpfilter --accept-local
+-A PREROUTING -m rpfilter --loose --accept-local
+-A PREROUTING -m rpfilter --validmark
+-A PREROUTING -m rpfilter --invert -j DROP
+COMMIT
+`,
+    settings: {
+      description:
+        'rpfilter, strict and loose, with --accept-local: sources whose route back leaves by the input device, by another one, by none, or is local; the 0.0.0.0 special cases',
+    },
+    packets: [
+      // Route back by the input device (default route on eth0, connected 10.0.0.0/24 on eth1).
+      {
+        ...fromWan,
+        proto: 'udp',
+        t: 0,
+        src: '8.8.8.8',
+        dst: '10.0.0.20',
+        sport: 5000,
+        dport: 53,
+        payload: 'q',
+      },
+      { ...fromLan, proto: 'udp', t: 0.002, dst: '8.8.8.8', sport: 5001, dport: 53, payload: 'q' },
+      // Route back by the other device: strict fails, loose passes.
+      {
+        ...fromWan,
+        proto: 'udp',
+        t: 0.004,
+        src: '10.0.0.5',
+        dst: '10.0.0.20',
+        sport: 5002,
+        dport: 53,
+        payload: 'q',
+      },
+      {
+        ...fromLan,
+        proto: 'udp',
+        t: 0.006,
+        src: '8.8.8.8',
+        dst: '192.168.1.50',
+        sport: 5003,
+        dport: 53,
+        payload: 'q',
+      },
+      // The host's own addresses as sources: local routes (eth0's, lo's), only with --accept-local.
+      {
+        ...fromWan,
+        proto: 'udp',
+        t: 0.008,
+        src: '192.168.1.10',
+        dst: '192.168.1.50',
+        sport: 5004,
+        dport: 53,
+        payload: 'q',
+      },
+      {
+        ...fromLan,
+        proto: 'udp',
+        t: 0.01,
+        src: '192.168.1.10',
+        dst: '10.0.0.30',
+        sport: 5005,
+        dport: 53,
+        payload: 'q',
+      },
+      {
+        ...fromLan,
+        proto: 'udp',
+        t: 0.012,
+        src: '10.0.0.1',
+        dst: '10.0.0.30',
+        sport: 5006,
+        dport: 53,
+        payload: 'q',
+      },
+      // 0.0.0.0 to the broadcast address and to local multicast pass whatever the routes; to a
+      // unicast address the lookup of 0.0.0.0 runs (the default route).
+      {
+        ...fromWan,
+        dstMac: 'ff:ff:ff:ff:ff:ff',
+        proto: 'udp',
+        t: 0.014,
+        src: '0.0.0.0',
+        dst: '255.255.255.255',
+        sport: 68,
+        dport: 67,
+        payload: 'd',
+      },
+      {
+        ...fromLan,
+        dstMac: '01:00:5e:00:00:fb',
+        proto: 'udp',
+        t: 0.016,
+        src: '0.0.0.0',
+        dst: '224.0.0.251',
+        sport: 5353,
+        dport: 5353,
+        payload: 'm',
+      },
+      {
+        ...fromLan,
+        proto: 'udp',
+        t: 0.018,
+        src: '0.0.0.0',
+        dst: '10.0.0.1',
+        sport: 5007,
+        dport: 53,
+        payload: 'q',
+      },
+      {
+        ...fromWan,
+        proto: 'udp',
+        t: 0.02,
+        src: '0.0.0.0',
+        dst: '10.0.0.20',
+        sport: 5008,
+        dport: 53,
+        payload: 'q',
+      },
+    ],
+  },
 };

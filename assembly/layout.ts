@@ -80,6 +80,7 @@ export const X_RECENT: u32 = 3;
 export const X_ADDRTYPE: u32 = 6;
 export const X_PKTTYPE: u32 = 7;
 export const X_RPFILTER: u32 = 8;
+export const X_OWNER: u32 = 9;
 export const A_REJECT: u32 = 0;
 export const A_MARK: u32 = 1;
 export const A_CONNMARK: u32 = 2;

@@ -28,6 +28,7 @@ import {
   SLOT_BYTES,
   UNDECIDED,
   X_ADDRTYPE,
+  X_OWNER,
   X_PKTTYPE,
   X_RPFILTER,
   YES,
@@ -46,6 +47,7 @@ import {
 } from './packet';
 import { addrtypeHolds } from './path/addrtype';
 import { hostQueries } from './path/host-query';
+import { ownerHolds } from './path/owner';
 import { pkttypeHolds } from './path/pkttype';
 import { rpfilterHolds } from './path/rpfilter';
 import { stateful } from './state';
@@ -234,6 +236,8 @@ export function ruleMatches(g: u32): u32 {
       if (!pkttypeHolds(params + ((<usize>load<u32>(s, 8)) << 2))) return NO;
     } else if (code === OP_HOST && hostQueries && !ipv6 && load<u32>(s, 4) === X_RPFILTER) {
       if (!rpfilterHolds(params + ((<usize>load<u32>(s, 8)) << 2))) return NO;
+    } else if (code === OP_HOST && hostQueries && load<u32>(s, 4) === X_OWNER) {
+      if (!ownerHolds(params + ((<usize>load<u32>(s, 8)) << 2))) return NO;
     } else {
       // Other HOST ops, UNSUPPORTED: the host's business.
       return UNDECIDED;

@@ -225,6 +225,11 @@ export function lowerMatch(c: LowerContext, m: Match): void {
       return;
     case 'comment':
       return; // always holds; the rule record keeps the text
+    case 'policy':
+      // No IPsec is modelled: no packet has a secpath or an xfrm bundle, so `--pol none` always
+      // holds and `--pol ipsec` never does (the reference's matches/policy.ts).
+      if (m.policy !== 'none') c.ops.emit(Op.FALSE, 0, 0, 0);
+      return;
     case 'tcp':
       guard(c, 20, FragMode.TCP, true);
       portRange(c, Field.L4_SPORT, m.sport);

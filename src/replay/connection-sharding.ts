@@ -2,22 +2,24 @@
 // TCP and UDP, port), chosen so that both directions of a connection — NAT replies included —
 // land on the same worker, whose connection table then holds the whole connection.
 //
-// A NAT'd connection keeps one endpoint across its directions and rewrites the other. The
-// "translatable" addresses are those NAT can put in or take out of a packet: the host's own
-// (REDIRECT, MASQUERADE, and what DNAT rewrites away), every NAT target range (DNAT, SNAT,
-// NETMAP, userland proxies' targets) and the sources SNAT/MASQUERADE rules rewrite (their `-s`,
-// else the connected subnets behind the interfaces they do not leave by). A packet with exactly
-// one translatable address is keyed on the other endpoint (the kept one: the client of a DNAT'd
-// service, the server a MASQUERADEd container talks to; NAT rewrites the translatable side's port,
-// never the kept side's); any other packet on both endpoints, symmetrically. Ports spread one
-// busy client's connections over the workers, as a NIC's RSS does.
+// A NAT'd connection keeps one endpoint across its directions and rewrites the other. First, a
+// packet with exactly one endpoint of a DNAT'd service — a cluster IP:port a nat rule sends to
+// DNAT, or the pod:port DNAT sends it to (service-endpoints.ts) — is keyed on the other, the
+// client's. Otherwise by "translatable" addresses, those NAT can put in or take out of a packet:
+// the host's own (REDIRECT, MASQUERADE, and what DNAT rewrites away), every NAT target range
+// (DNAT, SNAT, NETMAP, userland proxies' targets), the destinations nat rules DNAT (kube-proxy's
+// cluster IPs) and the sources SNAT/MASQUERADE rules rewrite (their `-s`, else the connected
+// subnets behind the interfaces they do not leave by). A packet with exactly one translatable
+// address is keyed on the other endpoint (the kept one: the client of a DNAT'd service, the
+// server a MASQUERADEd container talks to; NAT rewrites the translatable side's port, never the
+// kept side's); any other packet on both endpoints, symmetrically. Ports spread one busy
+// client's connections over the workers, as a NIC's RSS does.
 //
 // What has no ports of its own follows what it belongs to: an ICMP error is keyed on the packet
 // it quotes (so a router's time exceeded meets its connection), and the later fragments of a
 // datagram on the key its first fragment had (remembered per fragment group). Not kept
 // together: a connection that is DNAT'd and SNAT'd at once (hairpin NAT), one SNAT'd from a
-// source outside those sets, one the host opens itself to an address NAT rewrites (kube-proxy's
-// OUTPUT DNAT of cluster IPs), and fragments that arrive well before their datagram's first one.
+// source outside those sets, and fragments that arrive well before their datagram's first one.
 // A ruleset whose DNAT or SNAT rewrites ports but no address (`--to-destination :8080`) is keyed
 // on addresses alone.
 
@@ -25,6 +27,7 @@ import type { Host } from '../host/index.js';
 import type { Family, IpNet } from '../ir/address.js';
 import type { Rule, Ruleset } from '../ir/ruleset.js';
 import { LinkType } from '../trace/index.js';
+import { ServiceEndpoints } from './service-endpoints.js';
 
 /** An inclusive address range as 128-bit integers (IPv4 in the low 32 bits). */
 interface Range {
@@ -59,6 +62,66 @@ function outInterface(rule: Rule): { name: string; invert: boolean } | undefined
   return undefined;
 }
 
+/** Non-inverted `-d` nets of a rule whose prefix is at least `minPrefix` bits. */
+function destinationNets(rule: Rule, minPrefix: number): IpNet[] {
+  const nets: IpNet[] = [];
+  for (const m of rule.matches)
+    if (m.kind === 'destination' && !m.invert && (m.net.prefixLen ?? 0) >= minPrefix) nets.push(m.net);
+  return nets;
+}
+
+/** Whether a target rewrites the destination (and so its packets' `-d` is rewritten away). */
+const rewritesDestination = (kind: string): boolean =>
+  kind === 'DNAT' || kind === 'REDIRECT' || kind === 'NETMAP';
+
+/**
+ * The destinations DNAT rewrites away: the `-d` of nat rules that DNAT, REDIRECT or NETMAP, or
+ * that jump to a chain from which such a rule can be reached (kube-proxy's KUBE-SERVICES rule
+ * per cluster IP, whose KUBE-SVC and KUBE-SEP chains DNAT). Only nets of 16 bits or more: a
+ * wide net in front of a NAT chain would make its clients translatable too.
+ */
+function dnatDestinations(ruleset: Ruleset): IpNet[] {
+  const nat = ruleset.tables.find((t) => t.name === 'nat');
+  if (!nat) return [];
+  const byName = new Map(nat.chains.map((c) => [c.name, c]));
+  const reaches = new Map<string, boolean>();
+  const reachesDnat = (name: string): boolean => {
+    const known = reaches.get(name);
+    if (known !== undefined) return known;
+    reaches.set(name, false); // a loop adds nothing
+    const chain = byName.get(name);
+    const hit =
+      chain?.rules.some((r) => {
+        const t = r.target;
+        if (!t) return false;
+        if (rewritesDestination(t.kind)) return true;
+        return (t.kind === 'jump' || t.kind === 'goto') && reachesDnat(t.chain);
+      }) ?? false;
+    reaches.set(name, hit);
+    return hit;
+  };
+  const nets: IpNet[] = [];
+  for (const c of nat.chains)
+    for (const r of c.rules) {
+      const t = r.target;
+      if (!t) continue;
+      const leads =
+        rewritesDestination(t.kind) || ((t.kind === 'jump' || t.kind === 'goto') && reachesDnat(t.chain));
+      if (leads) nets.push(...destinationNets(r, 16));
+    }
+  return nets;
+}
+
+/** The host's own addresses (interfaces, loopback's 127.0.0.0/8) as ranges. */
+export function ownRanges(host: Host, family: Family): Range[] {
+  const ranges: Range[] = [];
+  for (const i of host.interfaces)
+    for (const a of i.addresses)
+      if (a.family === family) ranges.push({ from: wordsValue(a.words), to: wordsValue(a.words) });
+  if (family === 'ipv4') ranges.push({ from: 0x7f000000n, to: 0x7fffffffn });
+  return ranges;
+}
+
 /** The translatable address ranges of a ruleset on a host, per family. */
 export function translatableRanges(ruleset: Ruleset, host: Host): Range[] {
   const family: Family = ruleset.family;
@@ -75,15 +138,13 @@ export function translatableRanges(ruleset: Ruleset, host: Host): Range[] {
             ranges.push({ from, to: from | ((1n << host) - 1n) });
           }
   };
-  for (const i of host.interfaces)
-    for (const a of i.addresses)
-      if (a.family === family) ranges.push({ from: wordsValue(a.words), to: wordsValue(a.words) });
+  ranges.push(...ownRanges(host, family));
+  for (const n of dnatDestinations(ruleset)) if (n.family === family) ranges.push(netRange(n));
   for (const p of host.proxies)
     if (p.target.address.family === family) {
       const v = wordsValue(p.target.address.words);
       ranges.push({ from: v, to: v });
     }
-  if (family === 'ipv4') ranges.push({ from: 0x7f000000n, to: 0x7fffffffn });
   for (const t of ruleset.tables)
     for (const c of t.chains)
       for (const r of c.rules) {
@@ -183,6 +244,8 @@ export class ConnectionSharding {
   private readonly fragments = new Map<string, number>();
   /** 0xffff to key TCP and UDP on their ports, 0 to key on addresses alone. */
   private readonly portMask: number;
+  /** Endpoints of DNAT'd services (IPv4), which key a packet on its other endpoint. */
+  private readonly services: ServiceEndpoints;
   // What the last key4/key6 found besides the key (fields, so that keying allocates nothing).
   /** The fragment group of a fragmented packet, else undefined. */
   private group: string | undefined;
@@ -200,22 +263,16 @@ export class ConnectionSharding {
     this.v4To = Int32Array.from(v4, (r) => Number(r.to) ^ SIGN);
     this.v6 = ruleset.family === 'ipv6' ? ranges : [];
     this.portMask = rewritesPortsOnly(ruleset) ? 0 : 0xffff;
+    this.services = new ServiceEndpoints(ruleset);
   }
 
   /** Whether IPv4 address `a` (a signed word) is in a translatable range. */
   private translatable4(a: number): boolean {
-    const x = a ^ SIGN;
-    const from = this.v4From;
-    const to = this.v4To;
-    for (let i = 0; i < from.length; i++) if (x >= from[i]! && x <= to[i]!) return true;
-    return false;
+    return inRanges(a ^ SIGN, this.v4From, this.v4To);
   }
 
   private translatable6(bytes: Uint8Array, at: number): boolean {
-    if (this.v6.length === 0) return false;
-    let v = 0n;
-    for (let i = 0; i < 16; i++) v = (v << 8n) | BigInt(bytes[at + i]!);
-    return this.v6.some((r) => v >= r.from && v <= r.to);
+    return inRanges6(bytes, at, this.v6);
   }
 
   /**
@@ -328,6 +385,10 @@ export class ConnectionSharding {
       this.first = (frag & 0x1fff) === 0;
       this.last = (frag & 0x2000) === 0;
     }
+    // A DNAT'd service's endpoint (cluster IP:port, pod:port) on one side: the client is the other.
+    const services = this.services;
+    const srcService = services.has(s, sport);
+    if (srcService !== services.has(d, dport)) return srcService ? endpoint(d, dport) : endpoint(s, sport);
     return this.connectionKey(srcT, dstT, s, sport, d, dport);
   }
 
@@ -371,6 +432,20 @@ export class ConnectionSharding {
     }
     return this.connectionKey(srcT, dstT, s, sport, d, dport);
   }
+}
+
+/** Whether sign-flipped IPv4 word `x` is in one of the ranges. */
+function inRanges(x: number, from: Int32Array, to: Int32Array): boolean {
+  for (let i = 0; i < from.length; i++) if (x >= from[i]! && x <= to[i]!) return true;
+  return false;
+}
+
+/** Whether the IPv6 address at bytes[at, at + 16) is in one of the ranges. */
+function inRanges6(bytes: Uint8Array, at: number, ranges: readonly Range[]): boolean {
+  if (ranges.length === 0) return false;
+  let v = 0n;
+  for (let i = 0; i < 16; i++) v = (v << 8n) | BigInt(bytes[at + i]!);
+  return ranges.some((r) => v >= r.from && v <= r.to);
 }
 
 /** ICMP types that quote the packet they answer (unreachable, source quench, redirect, time exceeded, parameter problem). */

@@ -208,3 +208,48 @@ describe('connection sharding (IPv6)', () => {
     expect(used.size).toBe(3);
   });
 });
+
+describe('connection sharding (kube-proxy cluster IPs)', () => {
+  const rules = `*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+:KUBE-SERVICES - [0:0]
+:KUBE-SVC-A - [0:0]
+:KUBE-SEP-A - [0:0]
+-A PREROUTING -j KUBE-SERVICES
+-A OUTPUT -j KUBE-SERVICES
+-A KUBE-SERVICES -d 10.96.0.10/32 -p tcp -m tcp --dport 80 -j KUBE-SVC-A
+-A KUBE-SVC-A -j KUBE-SEP-A
+-A KUBE-SEP-A -p tcp -m tcp -j DNAT --to-destination 10.244.1.5:8080
+COMMIT
+`;
+  const shards = new ConnectionSharding(loadRuleset(rules, { file: 'kube.v4' }).ruleset, host, 3);
+  const raw = (b: Uint8Array) => shards.shardOf(b, 0, b.length, LinkType.Raw);
+  const ports = Array.from({ length: 60 }, (_, i) => 40000 + i);
+
+  it("keeps an outside client's connection to a cluster IP whole, and spreads a client's connections", () => {
+    const used = new Set<number>();
+    for (const port of ports) {
+      const w = raw(tcp('198.51.100.7', port, '10.96.0.10', 80));
+      expect(raw(tcp('10.244.1.5', 8080, '198.51.100.7', port))).toBe(w);
+      used.add(w);
+    }
+    expect(used.size).toBe(3);
+  });
+
+  it("keeps the host's own connection to a cluster IP whole (both ends translatable)", () => {
+    for (const port of ports)
+      expect(raw(tcp('10.244.1.5', 8080, '192.168.1.10', port))).toBe(
+        raw(tcp('192.168.1.10', port, '10.96.0.10', 80)),
+      );
+  });
+
+  it("keeps a pod's connection to a cluster IP whole", () => {
+    for (const port of ports)
+      expect(raw(tcp('10.244.1.5', 8080, '10.244.1.9', port))).toBe(
+        raw(tcp('10.244.1.9', port, '10.96.0.10', 80)),
+      );
+  });
+});

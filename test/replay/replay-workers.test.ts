@@ -161,6 +161,22 @@ describe('replay --workers', () => {
     expect(countersOnly.counters).toBe(one.counters);
   });
 
+  it("keeps kube-proxy's DNAT'd connections whole: cluster IPs from pods, outside clients and the host", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nfwasm-workers-kube-'));
+    // Without ICMP's per-destination rate limit, whose state no sharding keeps whole.
+    const host = JSON.parse(readFileSync('test/fixtures/wasm-engine/routed-kube-host.json', 'utf8'));
+    host.sysctl['net.ipv4.icmp_ratelimit'] = 0;
+    writeFileSync(join(dir, 'host.json'), JSON.stringify(host));
+    const kube = ['--rules', 'test/fixtures/wasm-engine/kube-proxy-8.v4', '--host', join(dir, 'host.json')];
+    const trace = join(dir, 'trace.pcapng');
+    genCommand([...kube, '-o', trace, '--packets', '20000', '--flows', '300'], () => {});
+    const one = await replayCounters(dir, trace, 'k1', ['--workers', '1'], kube);
+    const two = await replayCounters(dir, trace, 'k2', ['--workers', '2'], kube);
+    expect(one.counters).toMatch(/\[[1-9]\d*:\d+\] -A KUBE-SEP-\w+ -p tcp .*-j DNAT/);
+    expect(two.counters).toBe(one.counters);
+    expect(two.json.fates).toEqual(one.json.fates);
+  });
+
   it('keeps fragments with their datagram: the kernel scenarios with fragments give the same outputs on 1 and 3 workers', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nfwasm-workers-frag-'));
     const root = 'test/fixtures/scenarios';

@@ -253,20 +253,19 @@ const TO_PROT_UNREACH: u32 = 8;
 // Why a packet is UNSUPPORTED.
 const U_LINK: u32 = 1;
 const U_IP_HEADER: u32 = 2;
+/** A fragment the host sends itself, or one on a bridge port. */
 const U_FRAGMENT: u32 = 3;
 const U_TRANSPORT: u32 = 4;
-/** An ICMP redirect (5; 7, 8, 10 and 11 are no longer used). */
+/** An ICMP redirect (5; 7, 8, 10, 11 and 15 are no longer used). */
 const U_ICMP_REDIRECT: u32 = 5;
 const U_WALK: u32 = 6;
-/** A forwarded datagram that must leave in fragments. */
+/** A bridged copy too long for its port without DF (br_nf_ip_fragment would cut it). */
 export const U_MTU: u32 = 9;
 const U_CHAIN: u32 = 12;
 /** The reply slots or the emitted-packet area are full. */
 export const U_ROOM: u32 = 13;
 /** ICMP's rate-limit peer table is full. */
 const U_RATE_TABLE: u32 = 14;
-/** A datagram the host sends that must leave in fragments. */
-export const U_FRAGMENT_OUT: u32 = 15;
 /** A reply tied to a connection that was never confirmed would set up NAT on it. */
 const U_RELEASED_NAT: u32 = 16;
 /** The bridge forwarding database or its neighbour table is full. */

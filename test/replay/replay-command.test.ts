@@ -138,14 +138,14 @@ describe('replay --engine', () => {
 
   it('runs a trace the WebAssembly path does not handle yet on the reference engine, and says why', async () => {
     const text: string[] = [];
-    const dir = 'test/fixtures/scenarios/frag-forward-udp';
+    const dir = 'test/fixtures/scenarios/engine-mangle';
     await replayCommand(
       ['--rules', `${dir}/rules.v4`, '--host', `${dir}/host.json`, `${dir}/trace.pcapng`],
       (s) => text.push(s),
       quiet,
     );
     expect(text.join('')).toMatch(
-      /reference engine\)\n\(the reference engine ran the trace: packet \d+: .*a fragment/,
+      /reference engine\)\n\(the reference engine ran the trace: packet \d+: .*TCPMSS/,
     );
   });
 

@@ -84,6 +84,7 @@ export { ctNatIcmpReply } from './conntrack/icmp-reply-translation';
 export { setAddressPrefixes } from './path/address-class';
 export { engineBridges } from './path/bridge-input';
 export { ctPacketFromIpv4 } from './path/ct-packet';
+export { defragAreaBytes, initDefrag } from './path/defrag';
 export { flowCacheHits, flowCacheReplays } from './path/flow-cache';
 export { emittedCount, initGenerated, replySlotAreaBytes } from './path/generated';
 export { hostQueriesAsked } from './path/host-query';

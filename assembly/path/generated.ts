@@ -43,6 +43,8 @@ export const C_PROT_UNREACH: u32 = 11;
 export const C_IP_ERROR: u32 = 12;
 /** One of the copies of a frame a bridge floods to several ports. */
 export const C_BRIDGED: u32 = 13;
+/** ip_expire: fragment reassembly time exceeded. */
+export const C_FRAG_TIME: u32 = 14;
 
 export const EMIT_BYTES: u32 = 32;
 let emitRecords: usize = 0;

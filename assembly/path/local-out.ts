@@ -11,6 +11,7 @@ import { prngNextU32 } from '../conntrack/prng';
 import { be16, be32 } from '../memory';
 import { P_DST, P_MARK, P_SRC } from '../packet';
 import { bridgeEgress } from './bridge-fdb';
+import { finishOutput, OUT_FLOODED, OUT_FRAG_NEEDED, OUT_FRAGMENTED } from './fragment-output';
 import {
   ATTACH_TRACKED,
   C_FRAG_NEEDED_OUTPUT,
@@ -63,7 +64,7 @@ import {
   setOutputInterface,
   setOutputResult,
   stop,
-  U_FRAGMENT_OUT,
+  U_FRAGMENT_FLOOD,
   U_ROOM,
 } from './receive';
 
@@ -140,14 +141,22 @@ function postRouting(oif: u32, nextHop: u32, cause: u32): void {
   const len = journeyLength();
   const mtu = load<u32>(ask(Q_INTERFACE, oif, 0, 0));
   if (len > mtu) {
-    if ((be16(ip + 6) & 0x4000) === 0) {
-      stop(FATE_UNSUPPORTED, U_FRAGMENT_OUT);
+    // ip_fragment: in MTU-sized pieces, or fragmentation needed with DF.
+    const port = bridgeEgress(oif, nextHop);
+    const r = finishOutput(ip, len, mtu, frameIndex, oif, nextHop, cause, journeyDecision(), port);
+    if (r === OUT_FRAG_NEEDED) {
+      if (journeyIcmpSend(3, 4, mtu, C_FRAG_NEEDED_OUTPUT) === 0) return;
+      releaseIfUnconfirmed();
+      setOutputResult(oif, nextHop);
+      stop(FATE_DROPPED, D_FRAG_NEEDED_OUTPUT);
       return;
     }
-    if (journeyIcmpSend(3, 4, mtu, C_FRAG_NEEDED_OUTPUT) === 0) return;
-    releaseIfUnconfirmed();
+    if (r !== OUT_FRAGMENTED) {
+      stop(FATE_UNSUPPORTED, r === OUT_FLOODED ? U_FRAGMENT_FLOOD : U_ROOM);
+      return;
+    }
     setOutputResult(oif, nextHop);
-    stop(FATE_DROPPED, D_FRAG_NEEDED_OUTPUT);
+    stop(FATE_FORWARDED, FORWARDED_GENERATED);
     return;
   }
   if (!emit(frameIndex, oif, nextHop, ip, len, cause, journeyDecision(), bridgeEgress(oif, nextHop))) {

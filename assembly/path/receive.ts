@@ -9,8 +9,14 @@
 // A frame received on a bridge port goes to its bridge first (bridge-input.ts): up to IP as if
 // received on the bridge, or bridged to other ports through FORWARD and POSTROUTING.
 //
-// A packet whose handling is not here yet (fragments, IP options, ICMP redirects and errors
-// about a packet the path does not know, matches and targets the walk leaves UNDECIDED) stops the batch as UNSUPPORTED, possibly after its connection or counters changed:
+// IPv4 fragments are held and reassembled where the reference engine does it (defrag.ts:
+// nf_defrag_ipv4 before PREROUTING's tables when the plan has it, ip_local_deliver's before
+// INPUT otherwise), and a reassembled or too long datagram leaves in fragments
+// (fragment-output.ts); queues whose ipfrag_time ran out are expired before each frame.
+//
+// A packet whose handling is not here yet (IP options, fragments from the host itself or on a
+// bridge port, ICMP redirects and errors about a packet the path does not know, matches and
+// targets the walk leaves UNDECIDED) stops the batch as UNSUPPORTED, possibly after its connection or counters changed:
 // the run's state is then not to be trusted, and the host runs the whole trace on the reference
 // engine instead (src/engine/wasm/engine.ts).
 
@@ -50,7 +56,7 @@ import {
   release as releaseEntry,
 } from '../conntrack/table';
 import { CT_BYTES, META_BYTES, NONE, R_POLICY, R_RULE, R_UNDECIDED_RULE, V_ACCEPT } from '../layout';
-import { be16 } from '../memory';
+import { be16, be32 } from '../memory';
 import { setCt } from '../ops';
 import {
   decode,
@@ -87,6 +93,35 @@ import { bridgeOfPort, isOwnMac, macAt } from './bridge-topology';
 import { setWalkConnection } from './connmark-target';
 import { ctPacketFromIpv4 } from './ct-packet';
 import {
+  beginCompleted,
+  DEFRAG_COMPLETE,
+  DEFRAG_FULL,
+  DEFRAG_HELD,
+  defragment,
+  expiredDone,
+  expiredHead,
+  expiredHeadLength,
+  expiredIif,
+  expiredUser,
+  fragMaxSize,
+  fragPmtu,
+  headMac,
+  heldFragments,
+  heldLastIn,
+  heldLen,
+  heldMeat,
+  nextExpired,
+  pieceCount,
+  pieces,
+  QUEUES,
+  reassembled,
+  reassembledLength,
+  timersDue,
+  USER_CONNTRACK_IN,
+  USER_CONNTRACK_OUT,
+  USER_LOCAL_DELIVER,
+} from './defrag';
+import {
   flowDecision,
   flowFate,
   flowHint,
@@ -107,9 +142,22 @@ import {
   NO_DECISION,
 } from './flow-cache';
 import {
+  clearFragInfo,
+  exceedsMtu,
+  finishOutput,
+  fragMaxSizeInFlight,
+  OUT_FLOODED,
+  OUT_FRAG_NEEDED,
+  OUT_FRAGMENTED,
+  OUT_WHOLE,
+  setFragInfo,
+} from './fragment-output';
+import {
   beginEmitted,
   C_FORWARDED,
   C_FRAG_NEEDED_FORWARD,
+  C_FRAG_NEEDED_OUTPUT,
+  C_FRAG_TIME,
   C_IP_ERROR,
   C_PROT_UNREACH,
   C_TIME_EXCEEDED,
@@ -162,6 +210,8 @@ export const FATE_DELIVERED: u32 = 2;
 export const FATE_DROPPED: u32 = 3;
 export const FATE_REJECTED: u32 = 4;
 export const FATE_UNSUPPORTED: u32 = 6;
+/** A fragment held for reassembly (NF_STOLEN); the reason word is the defrag user. */
+export const FATE_QUEUED: u32 = 7;
 /** FATE_FORWARDED's reason for a packet the host sent (it is among the emitted packets). */
 export const FORWARDED_GENERATED: u32 = 1;
 /** FATE_FORWARDED's reason for a frame bridged to another port (the result's word 7 names it). */
@@ -194,6 +244,8 @@ export const D_BRIDGE_CHECKSUM: u32 = 17;
 export const D_BRIDGE_HAIRPIN: u32 = 18;
 /** Word 7 is the next hop without a neighbour entry. */
 export const D_BRIDGED_DNAT_NEIGHBOUR: u32 = 19;
+/** Dropped by defrag: this bit | user << 4 | what (defrag.ts DROP_*); word 7 the datagram's length. */
+const D_DEFRAG: u32 = 0x40;
 // Delivered to (FATE_DELIVERED): the socket kind (host-query.ts SOCK_*), or the kernel.
 const TO_KERNEL: u32 = 3;
 const TO_CLOSED_TCP: u32 = 4;
@@ -204,24 +256,27 @@ const TO_PROT_UNREACH: u32 = 8;
 // Why a packet is UNSUPPORTED.
 const U_LINK: u32 = 1;
 const U_IP_HEADER: u32 = 2;
+/** A fragment the host sends itself, or one on a bridge port. */
 const U_FRAGMENT: u32 = 3;
 const U_TRANSPORT: u32 = 4;
-/** An ICMP redirect (5; 7, 8, 10 and 11 are no longer used). */
+/** An ICMP redirect (5; 7, 8, 10, 11 and 15 are no longer used). */
 const U_ICMP_REDIRECT: u32 = 5;
 const U_WALK: u32 = 6;
-/** A forwarded datagram that must leave in fragments. */
+/** A bridged copy too long for its port without DF (br_nf_ip_fragment would cut it). */
 export const U_MTU: u32 = 9;
 const U_CHAIN: u32 = 12;
 /** The reply slots or the emitted-packet area are full. */
 export const U_ROOM: u32 = 13;
 /** ICMP's rate-limit peer table is full. */
 const U_RATE_TABLE: u32 = 14;
-/** A datagram the host sends that must leave in fragments. */
-export const U_FRAGMENT_OUT: u32 = 15;
 /** A reply tied to a connection that was never confirmed would set up NAT on it. */
 const U_RELEASED_NAT: u32 = 16;
 /** The bridge forwarding database or its neighbour table is full. */
 export const U_BRIDGE_TABLE: u32 = 18;
+/** More fragment queues, fragments in one queue, or reassembled bytes in a batch than there is room for. */
+const U_FRAGMENT_ROOM: u32 = 19;
+/** Fragments of a datagram flooded to several bridge ports. */
+export const U_FRAGMENT_FLOOD: u32 = 20;
 
 // Plan record (written by the host): flags, then per hook (HOOK_*: 5) a step count and up to
 // MAX_STEPS steps, each kind << 24 | chain.
@@ -233,6 +288,8 @@ const STEP_FILTER: u32 = 2;
 const STEP_NAT: u32 = 3;
 const STEP_CONNTRACK: u32 = 4;
 const STEP_CONFIRM: u32 = 5;
+/** nf_defrag_ipv4's ipv4_conntrack_defrag. */
+const STEP_DEFRAG: u32 = 6;
 /** After the hooks: icmp_ratelimit, icmp_ratemask, ip_default_ttl, flags (PLAN_EXTRA_*), lo's index. */
 const PLAN_EXTRA: u32 = 1 + 5 * (1 + MAX_STEPS);
 const PLAN_EXTRA_ECHO_IGNORE_ALL: u32 = 1;
@@ -242,6 +299,8 @@ let plan: usize = 0;
 export let bridgeCallsIptables: bool = false;
 /** Registry index of the loopback device. */
 export let loopbackIndex: u32 = 0;
+/** PREROUTING starts with nf_defrag_ipv4: no fragment gets past it whole-less. */
+let defragIn: bool = false;
 /**
  * Per frame of a batch, a copy of its connection's record as the frame left it (ENTRY_BYTES):
  * the host reads the tuples from there, since later frames of the batch may end the connection
@@ -263,6 +322,10 @@ const inner: usize = memory.data(<i32>REWRITE_BYTES, 16);
 let ip: usize = 0;
 let ipLen: u32 = 0;
 let ifacesAt: usize = 0;
+/** The batch's packet area (result records give IP offsets from it). */
+let batchBytes: usize = 0;
+/** The received Ethernet frame's start (its addresses), 0 for a raw one. */
+let frameMac: usize = 0;
 let now: i64 = 0;
 /**
  * Received on a bridge port for another MAC than the bridge's own: it may be bridged, which the
@@ -322,6 +385,10 @@ export function enginePlan(p: usize, rateTable: usize): void {
   initAnswers(load<u32>(extra, 8), (load<u32>(extra, 12) & PLAN_EXTRA_ECHO_IGNORE_ALL) !== 0);
   loopbackIndex = load<u32>(extra, 16);
   bridgeCallsIptables = (load<u32>(extra, 12) & PLAN_EXTRA_BRIDGE_NF_CALL_IPTABLES) !== 0;
+  const pre = p + 4 + <usize>HOOK_PREROUTING * (1 + MAX_STEPS) * 4;
+  defragIn = false;
+  for (let i: u32 = 0; i < load<u32>(pre); i++)
+    if (load<u32>(pre + 4 + ((<usize>i) << 2)) >> 24 === STEP_DEFRAG) defragIn = true;
 }
 
 function field(slot: u32): u32 {
@@ -538,6 +605,9 @@ export function runHook(hook: u32): u32 {
         if (!confirmEntry(ctEntry, ctDir, now)) ok = stop(FATE_DROPPED, D_CONFIRM);
         else ctEntry = confirmedIdx;
       }
+    } else if (kind === STEP_DEFRAG) {
+      if (!attached && !untracked)
+        ok = defragStep(hook === HOOK_PREROUTING ? USER_CONNTRACK_IN : USER_CONNTRACK_OUT);
     } else if (kind === STEP_NAT) ok = natStep(hook, chain);
     else if (kind === STEP_TABLE || kind === STEP_FILTER) {
       ok = tableStep(chain, kind === STEP_FILTER);
@@ -559,12 +629,17 @@ function takeUpGrowth(): void {
   store<u32>(curOut, ipLen, 24);
 }
 
-/** Admits what this path handles: IPv4 without options, not a fragment, whole transport header. */
+/**
+ * Admits what this path handles: IPv4 without options, with its whole transport header — or a
+ * fragment that nf_defrag_ipv4 takes before anything reads past its IP header, a later fragment
+ * (no transport header: the walks' guards see its offset), a first fragment with the header.
+ */
 function admit(p: usize, avail: u32): u32 {
   if (avail < 20 || load<u8>(p) !== 0x45) return U_IP_HEADER;
   const total = be16(p + 2);
   if (total < 20 || total > avail) return U_IP_HEADER;
-  if ((be16(p + 6) & 0x3fff) !== 0) return U_FRAGMENT;
+  const frag = be16(p + 6) & 0x3fff;
+  if (frag !== 0 && (defragIn || (frag & 0x1fff) !== 0)) return 0;
   const proto = <u32>load<u8>(p, 9);
   const l4 = total - 20;
   const t = p + 20;
@@ -574,8 +649,9 @@ function admit(p: usize, avail: u32): u32 {
     if (doff < 20 || doff > l4) return U_TRANSPORT;
   } else if (proto === 17) {
     if (l4 < 8) return U_TRANSPORT;
+    // A first fragment's UDP length is the datagram's.
     const ulen = be16(t + 4);
-    if (ulen < 8 || ulen > l4) return U_TRANSPORT;
+    if (ulen < 8 || (ulen > l4 && frag === 0)) return U_TRANSPORT;
   } else if (proto === 1) {
     if (l4 < 8) return U_TRANSPORT;
     // Redirects are left to the reference engine (nf_nat_icmp_reply_translation may drop them).
@@ -633,9 +709,91 @@ function localDeliverFinish(): u32 {
   return stop(FATE_DELIVERED, TO_KERNEL);
 }
 
-/** ip_local_deliver: INPUT, then the socket or the kernel's answer. */
+/** ip_local_deliver: a fragment reassembled (or held), INPUT, then the socket or the kernel's answer. */
 export function localIn(): void {
+  if (defragStep(USER_LOCAL_DELIVER) === 0) return;
   if (runHook(HOOK_INPUT) !== 0) localDeliverFinish();
+}
+
+// What the last defrag step found, for the result record (end()).
+let heldWord1: u32 = 0;
+let heldWord2: u32 = 0;
+let heldWord7: u32 = 0;
+
+/**
+ * ip_defrag for the packet in flight as `user` (reassembly.ts gatherFragments): a whole datagram
+ * goes on; a fragment is held or dropped (NF_STOLEN, 0); the one that completes its datagram
+ * goes on as the datagram, with the first fragment's frame addresses and what ip_fragment
+ * needs to cut it again.
+ */
+function defragStep(user: u32): u32 {
+  if ((be16(ip + 6) & 0x3fff) === 0) return 1;
+  const r = defragment(ip, ipLen, user, iifIndex, frameMac, now);
+  if (r === DEFRAG_FULL) return stop(FATE_UNSUPPORTED, U_FRAGMENT_ROOM);
+  if (r === DEFRAG_HELD) {
+    releaseIfUnconfirmed();
+    heldWord1 = heldFragments;
+    heldWord2 = heldMeat;
+    heldWord7 = heldLen | (heldLastIn ? 0x80000000 : 0);
+    return stop(FATE_QUEUED, user);
+  }
+  if (r !== DEFRAG_COMPLETE) {
+    releaseIfUnconfirmed();
+    heldWord7 = reassembledLength;
+    return stop(FATE_DROPPED, D_DEFRAG | (user << 4) | r);
+  }
+  ip = reassembled;
+  ipLen = reassembledLength;
+  store<u32>(curOut, <u32>(ip - batchBytes), 20);
+  store<u32>(curOut, ipLen, 24);
+  if (headMac !== 0) {
+    store<u32>(meta, bswap<u32>(load<u32>(headMac, 6)), 24);
+    store<u32>(meta, ((<u32>load<u8>(headMac, 10)) << 8) | <u32>load<u8>(headMac, 11) | 0x10000, 28);
+    setMacDestination(headMac);
+  } else {
+    store<u32>(meta, 0, 24);
+    store<u32>(meta, 0, 28);
+  }
+  redecode();
+  setFragInfo(fragMaxSize, fragPmtu, user !== USER_LOCAL_DELIVER, pieces, pieceCount);
+  // The flow cache's ways are those of whole datagrams, which leave whole.
+  noFlow = true;
+  const why = admit(ip, ipLen);
+  if (why !== 0) return stop(FATE_UNSUPPORTED, why);
+  return 1;
+}
+
+/**
+ * ip_expire for the queues whose ipfrag_time ran out by now, oldest first: an end host sends
+ * ICMP time exceeded (fragment reassembly) about a first fragment that came — conntrack's
+ * queues only when it was addressed to the host (frag_expire_skip_icmp). Returns 0, or why
+ * the frame is UNSUPPORTED.
+ */
+function runFragmentTimers(): u32 {
+  for (let q = nextExpired(now); q !== QUEUES; q = nextExpired(now)) {
+    const head = expiredHead(q);
+    if (head === 0) {
+      expiredDone(q);
+      continue;
+    }
+    const iif = expiredIif(q);
+    const type = load<u32>(inputRoute(be32(head + 16), be32(head + 12), iif));
+    const quiet =
+      type === RT_ERROR ||
+      (type !== RT_LOCAL && type !== RT_FORWARD) ||
+      (expiredUser(q) !== USER_LOCAL_DELIVER && type !== RT_LOCAL);
+    if (quiet) {
+      expiredDone(q);
+      continue;
+    }
+    const a = icmpSend(head, expiredHeadLength(q), iif, 11, 1, 0, C_FRAG_TIME, CT_NONE, 0, now);
+    expiredDone(q);
+    if (a !== A_OK) return a === A_RATE_TABLE ? U_RATE_TABLE : U_ROOM;
+    endJourneyReplies(0);
+    const why = flushReplies(0);
+    if (why !== 0) return why;
+  }
+  return 0;
 }
 
 /** Resets the packet in flight for the datagram at `p` (`len` bytes) from `iif` (0: generated). */
@@ -654,6 +812,7 @@ export function beginJourney(p: usize, len: u32, iif: u32): void {
   filterDecision = NONE;
   stopFate = 0;
   stopReason = 0;
+  clearFragInfo();
   memory.fill(meta, 0, META_BYTES);
   store<u32>(meta, iif, 12);
   setBridgePorts(0, 0);
@@ -738,6 +897,15 @@ function receive(f: usize, bytes: usize, out: usize): bool {
   now = load<i64>(f, 16);
   setWalkTime(now);
   prngBeginPacket(load<u32>(f, 12), load<u32>(f, 24));
+  curOut = out;
+  clone = false;
+  flowRecordStop();
+  fdbClock(now);
+  // Timers that fired since the last frame: fragment queues that waited too long.
+  if (timersDue(now)) {
+    const why = runFragmentTimers();
+    if (why !== 0) return unsupported(out, why);
+  }
   beginJourney(0, 0, 0);
   memory.fill(out, 0, OUT_BYTES);
   store<u32>(out, NONE, 4);
@@ -761,6 +929,10 @@ function receive(f: usize, bytes: usize, out: usize): bool {
   } else if (link !== LINK_RAW) return unsupported(out, U_LINK);
   const why = admit(p, avail);
   if (why !== 0) return unsupported(out, why);
+  // The host's own fragments (OUTPUT's defrag) and fragments on bridge ports are not taken yet.
+  if ((be16(p + 6) & 0x3fff) !== 0 && ((io & FRAME_LOCAL) !== 0 || bridge !== 0))
+    return unsupported(out, U_FRAGMENT);
+  frameMac = link === LINK_ETHERNET ? at : 0;
   ipLen = be16(p + 2);
   store<u32>(out, <u32>(p - bytes), 20);
   store<u32>(out, ipLen, 24);
@@ -826,6 +998,7 @@ export function ipRcvFinish(): void {
   } else {
     // Broadcast or multicast to this host: INPUT sees it; no socket here takes it.
     castRoute = true;
+    if (defragStep(USER_LOCAL_DELIVER) === 0) return;
     if (runHook(HOOK_INPUT) !== 0) {
       releaseIfUnconfirmed();
       stop(FATE_DROPPED, D_CAST_NO_SOCKET);
@@ -934,6 +1107,11 @@ function end(out: usize): bool {
   if (stopFate === FATE_FORWARDED && stopReason === 0)
     store<u32>(out, bridgeEgress(outOif, load<u32>(out, 28)), 28);
   finish(out, stopFate, stopReason, outOif);
+  if (stopFate === FATE_QUEUED) {
+    store<u32>(out, heldWord1, 4);
+    store<u32>(out, heldWord2, 8);
+    store<u32>(out, heldWord7, 28);
+  } else if (stopFate === FATE_DROPPED && (stopReason & D_DEFRAG) !== 0) store<u32>(out, heldWord7, 28);
   const entry = ctKind === K_TRACKED ? ctEntry : CT_NONE;
   const snapshot = ctSnapshots + <usize>frameIndex * ENTRY_BYTES;
   if (entry !== CT_NONE) memory.copy(snapshot, entryAt(entry), ENTRY_BYTES);
@@ -972,13 +1150,9 @@ function forward(oif: u32, nextHop: u32, mtu: u32, out: usize): void {
     stop(FATE_DROPPED, D_TTL);
     return;
   }
-  if (ipLen > mtu) {
-    // ip_exceeds_mtu: DF forbids fragmenting it (fragmentation needed); without DF it would
-    // leave in fragments, which this path does not cut.
-    if ((be16(ip + 6) & 0x4000) === 0) {
-      stop(FATE_UNSUPPORTED, U_MTU);
-      return;
-    }
+  if (exceedsMtu(ip, ipLen, mtu)) {
+    // ip_exceeds_mtu: DF forbids fragmenting it (fragmentation needed); else it leaves in
+    // fragments (finishForward).
     if (sendIcmp(3, 4, mtu, C_FRAG_NEEDED_FORWARD) === 0) return;
     releaseIfUnconfirmed();
     store<u32>(out, mtu, 28);
@@ -991,7 +1165,28 @@ function forward(oif: u32, nextHop: u32, mtu: u32, out: usize): void {
   store<u32>(out, nextHop, 28);
   if (runHook(HOOK_FORWARD) === 0) return;
   if (runHook(HOOK_POSTROUTING) === 0) return;
-  stop(FATE_FORWARDED, 0);
+  finishForward(oif, nextHop, mtu);
+}
+
+/** ip_finish_output for a forwarded datagram: whole (the frame's bytes), or in fragments (ip_fragment). */
+function finishForward(oif: u32, nextHop: u32, mtu: u32): void {
+  if (ipLen <= mtu && fragMaxSizeInFlight() === 0) {
+    stop(FATE_FORWARDED, 0);
+    return;
+  }
+  const port = bridgeEgress(oif, nextHop);
+  const r = finishOutput(ip, ipLen, mtu, frameIndex, oif, nextHop, C_FORWARDED, journeyDecision(), port);
+  if (r === OUT_WHOLE) {
+    stop(FATE_FORWARDED, 0);
+  } else if (r === OUT_FRAGMENTED) {
+    // Its fragments are among the emitted packets, which a flow's replay would not send.
+    flowRecordSpoil();
+    stop(FATE_FORWARDED, FORWARDED_GENERATED);
+  } else if (r === OUT_FRAG_NEEDED) {
+    if (sendIcmp(3, 4, mtu, C_FRAG_NEEDED_OUTPUT) === 0) return;
+    releaseIfUnconfirmed();
+    stop(FATE_DROPPED, D_FRAG_NEEDED_OUTPUT);
+  } else stop(FATE_UNSUPPORTED, r === OUT_FLOODED ? U_FRAGMENT_FLOOD : U_ROOM);
 }
 
 /** The next hop of the host's own packet (its out record's word 7). */
@@ -1037,7 +1232,11 @@ export function receiveBatch(
   first: u32,
 ): u32 {
   ifacesAt = ifaces;
-  if (first === 0) beginEmitted();
+  batchBytes = bytes;
+  if (first === 0) {
+    beginEmitted();
+    beginCompleted();
+  }
   for (let k: u32 = first; k < n; k++) {
     frameIndex = k;
     outOif = 0;

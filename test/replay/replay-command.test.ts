@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -138,14 +138,23 @@ describe('replay --engine', () => {
 
   it('runs a trace the WebAssembly path does not handle yet on the reference engine, and says why', async () => {
     const text: string[] = [];
-    const dir = 'test/fixtures/scenarios/frag-forward-udp';
+    const dir = 'test/fixtures/scenarios/engine-mangle';
+    // -m string, which the walk does not run, in front of the scenario's FORWARD rules.
+    const rules = join(mkdtempSync(join(tmpdir(), 'nfwasm-string-')), 'string.v4');
+    writeFileSync(
+      rules,
+      readFileSync(`${dir}/rules.v4`, 'utf8').replace(
+        ':POSTROUTING ACCEPT [0:0]\n',
+        ':POSTROUTING ACCEPT [0:0]\n-A FORWARD -p udp -m string --string "zz" --algo bm\n',
+      ),
+    );
     await replayCommand(
-      ['--rules', `${dir}/rules.v4`, '--host', `${dir}/host.json`, `${dir}/trace.pcapng`],
+      ['--rules', rules, '--host', `${dir}/host.json`, `${dir}/trace.pcapng`],
       (s) => text.push(s),
       quiet,
     );
     expect(text.join('')).toMatch(
-      /reference engine\)\n\(the reference engine ran the trace: packet \d+: .*a fragment/,
+      /reference engine\)\n\(the reference engine ran the trace: packet 1: .*string/,
     );
   });
 

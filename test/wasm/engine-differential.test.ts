@@ -315,7 +315,7 @@ describe('WebAssembly engine = reference engine on whole traces', () => {
 
 /**
  * The kernel-checked scenarios: the WebAssembly engine either refuses one (a packet it does not
- * handle: fragments, a frame flooded to several bridge ports, a match or target it does not run)
+ * handle: a match or target it does not run)
  * or gives the reference engine's results for every packet, in batches of one and of four.
  */
 describe('WebAssembly engine = reference engine on the kernel scenarios', () => {
@@ -363,6 +363,20 @@ describe('WebAssembly engine = reference engine on the kernel scenarios', () => 
       'match-mac-pkttype',
       'match-recent-hitcount',
       'nat-netmap',
+    ])
+      expect(handled).toContain(name);
+  });
+  it('runs the fragment scenarios: defrag, ip_expire, ip_fragment', () => {
+    for (const name of [
+      'frag-df-mtu',
+      'frag-forward-masquerade',
+      'frag-forward-udp',
+      'frag-forward-untracked',
+      'frag-local-delivery',
+      'frag-out-of-order',
+      'frag-overlap',
+      'frag-timeout-gap',
+      'rej-fragments',
     ])
       expect(handled).toContain(name);
   });

@@ -5,9 +5,11 @@
 // (assembly/path/local-out.ts) into an emitted-packet area. Results are compact records; a
 // packet's full PacketResult (the reference engine's shape) is built only when asked for.
 //
-// Frames on bridge ports go to their bridge in the path too (assembly/path/bridge-input.ts). What
-// the path does not handle yet (IPv6, fragments, IP options, ICMP redirects, matches and
-// targets the table walk leaves to the host) makes a batch stop with
+// Frames on bridge ports go to their bridge in the path too (assembly/path/bridge-input.ts), and
+// IPv4 fragments are reassembled and cut again there (assembly/path/defrag.ts,
+// fragment-output.ts). What the path does not handle yet (IPv6, IP options, the host's own
+// fragments and fragments on bridge ports, ICMP redirects, matches and targets the table walk
+// leaves to the host) makes a batch stop with
 // WasmPathUnsupported, after which this engine's state is not to be trusted: callers replay the
 // trace on the reference engine (src/replay/replay-trace.ts).
 
@@ -57,6 +59,8 @@ interface PathExports {
   flowCacheReplays(): number;
   walkMemoMisses(): number;
   ctPrngSeed(seed: number): void;
+  defragAreaBytes(): number;
+  initDefrag(area: number, completed: number, completedBytes: number, seconds: number): void;
 }
 
 const FRAME_WORDS = 8;
@@ -81,6 +85,16 @@ const FATE_FORWARDED = 1;
 const FATE_DELIVERED = 2;
 const FATE_DROPPED = 3;
 const FATE_REJECTED = 4;
+/** A fragment held for reassembly; the reason word is the defrag user (DEFRAG_USERS). */
+const FATE_QUEUED = 7;
+/** Drop reasons of defrag: this bit | user << 4 | what (assembly/path/defrag.ts DROP_*). */
+const D_DEFRAG = 0x40;
+/** Where each defrag user holds fragments (src/engine/reference/reassembly.ts). */
+const DEFRAG_WHERE = [
+  'nf_defrag_ipv4 (PREROUTING, before raw)',
+  'nf_defrag_ipv4 (OUTPUT, before raw)',
+  'ip_local_deliver (before INPUT)',
+];
 /** FATE_FORWARDED's reason for a packet the host sent: it is among the emitted packets. */
 const FORWARDED_GENERATED = 1;
 /** FATE_FORWARDED's reason for a frame bridged between two ports of a bridge. */
@@ -90,7 +104,7 @@ const PORT_FLOOD = 0xffffffff;
 
 const HOOKS: readonly Hook[] = ['prerouting', 'input', 'forward', 'output', 'postrouting'];
 const MAX_STEPS = 15;
-const STEP = { table: 1, filter: 2, nat: 3, conntrack: 4, confirm: 5 } as const;
+const STEP = { table: 1, filter: 2, nat: 3, conntrack: 4, confirm: 5, defrag: 6 } as const;
 const PLAN_CHECKSUM = 1;
 const PLAN_FORWARD = 2;
 /** Words after the hooks: icmp_ratelimit, icmp_ratemask, ip_default_ttl, flags, lo's index. */
@@ -102,17 +116,18 @@ const PLAN_BRIDGE_NF_CALL_IPTABLES = 2;
 const UNSUPPORTED_REASONS: Readonly<Record<number, string>> = {
   1: 'a link layer it does not take (VLAN, SLL, IPv6, non-IP)',
   2: 'an IPv4 header with options or a bad length',
-  3: 'a fragment',
+  3: 'a fragment the host sends itself or one on a bridge port',
   4: 'a short or malformed transport header',
   5: 'an ICMP redirect',
   6: 'a match or target its table walk does not run yet',
-  9: 'a forwarded datagram that must leave in fragments',
+  9: 'a bridged frame that must leave in fragments',
   12: 'a hook step it does not know',
   13: 'more replies or emitted packets than a batch holds',
   14: "more remote addresses than ICMP's rate-limit table holds",
-  15: 'a datagram the host sends that must leave in fragments',
   16: 'a reply that would bind source NAT on a connection its packet never confirmed',
   18: "more stations than the bridge's forwarding database or neighbour table holds",
+  19: 'more fragment queues, fragments in one queue or reassembled bytes in a batch than it holds',
+  20: 'fragments flooded to several bridge ports',
 };
 
 /** Why the host sent a packet (assembly/path/generated.ts C_*), its parameter p. */
@@ -131,6 +146,7 @@ const CAUSES: Readonly<Record<number, (p: number) => string>> = {
   11: () => 'protocol unreachable',
   12: (p) => `ip_error: destination unreachable code ${p}`,
   13: () => 'bridged',
+  14: () => 'ip_expire: fragment reassembly time exceeded',
 };
 
 const DELIVERED_TO: Readonly<Record<number, string>> = {
@@ -153,6 +169,12 @@ const DROP_REASONS: Readonly<Record<number, string>> = {
   16: 'nat: redirect before NAT setup',
   17: 'bad IPv4 header checksum (br_validate_ipv4)',
 };
+
+/** A fragment queue as defrag.ts describes it: addresses, protocol, IP id. */
+function fragmentQueue(ip: Uint8Array): string {
+  const a = (o: number) => `${ip[o]}.${ip[o + 1]}.${ip[o + 2]}.${ip[o + 3]}`;
+  return `${a(12)} > ${a(16)} proto ${ip[9]} id ${(ip[4]! << 8) | ip[5]!}`;
+}
 
 export class WasmPathUnsupported extends Error {
   constructor(
@@ -287,6 +309,11 @@ export class WasmEngine {
     const at = this.x.alloc(prefixes.byteLength) >>> 0;
     new Uint32Array(this.x.memory.buffer, at, prefixes.length).set(prefixes);
     this.x.setAddressPrefixes(at);
+    // The fragment queues, and room for the datagrams a batch completes (each up to 64 KiB).
+    const defragArea = this.x.alloc(this.x.defragAreaBytes()) >>> 0;
+    const completedBytes = Math.max(this.byteCapacity, 1 << 18) + 65536;
+    const completed = this.x.alloc(completedBytes) >>> 0;
+    this.x.initDefrag(defragArea, completed, completedBytes, host.sysctl.number('net.ipv4.ipfrag_time', 30));
   }
 
   /** The hook plan as the path reads it: flags, then per hook its steps. */
@@ -301,8 +328,6 @@ export class WasmEngine {
       const at = 1 + h * (1 + MAX_STEPS);
       let n = 0;
       for (const step of this.state.plan[hook]) {
-        // Conntrack's defragmentation only ever holds fragments, which the path leaves alone.
-        if (step.kind === 'defrag') continue;
         let word: number;
         if (step.kind === 'table') {
           const kind =
@@ -506,7 +531,9 @@ export class WasmEngine {
         ? 'delivered'
         : f === FATE_REJECTED
           ? 'rejected'
-          : 'dropped';
+          : f === FATE_QUEUED
+            ? 'queued'
+            : 'dropped';
   }
 
   private decided(word: number): DecidedBy | undefined {
@@ -522,18 +549,28 @@ export class WasmEngine {
   /** Frame k's result in the reference engine's terms (its emitted bytes copied). */
   result(k: number): PacketResult {
     const malformed = this.malformed.get(k);
-    if (malformed !== undefined)
-      return { fate: { kind: 'malformed', reason: malformed }, emitted: [], conntrack: null };
+    if (malformed !== undefined) {
+      // Fragment queues that expired before it may still have sent ICMP.
+      const emitted: EmittedPacket[] = [];
+      this.emittedOf(k, emitted);
+      return { fate: { kind: 'malformed', reason: malformed }, emitted, conntrack: null };
+    }
     this.views();
     const w = (this.out >>> 2) + k * OUT_WORDS;
     const fate = this.u32[w]! & 0xff;
     const reason = this.u32[w]! >>> 8;
-    const decidedBy = this.decided(this.u32[w + 1]!);
-    const oif = this.classifier.interfaceName(this.u32[w + 2]!);
     const ctWord = this.u32[w + 3]!;
-    const ipAt = this.bytes + this.u32[w + 5]!;
+    // A reassembled datagram lies outside the packet area: the offset wraps around.
+    const ipAt = (this.bytes + this.u32[w + 5]!) >>> 0;
     const ipBytes = this.u8.slice(ipAt, ipAt + this.u32[w + 6]!);
     const emitted: EmittedPacket[] = [];
+    if (fate === FATE_QUEUED) {
+      this.emittedOf(k, emitted);
+      const f: Fate = { kind: 'queued', reason: this.heldReason(ipBytes, w) };
+      return { fate: f, emitted, conntrack: this.ctOf(ctWord, k) };
+    }
+    const decidedBy = this.decided(this.u32[w + 1]!);
+    const oif = this.classifier.interfaceName(this.u32[w + 2]!);
     let f: Fate;
     if (fate === FATE_FORWARDED && reason === FORWARDED_GENERATED) {
       f = { kind: 'forwarded', oif };
@@ -602,9 +639,44 @@ export class WasmEngine {
     return `${reason === 2 ? 'proxy' : 'listener'} ${proto}/${d.dstPort ?? 0}`;
   }
 
+  /** A held fragment's reason, as reassembly.ts words it (words 1, 2, 7: held, meat, len | last in). */
+  private heldReason(ip: Uint8Array, w: number): string {
+    const offset = ((ip[6]! << 8) | ip[7]!) & 0x1fff;
+    const held = this.u32[w + 1]!;
+    const meat = this.u32[w + 2]!;
+    const lenWord = this.u32[w + 7]!;
+    const known =
+      lenWord & 0x80000000
+        ? `${meat} of ${lenWord & 0x7fffffff} bytes`
+        : `${meat} bytes so far, the last fragment not yet seen`;
+    const which = offset === 0 ? 'the first fragment' : `the fragment at offset ${offset * 8}`;
+    return `held for reassembly (${which} of ${fragmentQueue(ip)}; ${held} fragment${held === 1 ? '' : 's'} held, ${known})`;
+  }
+
+  /** Why defrag dropped a fragment (or the datagram it completed), as defrag.ts words it. */
+  private defragDropReason(reason: number, ip: Uint8Array, w: number): string {
+    const where = DEFRAG_WHERE[(reason >>> 4) & 3] ?? 'defrag';
+    const field = (ip[6]! << 8) | ip[7]!;
+    const offset = (field & 0x1fff) << 3;
+    let end = offset + ((ip[2]! << 8) | ip[3]!) - 20;
+    if (field & 0x2000) end &= ~7;
+    const q = fragmentQueue(ip);
+    const what: Record<number, string> = {
+      3: `a last fragment ending at ${end} contradicts the queue: ${q} dropped`,
+      4: `a fragment beyond the datagram's end: ${q} dropped`,
+      5: `an empty fragment: ${q} dropped`,
+      6: `duplicate fragment (bytes ${offset}-${end} already held): dropped`,
+      7: `fragment bytes ${offset}-${end} overlap what is held: the whole datagram (${q}) dropped`,
+      8: `fragments disagree on ECN: ${q} dropped`,
+      9: `oversized datagram (${this.u32[w + 7]!} bytes): ${q} dropped`,
+    };
+    return `${where}: ${what[reason & 15] ?? 'dropped'}`;
+  }
+
   private dropReason(reason: number, ip: Uint8Array, k: number): string {
     const known = DROP_REASONS[reason];
     if (known) return known;
+    if (reason & D_DEFRAG) return this.defragDropReason(reason, ip, (this.out >>> 2) + k * OUT_WORDS);
     const d = decodePacket(ip, 'raw-ipv4');
     if (isDecodeError(d)) return 'dropped';
     const w = (this.out >>> 2) + k * OUT_WORDS;

@@ -1,4 +1,4 @@
-// The state of the stateful matches run here (statistic, quota, limit; recent's lists in recent.ts): one 16-byte record per
+// The state of the stateful matches run here (statistic, quota, limit; recent's lists in recent.ts, hashlimit's tables in hashlimit.ts): one 16-byte record per
 // STATE_SLOTS record, and a seeded xoshiro128** generator for `statistic --mode random`, its
 // four state words in linear memory (the algorithm and seeding of src/engine/conntrack/prng.ts,
 // bit for bit; a generator of its own, apart from NAT's — except in the packet path, which
@@ -7,11 +7,22 @@
 // was, like the counters (walk.ts), for the host to replay it.
 
 import { prngNextU32 } from './conntrack/prng';
-import { NO, STATE_SLOT_BYTES, UNDECIDED, X_LIMIT, X_QUOTA, X_RECENT, X_STATISTIC, YES } from './layout';
+import { hashlimitHolds, initHashlimitTables, resetHashlimitTables } from './hashlimit';
+import {
+  NO,
+  STATE_SLOT_BYTES,
+  UNDECIDED,
+  X_HASHLIMIT,
+  X_LIMIT,
+  X_QUOTA,
+  X_RECENT,
+  X_STATISTIC,
+  YES,
+} from './layout';
 import { jiffiesAt, limitHolds } from './limit';
 import { alloc } from './memory';
 import { initRecentLists, recentHolds, resetRecentLists } from './recent';
-import { ops, params, stateSlotCount, stateSlots } from './table';
+import { ipv6, ops, params, stateSlotCount, stateSlots } from './table';
 
 const RECORD_BYTES: usize = 16;
 const JOURNAL_CAPACITY: u32 = 1024;
@@ -99,6 +110,7 @@ function param(p: usize, i: usize): u32 {
 export function initState(): void {
   slotState = alloc(<usize>stateSlotCount * RECORD_BYTES);
   initRecentLists();
+  initHashlimitTables();
   resetState();
 }
 
@@ -106,6 +118,7 @@ export function initState(): void {
 export function resetState(): void {
   memory.fill(slotState, 0, <usize>stateSlotCount * RECORD_BYTES);
   resetRecentLists();
+  resetHashlimitTables();
   for (let i: u32 = 0; i < stateSlotCount; i++) {
     const rec = stateSlots + <usize>i * STATE_SLOT_BYTES;
     const kind = load<u32>(rec);
@@ -171,6 +184,11 @@ export function stateful(s: usize): u32 {
     // Its lists are no 16-byte records (recent.ts); the packet path alone runs it.
     if (!walkTimeKnown) return UNDECIDED;
     return recentHolds(load<u32>(s, 12), p, jiffiesAt(walkTimeNs));
+  }
+  if (kind === X_HASHLIMIT) {
+    // Its tables are no 16-byte records (hashlimit.ts); the packet path alone runs it, IPv4.
+    if (!walkTimeKnown || ipv6) return UNDECIDED;
+    return hashlimitHolds(load<u32>(s, 12), p, jiffiesAt(walkTimeNs), walkBytes);
   }
   if (kind === X_QUOTA) {
     // quota_mt: whole packets; once one does not fit, nothing does.

@@ -466,6 +466,8 @@ function tableStep(chain: u32, filter: bool): u32 {
   lastDecision = decision;
   if (filter) filterDecision = decision;
   if ((<u32>r & 0xff) === V_ACCEPT) return 1;
+  // What drops the packet decides it, in whatever table (filter's earlier ACCEPT included).
+  filterDecision = decision;
   // REJECT: its reply goes down the output path after the packet, which is dropped.
   const reject = kind === R_RULE ? rejectParams(what) : 0;
   if (reject !== 0) {

@@ -49,7 +49,7 @@ const ICMP_PORT_UNREACH: u32 = 3;
 const REJECT_TCP_RESET: u32 = 2;
 
 /** sysctl ip_default_ttl and icmp_echo_ignore_all. */
-let defaultTtl: u32 = 64;
+export let defaultTtl: u32 = 64;
 let echoIgnoreAll: bool = false;
 
 /** An address word of a per-class answer (host-answers.ts addressWord) for the datagram at `ip`. */
@@ -93,7 +93,7 @@ export function rejectReply(
   const buf = nextReplyBuffer();
   if (buf === 0) return A_NO_ROOM;
   if (kind === REJECT_TCP_RESET) {
-    const n = rejectTcpReset4(ip, len, 64, trusted, buf);
+    const n = rejectTcpReset4(ip, len, defaultTtl, trusted, buf);
     if (n !== 0 && !cast) push(n, C_REJECT_RST, entry, dir);
     return A_OK;
   }
@@ -119,7 +119,7 @@ function unreachable(
   const from = answerAddress(load<u32>(a, 4), ip);
   const viaLoopback = load<u32>(a, 8) !== 0;
   const id = prngNextU32() & 0xffff;
-  const n = rejectIcmpUnreach4(ip, len, code, id, from, useSrc, 1500, 64, trusted, buf);
+  const n = rejectIcmpUnreach4(ip, len, code, id, from, useSrc, 1500, defaultTtl, trusted, buf);
   if (n === 0 || cast) return A_OK;
   const rate = icmpAllow(src, ICMP_DEST_UNREACH, code, viaLoopback, now);
   if (rate === RATE_FULL) return A_RATE_TABLE;
@@ -143,7 +143,7 @@ export function closedPortReply(
   const buf = nextReplyBuffer();
   if (buf === 0) return A_NO_ROOM;
   if (tcp) {
-    const n = rejectTcpReset4(ip, len, 64, trusted, buf);
+    const n = rejectTcpReset4(ip, len, defaultTtl, trusted, buf);
     if (n !== 0) push(n, C_KERNEL_RST, CT_NONE, 0);
     return A_OK;
   }

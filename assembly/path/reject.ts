@@ -151,7 +151,7 @@ function transportOk(p: usize, len: u32): bool {
  * rejectTcpReset4 (nf_send_reset): the RST answering the TCP segment of the datagram at `pkt`
  * (`len` bytes), written at `out` (40 bytes); returns 40, or 0 for no reply: a malformed
  * datagram, a non-first fragment, not TCP, a truncated TCP header, a RST, or a bad checksum
- * unless `checksumTrusted` (locally generated). `ttl`: the route's hop limit (64).
+ * unless `checksumTrusted` (locally generated). `ttl`: the route's hop limit (ip_default_ttl).
  */
 export function rejectTcpReset4(pkt: usize, len: u32, ttl: u32, checksumTrusted: bool, out: usize): u32 {
   if (!ipv4Valid(pkt, len)) return 0;
@@ -231,7 +231,7 @@ function writeIcmpError(
  * unless `checksumTrusted`, an ICMP error (or an ICMP packet without a type byte).
  * `id`: the IP id the kernel picked; `src`: the source when `useSrc` (the packet was not
  * addressed to this host), else the packet's destination; `mtu`: the reply route's (1500),
- * at least 28 (the TypeScript builder throws below); `ttl`: 64.
+ * at least 28 (the TypeScript builder throws below); `ttl`: ip_default_ttl.
  */
 export function rejectIcmpUnreach4(
   pkt: usize,

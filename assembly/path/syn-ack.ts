@@ -6,6 +6,7 @@
 
 import { prngNextU32 } from '../conntrack/prng';
 import { be16, be32 } from '../memory';
+import { defaultTtl } from './answers';
 
 function put16(p: usize, v: u32): void {
   store<u16>(p, bswap<u16>(<u16>v));
@@ -102,7 +103,7 @@ export function synAck(ip: usize, mtu: u32, out: usize): u32 {
   put16(out + 2, total);
   put16(out + 4, 0);
   put16(out + 6, 0x4000);
-  store<u8>(out, 64, 8);
+  store<u8>(out, <u8>defaultTtl, 8);
   store<u8>(out, 6, 9);
   put16(out + 10, 0);
   put32(out + 12, src);

@@ -99,10 +99,12 @@ export function answerClosedPort(s: EngineState, j: Journey, proto: 'tcp' | 'udp
   const v4 = p.decoded.family === 'ipv4';
   // Locally generated packets carry checksums the kernel has not finished (CHECKSUM_PARTIAL).
   const checksumTrusted = p.iif === null;
+  // tcp_v4_send_reset and icmp_send: the route's hop limit, ip_default_ttl.
+  const ttl = s.host.sysctl.number('net.ipv4.ip_default_ttl', 64);
   // The trace notes name the replies as REJECT's builder does (unchanged explain output).
   if (proto === 'tcp') {
     const r = v4
-      ? rejectTcpReset4(p.bytes, 0, { checksumTrusted })
+      ? rejectTcpReset4(p.bytes, 0, { checksumTrusted, ttl })
       : rejectTcpReset6(p.bytes, 0, { checksumTrusted });
     if ('none' in r) j.trace?.push({ kind: 'note', text: `REJECT sends nothing: ${r.none}` });
     else
@@ -117,6 +119,7 @@ export function answerClosedPort(s: EngineState, j: Journey, proto: 'tcp' | 'udp
   const r = v4
     ? rejectIcmpUnreach4(p.bytes, 0, ICMP_PORT_UNREACH, {
         checksumTrusted,
+        ttl,
         id: s.prng.nextU32() & 0xffff,
         ...(src ? { src: src[0]! } : {}),
       })

@@ -40,7 +40,13 @@ function synOptions(
 }
 
 /** The SYN-ACK answering the IPv4 SYN `syn` (its bytes from the IP header). */
-export function synAck(bytes: Uint8Array, syn: DecodedPacket, mtu: number, random: () => number): Uint8Array {
+export function synAck(
+  bytes: Uint8Array,
+  syn: DecodedPacket,
+  mtu: number,
+  random: () => number,
+  ttl = 64,
+): Uint8Array {
   const l4 = syn.l4Offset;
   const o = synOptions(bytes, l4);
   const advmss = mtu - 40;
@@ -61,7 +67,7 @@ export function synAck(bytes: Uint8Array, syn: DecodedPacket, mtu: number, rando
   writeIpv4Header(out, 0, {
     totalLength: total,
     fragField: IP_DF,
-    ttl: 64,
+    ttl,
     protocol: IPPROTO_TCP,
     src: syn.dst[0]!,
     dst: syn.src[0]!,

@@ -28,6 +28,8 @@ export interface TargetContext extends MatchContext {
    * MTU of the route back to the source (tcpmss_reverse_mtu).
    */
   pathMtu(): number;
+  /** The TTL of what the host sends (ip4_dst_hoplimit: sysctl net.ipv4.ip_default_ttl). */
+  readonly replyTtl: number;
   /** Sends a packet the host generates in answer (REJECT) down the local output path. */
   sendReply(bytes: Uint8Array, cause: string): void;
   /** Takes the packet out of connection tracking (NOTRACK, CT --notrack). */

@@ -482,4 +482,56 @@ COMMIT
       },
     ],
   },
+  'engine-default-ttl': {
+    host: {
+      ...router(1500),
+      sysctl: { 'net.ipv4.ip_forward': 1, 'net.ipv4.ip_default_ttl': 99 },
+      listeners: [{ protocol: 'tcp', port: 8022 }],
+    },
+    rules: `*filter
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A INPUT -p tcp -m tcp --dport 23 -j REJECT --reject-with tcp-reset
+-A INPUT -p udp -m udp --dport 69 -j REJECT
+-A FORWARD -p tcp -m tcp --dport 25 -j REJECT --reject-with tcp-reset
+-A FORWARD -p udp -m udp --dport 70 -j REJECT --reject-with icmp-host-prohibited
+-A OUTPUT -m ttl --ttl-eq 99
+-A OUTPUT -m ttl --ttl-eq 64
+COMMIT
+`,
+    settings: {
+      description:
+        'net.ipv4.ip_default_ttl 99: the TTL of what the host sends itself — REJECT replies (tcp-reset, port unreachable, host prohibited), its RST and port unreachable for closed ports, a listener SYN-ACK, echo replies, time exceeded',
+    },
+    packets: [
+      { ...fromWan, proto: 'tcp', t: 0, dst: '192.168.1.10', sport: 6000, dport: 23, flags: 'S', seq: 1 },
+      { ...fromWan, proto: 'udp', t: 0.002, dst: '192.168.1.10', sport: 6001, dport: 69, payload: 'r' },
+      { ...fromWan, proto: 'tcp', t: 0.004, dst: '192.168.1.10', sport: 6002, dport: 24, flags: 'S', seq: 2 },
+      { ...fromWan, proto: 'udp', t: 0.006, dst: '192.168.1.10', sport: 6003, dport: 68, payload: 'c' },
+      { ...fromWan, proto: 'tcp', t: 0.008, dst: '10.0.0.20', sport: 6004, dport: 25, flags: 'S', seq: 3 },
+      { ...fromWan, proto: 'udp', t: 0.01, dst: '10.0.0.20', sport: 6005, dport: 70, payload: 'h' },
+      { ...fromWan, proto: 'udp', t: 0.012, dst: '10.0.0.20', sport: 6006, dport: 71, ttl: 1, payload: 't' },
+      {
+        ...fromWan,
+        proto: 'icmp',
+        t: 0.014,
+        dst: '192.168.1.10',
+        icmpType: 8,
+        id: 7,
+        icmpSeq: 1,
+        payload: 'e',
+      },
+      {
+        ...fromWan,
+        proto: 'tcp',
+        t: 0.016,
+        dst: '192.168.1.10',
+        sport: 6007,
+        dport: 8022,
+        flags: 'S',
+        seq: 4,
+      },
+    ],
+  },
 };

@@ -23,11 +23,12 @@ export const rejectExecutor: TargetExecutor<RejectTarget> = {
     const r =
       t.reply.kind === 'tcp-reset'
         ? v4
-          ? rejectTcpReset4(bytes, 0, { checksumTrusted })
+          ? rejectTcpReset4(bytes, 0, { checksumTrusted, ttl: ctx.replyTtl })
           : rejectTcpReset6(bytes, 0, { checksumTrusted })
         : v4
           ? rejectIcmpUnreach4(bytes, 0, t.reply.code, {
               checksumTrusted,
+              ttl: ctx.replyTtl,
               id: ctx.random() & 0xffff,
               ...(src ? { src: src[0]! } : {}),
             })

@@ -155,8 +155,11 @@ function traverse(base: u32, bytes: u32): u64 {
         continue;
       }
     }
-    // A split tree's exact box proved the match: the ops need not run.
-    const outcome = (rec !== 0 || known) && candidateMatches ? YES : ruleMatches(g);
+    const rw = ruleCores + <usize>g * RULE_CORE_BYTES;
+    // A split tree's exact box proved the match, or the rule has no ops (a bare jump): nothing
+    // to run.
+    const outcome =
+      ((rec !== 0 || known) && candidateMatches) || load<u32>(rw, 4) === 0 ? YES : ruleMatches(g);
     walkEvaluated++;
     if (outcome === NO) {
       i++;
@@ -168,7 +171,6 @@ function traverse(base: u32, bytes: u32): u64 {
     }
     if (outcome === UNDECIDED) return result(0, R_UNDECIDED_RULE, g);
     if (!logCounter(g)) return result(0, R_UNDECIDED_LIMIT, g);
-    const rw = ruleCores + <usize>g * RULE_CORE_BYTES;
     const arg = load<u32>(rw, 12);
     const verdict = load<u32>(rw, 8);
     if (verdict === V_NONE) {

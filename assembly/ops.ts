@@ -51,7 +51,7 @@ import { ownerHolds } from './path/owner';
 import { pkttypeHolds } from './path/pkttype';
 import { rpfilterHolds } from './path/rpfilter';
 import { stateful } from './state';
-import { ipv6, ops, params, RULE_CORE_BYTES, ruleCores, stringAt, stringLength } from './table';
+import { CORE_SLOTS, ipv6, ops, params, RULE_CORE_BYTES, ruleCores, stringAt, stringLength } from './table';
 
 // Field id → scratch slot (bit 7 clear) or CT record word (bit 7 set); 255: no such field.
 export const FIELD_SLOTS: usize = memory.data<u8>([
@@ -184,7 +184,7 @@ export function holds(w: usize): bool {
 export function ruleMatches(g: u32): u32 {
   const rw = ruleCores + <usize>g * RULE_CORE_BYTES;
   let s = ops + <usize>load<u32>(rw) * SLOT_BYTES;
-  const end = s + <usize>load<u32>(rw, 4) * SLOT_BYTES;
+  const end = s + <usize>(load<u32>(rw, 4) & CORE_SLOTS) * SLOT_BYTES;
   while (s < end) {
     const h = load<u32>(s);
     const code = h & 0xff;

@@ -19,6 +19,8 @@ import {
   S_RULES,
   S_STATE_SLOTS,
   S_STRINGS,
+  V_GOTO,
+  V_JUMP,
 } from './layout';
 import { alloc } from './memory';
 
@@ -39,22 +41,19 @@ export let ipv6: bool = false;
 /** Per rule: byte address of its INDEXES record, or 0. */
 export let coverage: usize = 0;
 /**
- * Per chain: 1 when an index covers some of its rules. A small array the walk reads first, so
- * the rules of the many unindexed chains cost no load from the (large) coverage array.
- */
-export let chainIndexed: usize = 0;
-/**
- * Per chain: its first rule and rule count (8 bytes, from the 32-byte CHAINS records): what the
- * walk reads at every jump, dense enough to stay in cache at 100k rules' tens of thousands of
- * chains.
- */
-export let chainSpans: usize = 0;
-/**
- * Per rule: first op slot, op slots, verdict, verdict argument (RULES words 0-3, 16 of the
- * record's 32 bytes): what the walk reads of each rule it evaluates, half the cache lines.
+ * Per rule, what the walk reads of each rule it comes to (16 bytes, from the 32-byte RULES
+ * record and the chains): word 0 the first op slot; word 1 the op slot count (CORE_SLOTS), the
+ * verdict (CORE_VERDICT_SHIFT) and CORE_COVERED; word 2 the verdict argument, except that a jump
+ * or goto has its target chain's first rule there and the chain's end (one past its last rule)
+ * in word 3. A jump then goes straight to the target's rules, without waiting on a chain record
+ * first, and the walk needs no per-chain array.
  */
 export let ruleCores: usize = 0;
 export const RULE_CORE_BYTES: u32 = 16;
+export const CORE_SLOTS: u32 = 0xffffff;
+export const CORE_VERDICT_SHIFT: u32 = 24;
+/** An index covers the rule (coverage holds its record). */
+export const CORE_COVERED: u32 = 0x80000000;
 export let counters: usize = 0;
 
 /** Reads the directory of the table at `base` (already checked by loadTable on the host). */
@@ -84,21 +83,33 @@ export function initTable(base: usize): void {
     }
   }
   coverage = alloc((<usize>ruleCount) << 2);
-  chainIndexed = alloc(<usize>chainCount);
   ruleCores = alloc(<usize>ruleCount * RULE_CORE_BYTES);
-  for (let g: u32 = 0; g < ruleCount; g++)
-    memory.copy(ruleCores + <usize>g * RULE_CORE_BYTES, rules + <usize>g * RULE_BYTES, RULE_CORE_BYTES);
-  chainSpans = alloc((<usize>chainCount) << 3);
-  for (let c: u32 = 0; c < chainCount; c++) {
-    const cw = chainAt(c);
-    store<u64>(chainSpans + ((<usize>c) << 3), load<u64>(cw, 8));
+  for (let g: u32 = 0; g < ruleCount; g++) {
+    const rw = rules + <usize>g * RULE_BYTES;
+    const core = ruleCores + <usize>g * RULE_CORE_BYTES;
+    const verdict = load<u32>(rw, 8);
+    let arg = load<u32>(rw, 12);
+    let end: u32 = 0;
+    if (verdict === V_JUMP || verdict === V_GOTO) {
+      const cw = chainAt(arg);
+      arg = load<u32>(cw, 8);
+      end = arg + load<u32>(cw, 12);
+    }
+    // loadTable on the host refuses rules of more op slots than CORE_SLOTS holds.
+    store<u32>(core, load<u32>(rw));
+    store<u32>(core, load<u32>(rw, 4) | (verdict << CORE_VERDICT_SHIFT), 4);
+    store<u32>(core, arg, 8);
+    store<u32>(core, end, 12);
   }
   const records = load<u32>(indexes);
   for (let r: u32 = 0; r < records; r++) {
     const rec = indexes + 4 + <usize>(r * INDEX_WORDS) * 4;
     const end = load<u32>(rec, 8);
-    for (let g = load<u32>(rec, 4); g < end; g++) store<u32>(coverage + ((<usize>g) << 2), <u32>rec);
-    store<u8>(chainIndexed + <usize>load<u32>(rec), 1);
+    for (let g = load<u32>(rec, 4); g < end; g++) {
+      store<u32>(coverage + ((<usize>g) << 2), <u32>rec);
+      const w = ruleCores + <usize>g * RULE_CORE_BYTES + 4;
+      store<u32>(w, load<u32>(w) | CORE_COVERED);
+    }
   }
   counters = alloc((<usize>(ruleCount + chainCount)) << 4);
 }

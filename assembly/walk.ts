@@ -47,9 +47,10 @@ import { ttlTarget } from './path/ttl-target';
 import { beginState, rollbackState } from './state';
 import {
   actions,
+  CORE_COVERED,
+  CORE_SLOTS,
+  CORE_VERDICT_SHIFT,
   chainAt,
-  chainIndexed,
-  chainSpans,
   countPacket,
   coverage,
   ipv6,
@@ -125,43 +126,44 @@ function traverse(base: u32, bytes: u32): u64 {
   walkEvaluated = 0;
   walkActed = false;
   beginWalk();
-  let chain = base;
-  let i: u32 = 0;
+  // The rule to come to (global index) and its chain's end; a jump pushes its return point's.
+  const cw = chainAt(base);
+  let g = load<u32>(cw, 8);
+  let end = g + load<u32>(cw, 12);
   let sp: u32 = 0;
   let candidate: u32 = NONE;
   while (true) {
-    const span = chainSpans + ((<usize>chain) << 3);
-    const first = load<u32>(span);
-    const count = load<u32>(span, 4);
-    const indexed = load<u8>(chainIndexed + <usize>chain) !== 0;
-    if (i >= count) {
+    if (g >= end) {
       if (sp > 0) {
         sp--;
-        chain = load<u32>(stack + ((<usize>sp) << 3));
-        i = load<u32>(stack + ((<usize>sp) << 3), 4);
+        end = load<u32>(stack + ((<usize>sp) << 3));
+        g = load<u32>(stack + ((<usize>sp) << 3), 4);
         continue;
       }
       return policy(base, bytes);
     }
-    const g = first + i;
+    const rw = ruleCores + <usize>g * RULE_CORE_BYTES;
+    const head = load<u32>(rw, 4);
     // The rule an index lookup just skipped to is its candidate: asking again would redo the
     // lookup (a whole hash probe for an exact index) to get the same answer.
     const known = g === candidate;
     candidate = NONE;
-    const rec = indexed && !known ? load<u32>(coverage + ((<usize>g) << 2)) : 0;
+    const rec = (head & CORE_COVERED) !== 0 && !known ? load<u32>(coverage + ((<usize>g) << 2)) : 0;
     if (rec !== 0) {
       const next = nextCandidate(<usize>rec, g);
       if (next !== g) {
-        i = next - first;
-        if (i < count) candidate = next;
+        g = next;
+        if (g < end) candidate = next;
         continue;
       }
     }
-    // A split tree's exact box proved the match: the ops need not run.
-    const outcome = (rec !== 0 || known) && candidateMatches ? YES : ruleMatches(g);
+    // A split tree's exact box proved the match, or the rule has no ops (a bare jump): nothing
+    // to run.
+    const outcome =
+      ((rec !== 0 || known) && candidateMatches) || (head & CORE_SLOTS) === 0 ? YES : ruleMatches(g);
     walkEvaluated++;
     if (outcome === NO) {
-      i++;
+      g++;
       continue;
     }
     if (outcome === HOTDROP) {
@@ -170,29 +172,28 @@ function traverse(base: u32, bytes: u32): u64 {
     }
     if (outcome === UNDECIDED) return result(0, R_UNDECIDED_RULE, g);
     if (!logCounter(g)) return result(0, R_UNDECIDED_LIMIT, g);
-    const rw = ruleCores + <usize>g * RULE_CORE_BYTES;
-    const arg = load<u32>(rw, 12);
-    const verdict = load<u32>(rw, 8);
+    const arg = load<u32>(rw, 8);
+    const verdict = (head >> CORE_VERDICT_SHIFT) & 7;
     if (verdict === V_NONE) {
-      i++;
+      g++;
     } else if (verdict === V_ACCEPT || verdict === V_DROP || verdict === V_QUEUE) {
       commit(bytes);
       return result(verdict, R_RULE, g);
     } else if (verdict === V_RETURN) {
       if (sp === 0) return policy(base, bytes);
       sp--;
-      chain = load<u32>(stack + ((<usize>sp) << 3));
-      i = load<u32>(stack + ((<usize>sp) << 3), 4);
+      end = load<u32>(stack + ((<usize>sp) << 3));
+      g = load<u32>(stack + ((<usize>sp) << 3), 4);
     } else if (verdict === V_JUMP) {
       if (sp === STACK_DEPTH) return result(0, R_UNDECIDED_LIMIT, g);
-      store<u32>(stack + ((<usize>sp) << 3), chain);
-      store<u32>(stack + ((<usize>sp) << 3), i + 1, 4);
+      store<u32>(stack + ((<usize>sp) << 3), end);
+      store<u32>(stack + ((<usize>sp) << 3), g + 1, 4);
       sp++;
-      chain = arg;
-      i = 0;
+      g = arg;
+      end = load<u32>(rw, 12);
     } else if (verdict === V_GOTO) {
-      chain = arg;
-      i = 0;
+      g = arg;
+      end = load<u32>(rw, 12);
     } else {
       // An extension target: MARK and the pass-through kinds are run here.
       const aw = actions + <usize>arg * ACTION_BYTES;
@@ -203,33 +204,33 @@ function traverse(base: u32, bytes: u32): u64 {
         const m = fields + ((<usize>P_MARK) << 2);
         store<u32>(m, (load<u32>(m) & ~load<u32>(p, 4)) ^ load<u32>(p));
         walkActed = true;
-        i++;
+        g++;
         continue;
       }
       if (kind === A_CONNMARK && connmarkRuns()) {
         connmarkTarget(load<u32>(aw, 4));
         walkActed = true;
-        i++;
+        g++;
         continue;
       }
       if (kind === A_NOTRACK && notrackRuns()) {
         notrackTarget();
         walkActed = true;
-        i++;
+        g++;
         continue;
       }
       // The packet path's own copy of the packet may change; the classifier's batch may not.
       if (kind === A_TTL && hostQueries && !ipv6) {
         ttlTarget(load<u32>(aw, 4));
         walkActed = true;
-        i++;
+        g++;
         continue;
       }
       if ((kind === A_TOS || kind === A_DSCP) && hostQueries && !ipv6) {
         if (kind === A_TOS) tosTarget(load<u32>(aw, 4));
         else dscpTarget(load<u32>(aw, 4));
         walkActed = true;
-        i++;
+        g++;
         continue;
       }
       if (kind === A_TCPMSS && hostQueries && !ipv6) {
@@ -247,7 +248,7 @@ function traverse(base: u32, bytes: u32): u64 {
           logged = 0;
           bytes = skbLen;
         }
-        i++;
+        g++;
         continue;
       }
       if (kind === A_CT && hostQueries) {
@@ -257,7 +258,7 @@ function traverse(base: u32, bytes: u32): u64 {
         if (notrack && !notrackRuns()) return result(0, R_UNDECIDED_RULE, g);
         if (notrack) notrackTarget();
         walkActed = true;
-        i++;
+        g++;
         continue;
       }
       if (isNatAction(kind) && natEntry !== CT_NONE) {
@@ -279,7 +280,7 @@ function traverse(base: u32, bytes: u32): u64 {
         return result(V_DROP, R_RULE, g);
       }
       if (kind >= 32 || ((passActions >> kind) & 1) === 0) return result(0, R_UNDECIDED_RULE, g);
-      i++;
+      g++;
     }
   }
 }

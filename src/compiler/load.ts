@@ -36,6 +36,9 @@ export class TableFormatError extends Error {
   override readonly name = 'TableFormatError';
 }
 
+/** A rule's op slots at most (the kernel's rules are far smaller: a u16 next_offset). */
+const MAX_RULE_OP_SLOTS = 0xffffff;
+
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 const FIXED: Partial<Record<SectionId, number>> = {
@@ -190,6 +193,8 @@ function checkReferences(t: CompiledTable): void {
     const start = rules[w + OP_START]!;
     const end = start + rules[w + OP_SLOTS]!;
     if (end > slots) fail(`rule ${i}: ops out of range`);
+    // The WebAssembly walk packs a rule's op slot count into 24 bits (assembly/table.ts).
+    if (rules[w + OP_SLOTS]! > MAX_RULE_OP_SLOTS) fail(`rule ${i}: more than ${MAX_RULE_OP_SLOTS} op slots`);
     for (let s = start; s < end; ) {
       const size = ops[s * slotWords]! >>> 24;
       if (size === 0 || s + size > end) fail(`rule ${i}: op at slot ${s} overruns its rule`);

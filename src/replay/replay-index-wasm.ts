@@ -1,15 +1,14 @@
 // A worker's round on the WebAssembly engine: the frames of its index (frame-index.ts) copied
-// straight from the shared chunks into the engine's batch, no object or bigint per frame. Only
+// straight from the shared chunks into the engine's batch — a run of frames in one copy, as a copy
+// out of shared memory costs mostly its call —, no object or bigint per frame. Only
 // counts by fate come out; when the outputs want each packet, the round goes through
 // replayTraceWasm instead.
 
-import type { WasmEngine } from '../engine/wasm/engine.js';
+import { FRAME_SLACK, type WasmEngine } from '../engine/wasm/engine.js';
 import type { FrameIndexReader } from './frame-index.js';
 import { HeldFrames } from './held-frames.js';
 import type { ReplaySummary } from './replay-trace.js';
 import { frameLinkAt } from './replay-trace.js';
-
-const NO_BYTES = new Uint8Array(0);
 
 export function replayIndexWasm(
   engine: WasmEngine,
@@ -20,35 +19,45 @@ export function replayIndexWasm(
   const fates: Record<string, number> = {};
   let skipped = 0;
   const held = new HeldFrames(engine, fates);
-  let chunkId = -1;
-  let chunk: Uint8Array = NO_BYTES;
-  for (let i = 0; i < index.count; i++) {
-    if (index.chunk(i) !== chunkId) {
-      chunkId = index.chunk(i);
-      chunk = chunks.get(chunkId)!;
+  let i = 0;
+  while (i < index.count) {
+    // The longest run of this chunk's frames whose span (and the room after its last frame)
+    // the batch takes: copied in one piece.
+    const chunkId = index.chunk(i);
+    const chunk = chunks.get(chunkId)!;
+    const spanStart = index.offset(i);
+    const bytes = engine.freeBytes;
+    const frames = engine.freeFrames;
+    let j = i;
+    let spanEnd = spanStart;
+    while (j < index.count && j - i < frames && index.chunk(j) === chunkId) {
+      const end = index.offset(j) + index.length(j) + FRAME_SLACK;
+      if (end - spanStart > bytes) break;
+      spanEnd = end;
+      j++;
     }
-    const start = index.offset(i);
-    const length = index.length(i);
-    const linkType = index.linkType(i);
-    const link = frameLinkAt(linkType, chunk, start, length);
-    if (!link) {
-      skipped++;
-      fates.skipped = (fates.skipped ?? 0) + 1;
+    if (j === i) {
+      // The batch is full; an empty one takes any frame (batches hold 1600 bytes a frame).
+      if (engine.pending === 0)
+        throw new Error(`replay worker: frame ${index.number(i)} does not fit a batch`);
+      held.flush();
       continue;
     }
-    if (!engine.fits(length)) held.flush();
-    const iif = names[index.iif(i)]!;
-    held.hold(index.number(i), iif, linkType, 0, null);
-    engine.addFrom(
-      chunk,
-      start,
-      length,
-      link,
-      iif,
-      index.timestampLo(i),
-      index.timestampHi(i),
-      index.number(i),
-    );
+    engine.copySpan(chunk, spanStart, spanEnd);
+    for (; i < j; i++) {
+      const start = index.offset(i);
+      const length = index.length(i);
+      const linkType = index.linkType(i);
+      const link = frameLinkAt(linkType, chunk, start, length);
+      if (!link) {
+        skipped++;
+        fates.skipped = (fates.skipped ?? 0) + 1;
+        continue;
+      }
+      const iif = names[index.iif(i)]!;
+      held.hold(index.number(i), iif, linkType, 0, null);
+      engine.addInSpan(start, length, link, iif, index.timestampLo(i), index.timestampHi(i), index.number(i));
+    }
   }
   if (engine.pending > 0) held.flush();
   return { packets: index.count, skipped, fates };

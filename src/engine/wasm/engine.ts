@@ -68,7 +68,7 @@ const FRAME_WORDS = 8;
  * Bytes left free after each frame in the batch: room for the packet path to grow a datagram in
  * place (TCPMSS adding its option; assembly/path/tcpmss-target.ts, FRAME_SLACK there too).
  */
-const FRAME_SLACK = 4;
+export const FRAME_SLACK = 4;
 const OUT_WORDS = 8;
 const EMIT_WORDS = 8;
 /** Frame flag: the host's own packet (assembly/path/receive.ts FRAME_LOCAL). */
@@ -234,6 +234,8 @@ export class WasmEngine {
   /** Per capture interface: its registry index, and whether the path takes its frames at all. */
   private readonly ingress = new Map<string, Ingress>();
   private lastIif = '';
+  /** Byte-area offset of source offset 0 of the last copySpan. */
+  private spanBase = 0;
   private lastIngress: Ingress | undefined;
   private readonly frames: number;
   private readonly bytes: number;
@@ -422,8 +424,61 @@ export class WasmEngine {
     this.u32[w + 5] = timestampHi;
   }
 
+  /** Bytes the batch still takes (a span's, with its slack). */
+  get freeBytes(): number {
+    return this.byteCapacity - this.used;
+  }
+
+  /** Frames the batch still takes. */
+  get freeFrames(): number {
+    return this.batchSize - this.count;
+  }
+
+  /**
+   * Copies source[start, end) into the batch in one piece (end - start <= freeBytes), for frames
+   * added with addInSpan: a worker's frames come from shared memory, whose copies cost mostly
+   * their call (about 200 ns each), so one copy per run of frames beats one per frame. The span
+   * holds what lies between the frames too; whatever follows a frame within it (its capture
+   * file's record trailer, then the next record's header) is at least FRAME_SLACK bytes, room
+   * for the frame to grow into. `end` may pass the source's end (that room is reserved, not copied).
+   */
+  copySpan(source: Uint8Array, start: number, end: number): void {
+    if (this.u32.length === 0) this.views();
+    this.u8.set(source.subarray(start, Math.min(end, source.length)), this.bytes + this.used);
+    this.spanBase = this.used - start;
+    this.used += end - start;
+  }
+
+  /** A frame of the last copySpan: `start` and `length` in its source's coordinates. */
+  addInSpan(
+    start: number,
+    length: number,
+    linkType: string,
+    iif: string,
+    timestampLo: number,
+    timestampHi: number,
+    index: number,
+  ): void {
+    const w = this.placeAt(this.spanBase + start, length, linkType, iif, index);
+    this.u32[w + 4] = timestampLo;
+    this.u32[w + 5] = timestampHi;
+  }
+
   /** A frame's record in the batch, all but its bytes and timestamp; returns its first word. */
   private place(length: number, linkType: string, iif: string, index: number | undefined): number {
+    const w = this.placeAt(this.used, length, linkType, iif, index);
+    this.used += length + FRAME_SLACK;
+    return w;
+  }
+
+  /** place() for a frame already at `offset` of the byte area. */
+  private placeAt(
+    offset: number,
+    length: number,
+    linkType: string,
+    iif: string,
+    index: number | undefined,
+  ): number {
     this.lastIndex = index ?? this.lastIndex + 1;
     // Memory grows only in calls into the module, which detach the old views (length 0).
     if (this.u32.length === 0) this.views();
@@ -437,14 +492,13 @@ export class WasmEngine {
           : LINK_OTHER;
     const ifIndex = ingress.index;
     const w = (this.frames >>> 2) + this.count * FRAME_WORDS;
-    this.u32[w] = this.used;
+    this.u32[w] = offset;
     this.u32[w + 1] = length;
     this.u32[w + 2] = (ifIndex | (link << 16) | (ingress.local ? FRAME_LOCAL : 0)) >>> 0;
     this.u32[w + 3] = this.lastIndex >>> 0;
     this.u32[w + 6] = Math.floor(this.lastIndex / 0x1_0000_0000) >>> 0;
     this.u32[w + 7] = 0;
     this.links[this.count] = linkType;
-    this.used += length + FRAME_SLACK;
     this.count++;
     return w;
   }

@@ -1,11 +1,12 @@
 // A worker's round on the WebAssembly engine: the frames of its index (frame-index.ts) copied
-// straight from the shared chunks into the engine's batch — a run of frames in one copy, as a copy
-// out of shared memory costs mostly its call —, no object or bigint per frame. Only
+// straight from the shared chunks into the engine's batch a run at a time (frame-spans.ts), no
+// object or bigint per frame. Only
 // counts by fate come out; when the outputs want each packet, the round goes through
 // replayTraceWasm instead.
 
-import { FRAME_SLACK, type WasmEngine } from '../engine/wasm/engine.js';
+import type { WasmEngine } from '../engine/wasm/engine.js';
 import type { FrameIndexReader } from './frame-index.js';
+import { copyRun, type FrameSpans } from './frame-spans.js';
 import { HeldFrames } from './held-frames.js';
 import type { ReplaySummary } from './replay-trace.js';
 import { frameLinkAt } from './replay-trace.js';
@@ -19,23 +20,14 @@ export function replayIndexWasm(
   const fates: Record<string, number> = {};
   let skipped = 0;
   const held = new HeldFrames(engine, fates);
+  const spans: FrameSpans = { offset: (i) => index.offset(i), length: (i) => index.length(i) };
   let i = 0;
   while (i < index.count) {
-    // The longest run of this chunk's frames whose span (and the room after its last frame)
-    // the batch takes: copied in one piece.
     const chunkId = index.chunk(i);
     const chunk = chunks.get(chunkId)!;
-    const spanStart = index.offset(i);
-    const bytes = engine.freeBytes;
-    const frames = engine.freeFrames;
-    let j = i;
-    let spanEnd = spanStart;
-    while (j < index.count && j - i < frames && index.chunk(j) === chunkId) {
-      const end = index.offset(j) + index.length(j) + FRAME_SLACK;
-      if (end - spanStart > bytes) break;
-      spanEnd = end;
-      j++;
-    }
+    let last = i + 1;
+    while (last < index.count && index.chunk(last) === chunkId) last++;
+    const j = copyRun(engine, chunk, spans, i, last);
     if (j === i) {
       // The batch is full; an empty one takes any frame (batches hold 1600 bytes a frame).
       if (engine.pending === 0)
@@ -43,7 +35,6 @@ export function replayIndexWasm(
       held.flush();
       continue;
     }
-    engine.copySpan(chunk, spanStart, spanEnd);
     for (; i < j; i++) {
       const start = index.offset(i);
       const length = index.length(i);

@@ -6,6 +6,7 @@
 
 import type { WasmEngine } from '../engine/wasm/engine.js';
 import { PacketFlag, type TraceReader } from '../trace/index.js';
+import { copyRun, type FrameSpans } from './frame-spans.js';
 import { HeldFrames } from './held-frames.js';
 import type { PacketSource, ReplayOptions, ReplaySummary } from './replay-trace.js';
 import { frameLink, frameLinkAt } from './replay-trace.js';
@@ -40,7 +41,7 @@ export function replayTraceWasm(
 
 /**
  * replayTraceWasm over a TraceReader, batch by batch: frames go from the reader's chunk into the
- * engine's batch; packet objects are made only for `onPacket`. `onProgress` hears of each of the
+ * engine's batch a run at a time (frame-spans.ts); packet objects are made only for `onPacket`. `onProgress` hears of each of the
  * reader's batches.
  */
 export function replayReaderWasm(
@@ -53,34 +54,41 @@ export function replayReaderWasm(
   let skipped = 0;
   const held = new HeldFrames(engine, fates, options.onPacket);
   for (const b of reader.batchesSync()) {
-    for (let i = 0; i < b.count; i++) {
-      packets++;
-      const itf = b.interfaceOf(i);
-      const start = b.offset[i]!;
-      const length = b.capturedLength[i]!;
-      const link = frameLinkAt(itf.linkType, b.data, start, length);
-      const iif = options.iface ?? itf.name;
-      if (!link || !iif) {
-        skipped++;
-        fates.skipped = (fates.skipped ?? 0) + 1;
+    const spans: FrameSpans = { offset: (i) => b.offset[i]!, length: (i) => b.capturedLength[i]! };
+    let i = 0;
+    while (i < b.count) {
+      const j = copyRun(engine, b.data, spans, i, b.count);
+      if (j === i) {
+        held.flush();
         continue;
       }
-      if (!engine.fits(length)) held.flush();
-      const number = b.firstNumber + i;
-      const data = held.wantsPackets ? b.data.slice(start, start + length) : null;
-      held.hold(number, iif, itf.linkType, b.dataFileOffset + b.recordOffset[i]!, data);
-      // No timestamp (a Simple Packet Block) counts as 0, as in replayTrace.
-      const stamped = (b.flags[i]! & PacketFlag.NoTimestamp) === 0;
-      engine.addFrom(
-        b.data,
-        start,
-        length,
-        link,
-        iif,
-        stamped ? b.timestampWords[2 * i]! : 0,
-        stamped ? b.timestampWords[2 * i + 1]! : 0,
-        number,
-      );
+      for (; i < j; i++) {
+        packets++;
+        const itf = b.interfaceOf(i);
+        const start = b.offset[i]!;
+        const length = b.capturedLength[i]!;
+        const link = frameLinkAt(itf.linkType, b.data, start, length);
+        const iif = options.iface ?? itf.name;
+        if (!link || !iif) {
+          skipped++;
+          fates.skipped = (fates.skipped ?? 0) + 1;
+          continue;
+        }
+        const number = b.firstNumber + i;
+        const data = held.wantsPackets ? b.data.slice(start, start + length) : null;
+        held.hold(number, iif, itf.linkType, b.dataFileOffset + b.recordOffset[i]!, data);
+        // No timestamp (a Simple Packet Block) counts as 0, as in replayTrace.
+        const stamped = (b.flags[i]! & PacketFlag.NoTimestamp) === 0;
+        engine.addInSpan(
+          start,
+          length,
+          link,
+          iif,
+          stamped ? b.timestampWords[2 * i]! : 0,
+          stamped ? b.timestampWords[2 * i + 1]! : 0,
+          number,
+        );
+      }
     }
     if (b.count > 0)
       options.onProgress?.(b.firstNumber + b.count - 1, b.dataFileOffset + b.recordOffset[b.count - 1]!);

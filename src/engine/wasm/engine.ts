@@ -404,26 +404,6 @@ export class WasmEngine {
     this.dv.setBigInt64((w + 4) * 4, timestampNs, true);
   }
 
-  /**
-   * add() for `length` bytes of `source` from `start`, the timestamp as the low and high words of
-   * its i64 nanoseconds (a replay's frames, without a view or a bigint per frame).
-   */
-  addFrom(
-    source: Uint8Array,
-    start: number,
-    length: number,
-    linkType: string,
-    iif: string,
-    timestampLo: number,
-    timestampHi: number,
-    index: number,
-  ): void {
-    const w = this.place(length, linkType, iif, index);
-    this.u8.set(source.subarray(start, start + length), this.bytes + this.u32[w]!);
-    this.u32[w + 4] = timestampLo;
-    this.u32[w + 5] = timestampHi;
-  }
-
   /** Bytes the batch still takes (a span's, with its slack). */
   get freeBytes(): number {
     return this.byteCapacity - this.used;
@@ -436,11 +416,10 @@ export class WasmEngine {
 
   /**
    * Copies source[start, end) into the batch in one piece (end - start <= freeBytes), for frames
-   * added with addInSpan: a worker's frames come from shared memory, whose copies cost mostly
-   * their call (about 200 ns each), so one copy per run of frames beats one per frame. The span
-   * holds what lies between the frames too; whatever follows a frame within it (its capture
-   * file's record trailer, then the next record's header) is at least FRAME_SLACK bytes, room
-   * for the frame to grow into. `end` may pass the source's end (that room is reserved, not copied).
+   * added with addInSpan (src/replay/frame-spans.ts: one copy per run of frames, not per frame).
+   * Whatever follows a frame within the span (its capture file's record trailer, then the next
+   * record's header) is at least FRAME_SLACK bytes, room for the frame to grow into. `end` may
+   * pass the source's end (that room is reserved, not copied).
    */
   copySpan(source: Uint8Array, start: number, end: number): void {
     if (this.u32.length === 0) this.views();

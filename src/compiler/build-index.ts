@@ -26,7 +26,14 @@ import {
 } from './format.js';
 import { hashKey, tableCapacity } from './key-hash.js';
 import { type RuleBox, ruleBox } from './rule-boxes.js';
-import { type KeyDescriptor, type RuleKeys, ruleKeys } from './rule-keys.js';
+import {
+  type KeyDescriptor,
+  type RuleKeys,
+  scanned,
+  scannedKeys,
+  scannedSignatureIs,
+  scanRuleKeys,
+} from './rule-keys.js';
 import { WordBuffer } from './word-buffer.js';
 
 /** Shorter runs are walked faster than hashed. */
@@ -159,18 +166,27 @@ function findRuns(input: IndexInput): Run[] {
   input.chains.forEach((c, chain) => {
     let run: Run | null = null;
     const close = (end: number) => {
-      if (run && run.proto.signature !== '' && end - run.start >= MIN_RUN) runs.push({ ...run, end });
+      if (run && run.proto.signature.length > 0 && end - run.start >= MIN_RUN) runs.push({ ...run, end });
     };
     for (let r = c.firstRule; r < c.firstRule + c.ruleCount; r++) {
-      const k = ruleKeys(input.ops, input.ruleOpStart[r]!, input.ruleOpSlots[r]!);
-      if (!run || k.signature !== run.proto.signature) {
+      scanRuleKeys(input.ops, input.ruleOpStart[r]!, input.ruleOpSlots[r]!);
+      if (!run || !scannedSignatureIs(run.proto.signature)) {
         close(r);
-        run = { chain, start: r, end: r, proto: k, values1: [], values2: [], guards: [], exact: [] };
+        run = {
+          chain,
+          start: r,
+          end: r,
+          proto: scannedKeys(),
+          values1: [],
+          values2: [],
+          guards: [],
+          exact: [],
+        };
       }
-      for (const v of k.values1) run.values1.push(v);
-      for (const v of k.values2) run.values2.push(v);
-      run.guards.push(k.guard);
-      run.exact.push(k.exact);
+      for (let i = 0; i < scanned.count1; i++) run.values1.push(scanned.values1[i]!);
+      for (let i = 0; i < scanned.count2; i++) run.values2.push(scanned.values2[i]!);
+      run.guards.push(scanned.guarded ? [...scanned.guard] : null);
+      run.exact.push(scanned.exact);
     }
     close(c.firstRule + c.ruleCount);
   });

@@ -20,8 +20,12 @@ export interface RuleKeys {
   readonly values2: readonly number[];
   /** The guard's words 1-3 (min length, frag mode, short mode), when key2 is not empty. */
   readonly guard: readonly number[] | null;
-  /** The descriptors as text: rules with equal signatures can share an index. */
-  readonly signature: string;
+  /**
+   * The descriptors as numbers (per key: 0 before the guard or 1 after it, field, words, mask
+   * words): rules with equal signatures (sameSignature) can share an index. Numbers, not text:
+   * a string per rule was most of what a 100k-rule compile allocated.
+   */
+  readonly signature: readonly number[];
   /**
    * Every op is a key test or the guard before key2 (no guard without key2): a packet with the
    * keys that passes the guard matches the rule.
@@ -44,13 +48,49 @@ const PURE_OPS =
   (1 << Op.HOST);
 const has = (bits: number, x: number): boolean => x < 32 && ((bits >>> x) & 1) !== 0;
 
-export function ruleKeys(ops: Uint32Array, startSlot: number, slots: number): RuleKeys {
-  const key1: KeyDescriptor[] = [];
-  const values1: number[] = [];
-  const key2: KeyDescriptor[] = [];
-  const values2: number[] = [];
-  let guard: number[] | null = null;
-  let signature = '';
+/**
+ * What scanRuleKeys found in the last rule it scanned: scratch arrays reused from rule to rule
+ * (new arrays per rule, grown push by push, were most of what a 100k-rule compile allocated).
+ */
+export const scanned = {
+  /** The first count1 words are the values before the guard, count2 those after it. */
+  values1: new Uint32Array(64),
+  count1: 0,
+  values2: new Uint32Array(64),
+  count2: 0,
+  /** The first signatureLength words: see RuleKeys.signature. */
+  signature: new Uint32Array(256),
+  signatureLength: 0,
+  /** The guard's words 1-3 when there are keys after it. */
+  guard: [0, 0, 0],
+  guarded: false,
+  exact: true,
+};
+
+/** Appends `v` to a scratch array of `scanned` (doubled when full). */
+function put(name: 'values1' | 'values2' | 'signature', count: number, v: number): void {
+  let a = scanned[name];
+  if (count === a.length) {
+    const bigger = new Uint32Array(a.length * 2);
+    bigger.set(a);
+    scanned[name] = bigger;
+    a = bigger;
+  }
+  a[count] = v;
+}
+
+/** Scans the rule's ops for its keys into `scanned`. */
+export function scanRuleKeys(ops: Uint32Array, startSlot: number, slots: number): void {
+  const g = scanned.guard;
+  let n1 = 0;
+  let n2 = 0;
+  let ns = 0;
+  const value = (v: number) => {
+    if (guard) put('values2', n2++, v);
+    else put('values1', n1++, v);
+  };
+  const sign = (v: number) => put('signature', ns++, v);
+  let guard = false;
   let exact = true;
   const end = startSlot + slots;
   for (let s = startSlot; s < end; ) {
@@ -65,26 +105,30 @@ export function ruleKeys(ops: Uint32Array, startSlot: number, slots: number): Ru
         exact = false;
         break;
       }
-      guard = [ops[w + 1]!, ops[w + 2]!, ops[w + 3]!];
+      guard = true;
+      g[0] = ops[w + 1]!;
+      g[1] = ops[w + 2]!;
+      g[2] = ops[w + 3]!;
     } else if (!has(PURE_OPS, code)) {
       exact = false;
       break;
     } else if ((flags & OP_FLAG_INVERT) !== 0) exact = false;
     else {
-      const keys = guard ? key2 : key1;
-      const values = guard ? values2 : values1;
+      const after = guard ? 1 : 0;
       if (code === Op.CMP && (has(KEY1_FIELDS, field) || (guard && isTransportField(field)))) {
-        const mask: number[] = [];
+        sign(after);
+        sign(field);
+        sign(n);
         for (let i = 0; i < n; i++) {
-          values.push(ops[w + 2 + 2 * i]!);
-          mask.push(ops[w + 3 + 2 * i]!);
+          value(ops[w + 2 + 2 * i]!);
+          sign(ops[w + 3 + 2 * i]!);
         }
-        keys.push({ field, words: n, mask });
-        signature += `${guard ? '|' : ','}${field}/${n}/${mask.join('.')}`;
       } else if (code === Op.IFACE && (flags & OP_FLAG_WILDCARD) === 0) {
-        values.push(ops[w + 2]!);
-        keys.push({ field, words: 1, mask: FULL });
-        signature += `${guard ? '|' : ','}${field}/1/${FULL_TEXT}`;
+        value(ops[w + 2]!);
+        sign(after);
+        sign(field);
+        sign(1);
+        sign(FULL[0]!);
         // -i/-o hold exactly when the interface's id is the key; other interface fields may ask
         // more (a key that differs still rules the rule out, but an equal one proves nothing).
         if (field !== Field.IIF && field !== Field.OIF) exact = false;
@@ -95,18 +139,51 @@ export function ruleKeys(ops: Uint32Array, startSlot: number, slots: number): Ru
         (field === Field.L4_SPORT || field === Field.L4_DPORT) &&
         ops[w + 2] === ops[w + 3]
       ) {
-        values.push(ops[w + 2]!);
-        keys.push({ field, words: 1, mask: FULL });
-        signature += `|${field}/1/${FULL_TEXT}`;
+        value(ops[w + 2]!);
+        sign(1);
+        sign(field);
+        sign(1);
+        sign(FULL[0]!);
       } else exact = false;
     }
     // BLOCK contents are pure by construction: skip over them with the block.
     s += code === Op.BLOCK ? 1 + field : h >>> 24;
   }
-  const guarded = key2.length > 0;
-  exact &&= guard === null || guarded;
-  return { key1, values1, key2, values2, guard: guarded ? guard : null, signature, exact };
+  const guarded = n2 > 0;
+  scanned.count1 = n1;
+  scanned.count2 = n2;
+  scanned.signatureLength = ns;
+  scanned.guarded = guarded;
+  scanned.exact = exact && (!guard || guarded);
+}
+
+/** The keys of the rule `scanRuleKeys` scanned last, as their own arrays. */
+export function scannedKeys(): RuleKeys {
+  const key1: KeyDescriptor[] = [];
+  const key2: KeyDescriptor[] = [];
+  const sig = Array.from(scanned.signature.subarray(0, scanned.signatureLength));
+  for (let i = 0; i < sig.length; ) {
+    const words = sig[i + 2]!;
+    (sig[i] === 1 ? key2 : key1).push({ field: sig[i + 1]!, words, mask: sig.slice(i + 3, i + 3 + words) });
+    i += 3 + words;
+  }
+  return {
+    key1,
+    values1: Array.from(scanned.values1.subarray(0, scanned.count1)),
+    key2,
+    values2: Array.from(scanned.values2.subarray(0, scanned.count2)),
+    guard: scanned.guarded ? [...scanned.guard] : null,
+    signature: sig,
+    exact: scanned.exact,
+  };
 }
 
 const FULL: readonly number[] = [0xffffffff];
-const FULL_TEXT = String(0xffffffff);
+
+/** Whether the rule scanned last has the descriptors `b` (a RuleKeys.signature). */
+export function scannedSignatureIs(b: readonly number[]): boolean {
+  const a = scanned.signature;
+  if (scanned.signatureLength !== b.length) return false;
+  for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

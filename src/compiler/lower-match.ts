@@ -49,9 +49,7 @@ function cmp(
   masks: readonly number[],
   invert: boolean,
 ) {
-  const data: number[] = [];
-  for (let i = 0; i < values.length; i++) data.push((values[i]! & masks[i]!) >>> 0, masks[i]! >>> 0);
-  c.ops.emit(Op.CMP, inv(invert), values.length, field, data);
+  c.ops.emitTwo(Op.CMP, inv(invert), field, values, masks, true);
 }
 
 function range(
@@ -61,7 +59,7 @@ function range(
   hi: readonly number[],
   invert: boolean,
 ) {
-  c.ops.emit(Op.RANGE, inv(invert), lo.length, field, [...lo, ...hi]);
+  c.ops.emitTwo(Op.RANGE, inv(invert), field, lo, hi, false);
 }
 
 function portRange(c: LowerContext, field: number, r: Negated<PortRange> | undefined) {

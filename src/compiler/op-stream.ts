@@ -28,6 +28,39 @@ export class OpStream {
     return at;
   }
 
+  /**
+   * emit() of an op whose data is `a` then `b` (RANGE: lows, highs), or with `pairs` the pairs
+   * a[i] & b[i], b[i] (CMP: masked value, mask) — written straight into the stream: the arrays of
+   * data a 100k-rule compile built for each op were a fifth of what it allocated.
+   */
+  emitTwo(
+    code: number,
+    flags: number,
+    field: number,
+    a: readonly number[],
+    b: readonly number[],
+    pairs: boolean,
+  ): number {
+    const n = a.length;
+    const at = this.slots;
+    const slots = Math.max(1, Math.ceil((2 + 2 * n) / SLOT_WORDS));
+    if (n > 0xff || slots > 0xff) throw new Error(`op too large (${n} items, ${slots} slots)`);
+    const w = this.words;
+    w.push(opHeader(code, flags, n, slots));
+    w.push(field);
+    if (pairs)
+      for (let i = 0; i < n; i++) {
+        w.push((a[i]! & b[i]!) >>> 0);
+        w.push(b[i]! >>> 0);
+      }
+    else {
+      for (let i = 0; i < n; i++) w.push(a[i]!);
+      for (let i = 0; i < n; i++) w.push(b[i]!);
+    }
+    for (let i = 2 + 2 * n; i < slots * SLOT_WORDS; i++) w.push(0);
+    return at;
+  }
+
   /** Sets word `word` of the op at slot `slot` (a forward reference once its target is known). */
   patch(slot: number, word: number, value: number): void {
     this.words.set(slot * SLOT_WORDS + word, value);

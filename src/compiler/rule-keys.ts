@@ -79,17 +79,23 @@ function put(name: 'values1' | 'values2' | 'signature', count: number, v: number
   a[count] = v;
 }
 
+/** A key word of the scanned rule, before or after its guard. */
+function value(afterGuard: boolean, v: number): void {
+  if (afterGuard) put('values2', scanned.count2++, v);
+  else put('values1', scanned.count1++, v);
+}
+
+/** A word of the scanned rule's signature. */
+function sign(v: number): void {
+  put('signature', scanned.signatureLength++, v);
+}
+
 /** Scans the rule's ops for its keys into `scanned`. */
 export function scanRuleKeys(ops: Uint32Array, startSlot: number, slots: number): void {
   const g = scanned.guard;
-  let n1 = 0;
-  let n2 = 0;
-  let ns = 0;
-  const value = (v: number) => {
-    if (guard) put('values2', n2++, v);
-    else put('values1', n1++, v);
-  };
-  const sign = (v: number) => put('signature', ns++, v);
+  scanned.count1 = 0;
+  scanned.count2 = 0;
+  scanned.signatureLength = 0;
   let guard = false;
   let exact = true;
   const end = startSlot + slots;
@@ -120,11 +126,11 @@ export function scanRuleKeys(ops: Uint32Array, startSlot: number, slots: number)
         sign(field);
         sign(n);
         for (let i = 0; i < n; i++) {
-          value(ops[w + 2 + 2 * i]!);
+          value(guard, ops[w + 2 + 2 * i]!);
           sign(ops[w + 3 + 2 * i]!);
         }
       } else if (code === Op.IFACE && (flags & OP_FLAG_WILDCARD) === 0) {
-        value(ops[w + 2]!);
+        value(guard, ops[w + 2]!);
         sign(after);
         sign(field);
         sign(1);
@@ -139,7 +145,7 @@ export function scanRuleKeys(ops: Uint32Array, startSlot: number, slots: number)
         (field === Field.L4_SPORT || field === Field.L4_DPORT) &&
         ops[w + 2] === ops[w + 3]
       ) {
-        value(ops[w + 2]!);
+        value(guard, ops[w + 2]!);
         sign(1);
         sign(field);
         sign(1);
@@ -149,10 +155,7 @@ export function scanRuleKeys(ops: Uint32Array, startSlot: number, slots: number)
     // BLOCK contents are pure by construction: skip over them with the block.
     s += code === Op.BLOCK ? 1 + field : h >>> 24;
   }
-  const guarded = n2 > 0;
-  scanned.count1 = n1;
-  scanned.count2 = n2;
-  scanned.signatureLength = ns;
+  const guarded = scanned.count2 > 0;
   scanned.guarded = guarded;
   scanned.exact = exact && (!guard || guarded);
 }

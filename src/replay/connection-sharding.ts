@@ -27,6 +27,8 @@ import type { Host } from '../host/index.js';
 import type { Family, IpNet } from '../ir/address.js';
 import type { Rule, Ruleset } from '../ir/ruleset.js';
 import { LinkType } from '../trace/index.js';
+import type { FrameSpans } from './frame-spans.js';
+import { rulesTowardsRewrite } from './nat-paths.js';
 import { ServiceEndpoints } from './service-endpoints.js';
 
 /** An inclusive address range as 128-bit integers (IPv4 in the low 32 bits). */
@@ -76,44 +78,15 @@ const rewritesDestination = (kind: string): boolean =>
 
 /**
  * The destinations DNAT rewrites away: the `-d` of nat rules that DNAT, REDIRECT or NETMAP, or
- * that jump to a chain from which such a rule can be reached (kube-proxy's KUBE-SERVICES rule
- * per cluster IP, whose KUBE-SVC and KUBE-SEP chains DNAT). Only nets of 16 bits or more: a
- * wide net in front of a NAT chain would make its clients translatable too.
+ * lead to such a rule (nat-paths.ts). Only nets of 16 bits or more: a wide net in front of a NAT
+ * chain would make its clients translatable too.
  */
 function dnatDestinations(ruleset: Ruleset): IpNet[] {
-  const nat = ruleset.tables.find((t) => t.name === 'nat');
-  if (!nat) return [];
-  const byName = new Map(nat.chains.map((c) => [c.name, c]));
-  const reaches = new Map<string, boolean>();
-  const reachesDnat = (name: string): boolean => {
-    const known = reaches.get(name);
-    if (known !== undefined) return known;
-    reaches.set(name, false); // a loop adds nothing
-    const chain = byName.get(name);
-    const hit =
-      chain?.rules.some((r) => {
-        const t = r.target;
-        if (!t) return false;
-        if (rewritesDestination(t.kind)) return true;
-        return (t.kind === 'jump' || t.kind === 'goto') && reachesDnat(t.chain);
-      }) ?? false;
-    reaches.set(name, hit);
-    return hit;
-  };
-  const nets: IpNet[] = [];
-  for (const c of nat.chains)
-    for (const r of c.rules) {
-      const t = r.target;
-      if (!t) continue;
-      const leads =
-        rewritesDestination(t.kind) || ((t.kind === 'jump' || t.kind === 'goto') && reachesDnat(t.chain));
-      if (leads) nets.push(...destinationNets(r, 16));
-    }
-  return nets;
+  return rulesTowardsRewrite(ruleset, rewritesDestination).flatMap((r) => destinationNets(r, 16));
 }
 
 /** The host's own addresses (interfaces, loopback's 127.0.0.0/8) as ranges. */
-export function ownRanges(host: Host, family: Family): Range[] {
+function ownRanges(host: Host, family: Family): Range[] {
   const ranges: Range[] = [];
   for (const i of host.interfaces)
     for (const a of i.addresses)
@@ -174,7 +147,7 @@ export function translatableRanges(ruleset: Ruleset, host: Host): Range[] {
 }
 
 /** Whether a DNAT or SNAT rule rewrites ports without an address, which only addresses survive. */
-export function rewritesPortsOnly(ruleset: Ruleset): boolean {
+function rewritesPortsOnly(ruleset: Ruleset): boolean {
   for (const t of ruleset.tables)
     for (const c of t.chains)
       for (const r of c.rules) {
@@ -185,7 +158,7 @@ export function rewritesPortsOnly(ruleset: Ruleset): boolean {
 }
 
 /** Ranges sorted and merged where they overlap or touch: fewer to test per address. */
-export function mergeRanges(ranges: readonly Range[]): Range[] {
+function mergeRanges(ranges: readonly Range[]): Range[] {
   const sorted = [...ranges].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
   const merged: Range[] = [];
   for (const r of sorted) {
@@ -223,13 +196,11 @@ function endpoint(addressHash: number, port: number): number {
 }
 
 /** Frames that follow the one being keyed, for the look-ahead of a fragment that came early. */
-export interface FramesAhead {
+export interface FramesAhead extends FrameSpans {
   /** Frames in the list. */
   readonly count: number;
   /** The link type of frame i, or -1 when it is skipped. */
   linkType(i: number): number;
-  start(i: number): number;
-  length(i: number): number;
 }
 
 /** How far a fragment that came before its datagram's first fragment looks ahead for it. */
@@ -323,7 +294,7 @@ export class ConnectionSharding {
     for (let j = next; j < end && found === undefined; j++) {
       const linkType = ahead.linkType(j);
       if (linkType < 0) continue;
-      const key = this.keyOf(data, ahead.start(j), ahead.length(j), linkType);
+      const key = this.keyOf(data, ahead.offset(j), ahead.length(j), linkType);
       if (this.first && this.group === group) found = key;
     }
     this.group = group;

@@ -212,7 +212,7 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
           const at = b.interfaceIndex[j]!;
           return (nameIdOf[at] ?? nameIdOfInterface(at, b.interfaceOf(j))) < 0 ? -1 : linkTypeOf[at]!;
         },
-        start: (j) => b.offset[j]!,
+        offset: (j) => b.offset[j]!,
         length: (j) => b.capturedLength[j]!,
       };
       for (let i = 0; i < b.count; i++) {

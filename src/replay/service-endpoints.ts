@@ -9,6 +9,7 @@
 import type { IpNet } from '../ir/address.js';
 import type { PortRange } from '../ir/common.js';
 import type { Rule, Ruleset } from '../ir/ruleset.js';
+import { rulesTowardsRewrite } from './nat-paths.js';
 
 const MAX_ADDRESSES = 256;
 const MAX_PORTS = 64;
@@ -39,42 +40,21 @@ export class ServiceEndpoints {
 
   constructor(ruleset: Ruleset) {
     if (ruleset.family !== 'ipv4') return;
-    const nat = ruleset.tables.find((t) => t.name === 'nat');
-    if (!nat) return;
-    const byName = new Map(nat.chains.map((c) => [c.name, c]));
-    const reaches = new Map<string, boolean>();
-    const reachesDnat = (name: string): boolean => {
-      const known = reaches.get(name);
-      if (known !== undefined) return known;
-      reaches.set(name, false);
-      const hit =
-        byName.get(name)?.rules.some((r) => {
-          const t = r.target;
-          if (t?.kind === 'DNAT') return true;
-          return (t?.kind === 'jump' || t?.kind === 'goto') && reachesDnat(t.chain);
-        }) ?? false;
-      reaches.set(name, hit);
-      return hit;
-    };
-    for (const c of nat.chains)
-      for (const r of c.rules) {
-        const t = r.target;
-        if (!t) continue;
-        const ports = destinationPorts(r);
-        if (t.kind === 'DNAT' || ((t.kind === 'jump' || t.kind === 'goto') && reachesDnat(t.chain))) {
-          const net = destinationNet(r);
-          if (net && net.prefixLen !== null && net.prefixLen >= 24) {
-            const from = net.addr[0]! >>> 0;
-            this.add(from, (from | (~(net.mask[0]! >>> 0) >>> 0)) >>> 0, ports);
-          }
-        }
-        if (t.kind === 'DNAT' && t.range.addresses) {
-          const a = t.range.addresses.from[0]! >>> 0;
-          const b = t.range.addresses.to[0]! >>> 0;
-          // Without --to ports the port stays the one the rule matched.
-          this.add(Math.min(a, b), Math.max(a, b), t.range.ports ? [t.range.ports] : ports);
-        }
+    for (const r of rulesTowardsRewrite(ruleset, (kind) => kind === 'DNAT')) {
+      const t = r.target!;
+      const ports = destinationPorts(r);
+      const net = destinationNet(r);
+      if (net && net.prefixLen !== null && net.prefixLen >= 24) {
+        const from = net.addr[0]! >>> 0;
+        this.add(from, (from | (~(net.mask[0]! >>> 0) >>> 0)) >>> 0, ports);
       }
+      if (t.kind === 'DNAT' && t.range.addresses) {
+        const a = t.range.addresses.from[0]! >>> 0;
+        const b = t.range.addresses.to[0]! >>> 0;
+        // Without --to ports the port stays the one the rule matched.
+        this.add(Math.min(a, b), Math.max(a, b), t.range.ports ? [t.range.ports] : ports);
+      }
+    }
   }
 
   private add(from: number, to: number, ports: readonly PortRange[] | undefined): void {

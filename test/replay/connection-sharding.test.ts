@@ -131,7 +131,7 @@ describe('connection sharding', () => {
       const ahead = {
         count: frames.length,
         linkType: () => LinkType.Raw,
-        start: (j: number) => starts[j]!,
+        offset: (j: number) => starts[j]!,
         length: (j: number) => frames[j]!.length,
       };
       expect(shards.shardOf(data, 0, frames[0]!.length, LinkType.Raw, ahead, 1)).toBe(whole);

@@ -82,7 +82,7 @@ export function targetContext(
       return a ? a.words : null;
     },
     icmpErrorSource: () => icmpErrorSource(s, p),
-    replyTtl: s.host.sysctl.number('net.ipv4.ip_default_ttl', 64),
+    replyTtl: s.defaultTtl,
     pathMtu: () => {
       const mtuOf = (dev: string | null | undefined) => (dev ? (s.host.interface(dev)?.mtu ?? 0) : 0);
       const back = routeLookup(s.host, p.decoded.src[0]!, {});

@@ -35,6 +35,8 @@ export interface EngineState {
   readonly icmpLimiter: IcmpRateLimiter;
   /** The namespace's fragment queues (net->ipv4.fqdir), shared by all defrag users. */
   readonly fragments: FragmentQueues;
+  /** sysctl net.ipv4.ip_default_ttl: the TTL of what the host sends (ip4_dst_hoplimit). */
+  readonly defaultTtl: number;
   /** The current packet's timestamp: the engine's only clock. */
   now: bigint;
 }
@@ -70,6 +72,7 @@ export function createEngineState(ruleset: Ruleset, host: Host, seed: number): E
       host.sysctl.number('net.ipv4.icmp_ratemask', 6168),
     ),
     // net.ipv4.ipfrag_time: seconds a fragment queue may wait for the rest of its datagram.
+    defaultTtl: host.sysctl.number('net.ipv4.ip_default_ttl', 64),
     fragments: new FragmentQueues(BigInt(host.sysctl.number('net.ipv4.ipfrag_time', 30)) * 1_000_000_000n),
     now: 0n,
   };

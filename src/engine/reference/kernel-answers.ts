@@ -68,7 +68,7 @@ export function icmpSend(
     src: saddr,
     id: s.prng.nextU32() & 0xffff,
     mtu: s.host.interface(back.oif)?.mtu ?? 1500,
-    ttl: s.host.sysctl.number('net.ipv4.ip_default_ttl', 64),
+    ttl: s.defaultTtl,
     info,
   });
   // icmp_glue_bits: an error is tied to the offending packet's connection (nf_ct_attach).
@@ -100,7 +100,7 @@ export function answerClosedPort(s: EngineState, j: Journey, proto: 'tcp' | 'udp
   // Locally generated packets carry checksums the kernel has not finished (CHECKSUM_PARTIAL).
   const checksumTrusted = p.iif === null;
   // tcp_v4_send_reset and icmp_send: the route's hop limit, ip_default_ttl.
-  const ttl = s.host.sysctl.number('net.ipv4.ip_default_ttl', 64);
+  const ttl = s.defaultTtl;
   // The trace notes name the replies as REJECT's builder does (unchanged explain output).
   if (proto === 'tcp') {
     const r = v4
@@ -142,7 +142,7 @@ export function answerEcho(s: EngineState, j: Journey): boolean {
   j.replies.push({
     bytes: icmpEchoReply4(j.packet.bytes, {
       id: s.prng.nextU32() & 0xffff,
-      ttl: s.host.sysctl.number('net.ipv4.ip_default_ttl', 64),
+      ttl: s.defaultTtl,
     }),
     cause: 'ICMP echo reply',
     attach: null,

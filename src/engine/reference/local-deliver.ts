@@ -53,13 +53,7 @@ function localDeliverFinish(s: EngineState, j: Journey): Fate {
       if (d.protocol === TCP && d.family === 'ipv4' && ((d.tcpFlags ?? 0) & 0x17) === 0x02) {
         const mtu = s.host.interface(j.packet.iif ?? '')?.mtu ?? 1500;
         j.replies.push({
-          bytes: synAck(
-            j.packet.bytes,
-            d,
-            mtu,
-            () => s.prng.nextU32(),
-            s.host.sysctl.number('net.ipv4.ip_default_ttl', 64),
-          ),
+          bytes: synAck(j.packet.bytes, d, mtu, () => s.prng.nextU32(), s.defaultTtl),
           cause: `${to} SYN-ACK`,
           attach: null,
         });

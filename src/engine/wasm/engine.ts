@@ -233,10 +233,11 @@ export class WasmEngine {
   private readonly origins: Origins;
   /** Per capture interface: its registry index, and whether the path takes its frames at all. */
   private readonly ingress = new Map<string, Ingress>();
+  /** The last ingressOf question and answer. */
   private lastIif = '';
+  private lastIngress: Ingress | undefined;
   /** Byte-area offset of source offset 0 of the last copySpan. */
   private spanBase = 0;
-  private lastIngress: Ingress | undefined;
   private readonly frames: number;
   private readonly bytes: number;
   private readonly out: number;

@@ -41,7 +41,11 @@ export interface TraceSummary {
   readonly problems: TraceProblems;
 }
 
-export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
+/**
+ * Small enough that a chunk read, its records decoded and its frames copied into the engine stay
+ * in a core's L2 cache (README, replay: faster than 4 MiB chunks on a 1 MiB L2).
+ */
+export const DEFAULT_CHUNK_SIZE = 512 * 1024;
 export const DEFAULT_MAX_RECORD_LENGTH = 16 * 1024 * 1024;
 const MIN_CHUNK_SIZE = 64;
 const NEED_READ = Symbol('need read');

@@ -10,6 +10,8 @@ export interface CorpusFile {
   /** Path relative to the corpus root, as SOURCES.md and the validation list name it. */
   readonly path: string;
   readonly family: Family;
+  /** Whether the validation list says a restore of that family accepted it (else the family is guessed). */
+  readonly accepted: boolean;
 }
 
 /** Family from a file's name when nothing better is known. */
@@ -31,7 +33,7 @@ export function iptablesCorpusFiles(): CorpusFile[] {
       : result.startsWith('iptables')
         ? 'ipv4'
         : guessFamily(path);
-    out.push({ path, family });
+    out.push({ path, family, accepted: /^ip6?tables-restore-ok/.test(result) });
   }
   return out;
 }

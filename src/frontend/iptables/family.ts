@@ -8,6 +8,8 @@ export function detectFamily(path: string, text: string): Family {
   // IPv6 addresses in -s/-d, or ICMPv6, mean ip6tables.
   if (/(^|\s)(-s|-d|--source|--destination|--src|--dst)\s+!?\s*[0-9a-fA-F]*:[0-9a-fA-F:./]*/m.test(text))
     return 'ipv6';
-  if (/\b(icmpv6|ipv6-icmp|icmp6)\b/.test(text)) return 'ipv6';
+  // ICMPv6 as a protocol or match, not in a chain's name (`:icmpv6-input`, `-j icmpv6-input`).
+  if (/(^|\s)(-p|--protocol|-m|--match)\s+!?\s*(icmpv6|ipv6-icmp|icmp6)(\s|$)|--icmpv6-type\b/m.test(text))
+    return 'ipv6';
   return 'ipv4';
 }

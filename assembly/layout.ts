@@ -77,6 +77,7 @@ export const X_LIMIT: u32 = 0;
 export const X_STATISTIC: u32 = 1;
 export const X_QUOTA: u32 = 2;
 export const X_RECENT: u32 = 3;
+export const X_CONNLIMIT: u32 = 4;
 export const X_HASHLIMIT: u32 = 5;
 export const X_ADDRTYPE: u32 = 6;
 export const X_PKTTYPE: u32 = 7;

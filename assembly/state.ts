@@ -1,4 +1,4 @@
-// The state of the stateful matches run here (statistic, quota, limit; recent's lists in recent.ts, hashlimit's tables in hashlimit.ts): one 16-byte record per
+// The state of the stateful matches run here (statistic, quota, limit; recent's lists in recent.ts, hashlimit's tables in hashlimit.ts, connlimit's in connlimit.ts): one 16-byte record per
 // STATE_SLOTS record, and a seeded xoshiro128** generator for `statistic --mode random`, its
 // four state words in linear memory (the algorithm and seeding of src/engine/conntrack/prng.ts,
 // bit for bit; a generator of its own, apart from NAT's — except in the packet path, which
@@ -6,12 +6,14 @@
 // changes and snapshots the generator, so a packet handed to the host leaves all of it as it
 // was, like the counters (walk.ts), for the host to replay it.
 
+import { connlimitHolds, resetConnlimit } from './connlimit';
 import { prngNextU32 } from './conntrack/prng';
 import { hashlimitHolds, initHashlimitTables, resetHashlimitTables } from './hashlimit';
 import {
   NO,
   STATE_SLOT_BYTES,
   UNDECIDED,
+  X_CONNLIMIT,
   X_HASHLIMIT,
   X_LIMIT,
   X_QUOTA,
@@ -21,6 +23,7 @@ import {
 } from './layout';
 import { jiffiesAt, limitHolds } from './limit';
 import { alloc } from './memory';
+import { hostQueries } from './path/host-query';
 import { initRecentLists, recentHolds, resetRecentLists } from './recent';
 import { ipv6, ops, params, stateSlotCount, stateSlots } from './table';
 
@@ -119,6 +122,7 @@ export function resetState(): void {
   memory.fill(slotState, 0, <usize>stateSlotCount * RECORD_BYTES);
   resetRecentLists();
   resetHashlimitTables();
+  resetConnlimit();
   for (let i: u32 = 0; i < stateSlotCount; i++) {
     const rec = stateSlots + <usize>i * STATE_SLOT_BYTES;
     const kind = load<u32>(rec);
@@ -189,6 +193,12 @@ export function stateful(s: usize): u32 {
     // Its tables are no 16-byte records (hashlimit.ts); the packet path alone runs it, IPv4.
     if (!walkTimeKnown || ipv6) return UNDECIDED;
     return hashlimitHolds(load<u32>(s, 12), p, jiffiesAt(walkTimeNs), walkBytes);
+  }
+  if (kind === X_CONNLIMIT) {
+    // Its lists are no 16-byte records (connlimit.ts); the packet path alone runs it (it knows
+    // the connection and the time), IPv4.
+    if (!walkTimeKnown || ipv6 || !hostQueries) return UNDECIDED;
+    return connlimitHolds(load<u32>(s, 12), p, walkTimeNs);
   }
   if (kind === X_QUOTA) {
     // quota_mt: whole packets; once one does not fit, nothing does.

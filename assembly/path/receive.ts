@@ -442,7 +442,7 @@ function facts(): void {
   if (ctKind === CT_KIND_NONE) memory.fill(ctRec, 0, CT_BYTES);
   else writeFactsFor(ctRec, ctKind, ctInfo, ctDir, ctEntry, now);
   setCt(ctRec);
-  setWalkConnection(ctKind === K_TRACKED ? ctEntry : CT_NONE);
+  setWalkConnection(ctKind === K_TRACKED ? ctEntry : CT_NONE, ctInfo, ctKind);
   allowNotrack(!attached && (ctKind === CT_KIND_NONE || ctKind === K_UNTRACKED));
 }
 

@@ -146,6 +146,58 @@ function rawProtocol(buf: Uint8Array, src: number, dst: number, protocol: number
 }
 
 /**
+ * connlimit's lists (connlimit-rules.v4): seventy UDP connections from one client, expired, then
+ * another, whose walk evicts only 65 of the stale ones (CONNCOUNT_GC_MAX_COLLECT);
+ * pings of two ids and their replies; a TCP packet conntrack finds invalid (counted on its own
+ * tuple) and TCP connections that close, leaving the list as they reach CLOSE.
+ */
+function connlimitTrace(): Uint8Array {
+  const sink = new MemorySink();
+  const w = new PcapngWriter(sink);
+  const eth0 = w.addInterface({ name: 'eth0', linkType: LinkType.Raw });
+  const docker0 = w.addInterface({ name: 'docker0', linkType: LinkType.Raw });
+  const buf = new Uint8Array(256);
+  const client = 0xc0a80132; // 192.168.1.50
+  const server = 0xac110002; // 172.17.0.2
+  let t = 1_700_000_000_000_000_000n;
+  let id = 1;
+  const send = (iface: number, len: number, gapMs = 10) => {
+    t += BigInt(gapMs) * 1_000_000n;
+    w.writePacket(iface, t, buf.slice(0, len));
+  };
+  const ends = (src: number, dst: number) => ({ src, dst, id: id++, ttl: 64 });
+  const udp = (sport: number) =>
+    writeUdpPacket(buf, 0, ends(client, server), { sport, dport: 53, payload: 8 });
+  const tcp = (
+    src: number,
+    dst: number,
+    sport: number,
+    dport: number,
+    flags: number,
+    seq: number,
+    ack: number,
+  ) => writeTcpPacket(buf, 0, ends(src, dst), { sport, dport, seq, ack, flags, payload: 0 });
+  for (let i = 0; i < 70; i++) send(eth0, udp(5000 + i));
+  send(eth0, udp(6000), 200_000);
+  send(eth0, udp(6001));
+  for (const icmpId of [77, 78]) {
+    send(eth0, writeIcmpEcho(buf, 0, ends(client, server), { type: 8, id: icmpId, seq: 1, payload: 16 }));
+    send(docker0, writeIcmpEcho(buf, 0, ends(server, client), { type: 0, id: icmpId, seq: 1, payload: 16 }));
+  }
+  send(eth0, tcp(client, server, 7000, 80, 0x07, 1, 0));
+  for (let c = 0; c < 3; c++) {
+    const port = 7100 + c;
+    send(eth0, tcp(client, server, port, 80, 0x02, 100, 0));
+    send(docker0, tcp(server, client, 80, port, 0x12, 500, 101));
+    send(eth0, tcp(client, server, port, 80, 0x10, 101, 501));
+    if (c < 2) send(eth0, tcp(client, server, port, 80, 0x04, 101, 0));
+  }
+  for (let c = 0; c < 3; c++) send(eth0, tcp(client, server, 7200 + c, 80, 0x02, 100, 0));
+  w.flush();
+  return sink.bytes();
+}
+
+/**
  * Replies to a UDP socket the host no longer has: the flow is established (the host sent the
  * first datagram), its INPUT walk is pure, yet every reply draws a port unreachable — a way the
  * flow cache must not record (assembly/path/flow-cache.ts).
@@ -274,6 +326,16 @@ describe('WebAssembly engine = reference engine on whole traces', () => {
     const r = compare(pure, closedFlowTrace(), 64);
     expect(r.causes.get('kernel: port unreachable, nothing listens')).toBe(4);
   });
+  it('connlimit: stale lists pruned 65 at a time, ICMP, invalid packets, closed connections', () => {
+    const limits = scenario(join(FIXTURES, 'connlimit-rules.v4'), join(FIXTURES, 'routed-host.json'));
+    const bytes = connlimitTrace();
+    for (const batch of [1, 64]) {
+      const r = compare(limits, bytes, batch);
+      expect(r.packets).toBe(91);
+      expect(r.fates.get('dropped')).toBeGreaterThan(0);
+      expect(r.fates.get('forwarded')).toBeGreaterThan(20);
+    }
+  });
   it("the kernel's own answers, REJECT's replies and the host's own packets", () => {
     const bytes = answersTrace();
     for (const batch of [1, 5, 64]) {
@@ -358,6 +420,7 @@ describe('WebAssembly engine = reference engine on the kernel scenarios', () => 
       'chain-limit-burst',
       'chain-limit-refill-gap',
       'ct-connmark',
+      'engine-connlimit',
       'ct-notrack',
       'match-addrtype-broadcast-input',
       'match-mac-pkttype',

@@ -382,6 +382,82 @@ describe('connlimit (per-rule nf_conncount lists)', () => {
     expect(through('192.0.2.9', 1)).toBe(true); // same destination 203.0.113.1
   });
 
+  it("an established connection's packets add nothing: they prune the list, once a jiffy", () => {
+    const table = new FakeTable();
+    const upto = parseRule('-p tcp --dport 22 -m connlimit --connlimit-upto 1');
+    const shared = fakeContext(syn('198.51.100.7', 1), { ct: table.view('new', null) });
+    const at = (e: CtEntryView, state: CtView['state'], ms: number) =>
+      run(upto, {
+        ...shared,
+        now: BigInt(ms) * 1_000_000n,
+        packet: syn('198.51.100.7', e.original.srcPort),
+        ct: table.view(state, e),
+      });
+    const a = table.add(conn('198.51.100.7', 1));
+    const b = table.add(conn('198.51.100.7', 2, { confirmed: false }));
+    expect(at(a, 'new', 0)).toBe(true); // [a]
+    expect(at(b, 'new', 10)).toBe(false); // [a b]
+    table.remove(b); // b never confirmed
+    // a's later packets (ESTABLISHED) add nothing and prune b: 1 again.
+    expect(at(a, 'established', 20)).toBe(true);
+    // An assured connection is never added to a list that exists: it only prunes.
+    const c = table.add(conn('198.51.100.7', 3, { assured: true }));
+    expect(at(c, 'new', 30)).toBe(true); // [a]
+    const d = table.add(conn('198.51.100.7', 4));
+    expect(at(d, 'new', 40)).toBe(false); // walks and adds: [a d]
+    table.remove(d);
+    expect(at(a, 'established', 40)).toBe(false); // the walk pruned in this jiffy: still 2
+    expect(at(a, 'established', 41)).toBe(true); // the next jiffy prunes d: 1
+    // A list pruned empty: a count of 0 drops the packet.
+    table.remove(a);
+    table.add({ ...a, tcpClosed: true });
+    expect(at(a, 'established', 50)).toBe('hotdrop');
+  });
+
+  it('within the jiffy of its last pruning, a new connection is appended without a walk', () => {
+    const table = new FakeTable();
+    const shared = fakeContext(syn('198.51.100.7', 1), { ct: table.view('new', null) });
+    const at = (e: CtEntryView, ms: number) =>
+      run(rule, {
+        ...shared,
+        now: BigInt(ms) * 1_000_000n,
+        packet: syn('198.51.100.7', e.original.srcPort),
+        ct: table.view('new', e),
+      });
+    const a = conn('198.51.100.7', 1, { confirmed: false });
+    const b = conn('198.51.100.7', 2, { confirmed: false });
+    const c = conn('198.51.100.7', 3, { confirmed: false });
+    expect(at(a, 0)).toBe(false); // [a], list made at jiffy 0
+    expect(at(b, 0)).toBe(false); // same jiffy: appended, a (gone) not evicted: [a b]
+    expect(at(c, 0)).toBe(true); // [a b c] = 3 > 2
+    expect(at(c, 1)).toBe(false); // the next jiffy walks: a and b gone, c listed: [c]
+  });
+
+  it('prunes up to 64 closed connections in one walk (CONNCOUNT_GC_MAX_COLLECT)', () => {
+    const table = new FakeTable();
+    const upto = parseRule('-p tcp --dport 22 -m connlimit --connlimit-upto 3');
+    const shared = fakeContext(syn('198.51.100.7', 1), { ct: table.view('new', null) });
+    const count = (e: CtEntryView, ms: number) =>
+      run(upto, {
+        ...shared,
+        now: BigInt(ms) * 1_000_000n,
+        packet: syn('198.51.100.7', e.original.srcPort),
+        ct: table.view('new', e),
+      });
+    const open = Array.from({ length: 70 }, (_, i) => table.add(conn('198.51.100.7', 100 + i)));
+    open.forEach((e, i) => {
+      count(e, 10 * i);
+    });
+    for (const e of open) {
+      table.remove(e);
+      table.add({ ...e, tcpClosed: true });
+    }
+    // 65 evicted, then the walk stops: 5 closed ones left, plus the new one.
+    const next = table.add(conn('198.51.100.7', 999));
+    expect(count(next, 10_000)).toBe(false); // 6 > 3
+    expect(count(table.add(conn('198.51.100.7', 998)), 10_010)).toBe(true); // the rest pruned: [999 998]
+  });
+
   it('without a ct uses the packet tuple, and hotdrops when there is none', () => {
     const table = new FakeTable();
     const p = syn('198.51.100.7', 5);

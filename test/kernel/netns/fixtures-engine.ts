@@ -354,6 +354,125 @@ COMMIT
       },
     ],
   },
+  'engine-connlimit': {
+    host: router(1500),
+    rules: `*filter
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A FORWARD -p tcp -m tcp --dport 80 --tcp-flags SYN,RST,ACK SYN -m connlimit --connlimit-above 2 --connlimit-mask 32 --connlimit-saddr -j REJECT --reject-with tcp-reset
+-A FORWARD -p tcp -m tcp --dport 80 -m connlimit --connlimit-upto 2 --connlimit-mask 24 --connlimit-saddr
+-A FORWARD -p tcp -m tcp --sport 80 -m connlimit --connlimit-upto 1 --connlimit-mask 24 --connlimit-saddr
+-A FORWARD -p tcp -m tcp --dport 81 --tcp-flags SYN,RST,ACK SYN -m connlimit --connlimit-upto 3 --connlimit-mask 32 --connlimit-saddr
+-A FORWARD -p tcp -m tcp --dport 82 -m connlimit --connlimit-above 5 --connlimit-mask 32 --connlimit-daddr
+-A FORWARD -p udp -m connlimit --connlimit-above 1 --connlimit-mask 32 --connlimit-daddr
+-A FORWARD -p icmp -m connlimit --connlimit-upto 1 --connlimit-mask 32 --connlimit-saddr
+-A FORWARD -m conntrack --ctstate INVALID -m connlimit --connlimit-above 0 --connlimit-mask 32 --connlimit-saddr
+COMMIT
+`,
+    settings: {
+      gaps: true,
+      description:
+        "connlimit (nf_conncount): a LAN client past two TCP connections is reset until a RST closes one; a confirmed connection's packets add nothing but prune the list; twelve closed connections pruned in one walk; a list pruned empty drops the packet; UDP, ICMP, and an invalid packet counted on its own tuple",
+    },
+    packets: (() => {
+      const wan = { if: 'eth0', srcMac: WAN50, dstMac: ETH0, src: '192.168.1.50' };
+      const lan20 = { if: 'eth1', srcMac: LAN20, dstMac: ETH1, src: '10.0.0.20', dst: '192.168.1.50' };
+      const lan21 = { if: 'eth1', srcMac: LAN21, dstMac: ETH1, src: '10.0.0.21', dst: '192.168.1.50' };
+      const out: PacketSpec[] = [];
+      // 20 ms apart: every packet in a jiffy of its own (HZ 100 or more), as nf_conncount's
+      // once-a-jiffy pruning and its same-jiffy shortcut depend on jiffies.
+      let t = 0;
+      const at = () => (t += 0.02);
+      // Three SYNs from 10.0.0.20: the third is reset (three connections > 2).
+      for (const sport of [6000, 6001, 6002])
+        out.push({ ...lan20, proto: 'tcp', t: at(), sport, dport: 80, flags: 'S', seq: 100 });
+      // The server answers the first two (its /24's list starts with the first, then only
+      // prunes); the client acknowledges.
+      for (const sport of [6000, 6001]) {
+        out.push({
+          ...wan,
+          proto: 'tcp',
+          t: at(),
+          dst: '10.0.0.20',
+          sport: 80,
+          dport: sport,
+          flags: 'SA',
+          seq: 500,
+          ack: 101,
+        });
+        out.push({ ...lan20, proto: 'tcp', t: at(), sport, dport: 80, flags: 'A', seq: 101, ack: 501 });
+      }
+      // Another client of the /24, then a RST closing 6000 (CLOSE leaves the count): a new SYN
+      // from 10.0.0.20 is let through, the next one reset.
+      out.push({ ...lan21, proto: 'tcp', t: at(), sport: 6100, dport: 80, flags: 'S', seq: 100 });
+      out.push({ ...lan20, proto: 'tcp', t: at(), sport: 6000, dport: 80, flags: 'R', seq: 101 });
+      out.push({ ...lan20, proto: 'tcp', t: at(), sport: 6003, dport: 80, flags: 'S', seq: 100 });
+      out.push({ ...lan20, proto: 'tcp', t: at(), sport: 6004, dport: 80, flags: 'S', seq: 100 });
+      // Twelve connections to port 81 (listed by the --syn rule), all closed by RSTs it does not
+      // see, then one more SYN: one walk prunes all twelve.
+      for (let i = 0; i < 12; i++) {
+        const sport = 8000 + i;
+        out.push({ ...lan21, proto: 'tcp', t: at(), sport, dport: 81, flags: 'S', seq: 100 });
+        out.push({
+          ...wan,
+          proto: 'tcp',
+          t: at(),
+          dst: '10.0.0.21',
+          sport: 81,
+          dport: sport,
+          flags: 'SA',
+          seq: 500,
+          ack: 101,
+        });
+      }
+      for (let i = 0; i < 12; i++)
+        out.push({ ...lan21, proto: 'tcp', t: at(), sport: 8000 + i, dport: 81, flags: 'R', seq: 101 });
+      out.push({ ...lan21, proto: 'tcp', t: at(), sport: 8100, dport: 81, flags: 'S', seq: 100 });
+      // Port 82: a connection alone in its destination's list, closed by its RST; its next
+      // packet prunes the list empty (a count of 0 drops the packet).
+      out.push({
+        ...lan20,
+        proto: 'tcp',
+        t: at(),
+        dst: '192.168.1.60',
+        sport: 6300,
+        dport: 82,
+        flags: 'S',
+        seq: 100,
+      });
+      out.push({
+        ...lan20,
+        proto: 'tcp',
+        t: at(),
+        dst: '192.168.1.60',
+        sport: 6300,
+        dport: 82,
+        flags: 'R',
+        seq: 101,
+      });
+      out.push({
+        ...lan20,
+        proto: 'tcp',
+        t: at(),
+        dst: '192.168.1.60',
+        sport: 6300,
+        dport: 82,
+        flags: 'R',
+        seq: 101,
+      });
+      // UDP to one destination from two clients; pings of two ids and a reply.
+      out.push({ ...lan20, proto: 'udp', t: at(), sport: 7000, dport: 53, payload: 'q' });
+      out.push({ ...lan21, proto: 'udp', t: at(), sport: 7001, dport: 53, payload: 'q' });
+      out.push({ ...lan20, proto: 'udp', t: at(), sport: 7000, dport: 53, payload: 'q' });
+      out.push({ ...lan20, proto: 'icmp', t: at(), icmpType: 8, id: 7 });
+      out.push({ ...lan20, proto: 'icmp', t: at(), icmpType: 8, id: 8 });
+      out.push({ ...wan, proto: 'icmp', t: at(), dst: '10.0.0.20', icmpType: 0, id: 7 });
+      // SYN+FIN: conntrack finds it invalid.
+      out.push({ ...lan21, proto: 'tcp', t: at(), sport: 6200, dport: 80, flags: 'SF', seq: 100 });
+      return out;
+    })(),
+  },
   'engine-rpfilter': {
     host: router(1500),
     rules: `*raw

@@ -18,7 +18,7 @@ import { MATCH_EVALUATORS } from '../../../src/engine/reference/matches/index.js
 import { UnsupportedError } from '../../../src/engine/reference/matches/not-evaluated.js';
 import type { EnginePacket } from '../../../src/engine/reference/packet.js';
 import { parseIptablesSave } from '../../../src/index.js';
-import type { Family } from '../../../src/ir/address.js';
+import { type Family, formatIpv4 } from '../../../src/ir/address.js';
 import type { Match } from '../../../src/ir/match.js';
 import type { Rule, TableName } from '../../../src/ir/ruleset.js';
 import { type FakeContextOptions, fakeContext, NO_CT, packetFrom, SIMPLE_HOST } from '../fake-context.js';
@@ -311,6 +311,23 @@ function conn(src: string, sport: number, o: Partial<CtEntryView> = {}): CtEntry
   });
 }
 
+/** A rule's connlimit outcome for connection `e`'s packet at `ms` milliseconds, in `shared`'s rule state. */
+function connlimitAt(
+  r: ParsedRule,
+  shared: MatchContext,
+  table: FakeTable,
+): (e: CtEntryView, ms: number, state?: CtView['state']) => boolean | 'hotdrop' {
+  return (e, ms, state = 'new') =>
+    run(r, {
+      ...shared,
+      now: BigInt(ms) * 1_000_000n,
+      packet: packetFrom(
+        `tcp ${formatIpv4(e.original.src[0]!)}:${e.original.srcPort} > 203.0.113.1:22 iif eth0 flags S`,
+      ),
+      ct: table.view(state, e),
+    });
+}
+
 describe('connlimit (per-rule nf_conncount lists)', () => {
   const rule = parseRule('-p tcp --syn --dport 22 -m connlimit --connlimit-above 2');
   const syn = (src: string, sport: number): EnginePacket =>
@@ -386,13 +403,8 @@ describe('connlimit (per-rule nf_conncount lists)', () => {
     const table = new FakeTable();
     const upto = parseRule('-p tcp --dport 22 -m connlimit --connlimit-upto 1');
     const shared = fakeContext(syn('198.51.100.7', 1), { ct: table.view('new', null) });
-    const at = (e: CtEntryView, state: CtView['state'], ms: number) =>
-      run(upto, {
-        ...shared,
-        now: BigInt(ms) * 1_000_000n,
-        packet: syn('198.51.100.7', e.original.srcPort),
-        ct: table.view(state, e),
-      });
+    const step = connlimitAt(upto, shared, table);
+    const at = (e: CtEntryView, state: CtView['state'], ms: number) => step(e, ms, state);
     const a = table.add(conn('198.51.100.7', 1));
     const b = table.add(conn('198.51.100.7', 2, { confirmed: false }));
     expect(at(a, 'new', 0)).toBe(true); // [a]
@@ -417,13 +429,7 @@ describe('connlimit (per-rule nf_conncount lists)', () => {
   it('within the jiffy of its last pruning, a new connection is appended without a walk', () => {
     const table = new FakeTable();
     const shared = fakeContext(syn('198.51.100.7', 1), { ct: table.view('new', null) });
-    const at = (e: CtEntryView, ms: number) =>
-      run(rule, {
-        ...shared,
-        now: BigInt(ms) * 1_000_000n,
-        packet: syn('198.51.100.7', e.original.srcPort),
-        ct: table.view('new', e),
-      });
+    const at = connlimitAt(rule, shared, table);
     const a = conn('198.51.100.7', 1, { confirmed: false });
     const b = conn('198.51.100.7', 2, { confirmed: false });
     const c = conn('198.51.100.7', 3, { confirmed: false });
@@ -437,13 +443,7 @@ describe('connlimit (per-rule nf_conncount lists)', () => {
     const table = new FakeTable();
     const upto = parseRule('-p tcp --dport 22 -m connlimit --connlimit-upto 3');
     const shared = fakeContext(syn('198.51.100.7', 1), { ct: table.view('new', null) });
-    const count = (e: CtEntryView, ms: number) =>
-      run(upto, {
-        ...shared,
-        now: BigInt(ms) * 1_000_000n,
-        packet: syn('198.51.100.7', e.original.srcPort),
-        ct: table.view('new', e),
-      });
+    const count = connlimitAt(upto, shared, table);
     const open = Array.from({ length: 70 }, (_, i) => table.add(conn('198.51.100.7', 100 + i)));
     open.forEach((e, i) => {
       count(e, 10 * i);

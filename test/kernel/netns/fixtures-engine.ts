@@ -441,26 +441,17 @@ COMMIT
         flags: 'S',
         seq: 100,
       });
-      out.push({
-        ...lan20,
-        proto: 'tcp',
-        t: at(),
-        dst: '192.168.1.60',
-        sport: 6300,
-        dport: 82,
-        flags: 'R',
-        seq: 101,
-      });
-      out.push({
-        ...lan20,
-        proto: 'tcp',
-        t: at(),
-        dst: '192.168.1.60',
-        sport: 6300,
-        dport: 82,
-        flags: 'R',
-        seq: 101,
-      });
+      for (let r = 0; r < 2; r++)
+        out.push({
+          ...lan20,
+          proto: 'tcp',
+          t: at(),
+          dst: '192.168.1.60',
+          sport: 6300,
+          dport: 82,
+          flags: 'R',
+          seq: 101,
+        });
       // UDP to one destination from two clients; pings of two ids and a reply.
       out.push({ ...lan20, proto: 'udp', t: at(), sport: 7000, dport: 53, payload: 'q' });
       out.push({ ...lan21, proto: 'udp', t: at(), sport: 7001, dport: 53, payload: 'q' });

@@ -9,7 +9,12 @@ export { loadTable, TableFormatError } from './compiler/load.js';
 // The reference engine: the kernel's packet path in TypeScript, one frame at a time.
 export { type Frame, ReferenceEngine, type ReferenceEngineOptions } from './engine/reference/engine.js';
 export type { EmittedPacket, Fate, PacketResult } from './engine/reference/result.js';
-export { WasmEngine, type WasmEngineOptions, WasmPathUnsupported } from './engine/wasm/engine.js';
+export {
+  WasmEngine,
+  type WasmEngineOptions,
+  type WasmEngineSnapshot,
+  WasmPathUnsupported,
+} from './engine/wasm/engine.js';
 export { WasmClassifier, type WasmClassifierOptions } from './engine/wasm/index.js';
 export { NfwasmError, type SourcePosition } from './errors.js';
 export { type PrintOptions, printIptablesSave } from './frontend/iptables/printer.js';

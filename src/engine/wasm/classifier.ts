@@ -39,6 +39,13 @@ export interface WasmClassifierOptions {
 
 const NAME_BYTES = 16 * 1024;
 
+/** The interface registry's JavaScript side (WasmClassifier.registryState). */
+export interface InterfaceRegistryState {
+  readonly names: readonly string[];
+  readonly namesAt: number;
+  readonly namesEnd: number;
+}
+
 export class WasmClassifier {
   readonly exports: ClassifierExports;
   readonly ruleCount: number;
@@ -99,6 +106,23 @@ export class WasmClassifier {
     this.ifaces.set(n, i);
     this.ifaceNames.push(n);
     return i;
+  }
+
+  /** The interface registry's JavaScript side (its names in index order), for a snapshot. */
+  registryState(): InterfaceRegistryState {
+    return { names: [...this.ifaceNames], namesAt: this.namesAt, namesEnd: this.namesEnd };
+  }
+
+  /** Puts back a registryState (the linear memory it describes is put back by the caller). */
+  restoreRegistry(s: InterfaceRegistryState): void {
+    this.ifaces.clear();
+    this.ifaceNames.length = 0;
+    s.names.forEach((n, i) => {
+      this.ifaces.set(n, i);
+      this.ifaceNames.push(n);
+    });
+    this.namesAt = s.namesAt;
+    this.namesEnd = s.namesEnd;
   }
 
   /** The name registered at `index` ('' for none). */

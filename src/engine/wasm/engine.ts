@@ -31,7 +31,7 @@ import type { EmittedPacket, Fate, PacketResult } from '../reference/result.js';
 import type { DecidedBy } from '../verdict.js';
 import { addressPrefixes, prefixRecord } from './address-classes.js';
 import { bridgePorts, bridgeRecord } from './bridges.js';
-import { WasmClassifier } from './classifier.js';
+import { type InterfaceRegistryState, WasmClassifier } from './classifier.js';
 import {
   type ConntrackExports,
   CT_ENTRY_BYTES,
@@ -203,6 +203,28 @@ interface Ingress {
   readonly local: boolean;
 }
 
+/**
+ * A WasmEngine's whole state between batches (WasmEngine.snapshot): its linear memory, the
+ * module's mutable globals, and the little the JavaScript side keeps. It restores only into an
+ * engine made from the same ruleset, host and options (the same table layout).
+ */
+export interface WasmEngineSnapshot {
+  readonly memory: Uint8Array;
+  /** Values of the module's mutable globals, by export name (global-exports.ts). */
+  readonly globals: ReadonlyMap<string, number | bigint>;
+  readonly registry: InterfaceRegistryState;
+  readonly ingress: readonly (readonly [string, Ingress])[];
+  readonly lastIndex: number;
+  readonly lastNow: bigint;
+  /** The compiled table's size and the batch's, which a restoring engine must share. */
+  readonly layout: string;
+}
+
+/** WebAssembly.Global as the snapshot reads and writes it. */
+interface WasmGlobal {
+  value: number | bigint;
+}
+
 /** Where each compiled rule and chain came from in the IR. */
 interface Origins {
   readonly rules: { table: Table; chain: Chain; rule: Rule; index: number }[];
@@ -353,6 +375,63 @@ export class WasmEngine {
     const p = this.x.alloc(words.byteLength) >>> 0;
     new Uint32Array(this.x.memory.buffer, p, words.length).set(words);
     return p;
+  }
+
+  private layout(): string {
+    return `${this.table.buffer.byteLength}/${this.batchSize}/${this.byteCapacity}`;
+  }
+
+  private globals(): [string, WasmGlobal][] {
+    return Object.entries(this.x as unknown as Record<string, unknown>).filter(
+      (e): e is [string, WasmGlobal] => /^g\d+$/.test(e[0]),
+    );
+  }
+
+  /**
+   * The engine's whole state — connections, NAT bindings, counters, stateful matches' state,
+   * caches, the generator — to restore later, here or in another engine made from the same
+   * ruleset, host and options (a simulator's checkpoint, a what-if from the same point). Only
+   * between batches: run the pending frames first.
+   */
+  snapshot(): WasmEngineSnapshot {
+    if (this.count > 0) throw new Error('WasmEngine.snapshot: frames are pending (run the batch first)');
+    return {
+      memory: new Uint8Array(this.x.memory.buffer).slice(),
+      globals: new Map(this.globals().map(([name, g]) => [name, g.value])),
+      registry: this.classifier.registryState(),
+      ingress: [...this.ingress],
+      lastIndex: this.lastIndex,
+      lastNow: this.lastNow,
+      layout: this.layout(),
+    };
+  }
+
+  /** Puts back a snapshot (of this engine or of one made from the same ruleset, host and options). */
+  restore(s: WasmEngineSnapshot): void {
+    if (this.count > 0)
+      throw new Error('WasmEngine.restore: frames are pending (run or clear the batch first)');
+    if (s.layout !== this.layout())
+      throw new Error('WasmEngine.restore: the snapshot is of an engine with another table or batch size');
+    const memory = this.x.memory as unknown as { buffer: ArrayBuffer; grow(pages: number): number };
+    const missing = s.memory.byteLength - memory.buffer.byteLength;
+    if (missing > 0) memory.grow(Math.ceil(missing / 65536));
+    const now = new Uint8Array(memory.buffer);
+    now.set(s.memory);
+    now.fill(0, s.memory.byteLength);
+    for (const [name, g] of this.globals()) {
+      const v = s.globals.get(name);
+      if (v === undefined) throw new Error(`WasmEngine.restore: the snapshot lacks global ${name}`);
+      g.value = v;
+    }
+    this.classifier.restoreRegistry(s.registry);
+    this.ingress.clear();
+    for (const [iif, e] of s.ingress) this.ingress.set(iif, e);
+    this.lastIif = '';
+    this.lastIngress = undefined;
+    this.lastIndex = s.lastIndex;
+    this.lastNow = s.lastNow;
+    this.malformed.clear();
+    this.views();
   }
 
   private views(): void {

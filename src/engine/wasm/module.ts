@@ -2,6 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { exportMutableGlobals } from './global-exports.js';
 
 // The project's lib (es2023, no DOM) has no WebAssembly types: the little used here.
 interface WasmMemory {
@@ -52,7 +53,7 @@ export function wasmPath(build: WasmBuild): string {
 export function compiledModule(build: WasmBuild = 'release', path = wasmPath(build)): WasmModule {
   let mod = compiled.get(path);
   if (!mod) {
-    mod = new WA.Module(readFileSync(path));
+    mod = new WA.Module(exportMutableGlobals(readFileSync(path)));
     compiled.set(path, mod);
   }
   return mod;

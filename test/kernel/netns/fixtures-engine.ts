@@ -373,7 +373,7 @@ COMMIT
     settings: {
       gaps: true,
       description:
-        "connlimit (nf_conncount): a LAN client past two TCP connections is reset until a RST closes one; a confirmed connection's packets add nothing but prune the list; twelve closed connections pruned in one walk; a list pruned empty drops the packet; UDP, ICMP, and an invalid packet counted on its own tuple",
+        "connlimit (nf_conncount): a LAN client past two TCP connections is reset until a RST closes one; an established connection's packets add nothing but prune the list, a reply's before the handshake completes walks it; twelve closed connections pruned in one walk; UDP, ICMP, and an invalid packet counted on its own tuple",
     },
     packets: (() => {
       const wan = { if: 'eth0', srcMac: WAN50, dstMac: ETH0, src: '192.168.1.50' };
@@ -429,19 +429,13 @@ COMMIT
       for (let i = 0; i < 12; i++)
         out.push({ ...lan21, proto: 'tcp', t: at(), sport: 8000 + i, dport: 81, flags: 'R', seq: 101 });
       out.push({ ...lan21, proto: 'tcp', t: at(), sport: 8100, dport: 81, flags: 'S', seq: 100 });
-      // Port 82: a connection alone in its destination's list, closed by its RST; its next
-      // packet prunes the list empty (a count of 0 drops the packet).
-      out.push({
-        ...lan20,
-        proto: 'tcp',
-        t: at(),
-        dst: '192.168.1.60',
-        sport: 6300,
-        dport: 82,
-        flags: 'S',
-        seq: 100,
-      });
-      for (let r = 0; r < 2; r++)
+      // Port 82: a connection alone in its destination's list, then two RSTs: without a reply
+      // seen they are not ESTABLISHED, so they walk the list and find their own tuple (count 1).
+      for (const [flags, seq] of [
+        ['S', 100],
+        ['R', 101],
+        ['R', 101],
+      ] as const)
         out.push({
           ...lan20,
           proto: 'tcp',
@@ -449,8 +443,8 @@ COMMIT
           dst: '192.168.1.60',
           sport: 6300,
           dport: 82,
-          flags: 'R',
-          seq: 101,
+          flags,
+          seq,
         });
       // UDP to one destination from two clients; pings of two ids and a reply.
       out.push({ ...lan20, proto: 'udp', t: at(), sport: 7000, dport: 53, payload: 'q' });

@@ -89,10 +89,13 @@ describe('WasmEngine snapshot and restore', () => {
     expect(run(fresh, second)).not.toEqual(expected);
   });
 
-  it('refuses a snapshot of another layout, and pending frames', () => {
+  it('refuses a snapshot of another ruleset or batch size, and pending frames', () => {
     const a = new WasmEngine(s.ruleset, s.host, { seed: 5, batchSize: 64 });
     const b = new WasmEngine(s.ruleset, s.host, { seed: 5, batchSize: 128 });
     expect(() => b.restore(a.snapshot())).toThrow(/another table or batch size/);
+    const other = scenario(join(FIXTURES, 'docker-routed.v4'), join(FIXTURES, 'routed-host.json'));
+    const c = new WasmEngine(other.ruleset, other.host, { seed: 5, batchSize: 64 });
+    expect(() => c.restore(a.snapshot())).toThrow(/another table or batch size/);
     const f = first[0]!;
     a.add(f.data, 'ethernet', f.interfaceName ?? 'eth0', f.timestampNs ?? 0n);
     expect(() => a.snapshot()).toThrow(/pending/);

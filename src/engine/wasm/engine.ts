@@ -216,7 +216,7 @@ export interface WasmEngineSnapshot {
   readonly ingress: readonly (readonly [string, Ingress])[];
   readonly lastIndex: number;
   readonly lastNow: bigint;
-  /** The compiled table's size and the batch's, which a restoring engine must share. */
+  /** The compiled table and the batch's sizes, which a restoring engine must share. */
   readonly layout: string;
 }
 
@@ -377,8 +377,17 @@ export class WasmEngine {
     return p;
   }
 
+  private layoutKey: string | undefined;
+
+  /** The compiled table (its size and a hash of its words) and the batch's sizes. */
   private layout(): string {
-    return `${this.table.buffer.byteLength}/${this.batchSize}/${this.byteCapacity}`;
+    if (this.layoutKey === undefined) {
+      const words = new Uint32Array(this.table.buffer, 0, this.table.buffer.byteLength >>> 2);
+      let h = 0x811c9dc5;
+      for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i]!, 0x01000193);
+      this.layoutKey = `${this.table.buffer.byteLength}/${(h >>> 0).toString(16)}/${this.batchSize}/${this.byteCapacity}`;
+    }
+    return this.layoutKey;
   }
 
   private globals(): [string, WasmGlobal][] {

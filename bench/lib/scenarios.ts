@@ -6,7 +6,8 @@
 //   containers' ports (after DNAT), one in ten to a port nobody published. Walked: filter FORWARD.
 // - kube-proxy: bench/generate/kube-proxy.ts (`simple` layout: KUBE-SERVICES → KUBE-SVC →
 //   KUBE-SEP, every packet decided in WebAssembly); packets to the service IPs and ports.
-//   Walked: nat PREROUTING.
+//   Walked: nat PREROUTING. Sized in rules; kube-proxy-services is the same sized in services
+//   (10k services are about 165k rules), the size the issue's kube-proxy bar names.
 // - classbench acl1 / fw1 / ipc1: ../shared/corpus filter sets (10 and 100 rules are the first
 //   rules of the 1k set); packets drawn from the filters. Walked: filter FORWARD.
 
@@ -30,7 +31,7 @@ export const CLASSBENCH_DIR = join(
   '../../../shared/corpus/rulesets/classbench/neurocuts_filters',
 );
 
-export type ScenarioName = 'docker' | 'kube-proxy' | 'acl1' | 'fw1' | 'ipc1';
+export type ScenarioName = 'docker' | 'kube-proxy' | 'kube-proxy-services' | 'acl1' | 'fw1' | 'ipc1';
 export const SCENARIOS: readonly ScenarioName[] = ['docker', 'kube-proxy', 'acl1', 'fw1', 'ipc1'];
 
 export interface Workload {
@@ -124,14 +125,16 @@ function dockerWorkload(size: number, packets: number, seed: number): Workload {
   };
 }
 
-function kubeWorkload(size: number, packets: number, seed: number): Workload {
+function kubeWorkload(size: number, packets: number, seed: number, services = false): Workload {
   // The fixed chains alone are more than a handful of rules: at least one service.
-  let dump = generateKubeProxyDump({ rules: size, seed, simple: true });
+  let dump = generateKubeProxyDump(
+    services ? { services: size, seed, simple: true } : { rules: size, seed, simple: true },
+  );
   if (dump.servicePorts === 0 || !/KUBE-SVC-/.test(dump.text))
     dump = generateKubeProxyDump({ services: 1, seed, simple: true });
   const ruleset = parseIptablesSave(dump.text, { file: 'kube-proxy.v4', family: 'ipv4' });
   return {
-    scenario: 'kube-proxy',
+    scenario: services ? 'kube-proxy-services' : 'kube-proxy',
     size,
     rules: dump.rules,
     ruleset,
@@ -177,6 +180,8 @@ export function workload(scenario: ScenarioName, size: number, packets: number, 
       return dockerWorkload(size, packets, seed);
     case 'kube-proxy':
       return kubeWorkload(size, packets, seed);
+    case 'kube-proxy-services':
+      return kubeWorkload(size, packets, seed, true);
     default:
       return classBenchWorkload(scenario, size, packets, seed);
   }

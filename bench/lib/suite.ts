@@ -317,7 +317,7 @@ const ENGINE_STYLE: Readonly<Record<EngineName, { color: string; dashed?: boolea
 export function throughputSvg(results: BenchResults): string {
   const scenarios = [...new Set(results.throughput.map((r) => r.scenario))];
   const panels: ChartPanel[] = scenarios.map((s) => ({
-    title: s === 'docker' || s === 'kube-proxy' ? s : `ClassBench ${s}`,
+    title: s === 'docker' || s.startsWith('kube-proxy') ? s : `ClassBench ${s}`,
     series: ENGINES.map((e) => ({
       name: ENGINE_STYLE[e].label,
       color: ENGINE_STYLE[e].color,

@@ -43,8 +43,8 @@ import { jiffiesAt } from './limit';
 import { alloc } from './memory';
 import { ct } from './ops';
 import { fields, P_DST, P_SRC, packet, skbLen } from './packet';
-import { walkConnection, walkConnectionInfo, walkConnectionKind } from './path/connmark-target';
 import { ctPacketFromIpv4 } from './path/ct-packet';
+import { walkConnection, walkConnectionInfo, walkConnectionKind } from './path/walk-connection';
 
 /** CONNCOUNT_GC_MAX_COLLECT: a walk stops once it has evicted more than this many. */
 const GC_MAX_COLLECT: u32 = 64;
@@ -196,10 +196,12 @@ function evict(l: usize, prev: u32, i: u32, next: u32): void {
   store<u32>(l, load<u32>(l, L_LENGTH) - 1, L_LENGTH);
 }
 
-/** find_or_evict + already_closed: the connection of node `n` still counts (confirmed, found, not TCP-closed). */
+// What became of a listed connection (stateOf).
 const GONE: u32 = 0;
 const LIVE: u32 = 1;
 const CLOSED: u32 = 2;
+
+/** find_or_evict + already_closed for node `n`: GONE (not found, unconfirmed), CLOSED (TCP TIME_WAIT/CLOSE) or LIVE. */
 function stateOf(n: usize, now: i64): u32 {
   nodeTuple(n, probe);
   // nf_conntrack_find_get: a confirmed, unexpired connection with that tuple either way.
@@ -254,11 +256,11 @@ function walkAndAdd(
     const n = nodeAt(i);
     const next = load<u32>(n, N_NEXT);
     const state = stateOf(n, now);
-    if (state === GONE || (state === CLOSED && !sameTuple(n, pz, src, dst, ports, zone))) {
+    if (state !== GONE && sameTuple(n, pz, src, dst, ports, zone)) return true;
+    if (state !== LIVE) {
       evict(l, prev, i, next);
       collect++;
-    } else if (sameTuple(n, pz, src, dst, ports, zone)) return true;
-    else prev = i;
+    } else prev = i;
     i = next;
   }
   store<i64>(l, jiffy, L_LAST_GC);
@@ -300,10 +302,11 @@ export function connlimitHolds(slot: u32, p: usize, now: i64): u32 {
     skip = confirmedConn && ((statusOf(e) & IPS_ASSURED) !== 0 || walkConnectionInfo() === IP_CT_ESTABLISHED);
   } else {
     if (!ctPacketFromIpv4(packet, skbLen, 0, false, 0, now, pkt) || !packetTuple(pkt, tuple)) return HOTDROP;
-    if (find(tuple, 0, now) && confirmed(entryAt(foundNode >> 1))) {
+    const e = find(tuple, 0, now) ? entryAt(foundNode >> 1) : 0;
+    if (e !== 0 && confirmed(e)) {
       confirmedConn = true;
       // No ct on the packet: its ctinfo word reads IP_CT_ESTABLISHED, but IP_CT_UNTRACKED untracked.
-      skip = (statusOf(entryAt(foundNode >> 1)) & IPS_ASSURED) !== 0 || walkConnectionKind() !== K_UNTRACKED;
+      skip = (statusOf(e) & IPS_ASSURED) !== 0 || walkConnectionKind() !== K_UNTRACKED;
     }
   }
   const prefix = load<u32>(p, 8);

@@ -23,7 +23,6 @@ import {
 } from './layout';
 import { jiffiesAt, limitHolds } from './limit';
 import { alloc } from './memory';
-import { hostQueries } from './path/host-query';
 import { initRecentLists, recentHolds, resetRecentLists } from './recent';
 import { ipv6, ops, params, stateSlotCount, stateSlots } from './table';
 
@@ -197,7 +196,7 @@ export function stateful(s: usize): u32 {
   if (kind === X_CONNLIMIT) {
     // Its lists are no 16-byte records (connlimit.ts); the packet path alone runs it (it knows
     // the connection and the time), IPv4.
-    if (!walkTimeKnown || ipv6 || !hostQueries) return UNDECIDED;
+    if (!walkTimeKnown || ipv6) return UNDECIDED;
     return connlimitHolds(load<u32>(s, 12), p, walkTimeNs);
   }
   if (kind === X_QUOTA) {

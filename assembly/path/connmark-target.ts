@@ -7,42 +7,11 @@ import { entryAt } from '../conntrack/table';
 import { ct } from '../ops';
 import { fields, P_MARK } from '../packet';
 import { params } from '../table';
-
-/** The walked packet's connection (CT_NONE: none); meaningful once the path has set it. */
-let walkEntry: u32 = CT_NONE;
-let walkEntryKnown: bool = false;
-let walkInfo: u32 = 0;
-let walkKind: u32 = 0;
-
-/**
- * The packet path's connection for the walks to come (CT_NONE when untracked or invalid), with
- * the packet's ctinfo and conntrack kind (K_*, or none).
- */
-export function setWalkConnection(entry: u32, info: u32, kind: u32): void {
-  walkEntry = entry;
-  walkEntryKnown = true;
-  walkInfo = info;
-  walkKind = kind;
-}
-
-/** The walked packet's connection as the path set it (CT_NONE: none, or not the packet path). */
-export function walkConnection(): u32 {
-  return walkEntryKnown ? walkEntry : CT_NONE;
-}
-
-/** The walked packet's ctinfo (meaningful with a connection). */
-export function walkConnectionInfo(): u32 {
-  return walkInfo;
-}
-
-/** The walked packet's conntrack kind (K_TRACKED, K_INVALID, K_UNTRACKED, or none). */
-export function walkConnectionKind(): u32 {
-  return walkKind;
-}
+import { walkConnection, walkConnectionKnown } from './walk-connection';
 
 /** Whether CONNMARK can run here: the path told the walk its connection. */
 export function connmarkRuns(): bool {
-  return walkEntryKnown;
+  return walkConnectionKnown();
 }
 
 // Params: mode (0 set, 1 save, 2 restore), value or nfmask, ctmask, shift present, direction
@@ -57,6 +26,7 @@ function shifted(v: u32, p: usize): u32 {
 /** CONNMARK with parameters at word `at`; without a connection it does nothing. */
 export function connmarkTarget(at: u32): void {
   // The facts' entry word (ops.ts ct) says whether the packet has a connection.
+  const walkEntry = walkConnection();
   if (walkEntry === CT_NONE || load<u32>(ct) === 0) return;
   const p = params + ((<usize>at) << 2);
   const e = entryAt(walkEntry);

@@ -90,7 +90,6 @@ import {
 import { bridgeEgress, fdbClock, fdbLearn, sawAddress } from './bridge-fdb';
 import { bridgeInput } from './bridge-input';
 import { bridgeOfPort, isOwnMac, macAt } from './bridge-topology';
-import { setWalkConnection } from './connmark-target';
 import { ctPacketFromIpv4 } from './ct-packet';
 import {
   beginCompleted,
@@ -189,6 +188,7 @@ import { rejectParams } from './reject-target';
 import { applyIcmpErrorRewrite4, applyRewriteRecord, ipDecreaseTtl } from './rewrite';
 import { FRAME_SLACK } from './tcpmss-target';
 import { lastCounted, lastCounters, lastFlowSafe, lastGuard, memoWalk } from './verdict-memo';
+import { setWalkConnection } from './walk-connection';
 
 // Frame records (FRAME_BYTES): byte offset in the packet area, captured length, iif registry
 // index | link << 16 | FRAME_LOCAL, the packet's index in the trace (low word), timestamp

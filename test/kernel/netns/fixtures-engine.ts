@@ -376,9 +376,8 @@ COMMIT
         "connlimit (nf_conncount): a LAN client past two TCP connections is reset until a RST closes one; an established connection's packets add nothing but prune the list, a reply's before the handshake completes walks it; twelve closed connections pruned in one walk; UDP, ICMP, and an invalid packet counted on its own tuple",
     },
     packets: (() => {
-      const wan = { if: 'eth0', srcMac: WAN50, dstMac: ETH0, src: '192.168.1.50' };
-      const lan20 = { if: 'eth1', srcMac: LAN20, dstMac: ETH1, src: '10.0.0.20', dst: '192.168.1.50' };
-      const lan21 = { if: 'eth1', srcMac: LAN21, dstMac: ETH1, src: '10.0.0.21', dst: '192.168.1.50' };
+      const lan20 = { ...fromLan, dst: '192.168.1.50' };
+      const lan21 = { ...fromLan, srcMac: LAN21, src: '10.0.0.21', dst: '192.168.1.50' };
       const out: PacketSpec[] = [];
       // 20 ms apart: every packet in a jiffy of its own (HZ 100 or more), as nf_conncount's
       // once-a-jiffy pruning and its same-jiffy shortcut depend on jiffies.
@@ -391,7 +390,7 @@ COMMIT
       // prunes); the client acknowledges.
       for (const sport of [6000, 6001]) {
         out.push({
-          ...wan,
+          ...fromWan,
           proto: 'tcp',
           t: at(),
           dst: '10.0.0.20',
@@ -415,7 +414,7 @@ COMMIT
         const sport = 8000 + i;
         out.push({ ...lan21, proto: 'tcp', t: at(), sport, dport: 81, flags: 'S', seq: 100 });
         out.push({
-          ...wan,
+          ...fromWan,
           proto: 'tcp',
           t: at(),
           dst: '10.0.0.21',
@@ -452,7 +451,7 @@ COMMIT
       out.push({ ...lan20, proto: 'udp', t: at(), sport: 7000, dport: 53, payload: 'q' });
       out.push({ ...lan20, proto: 'icmp', t: at(), icmpType: 8, id: 7 });
       out.push({ ...lan20, proto: 'icmp', t: at(), icmpType: 8, id: 8 });
-      out.push({ ...wan, proto: 'icmp', t: at(), dst: '10.0.0.20', icmpType: 0, id: 7 });
+      out.push({ ...fromWan, proto: 'icmp', t: at(), dst: '10.0.0.20', icmpType: 0, id: 7 });
       // SYN+FIN: conntrack finds it invalid.
       out.push({ ...lan21, proto: 'tcp', t: at(), sport: 6200, dport: 80, flags: 'SF', seq: 100 });
       return out;

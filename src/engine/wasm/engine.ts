@@ -213,7 +213,6 @@ export interface WasmEngineSnapshot {
   /** Values of the module's mutable globals, by export name (global-exports.ts). */
   readonly globals: ReadonlyMap<string, number | bigint>;
   readonly registry: InterfaceRegistryState;
-  readonly ingress: readonly (readonly [string, Ingress])[];
   readonly lastIndex: number;
   readonly lastNow: bigint;
   /** The compiled table and the batch's sizes, which a restoring engine must share. */
@@ -408,7 +407,6 @@ export class WasmEngine {
       memory: new Uint8Array(this.x.memory.buffer).slice(),
       globals: new Map(this.globals().map(([name, g]) => [name, g.value])),
       registry: this.classifier.registryState(),
-      ingress: [...this.ingress],
       lastIndex: this.lastIndex,
       lastNow: this.lastNow,
       layout: this.layout(),
@@ -433,8 +431,8 @@ export class WasmEngine {
       g.value = v;
     }
     this.classifier.restoreRegistry(s.registry);
+    // Derived from the registry: asked again as frames come.
     this.ingress.clear();
-    for (const [iif, e] of s.ingress) this.ingress.set(iif, e);
     this.lastIif = '';
     this.lastIngress = undefined;
     this.lastIndex = s.lastIndex;

@@ -304,7 +304,7 @@ let defragIn: bool = false;
 /**
  * Per frame of a batch, a copy of its connection's record as the frame left it (ENTRY_BYTES):
  * the host reads the tuples from there, since later frames of the batch may end the connection
- * and reuse its record.
+ * and reuse its record. 0 when the host reads no packet's connection (no copies then).
  */
 let ctSnapshots: usize = 0;
 
@@ -1114,7 +1114,7 @@ function end(out: usize): bool {
     store<u32>(out, heldWord2, 8);
     store<u32>(out, heldWord7, 28);
   } else if (stopFate === FATE_DROPPED && (stopReason & D_DEFRAG) !== 0) store<u32>(out, heldWord7, 28);
-  const entry = ctKind === K_TRACKED ? ctEntry : CT_NONE;
+  const entry = ctKind === K_TRACKED && ctSnapshots !== 0 ? ctEntry : CT_NONE;
   const snapshot = ctSnapshots + <usize>frameIndex * ENTRY_BYTES;
   if (entry !== CT_NONE) memory.copy(snapshot, entryAt(entry), ENTRY_BYTES);
   endJourneyReplies(0);

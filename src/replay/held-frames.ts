@@ -31,6 +31,8 @@ export class HeldFrames {
     private readonly onPacket?: (p: ReplayPacket) => void,
   ) {
     const capacity = engine.batchSize;
+    // Without the callback no packet's result is read, nor its connection.
+    engine.packetConnections = onPacket !== undefined;
     this.number = new Float64Array(capacity);
     this.fileOffset = new Float64Array(capacity);
     this.linkType = new Uint16Array(capacity);

@@ -266,6 +266,7 @@ export class WasmEngine {
   private readonly byteCapacity: number;
   private readonly emitBytes: number;
   private readonly snapshots: number;
+  private snapshotsOn = true;
   /** Per frame of the last run: its first emitted record, and the end (emitStart[k + 1]). */
   private emitStart: number[] = [];
   private count = 0;
@@ -634,6 +635,20 @@ export class WasmEngine {
     this.emitStart = start;
   }
 
+  /**
+   * Whether each packet's connection is copied as the packet left it, for result(k)'s
+   * `conntrack.entry` (on by default). A run that reads no packet's result turns it off: two
+   * 128-byte copies a packet fewer.
+   */
+  get packetConnections(): boolean {
+    return this.snapshotsOn;
+  }
+
+  set packetConnections(on: boolean) {
+    this.snapshotsOn = on;
+    this.x.engineSnapshots(on ? this.snapshots : 0);
+  }
+
   /** Empties the batch for the next frames. */
   clear(): void {
     this.count = 0;
@@ -834,6 +849,8 @@ export class WasmEngine {
     if (kind === 2) return { state: 'UNTRACKED', entry: null };
     if (kind !== 0) return { state: 'INVALID', entry: null };
     const ctinfo = CTINFOS[(word >>> 8) & 0xff]!;
+    if (!this.snapshotsOn)
+      throw new Error('WasmEngine.result: connection snapshots are off (packetConnections)');
     const e = this.conntrack.entryAt(this.snapshots + k * CT_ENTRY_BYTES);
     const state = ctState({ kind: 'tracked', ctinfo } as TrackResult);
     return { state, entry: `${formatTuple(e.original)} -> ${formatTuple(e.reply)}` };

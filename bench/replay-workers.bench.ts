@@ -7,9 +7,11 @@
 // a RST). The WebAssembly engine did not take those when the first figures were made; they stay
 // out so that traces cached from then and figures compare. Runs alternate 1, 2, 1, 2, ... workers (ROUNDS times each) and the best of each is
 // compared, so load from other processes disturbs the ratio less; the counters of every run
-// must be identical.
+// must be identical. Two workers run twice a round: on the trace file (each worker reads its
+// frames from the file) and with the trace on standard input (workers copy their frames out of
+// the main thread's shared chunks).
 //
-// A third row measures what any sharded replay could gain on the machine: the trace split by the
+// A last row measures what any sharded replay could gain on the machine: the trace split by the
 // workers' own sharding (connection-sharding.ts) into two files, replayed by two single-threaded
 // processes at once. Their counters add up to the one-worker run's but for a connection or two
 // whose NAT port draws follow the renumbered packets; the ratio is what sharding over two cores
@@ -231,15 +233,20 @@ async function replayAtOnce(files: readonly string[]): Promise<Result> {
   };
 }
 
-function replay(workers: number): Result {
+/** `fromStdin`: the trace on standard input, so that workers copy frames out of the main thread's chunks. */
+function replay(workers: number, fromStdin = false): Result {
   const counters = join(out, `counters-${workers}.v4`);
   const json = join(out, `summary-${workers}.json`);
-  const args = ['replay', '--rules', rulesFile, '--host', hostFile, trace, '--workers', String(workers)];
+  const input = fromStdin ? '-' : trace;
+  const args = ['replay', '--rules', rulesFile, '--host', hostFile, input, '--workers', String(workers)];
   const t0 = performance.now();
+  const stdin = fromStdin ? openSync(trace, 'r') : 'ignore';
   const r = spawnSync(process.execPath, [child, ...args, '--counters', counters, '--json', json], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
+    stdio: [stdin, 'pipe', 'pipe'],
   });
+  if (typeof stdin === 'number') closeSync(stdin);
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`replay --workers ${workers} failed: ${r.stderr}`);
   const summary = JSON.parse(readFileSync(json, 'utf8'));
@@ -257,7 +264,7 @@ function replay(workers: number): Result {
       )
       .join(', '),
     counters: readFileSync(counters, 'utf8'),
-    engine: summary.engine,
+    engine: `${summary.engine}${fromStdin ? ', trace on stdin' : ''}`,
   };
 }
 
@@ -278,8 +285,9 @@ const halves = await splitTrace();
 const best = new Map<string, Result>();
 let counters: string | undefined;
 for (let round = 0; round < rounds; round++)
-  for (const kind of ['1', '2', 'halves']) {
-    const r = kind === 'halves' ? await replayAtOnce(halves) : replay(Number(kind));
+  for (const kind of ['1', '2', '2 stdin', 'halves']) {
+    const r =
+      kind === 'halves' ? await replayAtOnce(halves) : replay(Number(kind[0]), kind.endsWith('stdin'));
     console.log(line(r));
     counters ??= r.counters;
     if (kind === 'halves') {
@@ -298,13 +306,15 @@ for (let round = 0; round < rounds; round++)
   }
 const one = best.get('1')!;
 const two = best.get('2')!;
+const twoStdin = best.get('2 stdin')!;
 const ceiling = best.get('halves')!;
 console.log('best of each:');
 console.log(line(one));
 console.log(line(two));
+console.log(line(twoStdin));
 console.log(line(ceiling));
 console.log(
-  `2 workers / 1 worker: ${(one.seconds / two.seconds).toFixed(2)}x faster; counters identical in all ${2 * rounds} runs of the workers`,
+  `2 workers / 1 worker: ${(one.seconds / two.seconds).toFixed(2)}x faster (${(one.seconds / twoStdin.seconds).toFixed(2)}x with the trace on stdin); counters identical in all ${3 * rounds} runs of the workers`,
 );
 console.log(
   `2 processes on the halves / 1 worker: ${(one.seconds / ceiling.seconds).toFixed(2)}x (what sharding over 2 cores can reach here)`,

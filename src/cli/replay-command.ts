@@ -5,6 +5,7 @@
 // the counters as `iptables-save -c`, per-packet records, the dropped packets, and a summary.
 
 import { statSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { ConntrackStats } from '../engine/conntrack/table.js';
 import { ReferenceEngine } from '../engine/reference/engine.js';
 import type { PacketResult } from '../engine/reference/result.js';
@@ -204,7 +205,20 @@ export async function replayCommand(
       const r = await replayWithWorkers({
         chunks,
         workers: threads,
-        init: { rules, host: hostFile, engine: kind, seed, wants: outputs.wants },
+        init: {
+          rules,
+          host: hostFile,
+          engine: kind,
+          seed,
+          wants: outputs.wants,
+          // Workers read their frames from a regular file themselves (worker-protocol.ts).
+          ...(kind === 'wasm' &&
+          !(outputs.wants.jsonl || outputs.wants.out || outputs.wants.dropped) &&
+          tracePath !== '-' &&
+          statSync(tracePath!).isFile()
+            ? { tracePath: resolve(tracePath!) }
+            : {}),
+        },
         ruleset,
         host,
         reader,

@@ -1,11 +1,12 @@
 // Where a worker of `replay --workers N` finds its frames: the trace's chunks are read into shared
 // memory (shared-chunks.ts), so the main thread hands each worker only an index of its frames
 // in them — no copy of the bytes on the main thread, whose time would otherwise be taken from
-// the workers on a machine with as many cores as workers. Per frame, 8 words: chunk id, offset
+// the workers on a machine with as many cores as workers. Per frame, 10 words: chunk id, offset
 // in the chunk, captured length, interface name id | link type << 16, timestamp (low, high
-// words of the i64 ns), packet number (low, high words).
+// words of the i64 ns), packet number (low, high words), the frame's offset in the trace file
+// (low, high words), where a worker that reads the file itself finds it.
 
-const WORDS = 8;
+const WORDS = 10;
 
 export class FrameIndexWriter {
   /** Buffers the worker handed back, to fill again (fresh ones cost a page fault per 4 KiB). */
@@ -26,6 +27,7 @@ export class FrameIndexWriter {
     timestampLo: number,
     timestampHi: number,
     number: number,
+    fileOffset: number,
   ): void {
     if (this.count === this.capacity) this.grow();
     const w = this.words;
@@ -38,6 +40,8 @@ export class FrameIndexWriter {
     w[at + 5] = timestampHi;
     w[at + 6] = number >>> 0;
     w[at + 7] = Math.floor(number / 0x1_0000_0000);
+    w[at + 8] = fileOffset >>> 0;
+    w[at + 9] = Math.floor(fileOffset / 0x1_0000_0000);
     this.count++;
   }
 
@@ -108,6 +112,9 @@ export class FrameIndexReader {
   }
   number(i: number): number {
     return this.words[i * WORDS + 6]! + this.words[i * WORDS + 7]! * 0x1_0000_0000;
+  }
+  fileOffset(i: number): number {
+    return this.words[i * WORDS + 8]! + this.words[i * WORDS + 9]! * 0x1_0000_0000;
   }
 
   /** The frames as objects (for engines that take them one by one). */

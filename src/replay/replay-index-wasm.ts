@@ -6,28 +6,40 @@
 
 import type { WasmEngine } from '../engine/wasm/engine.js';
 import type { FrameIndexReader } from './frame-index.js';
-import { copyRun, type FrameSpans } from './frame-spans.js';
+import { copyRun, type FrameSpans, readRun } from './frame-spans.js';
 import { HeldFrames } from './held-frames.js';
 import type { ReplaySummary } from './replay-trace.js';
 import { frameLinkAt } from './replay-trace.js';
 
+const NO_BYTES: Uint8Array = new Uint8Array(0);
+
+/** `from`: the shared chunks the index points into, or the trace file's descriptor (its file offsets). */
 export function replayIndexWasm(
   engine: WasmEngine,
   index: FrameIndexReader,
-  chunks: ReadonlyMap<number, Uint8Array>,
+  from: ReadonlyMap<number, Uint8Array> | number,
   names: readonly string[],
 ): ReplaySummary {
   const fates: Record<string, number> = {};
   let skipped = 0;
   const held = new HeldFrames(engine, fates);
-  const spans: FrameSpans = { offset: (i) => index.offset(i), length: (i) => index.length(i) };
+  const fromFile = typeof from === 'number';
+  const spans: FrameSpans = fromFile
+    ? { offset: (i) => index.fileOffset(i), length: (i) => index.length(i) }
+    : { offset: (i) => index.offset(i), length: (i) => index.length(i) };
   let i = 0;
   while (i < index.count) {
-    const chunkId = index.chunk(i);
-    const chunk = chunks.get(chunkId)!;
-    let last = i + 1;
-    while (last < index.count && index.chunk(last) === chunkId) last++;
-    const j = copyRun(engine, chunk, spans, i, last);
+    let chunk = NO_BYTES;
+    let last = index.count;
+    let j: number;
+    if (fromFile) j = readRun(engine, from, spans, i, last);
+    else {
+      const chunkId = index.chunk(i);
+      chunk = from.get(chunkId)!;
+      last = i + 1;
+      while (last < index.count && index.chunk(last) === chunkId) last++;
+      j = copyRun(engine, chunk, spans, i, last);
+    }
     if (j === i) {
       // The batch is full; an empty one takes any frame (batches hold 1600 bytes a frame).
       if (engine.pending === 0)
@@ -36,10 +48,11 @@ export function replayIndexWasm(
       continue;
     }
     for (; i < j; i++) {
-      const start = index.offset(i);
+      const start = spans.offset(i);
       const length = index.length(i);
       const linkType = index.linkType(i);
-      const link = frameLinkAt(linkType, chunk, start, length);
+      // From the file, a raw frame's link type was told by the main thread (no bytes here yet).
+      const link = frameLinkAt(linkType, chunk, index.offset(i), length);
       if (!link) {
         skipped++;
         fates.skipped = (fates.skipped ?? 0) + 1;

@@ -11,7 +11,13 @@ import type { ConntrackStats } from '../engine/conntrack/table.js';
 import { compiledModule } from '../engine/wasm/module.js';
 import type { Host } from '../host/index.js';
 import type { Ruleset } from '../ir/ruleset.js';
-import { type PacketBatch, PacketFlag, type TraceInterface, type TraceReader } from '../trace/index.js';
+import {
+  LinkType,
+  type PacketBatch,
+  PacketFlag,
+  type TraceInterface,
+  type TraceReader,
+} from '../trace/index.js';
 import { ConnectionSharding, type FramesAhead } from './connection-sharding.js';
 import { addCounters } from './counter-vector.js';
 import { FrameIndexWriter } from './frame-index.js';
@@ -128,6 +134,7 @@ interface Round {
 
 export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRun> {
   const sharding = new ConnectionSharding(o.ruleset, o.host, o.workers);
+  const readsFile = o.init.tracePath !== undefined;
   // Workers share one compiled module (its code compiled and tiered up once, not per thread).
   const init: WorkerInit = o.init.engine === 'wasm' ? { ...o.init, module: compiledModule() } : o.init;
   const handles = Array.from({ length: o.workers }, () => new WorkerHandle(startWorker(init)));
@@ -229,8 +236,12 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
         } else {
           const start = b.offset[i]!;
           const length = b.capturedLength[i]!;
-          const linkType = linkTypeOf[at]!;
+          let linkType = linkTypeOf[at]!;
           const w = sharding.shardOf(b.data, start, length, linkType, ahead, i + 1);
+          // A worker that reads the file itself sees no bytes before its engine has them: a raw
+          // frame's version is told here (frameLinkAt's choice).
+          if (readsFile && linkType === LinkType.Raw)
+            linkType = length > 0 && b.data[start]! >>> 4 === 6 ? LinkType.Ipv6 : LinkType.Ipv4;
           // No timestamp (a Simple Packet Block) counts as 0, as in replayTrace.
           const stamped = (b.flags[i]! & PacketFlag.NoTimestamp) === 0;
           writers[w]!.append(
@@ -242,6 +253,7 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
             stamped ? b.timestampWords[2 * i]! : 0,
             stamped ? b.timestampWords[2 * i + 1]! : 0,
             number,
+            b.dataFileOffset + start,
           );
           route[count++] = w;
         }

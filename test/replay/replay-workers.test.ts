@@ -211,10 +211,16 @@ describe('replay --workers', () => {
 });
 
 describe('replayWithWorkers in small rounds', () => {
-  const run = async (scenario: string[], trace: string, jsonl: string, engine: 'wasm' | 'reference') => {
+  const run = async (
+    scenario: string[],
+    trace: string,
+    jsonl: string | undefined,
+    engine: 'wasm' | 'reference',
+    tracePath?: string,
+  ) => {
     const rules = { file: scenario[1]!, text: readFileSync(scenario[1]!, 'utf8') };
     const hostText = { file: scenario[3]!, text: readFileSync(scenario[3]!, 'utf8') };
-    const outputs = new ReplayOutputs({ jsonl }, { text: () => {}, bytes: () => {} });
+    const outputs = new ReplayOutputs(jsonl ? { jsonl } : {}, { text: () => {}, bytes: () => {} });
     // Small chunks, so chunks are read into again while rounds that used them are in flight.
     const chunks = new SharedChunks();
     const reader = openTrace(trace, { allocateChunk: chunks.allocate, chunkSize: 2048 });
@@ -222,7 +228,14 @@ describe('replayWithWorkers in small rounds', () => {
       return await replayWithWorkers({
         chunks,
         workers: 2,
-        init: { rules, host: hostText, engine, seed: 1, wants: outputs.wants },
+        init: {
+          rules,
+          host: hostText,
+          engine,
+          seed: 1,
+          wants: outputs.wants,
+          ...(tracePath ? { tracePath } : {}),
+        },
         ruleset: loadRuleset(rules.text, { file: rules.file }).ruleset,
         host: parseHostFile(hostText.text, { file: hostText.file }),
         reader,
@@ -256,6 +269,19 @@ describe('replayWithWorkers in small rounds', () => {
     const written = readFileSync(join(dir, 'failed.jsonl'), 'utf8');
     expect(written.split('\n').length - 1).toBe(Math.floor((failing - 1) / 10) * 10);
     expect(one.jsonl.startsWith(written)).toBe(true);
+  });
+
+  it('gives workers the same frames whether they copy them out of the shared chunks or read them from the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nfwasm-rounds-'));
+    const trace = join(dir, 'trace.pcapng');
+    genCommand([...ROUTED, '-o', trace, '--packets', '3000', '--flows', '80', '--seed', '5'], () => {});
+    const chunked = await run(ROUTED, trace, undefined, 'wasm');
+    const fromFile = await run(ROUTED, trace, undefined, 'wasm', trace);
+    const one = await replayCounters(dir, trace, 'one', ['--workers', '1']);
+    expect(fromFile.summary.fates).toEqual(one.json.fates);
+    expect(chunked.summary.fates).toEqual(one.json.fates);
+    expect([...fromFile.counters]).toEqual([...chunked.counters]);
+    expect(fromFile.counters.some((n: number) => n > 0)).toBe(true);
   });
 });
 

@@ -510,8 +510,19 @@ export class WasmEngine {
    * pass the source's end (that room is reserved, not copied).
    */
   copySpan(source: Uint8Array, start: number, end: number): void {
+    this.fillSpan(start, end, (view, at) =>
+      view.set(source.subarray(start, Math.min(end, source.length)), at),
+    );
+  }
+
+  /**
+   * copySpan for a source `fill` writes itself (a file read): it is given the batch's bytes, where
+   * the span goes and its length. `start` and `end` are in the source's coordinates, as the
+   * frames' offsets given to addInSpan.
+   */
+  fillSpan(start: number, end: number, fill: (view: Uint8Array, at: number, length: number) => void): void {
     if (this.u32.length === 0) this.views();
-    this.u8.set(source.subarray(start, Math.min(end, source.length)), this.bytes + this.used);
+    fill(this.u8, this.bytes + this.used, end - start);
     this.spanBase = this.used - start;
     this.used += end - start;
   }

@@ -4,8 +4,7 @@
 // Runs every packet of a capture through the ruleset on the host, writes what the host sent,
 // the counters as `iptables-save -c`, per-packet records, the dropped packets, and a summary.
 
-import { statSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { closeSync, openSync, statSync, writeFileSync } from 'node:fs';
 import type { ConntrackStats } from '../engine/conntrack/table.js';
 import { ReferenceEngine } from '../engine/reference/engine.js';
 import type { PacketResult } from '../engine/reference/result.js';
@@ -200,6 +199,15 @@ export async function replayCommand(
   async function runInWorkers(kind: 'wasm' | 'reference'): Promise<Run> {
     const chunks = new SharedChunks();
     const reader = openTrace(tracePath!, { allocateChunk: chunks.allocate });
+    // Workers read their frames from a regular file themselves (worker-protocol.ts), through a
+    // descriptor of the process that outlives them.
+    const traceFd =
+      kind === 'wasm' &&
+      !(outputs.wants.jsonl || outputs.wants.out || outputs.wants.dropped) &&
+      tracePath !== '-' &&
+      statSync(tracePath!).isFile()
+        ? openSync(tracePath!, 'r')
+        : undefined;
     const started = process.hrtime.bigint();
     try {
       const r = await replayWithWorkers({
@@ -211,13 +219,7 @@ export async function replayCommand(
           engine: kind,
           seed,
           wants: outputs.wants,
-          // Workers read their frames from a regular file themselves (worker-protocol.ts).
-          ...(kind === 'wasm' &&
-          !(outputs.wants.jsonl || outputs.wants.out || outputs.wants.dropped) &&
-          tracePath !== '-' &&
-          statSync(tracePath!).isFile()
-            ? { tracePath: resolve(tracePath!) }
-            : {}),
+          ...(traceFd === undefined ? {} : { traceFd }),
         },
         ruleset,
         host,
@@ -236,6 +238,7 @@ export async function replayCommand(
       };
     } finally {
       reader.close();
+      if (traceFd !== undefined) closeSync(traceFd);
     }
   }
 

@@ -4,7 +4,6 @@
 // conntrack statistics. A WebAssembly engine that meets a packet it does not handle says which
 // and stops: the run is then done again on the reference engine.
 
-import { openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ReferenceEngine } from '../engine/reference/engine.js';
 import { WasmEngine, WasmPathUnsupported } from '../engine/wasm/engine.js';
@@ -45,8 +44,6 @@ function start(): void {
   let packets = 0;
   let busyNs = 0n;
   const perPacket = init.wants.jsonl || init.wants.out || init.wants.dropped;
-  // Frames come from the trace file itself when the main thread says so (worker-protocol.ts).
-  const fd = init.tracePath !== undefined ? openSync(init.tracePath, 'r') : undefined;
 
   port.on('message', (m: ToWorker) => {
     try {
@@ -85,7 +82,7 @@ function start(): void {
           ? replayTrace(engine, source, options)
           : outcomes
             ? replayTraceWasm(engine, source, options)
-            : replayIndexWasm(engine, index, fd === undefined ? chunks : fd, names);
+            : replayIndexWasm(engine, index, init.traceFd ?? chunks, names);
         for (const [k, n] of Object.entries(summary.fates)) fates[k] = (fates[k] ?? 0) + n;
         packets += summary.packets;
       } catch (e) {

@@ -134,7 +134,7 @@ interface Round {
 
 export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRun> {
   const sharding = new ConnectionSharding(o.ruleset, o.host, o.workers);
-  const readsFile = o.init.tracePath !== undefined;
+  const readsFile = o.init.traceFd !== undefined;
   // Workers share one compiled module (its code compiled and tiered up once, not per thread).
   const init: WorkerInit = o.init.engine === 'wasm' ? { ...o.init, module: compiledModule() } : o.init;
   const handles = Array.from({ length: o.workers }, () => new WorkerHandle(startWorker(init)));

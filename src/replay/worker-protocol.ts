@@ -12,12 +12,12 @@ export interface WorkerInit {
   /** The release build's compiled WebAssembly.Module (engine 'wasm'), shared by every thread. */
   readonly module?: unknown;
   /**
-   * The trace file, when the workers read their frames from it (at the index's file offsets,
-   * straight into the engine's batch) instead of copying them out of the shared chunks, whose
-   * bytes the main thread's core read: a regular file, the WebAssembly engine, no per-packet
-   * outputs.
+   * A descriptor of the trace file (descriptors are the process's, so every thread reads through
+   * it), when the workers read their frames from it — at the index's file offsets, straight into
+   * the engine's batch — instead of copying them out of the shared chunks, whose bytes the main
+   * thread's core read: a regular file, the WebAssembly engine, no per-packet outputs.
    */
-  readonly tracePath?: string;
+  readonly traceFd?: number;
 }
 
 /** Main → worker: the index of a round's frames (frame-index.ts), or the end of the trace. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -216,7 +216,7 @@ describe('replayWithWorkers in small rounds', () => {
     trace: string,
     jsonl: string | undefined,
     engine: 'wasm' | 'reference',
-    tracePath?: string,
+    traceFd?: number,
   ) => {
     const rules = { file: scenario[1]!, text: readFileSync(scenario[1]!, 'utf8') };
     const hostText = { file: scenario[3]!, text: readFileSync(scenario[3]!, 'utf8') };
@@ -234,7 +234,7 @@ describe('replayWithWorkers in small rounds', () => {
           engine,
           seed: 1,
           wants: outputs.wants,
-          ...(tracePath ? { tracePath } : {}),
+          ...(traceFd === undefined ? {} : { traceFd }),
         },
         ruleset: loadRuleset(rules.text, { file: rules.file }).ruleset,
         host: parseHostFile(hostText.text, { file: hostText.file }),
@@ -276,7 +276,8 @@ describe('replayWithWorkers in small rounds', () => {
     const trace = join(dir, 'trace.pcapng');
     genCommand([...ROUTED, '-o', trace, '--packets', '3000', '--flows', '80', '--seed', '5'], () => {});
     const chunked = await run(ROUTED, trace, undefined, 'wasm');
-    const fromFile = await run(ROUTED, trace, undefined, 'wasm', trace);
+    const fd = openSync(trace, 'r');
+    const fromFile = await run(ROUTED, trace, undefined, 'wasm', fd).finally(() => closeSync(fd));
     const one = await replayCounters(dir, trace, 'one', ['--workers', '1']);
     expect(fromFile.summary.fates).toEqual(one.json.fates);
     expect(chunked.summary.fates).toEqual(one.json.fates);

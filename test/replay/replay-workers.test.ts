@@ -11,7 +11,7 @@ import { ProgressBar } from '../../src/replay/progress-bar.js';
 import { ReplayOutputs } from '../../src/replay/replay-outputs.js';
 import { replayWithWorkers, WasmRunUnsupported } from '../../src/replay/replay-workers.js';
 import { SharedChunks } from '../../src/replay/shared-chunks.js';
-import { openTrace } from '../../src/trace/index.js';
+import { LinkType, openTrace, PcapngWriter } from '../../src/trace/index.js';
 
 const ROUTED = [
   '--rules',
@@ -283,6 +283,25 @@ describe('replayWithWorkers in small rounds', () => {
     expect(chunked.summary.fates).toEqual(one.json.fates);
     expect([...fromFile.counters]).toEqual([...chunked.counters]);
     expect(fromFile.counters.some((n: number) => n > 0)).toBe(true);
+  });
+
+  it('reads raw IP frames (LINKTYPE_RAW, told apart by their version) from the file as one worker takes them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nfwasm-rounds-'));
+    const ethernet = join(dir, 'ethernet.pcapng');
+    genCommand([...ROUTED, '-o', ethernet, '--packets', '3000', '--flows', '80', '--seed', '6'], () => {});
+    const trace = join(dir, 'raw.pcapng');
+    const writer = PcapngWriter.toFile(trace);
+    for (const p of openTrace(ethernet).packetsSync()) {
+      if (p.data[12] !== 0x08 || p.data[13] !== 0x00 || p.interfaceName?.startsWith('@')) continue;
+      const id = writer.interfaceFor(p.interfaceName ?? 'eth0', LinkType.Raw);
+      writer.writePacket(id, p.timestampNs ?? 0n, p.data.subarray(14));
+    }
+    await writer.close();
+    const one = await replayCounters(dir, trace, 'raw1', ['--workers', '1']);
+    const two = await replayCounters(dir, trace, 'raw2', ['--workers', '2']);
+    expect(one.json.fates.forwarded).toBeGreaterThan(100);
+    expect(two.json.fates).toEqual(one.json.fates);
+    expect(two.counters).toBe(one.counters);
   });
 });
 

@@ -169,7 +169,7 @@ async function splitTrace(): Promise<string[]> {
 }
 
 /** The rules' and policies' [packets:bytes] of iptables-save -c files added line by line. */
-function addCounters(files: readonly string[]): string {
+function sumCounterFiles(files: readonly string[]): string {
   const texts = files.map((f) => readFileSync(f, 'utf8').split('\n'));
   return texts[0]!
     .map((line, i) =>
@@ -228,7 +228,7 @@ async function replayAtOnce(files: readonly string[]): Promise<Result> {
     maxRssMiB: Math.max(...runs.map((r) => Number(/maxrss (\d+)/.exec(r.stderr)![1]) / 1024)),
     cpuSeconds: runs.reduce((n, r) => n + Number(/ cpu ([\d.]+)/.exec(r.stderr)![1]), 0),
     shards: summaries.map((s) => `${s.packets} packets/${s.seconds.toFixed(2)} s`).join(', '),
-    counters: addCounters(runs.map((r) => r.counters)),
+    counters: sumCounterFiles(runs.map((r) => r.counters)),
     engine: 'processes on halves',
   };
 }

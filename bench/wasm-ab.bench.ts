@@ -54,7 +54,10 @@ for (const scenario of scenarios)
     const all = [a, b, b2, a2];
     for (const v of all) v.all();
     const best = all.map(() => Number.POSITIVE_INFINITY);
-    for (let r = 0; r < runs; r++) all.forEach((v, i) => (best[i] = Math.min(best[i]!, cpu(v.all))));
+    for (let r = 0; r < runs; r++)
+      all.forEach((v, i) => {
+        best[i] = Math.min(best[i]!, cpu(v.all));
+      });
     const [bestA, bestB, bestB2, bestA2] = best as [number, number, number, number];
     let differ = 0;
     a.batches.forEach((batch, k) => {

@@ -8,9 +8,9 @@
 // count is the list's length; 0 drops the packet.
 //
 // Only the packet path runs it (it needs conntrack), where an undecided walk abandons the whole
-// run, so the lists need no journal. Lists are never freed, as in the reference engine. Up to
-// LIST_CAP lists and NODE_CAP listed connections for all rules; past that the walk is left
-// undecided (the reference engine then runs the trace).
+// run, so the lists need no journal. Lists are never freed, as in the reference engine. The
+// pools of lists and listed connections (all rules') double when full, up to LIST_LIMIT and
+// NODE_LIMIT; past that the walk is left undecided (the reference engine then runs the trace).
 
 import {
   CT_NONE,
@@ -48,9 +48,10 @@ import { walkConnection, walkConnectionInfo, walkConnectionKind } from './path/w
 
 /** CONNCOUNT_GC_MAX_COLLECT: a walk stops once it has evicted more than this many. */
 const GC_MAX_COLLECT: u32 = 64;
-const LIST_CAP: u32 = 1 << 16;
-const NODE_CAP: u32 = 1 << 18;
-const SLOTS: u32 = LIST_CAP * 2;
+const LIST_LIMIT: u32 = 1 << 21;
+const NODE_LIMIT: u32 = 1 << 23;
+const FIRST_LISTS: u32 = 1 << 12;
+const FIRST_NODES: u32 = 1 << 14;
 const NIL: u32 = 0xffffffff;
 
 // List: state slot, masked address, zone, first node, last node, length, jiffy of the last
@@ -74,10 +75,12 @@ const NODE_BYTES: usize = 20;
 
 let lists: usize = 0;
 let listCount: u32 = 0;
-/** Open addressing: list index + 1 per slot, 0 for none. */
+let listCap: u32 = 0;
+/** Open addressing over twice listCap slots: list index + 1 per slot, 0 for none. */
 let slots: usize = 0;
 let nodes: usize = 0;
 let nodeHigh: u32 = 0;
+let nodeCap: u32 = 0;
 let freeNode: u32 = NIL;
 
 const tuple: usize = memory.data(<i32>TUPLE_BYTES, 16);
@@ -87,7 +90,7 @@ const pkt: usize = memory.data(160, 16);
 /** Every list emptied (allocated on first use). */
 export function resetConnlimit(): void {
   if (lists === 0) return;
-  memory.fill(slots, 0, <usize>SLOTS * 4);
+  memory.fill(slots, 0, <usize>listCap * 8);
   listCount = 0;
   nodeHigh = 0;
   freeNode = NIL;
@@ -95,10 +98,46 @@ export function resetConnlimit(): void {
 
 function ensureAllocated(): void {
   if (lists !== 0) return;
-  lists = alloc(<usize>LIST_CAP * LIST_BYTES);
-  slots = alloc(<usize>SLOTS * 4);
-  nodes = alloc(<usize>NODE_CAP * NODE_BYTES);
-  memory.fill(slots, 0, <usize>SLOTS * 4);
+  listCap = FIRST_LISTS;
+  lists = alloc(<usize>listCap * LIST_BYTES);
+  slots = alloc(<usize>listCap * 8);
+  nodeCap = FIRST_NODES;
+  nodes = alloc(<usize>nodeCap * NODE_BYTES);
+}
+
+/** The first slot listOf probes for (slot, addr, zone). */
+function home(slot: u32, addr: u32, zone: u32): u32 {
+  return fmix32(hashWord(hashWord(hashWord(0x2f7a, slot), addr), zone)) & (listCap * 2 - 1);
+}
+
+/**
+ * Twice the lists (and slots, refilled from the lists); false at LIST_LIMIT. The bump allocator
+ * keeps the old pools: growth leaves about as much behind as it uses.
+ */
+function growLists(): bool {
+  if (listCap >= LIST_LIMIT) return false;
+  const old = lists;
+  listCap *= 2;
+  lists = alloc(<usize>listCap * LIST_BYTES);
+  memory.copy(lists, old, <usize>listCount * LIST_BYTES);
+  slots = alloc(<usize>listCap * 8);
+  for (let j: u32 = 0; j < listCount; j++) {
+    const l = lists + <usize>j * LIST_BYTES;
+    let i = home(load<u32>(l, L_SLOT), load<u32>(l, L_ADDR), load<u32>(l, L_ZONE));
+    while (load<u32>(slots + ((<usize>i) << 2)) !== 0) i = (i + 1) & (listCap * 2 - 1);
+    store<u32>(slots + ((<usize>i) << 2), j + 1);
+  }
+  return true;
+}
+
+/** Twice the nodes (indexes stay); false at NODE_LIMIT. */
+function growNodes(): bool {
+  if (nodeCap >= NODE_LIMIT) return false;
+  const old = nodes;
+  nodeCap *= 2;
+  nodes = alloc(<usize>nodeCap * NODE_BYTES);
+  memory.copy(nodes, old, <usize>nodeHigh * NODE_BYTES);
+  return true;
 }
 
 function nodeAt(i: u32): usize {
@@ -111,7 +150,7 @@ function newNode(): u32 {
     freeNode = load<u32>(nodeAt(i), N_NEXT);
     return i;
   }
-  if (nodeHigh === NODE_CAP) return NIL;
+  if (nodeHigh === nodeCap && !growNodes()) return NIL;
   return nodeHigh++;
 }
 
@@ -121,7 +160,7 @@ let listMade: bool = false;
 /** The list of (slot, addr, zone), made empty when new; NIL when no room is left. */
 function listOf(slot: u32, addr: u32, zone: u32): u32 {
   listMade = false;
-  let i = fmix32(hashWord(hashWord(hashWord(0x2f7a, slot), addr), zone)) & (SLOTS - 1);
+  let i = home(slot, addr, zone);
   while (true) {
     const at = slots + ((<usize>i) << 2);
     const v = load<u32>(at);
@@ -129,9 +168,13 @@ function listOf(slot: u32, addr: u32, zone: u32): u32 {
     const l = lists + <usize>(v - 1) * LIST_BYTES;
     if (load<u32>(l, L_SLOT) === slot && load<u32>(l, L_ADDR) === addr && load<u32>(l, L_ZONE) === zone)
       return v - 1;
-    i = (i + 1) & (SLOTS - 1);
+    i = (i + 1) & (listCap * 2 - 1);
   }
-  if (listCount === LIST_CAP) return NIL;
+  if (listCount === listCap) {
+    if (!growLists()) return NIL;
+    i = home(slot, addr, zone);
+    while (load<u32>(slots + ((<usize>i) << 2)) !== 0) i = (i + 1) & (listCap * 2 - 1);
+  }
   const index = listCount++;
   store<u32>(slots + ((<usize>i) << 2), index + 1);
   const l = lists + <usize>index * LIST_BYTES;

@@ -198,6 +198,32 @@ function connlimitTrace(): Uint8Array {
 }
 
 /**
+ * connlimit's pools past their first sizes (assembly/connlimit.ts grows them): 5000 clients with
+ * four UDP connections each, a list per client and 20000 listed connections; each client's fourth
+ * is past --connlimit-upto 3.
+ */
+function connlimitManyTrace(): Uint8Array {
+  const sink = new MemorySink();
+  const w = new PcapngWriter(sink);
+  const eth0 = w.addInterface({ name: 'eth0', linkType: LinkType.Raw });
+  const buf = new Uint8Array(128);
+  let t = 1_700_000_000_000_000_000n;
+  for (let round = 0; round < 4; round++)
+    for (let k = 0; k < 5000; k++) {
+      t += 100_000n;
+      const len = writeUdpPacket(
+        buf,
+        0,
+        { src: 0x0a010000 + k, dst: 0xac110002, id: k, ttl: 64 },
+        { sport: 4000 + round, dport: 53, payload: 8 },
+      );
+      w.writePacket(eth0, t, buf.slice(0, len));
+    }
+  w.flush();
+  return sink.bytes();
+}
+
+/**
  * Replies to a UDP socket the host no longer has: the flow is established (the host sent the
  * first datagram), its INPUT walk is pure, yet every reply draws a port unreachable — a way the
  * flow cache must not record (assembly/path/flow-cache.ts).
@@ -335,6 +361,12 @@ describe('WebAssembly engine = reference engine on whole traces', () => {
       expect(r.fates.get('dropped')).toBeGreaterThan(0);
       expect(r.fates.get('forwarded')).toBeGreaterThan(20);
     }
+  });
+  it('connlimit: more lists and connections than the first pools hold', () => {
+    const limits = scenario(join(FIXTURES, 'connlimit-rules.v4'), join(FIXTURES, 'routed-host.json'));
+    const r = compare(limits, connlimitManyTrace(), 256);
+    expect(r.packets).toBe(20000);
+    expect(r.fates.get('forwarded')).toBe(20000);
   });
   it("the kernel's own answers, REJECT's replies and the host's own packets", () => {
     const bytes = answersTrace();

@@ -197,10 +197,8 @@ export async function replayCommand(
 
   /** One pass over the trace with the given engine, in `threads` workers. */
   async function runInWorkers(kind: 'wasm' | 'reference'): Promise<Run> {
-    const chunks = new SharedChunks();
-    const reader = openTrace(tracePath!, { allocateChunk: chunks.allocate });
     // Workers read their frames from a regular file themselves (worker-protocol.ts), through a
-    // descriptor of the process that outlives them.
+    // descriptor of the process that outlives them; the reader then keeps its own chunks.
     const traceFd =
       kind === 'wasm' &&
       !(outputs.wants.jsonl || outputs.wants.out || outputs.wants.dropped) &&
@@ -208,6 +206,8 @@ export async function replayCommand(
       statSync(tracePath!).isFile()
         ? openSync(tracePath!, 'r')
         : undefined;
+    const chunks = new SharedChunks();
+    const reader = openTrace(tracePath!, traceFd === undefined ? { allocateChunk: chunks.allocate } : {});
     const started = process.hrtime.bigint();
     try {
       const r = await replayWithWorkers({

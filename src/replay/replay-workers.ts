@@ -44,7 +44,7 @@ export interface WorkersRunOptions {
   readonly init: WorkerInit;
   readonly ruleset: Ruleset;
   readonly host: Host;
-  /** A reader whose chunks come from `chunks` (its allocateChunk). */
+  /** A reader whose chunks come from `chunks` (its allocateChunk), unless the workers read the file (`init.traceFd`). */
   readonly reader: TraceReader;
   readonly chunks: SharedChunks;
   readonly iface?: string | undefined;
@@ -211,7 +211,8 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
     const batches = o.reader.batchesSync();
     for (let r = batches.next(); !r.done; r = batches.next()) {
       const b: PacketBatch = r.value;
-      let chunk = o.chunks.use(b.data, roundNumber);
+      // Workers that read the file need no chunk: the reader reuses its own, still in cache.
+      let chunk = readsFile ? 0 : o.chunks.use(b.data, roundNumber);
       // The batch's later frames, for a fragment that came before its datagram's first one.
       const ahead: FramesAhead = {
         count: b.count,
@@ -261,7 +262,7 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
           dispatch(route, count, lastNumber, fileOffset);
           route = new Uint8Array(roundPackets);
           count = 0;
-          chunk = o.chunks.use(b.data, roundNumber);
+          chunk = readsFile ? 0 : o.chunks.use(b.data, roundNumber);
           if (rounds.length >= DEPTH) await merge(rounds.shift()!);
         }
       }

@@ -200,10 +200,7 @@ export async function replayCommand(
     // Workers read their frames from a regular file themselves (worker-protocol.ts), through a
     // descriptor of the process that outlives them; the reader then keeps its own chunks.
     const traceFd =
-      kind === 'wasm' &&
-      !(outputs.wants.jsonl || outputs.wants.out || outputs.wants.dropped) &&
-      tracePath !== '-' &&
-      statSync(tracePath!).isFile()
+      kind === 'wasm' && !outputs.perPacket && tracePath !== '-' && statSync(tracePath!).isFile()
         ? openSync(tracePath!, 'r')
         : undefined;
     const chunks = new SharedChunks();

@@ -265,8 +265,9 @@ export class WasmEngine {
   private readonly emitRecords: number;
   private readonly byteCapacity: number;
   private readonly emitBytes: number;
-  private readonly snapshots: number;
-  private snapshotsOn = true;
+  /** Per frame of a batch, its connection as the frame left it (receive.ts ctSnapshots). */
+  private readonly packetConnectionArea: number;
+  private packetConnectionsOn = true;
   /** Per frame of the last run: its first emitted record, and the end (emitStart[k + 1]). */
   private emitStart: number[] = [];
   private count = 0;
@@ -328,8 +329,8 @@ export class WasmEngine {
     const bridgesAt = this.x.alloc(bridges.byteLength) >>> 0;
     new Uint32Array(this.x.memory.buffer, bridgesAt, bridges.length).set(bridges);
     this.x.engineBridges(bridgesAt);
-    this.snapshots = this.x.alloc(this.batchSize * CT_ENTRY_BYTES) >>> 0;
-    this.x.engineSnapshots(this.snapshots);
+    this.packetConnectionArea = this.x.alloc(this.batchSize * CT_ENTRY_BYTES) >>> 0;
+    this.x.engineSnapshots(this.packetConnectionArea);
     const prefixes = prefixRecord(addressPrefixes(host));
     const at = this.x.alloc(prefixes.byteLength) >>> 0;
     new Uint32Array(this.x.memory.buffer, at, prefixes.length).set(prefixes);
@@ -652,12 +653,12 @@ export class WasmEngine {
    * 128-byte copies a packet fewer.
    */
   get packetConnections(): boolean {
-    return this.snapshotsOn;
+    return this.packetConnectionsOn;
   }
 
   set packetConnections(on: boolean) {
-    this.snapshotsOn = on;
-    this.x.engineSnapshots(on ? this.snapshots : 0);
+    this.packetConnectionsOn = on;
+    this.x.engineSnapshots(on ? this.packetConnectionArea : 0);
   }
 
   /** Empties the batch for the next frames. */
@@ -860,9 +861,9 @@ export class WasmEngine {
     if (kind === 2) return { state: 'UNTRACKED', entry: null };
     if (kind !== 0) return { state: 'INVALID', entry: null };
     const ctinfo = CTINFOS[(word >>> 8) & 0xff]!;
-    if (!this.snapshotsOn)
+    if (!this.packetConnectionsOn)
       throw new Error('WasmEngine.result: connection snapshots are off (packetConnections)');
-    const e = this.conntrack.entryAt(this.snapshots + k * CT_ENTRY_BYTES);
+    const e = this.conntrack.entryAt(this.packetConnectionArea + k * CT_ENTRY_BYTES);
     const state = ctState({ kind: 'tracked', ctinfo } as TrackResult);
     return { state, entry: `${formatTuple(e.original)} -> ${formatTuple(e.reply)}` };
   }

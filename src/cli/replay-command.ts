@@ -14,7 +14,9 @@ import { printIptablesSave } from '../frontend/iptables/printer.js';
 import { loadRuleset } from '../frontend/load-ruleset.js';
 import { parseHostFile } from '../host/index.js';
 import type { Ruleset } from '../ir/ruleset.js';
+import { ConnectionSharding } from '../replay/connection-sharding.js';
 import { withCounters } from '../replay/counter-vector.js';
+import { FrameKeyer } from '../replay/frame-keyer.js';
 import { packetOutcome } from '../replay/packet-outcome.js';
 import { ProgressBar, type ProgressStream } from '../replay/progress-bar.js';
 import { ReplayOutputs } from '../replay/replay-outputs.js';
@@ -26,10 +28,16 @@ import {
   replayTrace,
 } from '../replay/replay-trace.js';
 import { replayReaderWasm, WasmReplayUnsupported } from '../replay/replay-trace-wasm.js';
-import { replayWithWorkers, WasmRunUnsupported } from '../replay/replay-workers.js';
+import { ROUND_PACKETS, replayWithWorkers, WasmRunUnsupported } from '../replay/replay-workers.js';
 import { SharedChunks } from '../replay/shared-chunks.js';
 import { singleWorkerReason } from '../replay/worker-limits.js';
-import { formatTraceProblems, openTrace, type TraceReader } from '../trace/index.js';
+import {
+  DEFAULT_BATCH_CAPACITY,
+  DEFAULT_CHUNK_SIZE,
+  formatTraceProblems,
+  openTrace,
+  type TraceReader,
+} from '../trace/index.js';
 import { type ParsedArgs, parseArgs, requireOption, stringOption, UsageError } from './args.js';
 import { readText } from './scenario-files.js';
 
@@ -204,7 +212,19 @@ export async function replayCommand(
         ? openSync(tracePath!, 'r')
         : undefined;
     const chunks = new SharedChunks();
-    const reader = openTrace(tracePath!, traceFd === undefined ? { allocateChunk: chunks.allocate } : {});
+    // Reading the file, the main thread keys frames in WebAssembly, the reader's chunks in its memory.
+    const sharding = new ConnectionSharding(ruleset, host, threads);
+    const keyer =
+      traceFd === undefined
+        ? undefined
+        : new FrameKeyer(sharding, threads, {
+            chunkSize: DEFAULT_CHUNK_SIZE,
+            batchCapacity: DEFAULT_BATCH_CAPACITY,
+            roundPackets: ROUND_PACKETS,
+          });
+    const reader = openTrace(tracePath!, {
+      allocateChunk: keyer ? keyer.allocateChunk : chunks.allocate,
+    });
     const started = process.hrtime.bigint();
     try {
       const r = await replayWithWorkers({
@@ -224,6 +244,8 @@ export async function replayCommand(
         iface,
         outputs,
         progress,
+        sharding,
+        ...(keyer ? { keyer } : {}),
       });
       return {
         summary: r.summary,

@@ -237,6 +237,26 @@ export class ConnectionSharding {
     this.services = new ServiceEndpoints(ruleset);
   }
 
+  /**
+   * What the keying in WebAssembly (frame-keyer.ts) needs to key IPv4 frames as this does: the
+   * port mask, the translatable IPv4 ranges as sorted, disjoint (from, to) word pairs, and the
+   * service endpoints.
+   */
+  keyingTables(): {
+    portMask: number;
+    ranges: Uint32Array;
+    endpoints: Uint32Array;
+    anyPortRanges: Uint32Array;
+  } {
+    const ranges = new Uint32Array(this.v4From.length * 2);
+    for (let i = 0; i < this.v4From.length; i++) {
+      ranges[2 * i] = (this.v4From[i]! ^ SIGN) >>> 0;
+      ranges[2 * i + 1] = (this.v4To[i]! ^ SIGN) >>> 0;
+    }
+    const { endpoints, any } = this.services.tables();
+    return { portMask: this.portMask, ranges, endpoints, anyPortRanges: any };
+  }
+
   /** Whether IPv4 address `a` (a signed word) is in a translatable range. */
   private translatable4(a: number): boolean {
     return inRanges(a ^ SIGN, this.v4From, this.v4To);

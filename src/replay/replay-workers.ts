@@ -21,6 +21,7 @@ import {
 import { ConnectionSharding, type FramesAhead } from './connection-sharding.js';
 import { addCounters } from './counter-vector.js';
 import { FrameIndexWriter } from './frame-index.js';
+import { type FrameKeyer, ROUTE_PUNT } from './frame-keyer.js';
 import type { ProgressBar } from './progress-bar.js';
 import type { ReplayOutputs } from './replay-outputs.js';
 import { frameLink, type ReplaySummary } from './replay-trace.js';
@@ -28,13 +29,15 @@ import type { SharedChunks } from './shared-chunks.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
 /** Packets per round (all workers together), unless the options say otherwise. */
-const ROUND_PACKETS = 32768;
+export const ROUND_PACKETS = 32768;
 /** Rounds handed out before the oldest is merged. */
 const DEPTH = 3;
 /** Route entry of a packet the engines cannot take (no link type or interface): counted here. */
 const SKIPPED = 0xff;
 /** frameLink's bytes when only whether a link type has an engine link matters. */
 const NO_BYTES = new Uint8Array(0);
+/** A keyed round's route: nothing reads it (the keyer serves no per-packet outputs). */
+const NO_ROUTE = new Uint8Array(0);
 
 /** A worker's WebAssembly engine met a packet it does not handle: run it all on the reference engine. */
 export class WasmRunUnsupported extends Error {}
@@ -52,6 +55,13 @@ export interface WorkersRunOptions {
   readonly progress: ProgressBar;
   /** Packets per round (default 32768). */
   readonly roundPackets?: number;
+  /** The sharding (built from the ruleset and host unless given; `keyer`'s, when there is one). */
+  readonly sharding?: ConnectionSharding;
+  /**
+   * Keying and indexing in WebAssembly, for workers that read the file (`init.traceFd`): the
+   * reader's chunks come from its allocateChunk. Batches it cannot take are keyed here.
+   */
+  readonly keyer?: FrameKeyer;
 }
 
 export interface WorkersRun {
@@ -133,8 +143,15 @@ interface Round {
 }
 
 export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRun> {
-  const sharding = new ConnectionSharding(o.ruleset, o.host, o.workers);
+  const sharding = o.sharding ?? new ConnectionSharding(o.ruleset, o.host, o.workers);
   const readsFile = o.init.traceFd !== undefined;
+  const keyer = o.keyer;
+  const roundPackets = o.roundPackets ?? ROUND_PACKETS;
+  // The keyer's indexes name no chunk and it keeps no route: only for workers reading the file.
+  if (keyer && (!readsFile || o.outputs.perPacket || keyer.roundPackets < roundPackets))
+    throw new Error(
+      'replay workers: the WebAssembly keyer needs workers that read the file, no per-packet outputs and rounds it has room for',
+    );
   // Workers share one compiled module (its code compiled and tiered up once, not per thread).
   const init: WorkerInit = o.init.engine === 'wasm' ? { ...o.init, module: compiledModule() } : o.init;
   const handles = Array.from({ length: o.workers }, () => new WorkerHandle(startWorker(init)));
@@ -145,12 +162,11 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
   let packets = 0;
   let skipped = 0;
   const rounds: Round[] = [];
-  const roundPackets = o.roundPackets ?? ROUND_PACKETS;
 
   const merge = async (round: Round): Promise<void> => {
     const answers = await Promise.all(handles.map((h) => h.next()));
     answers.forEach((a, w) => {
-      if (a.kind === 'done') writers[w]!.giveBack(a.index);
+      if (a.kind === 'done') (keyer ?? writers[w]!).giveBack(a.index);
     });
     o.chunks.merged(round.number);
     let first: { packet: number; message: string } | undefined;
@@ -172,11 +188,17 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
   };
 
   let roundNumber = 0;
-  const dispatch = (route: Uint8Array, count: number, lastNumber: number, fileOffset: number): void => {
+  const dispatch = (
+    route: Uint8Array,
+    count: number,
+    lastNumber: number,
+    fileOffset: number,
+    keyed: boolean,
+  ): void => {
     const names = newNames.splice(0);
     const newChunks = o.chunks.announce();
     handles.forEach((h, w) => {
-      const index = writers[w]!.take();
+      const index = keyed ? keyer!.take(w) : writers[w]!.take();
       h.send({ kind: 'frames', index: index.buffer, count: index.count, newNames: names, newChunks }, [
         index.buffer,
       ]);
@@ -208,11 +230,21 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
     let count = 0;
     let lastNumber = 0;
     let fileOffset = 0;
+    /** Whether the round being filled is in the keyer's indexes (else in `writers`). */
+    let keyedRound = false;
+    const endRound = async (): Promise<void> => {
+      dispatch(keyedRound ? NO_ROUTE : route, count, lastNumber, fileOffset, keyedRound);
+      if (!keyedRound) route = new Uint8Array(roundPackets);
+      count = 0;
+      if (rounds.length >= DEPTH) await merge(rounds.shift()!);
+    };
+    const interfaceWord = (at: number, b: PacketBatch): number => {
+      const id = nameIdOf[at] ?? nameIdOfInterface(at, b.interfaces[at]!);
+      return id < 0 ? -1 : id | (linkTypeOf[at]! << 16);
+    };
     const batches = o.reader.batchesSync();
     for (let r = batches.next(); !r.done; r = batches.next()) {
       const b: PacketBatch = r.value;
-      // Workers that read the file need no chunk: the reader reuses its own, still in cache.
-      let chunk = readsFile ? 0 : o.chunks.use(b.data, roundNumber);
       // The batch's later frames, for a fragment that came before its datagram's first one.
       const ahead: FramesAhead = {
         count: b.count,
@@ -223,6 +255,40 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
         offset: (j) => b.offset[j]!,
         length: (j) => b.capturedLength[j]!,
       };
+      if (keyer?.takes(b)) {
+        // A round's indexes come from one place: end a round the loop below began.
+        if (count > 0 && !keyedRound) await endRound();
+        keyedRound = true;
+        keyer.load(b, (at) => interfaceWord(at, b));
+        for (let i = 0; i < b.count; ) {
+          const to = Math.min(b.count, i + roundPackets - count);
+          if (keyer.route(b, i, to) > 0)
+            for (let j = i; j < to; j++)
+              if (keyer.routeOf(j) === ROUTE_PUNT) {
+                const linkType = linkTypeOf[b.interfaceIndex[j]!]!;
+                keyer.setRoute(
+                  j,
+                  sharding.shardOf(b.data, b.offset[j]!, b.capturedLength[j]!, linkType, ahead, j + 1),
+                );
+              }
+          const left = keyer.append(b, i, to);
+          if (left > 0) {
+            skipped += left;
+            fates.skipped = (fates.skipped ?? 0) + left;
+          }
+          packets += to - i;
+          count += to - i;
+          lastNumber = b.firstNumber + to - 1;
+          fileOffset = b.dataFileOffset + b.recordOffset[to - 1]!;
+          i = to;
+          if (count === roundPackets) await endRound();
+        }
+        continue;
+      }
+      if (count > 0 && keyedRound) await endRound();
+      keyedRound = false;
+      // Workers that read the file need no chunk: the reader reuses its own, still in cache.
+      let chunk = readsFile ? 0 : o.chunks.use(b.data, roundNumber);
       for (let i = 0; i < b.count; i++) {
         const number = b.firstNumber + i;
         packets++;
@@ -259,15 +325,12 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
           route[count++] = w;
         }
         if (count === roundPackets) {
-          dispatch(route, count, lastNumber, fileOffset);
-          route = new Uint8Array(roundPackets);
-          count = 0;
+          await endRound();
           chunk = readsFile ? 0 : o.chunks.use(b.data, roundNumber);
-          if (rounds.length >= DEPTH) await merge(rounds.shift()!);
         }
       }
     }
-    if (count > 0) dispatch(route, count, lastNumber, fileOffset);
+    if (count > 0) dispatch(keyedRound ? NO_ROUTE : route, count, lastNumber, fileOffset, keyedRound);
     while (rounds.length > 0) await merge(rounds.shift()!);
     for (const h of handles) h.send({ kind: 'finish' });
     const totals = await Promise.all(handles.map((h) => h.next()));

@@ -72,6 +72,25 @@ export class ServiceEndpoints {
         }
   }
 
+  /**
+   * The set as plain words, for the keying in WebAssembly (frame-keyer.ts): (address, port)
+   * pairs, and (from, to) address ranges whose every port counts.
+   */
+  tables(): { endpoints: Uint32Array; any: Uint32Array } {
+    const endpoints = new Uint32Array(this.endpoints.size * 2);
+    let at = 0;
+    for (const e of this.endpoints) {
+      endpoints[at++] = Math.floor(e / 65536);
+      endpoints[at++] = e % 65536;
+    }
+    const any = new Uint32Array(this.anyFrom.length * 2);
+    this.anyFrom.forEach((from, i) => {
+      any[2 * i] = (from ^ SIGN) >>> 0;
+      any[2 * i + 1] = (this.anyTo[i]! ^ SIGN) >>> 0;
+    });
+    return { endpoints, any };
+  }
+
   /** Whether IPv4 address `a` (a signed or unsigned word) and `port` are a service endpoint. */
   has(a: number, port: number): boolean {
     if (this.portUsed[port] === 1 && this.endpoints.has((a >>> 0) * 65536 + port)) return true;

@@ -1,0 +1,297 @@
+// `replay --workers`' keying on the main thread in WebAssembly (src/replay/frame-keyer.ts): which
+// worker each frame of a batch goes to, and each worker's frame index, without per-frame work in
+// JavaScript. The keys are src/replay/connection-sharding.ts's, bit for bit; what that file keeps
+// state for or reads with bigints — IPv4 fragments (their datagram's key is remembered) and IPv6
+// — is marked PUNT here and keyed there. A separate module from the engine's (assembly/index.ts):
+// the main thread needs no engine, and this one's memory is laid out once and never grows, so the
+// reader's chunks can live in it.
+
+import { fmix32 } from '../hash-mix';
+
+/** Route bytes besides worker numbers. */
+const SKIPPED: u8 = 0xff;
+const PUNT: u8 = 0xfe;
+/** Words per frame in a worker's index (src/replay/frame-index.ts). */
+const INDEX_WORDS: usize = 10;
+
+const TCP: u32 = 6;
+const UDP: u32 = 17;
+const ICMP: u32 = 1;
+const LINK_ETHERNET: u32 = 1;
+const LINK_RAW: u32 = 101;
+const LINK_SLL: u32 = 113;
+const LINK_IPV4: u32 = 228;
+const LINK_IPV6: u32 = 229;
+/** The batch's frames have no timestamp (a Simple Packet Block): PacketFlag.NoTimestamp. */
+const NO_TIMESTAMP: u8 = 1;
+
+// Configuration (configure): where the tables and the batch's arrays lie.
+let workers: u32 = 1;
+let portMask: u32 = 0xffff;
+/** Translatable IPv4 ranges, sorted and disjoint: (from, to) word pairs. */
+let ranges: usize = 0;
+let rangeCount: i32 = 0;
+/** Service endpoints: a byte per port that some endpoint uses, and an open-addressing set of (address, port | 0x10000). */
+let portUsed: usize = 0;
+let endpointSet: usize = 0;
+let endpointMask: u32 = 0;
+/** Service address ranges whose every port counts: (from, to) pairs. */
+let anyRanges: usize = 0;
+let anyCount: i32 = 0;
+/** Per interface of the trace: name id | link type << 16, or -1 (its frames are skipped). */
+let interfaces: usize = 0;
+// The batch (PacketBatch's arrays, copied in): offsets in the chunk, captured lengths,
+// interface indexes (u32 each), timestamps (two words each), flags (a byte each).
+let offsets: usize = 0;
+let lengths: usize = 0;
+let interfaceIndexes: usize = 0;
+let timestamps: usize = 0;
+let flags: usize = 0;
+/** A route byte per frame of the batch: its worker, SKIPPED or PUNT. */
+let routes: usize = 0;
+/** Workers' indexes: region w at indexes + w * indexBytes; frames written so far per worker (u32 each) at indexCounts. */
+let indexes: usize = 0;
+let indexBytes: usize = 0;
+let indexCounts: usize = 0;
+
+/** Memory from the heap's base up to `bytes` more (the layout's room); returns its start. */
+export function reserve(bytes: usize): usize {
+  const base = (__heap_base + 15) & ~(<usize>15);
+  const top = base + bytes;
+  const have = (<usize>memory.size()) << 16;
+  if (top > have) memory.grow(<i32>((top - have + 0xffff) >> 16));
+  return base;
+}
+
+/** Sets the layout; `words` points at the 19 words of src/replay/frame-keyer.ts's configuration. */
+export function configure(words: usize): void {
+  workers = load<u32>(words);
+  portMask = load<u32>(words, 4);
+  ranges = load<u32>(words, 8);
+  rangeCount = load<i32>(words, 12);
+  portUsed = load<u32>(words, 16);
+  endpointSet = load<u32>(words, 20);
+  endpointMask = load<u32>(words, 24);
+  anyRanges = load<u32>(words, 28);
+  anyCount = load<i32>(words, 32);
+  interfaces = load<u32>(words, 36);
+  offsets = load<u32>(words, 40);
+  lengths = load<u32>(words, 44);
+  interfaceIndexes = load<u32>(words, 48);
+  timestamps = load<u32>(words, 52);
+  flags = load<u32>(words, 56);
+  routes = load<u32>(words, 60);
+  indexes = load<u32>(words, 64);
+  indexBytes = load<u32>(words, 68);
+  indexCounts = load<u32>(words, 72);
+}
+
+/** Adds a service endpoint to the set (configure first; the set has room for all of them). */
+export function addEndpoint(address: u32, port: u32): void {
+  store<u8>(portUsed + port, 1);
+  let slot = endpoint(address, port) & endpointMask;
+  for (;;) {
+    const at = endpointSet + ((<usize>slot) << 3);
+    const t = load<u32>(at, 4);
+    if (t === 0 || (t === (port | 0x10000) && load<u32>(at) === address)) {
+      store<u32>(at, address);
+      store<u32>(at, port | 0x10000, 4);
+      return;
+    }
+    slot = (slot + 1) & endpointMask;
+  }
+}
+
+/** connection-sharding.ts `mix`. */
+function mix(h: u32): u32 {
+  return fmix32(h);
+}
+
+function endpoint(address: u32, port: u32): u32 {
+  return mix(address ^ (port * 0x9e3779b1));
+}
+
+function workerOf(key: u32): u32 {
+  return (mix(key) & 0x7fffffff) % workers;
+}
+
+/** The big-endian word at `at`. */
+function word(at: usize): u32 {
+  return bswap<u32>(load<u32>(at));
+}
+
+function half(at: usize): u32 {
+  return bswap<u16>(load<u16>(at));
+}
+
+/** Whether `a` lies in one of `count` sorted, disjoint (from, to) pairs at `pairs`. */
+function inRanges(pairs: usize, count: i32, a: u32): bool {
+  let lo = 0;
+  let hi = count - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const at = pairs + ((<usize>mid) << 3);
+    if (a < load<u32>(at)) hi = mid - 1;
+    else if (a > load<u32>(at, 4)) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
+/** service-endpoints.ts `has`. */
+function isService(address: u32, port: u32): bool {
+  if (load<u8>(portUsed + port) !== 0) {
+    const tag = port | 0x10000;
+    let slot = endpoint(address, port) & endpointMask;
+    for (;;) {
+      const at = endpointSet + ((<usize>slot) << 3);
+      const t = load<u32>(at, 4);
+      if (t === 0) break;
+      if (t === tag && load<u32>(at) === address) return true;
+      slot = (slot + 1) & endpointMask;
+    }
+  }
+  for (let i = 0; i < anyCount; i++) {
+    const at = anyRanges + ((<usize>i) << 3);
+    if (address >= load<u32>(at) && address <= load<u32>(at, 4)) return true;
+  }
+  return false;
+}
+
+/** connection-sharding.ts `icmpError`. */
+function icmpError(type: u32): bool {
+  return type === 3 || type === 4 || type === 5 || type === 11 || type === 12;
+}
+
+/** Set by key4 when the packet is a fragment (outer header), which connection-sharding.ts keys. */
+let fragment = false;
+
+/** connection-sharding.ts `key4`, for the IPv4 packet at [ip, end). */
+function key4(ip: usize, end: usize, inner: bool): u32 {
+  const s = word(ip + 12);
+  const d = word(ip + 16);
+  const l4 = ip + ((<usize>load<u8>(ip) & 15) << 2);
+  const proto = <u32>load<u8>(ip + 9);
+  const frag = half(ip + 6) & 0x3fff;
+  if (frag !== 0 && !inner) {
+    fragment = true;
+    return 0;
+  }
+  let sport: u32 = 0;
+  let dport: u32 = 0;
+  if ((frag & 0x1fff) === 0 && l4 + 4 <= end && (proto === TCP || proto === UDP)) {
+    sport = half(l4) & portMask;
+    dport = half(l4 + 2) & portMask;
+  } else if (!inner && frag === 0 && proto === ICMP && l4 + 28 <= end && icmpError(<u32>load<u8>(l4))) {
+    const quoted = l4 + 8;
+    if (<u32>load<u8>(quoted) >> 4 === 4) return key4(quoted, end, true);
+  }
+  const srcService = isService(s, sport);
+  if (srcService !== isService(d, dport)) return srcService ? endpoint(d, dport) : endpoint(s, sport);
+  const srcT = inRanges(ranges, rangeCount, s);
+  const dstT = inRanges(ranges, rangeCount, d);
+  if (srcT && !dstT) return endpoint(d, dport);
+  if (dstT && !srcT) return endpoint(s, sport);
+  return endpoint(s, sport) + endpoint(d, dport);
+}
+
+/** connection-sharding.ts `ipOffset`: where the IP header starts in the frame, or -1. */
+function ipOffset(frame: usize, length: u32, linkType: u32): i32 {
+  if (length < 1) return -1;
+  if (linkType === LINK_RAW || linkType === LINK_IPV4 || linkType === LINK_IPV6) return 0;
+  let at: u32;
+  if (linkType === LINK_ETHERNET) at = 12;
+  else if (linkType === LINK_SLL) at = 14;
+  else return -1;
+  if (length < at + 2) return -1;
+  let type = half(frame + at);
+  while (linkType === LINK_ETHERNET && (type === 0x8100 || type === 0x88a8) && length >= at + 6) {
+    at += 4;
+    type = half(frame + at);
+  }
+  at += 2;
+  return (type === 0x0800 || type === 0x86dd) && length > at ? <i32>at : -1;
+}
+
+/**
+ * Routes frames from..to-1 of the batch, whose chunk starts at `data`: a worker, SKIPPED (its
+ * interface has no engine link or name) or PUNT (a fragment or IPv6: key it in JavaScript).
+ * Returns how many were punted.
+ */
+export function route(data: usize, from: i32, to: i32): i32 {
+  let punted = 0;
+  for (let i = from; i < to; i++) {
+    const k = (<usize>i) << 2;
+    const link = load<i32>(interfaces + ((<usize>load<u32>(interfaceIndexes + k)) << 2));
+    if (link < 0) {
+      store<u8>(routes + i, SKIPPED);
+      continue;
+    }
+    const frame = data + load<u32>(offsets + k);
+    const length = load<u32>(lengths + k);
+    const off = ipOffset(frame, length, <u32>link >>> 16);
+    let key: u32 = 0;
+    if (off >= 0) {
+      const ip = frame + off;
+      const end = frame + length;
+      const version = <u32>load<u8>(ip) >> 4;
+      if (version === 4 && end >= ip + 20) {
+        fragment = false;
+        key = key4(ip, end, false);
+        if (fragment) {
+          store<u8>(routes + i, PUNT);
+          punted++;
+          continue;
+        }
+      } else if (version === 6 && end >= ip + 40) {
+        store<u8>(routes + i, PUNT);
+        punted++;
+        continue;
+      }
+    }
+    store<u8>(routes + i, <u8>workerOf(key));
+  }
+  return punted;
+}
+
+/**
+ * Appends frames from..to-1 (routed, no PUNT left) to their workers' indexes: packet numbers
+ * from `firstNumber` at frame 0, file offsets from `dataFileOffset` at the chunk's start. A raw
+ * frame's link type becomes IPv4 or IPv6 by its version nibble (the worker sees no bytes before
+ * its engine has them). Returns how many were skipped.
+ */
+export function append(data: usize, from: i32, to: i32, firstNumber: f64, dataFileOffset: f64): i32 {
+  let skipped = 0;
+  const number0 = <u64>firstNumber;
+  const file0 = <u64>dataFileOffset;
+  for (let i = from; i < to; i++) {
+    const w = <usize>load<u8>(routes + i);
+    if (w === <usize>SKIPPED) {
+      skipped++;
+      continue;
+    }
+    const k = (<usize>i) << 2;
+    const offset = load<u32>(offsets + k);
+    const length = load<u32>(lengths + k);
+    let link = load<u32>(interfaces + ((<usize>load<u32>(interfaceIndexes + k)) << 2));
+    if (link >>> 16 === LINK_RAW) {
+      const v6 = length > 0 && <u32>load<u8>(data + offset) >> 4 === 6;
+      link = (link & 0xffff) | ((v6 ? LINK_IPV6 : LINK_IPV4) << 16);
+    }
+    const countAt = indexCounts + (w << 2);
+    const n = load<u32>(countAt);
+    store<u32>(countAt, n + 1);
+    const at = indexes + w * indexBytes + <usize>n * (INDEX_WORDS << 2);
+    const stamped = (load<u8>(flags + i) & NO_TIMESTAMP) === 0;
+    const number = number0 + <u64>i;
+    const file = file0 + <u64>offset;
+    store<u32>(at, 0);
+    store<u32>(at, offset, 4);
+    store<u32>(at, length, 8);
+    store<u32>(at, link, 12);
+    store<u64>(at, stamped ? load<u64>(timestamps + ((<usize>i) << 3)) : 0, 16);
+    store<u64>(at, number, 24);
+    store<u64>(at, file, 32);
+  }
+  return skipped;
+}

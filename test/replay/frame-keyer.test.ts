@@ -1,0 +1,276 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { genCommand } from '../../src/cli/gen-command.js';
+import { loadRuleset } from '../../src/frontend/load-ruleset.js';
+import { parseHostFile } from '../../src/host/index.js';
+import { ConnectionSharding, type FramesAhead } from '../../src/replay/connection-sharding.js';
+import { FrameIndexWriter } from '../../src/replay/frame-index.js';
+import { FrameKeyer, ROUTE_PUNT, ROUTE_SKIPPED } from '../../src/replay/frame-keyer.js';
+import { frameLink } from '../../src/replay/replay-trace.js';
+import { LinkType, openTrace, PacketFlag, PcapngWriter } from '../../src/trace/index.js';
+
+/** mulberry32: a small seeded generator, so a failure replays. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+const ETHERNET_HEADER = 14;
+
+/**
+ * The frames of a generated trace, many of them bent into what keying must also get right:
+ * cut short, a byte changed, fragmented, VLAN-tagged, quoted in an ICMP error, made to look like
+ * IPv6, or carried on raw, Linux cooked (v1, v2) and unknown link types.
+ */
+async function bentTrace(from: string, to: string, seed: number): Promise<void> {
+  const next = random(seed);
+  const pick = (n: number) => Math.floor(next() * n);
+  const writer = PcapngWriter.toFile(to);
+  for (const p of openTrace(from).packetsSync()) {
+    const name = p.interfaceName ?? 'eth0';
+    let frame = Uint8Array.from(p.data);
+    let linkType: number = LinkType.Ethernet;
+    const ip = () => frame.subarray(ETHERNET_HEADER);
+    switch (pick(12)) {
+      case 0:
+        frame = frame.subarray(0, pick(frame.length));
+        break;
+      case 1:
+        frame[pick(Math.min(frame.length, 80))] = pick(256);
+        break;
+      case 2: {
+        // A fragment: first (MF), middle or last, or a quoted one inside an ICMP error below.
+        const kind = pick(3);
+        const offset = kind === 0 ? 0 : 1 + pick(100);
+        const field = offset | (kind === 2 ? 0 : 0x2000);
+        if (frame.length > ETHERNET_HEADER + 8) {
+          frame[ETHERNET_HEADER + 6] = field >> 8;
+          frame[ETHERNET_HEADER + 7] = field & 255;
+          frame[ETHERNET_HEADER + 4] = pick(4);
+        }
+        break;
+      }
+      case 3: {
+        const tags = 1 + pick(2);
+        const tagged = new Uint8Array(frame.length + 4 * tags);
+        tagged.set(frame.subarray(0, 12));
+        for (let t = 0; t < tags; t++)
+          tagged.set(
+            [t === 0 && tags === 2 ? 0x88 : 0x81, t === 0 && tags === 2 ? 0xa8 : 0, 0, 5],
+            12 + 4 * t,
+          );
+        tagged.set(frame.subarray(12), 12 + 4 * tags);
+        frame = tagged;
+        break;
+      }
+      case 4: {
+        // An ICMP error (unreachable, time exceeded, or an echo that quotes nothing) quoting the packet.
+        const quoted = ip().subarray(0, 28 + pick(16));
+        const e = new Uint8Array(ETHERNET_HEADER + 28 + quoted.length);
+        e.set(frame.subarray(0, ETHERNET_HEADER));
+        e.set([0x45, 0, 0, 0, 0, 0, 0, 0, 64, 1], ETHERNET_HEADER);
+        e.set(ip().subarray(16, 20), ETHERNET_HEADER + 12);
+        e.set([10, 0, 0, pick(3)], ETHERNET_HEADER + 16);
+        e[ETHERNET_HEADER + 20] = [3, 11, 8, 12][pick(4)]!;
+        e.set(quoted, ETHERNET_HEADER + 28);
+        frame = e;
+        break;
+      }
+      case 5:
+        if (frame.length > ETHERNET_HEADER + 40) {
+          frame[12] = 0x86;
+          frame[13] = 0xdd;
+          frame[ETHERNET_HEADER] = 0x60;
+        }
+        break;
+      case 6:
+        frame = frame.subarray(ETHERNET_HEADER);
+        linkType = pick(2) === 0 ? LinkType.Raw : LinkType.Ipv4;
+        break;
+      case 7: {
+        const sll = new Uint8Array(frame.length + 2);
+        sll.set(frame.subarray(12), 14);
+        linkType = LinkType.LinuxSll;
+        frame = sll;
+        break;
+      }
+      case 8:
+        linkType = pick(2) === 0 ? LinkType.LinuxSll2 : 147;
+        break;
+      default:
+    }
+    const id = writer.interfaceFor(linkType === LinkType.Ethernet ? name : `${name}-${linkType}`, linkType);
+    writer.writePacket(id, p.timestampNs ?? 0n, frame);
+  }
+  await writer.close();
+}
+
+/**
+ * Keys every frame of a trace with the keyer as replay-workers.ts drives it (rounds of `round`
+ * frames cut anywhere in a batch, punted frames keyed by its sharding) and with
+ * ConnectionSharding and FrameIndexWriter alone; returns the routes and indexes of both.
+ */
+function keyBoth(rules: string, hostFile: string, trace: string, workers: number, round: number) {
+  const { ruleset } = loadRuleset(readFileSync(rules, 'utf8'), { file: rules });
+  const host = parseHostFile(readFileSync(hostFile, 'utf8'), { file: hostFile });
+  const sharding = new ConnectionSharding(ruleset, host, workers);
+  const reference = new ConnectionSharding(ruleset, host, workers);
+  const keyer = new FrameKeyer(sharding, workers, {
+    chunkSize: 4096,
+    batchCapacity: 256,
+    roundPackets: round,
+  });
+  const writers = Array.from({ length: workers }, () => new FrameIndexWriter());
+  const reader = openTrace(trace, {
+    allocateChunk: keyer.allocateChunk,
+    chunkSize: 4096,
+    batchCapacity: 256,
+  });
+  const got: { routes: number[]; indexes: number[][] } = { routes: [], indexes: [] };
+  const want: { routes: number[]; indexes: number[][] } = { routes: [], indexes: [] };
+  const names = new Map<string, number>();
+  let punted = 0;
+  let inRound = 0;
+  const endRound = () => {
+    for (let w = 0; w < workers; w++) {
+      const k = keyer.take(w);
+      got.indexes.push([...new Uint32Array(k.buffer, 0, k.count * 10)]);
+      keyer.giveBack(k.buffer);
+      const j = writers[w]!.take();
+      want.indexes.push([...new Uint32Array(j.buffer, 0, j.count * 10)]);
+    }
+    inRound = 0;
+  };
+  for (const b of reader.batchesSync()) {
+    expect(keyer.takes(b)).toBe(true);
+    const word = (at: number) => {
+      const itf = b.interfaces[at]!;
+      if (!frameLink(itf.linkType, new Uint8Array(0)) || !itf.name) return -1;
+      if (!names.has(itf.name)) names.set(itf.name, names.size);
+      return names.get(itf.name)! | (itf.linkType << 16);
+    };
+    const ahead: FramesAhead = {
+      count: b.count,
+      linkType: (j) => (word(b.interfaceIndex[j]!) < 0 ? -1 : b.interfaceOf(j).linkType),
+      offset: (j) => b.offset[j]!,
+      length: (j) => b.capturedLength[j]!,
+    };
+    keyer.load(b, word);
+    for (let i = 0; i < b.count; ) {
+      const to = Math.min(b.count, i + round - inRound);
+      const left = keyer.route(b, i, to);
+      let found = 0;
+      for (let j = i; j < to; j++) {
+        if (keyer.routeOf(j) !== ROUTE_PUNT) continue;
+        found++;
+        keyer.setRoute(
+          j,
+          sharding.shardOf(
+            b.data,
+            b.offset[j]!,
+            b.capturedLength[j]!,
+            b.interfaceOf(j).linkType,
+            ahead,
+            j + 1,
+          ),
+        );
+      }
+      expect(found).toBe(left);
+      punted += left;
+      for (let j = i; j < to; j++) got.routes.push(keyer.routeOf(j));
+      const skipped = keyer.append(b, i, to);
+      // What replay-workers.ts did per frame before the keyer.
+      let skippedHere = 0;
+      for (let j = i; j < to; j++) {
+        const w = word(b.interfaceIndex[j]!);
+        if (w < 0) {
+          skippedHere++;
+          want.routes.push(ROUTE_SKIPPED);
+          continue;
+        }
+        const start = b.offset[j]!;
+        const length = b.capturedLength[j]!;
+        let linkType = w >>> 16;
+        const worker = reference.shardOf(b.data, start, length, linkType, ahead, j + 1);
+        want.routes.push(worker);
+        if (linkType === LinkType.Raw)
+          linkType = length > 0 && b.data[start]! >>> 4 === 6 ? LinkType.Ipv6 : LinkType.Ipv4;
+        const stamped = (b.flags[j]! & PacketFlag.NoTimestamp) === 0;
+        writers[worker]!.append(
+          0,
+          start,
+          length,
+          w & 0xffff,
+          linkType,
+          stamped ? b.timestampWords[2 * j]! : 0,
+          stamped ? b.timestampWords[2 * j + 1]! : 0,
+          b.firstNumber + j,
+          b.dataFileOffset + start,
+        );
+      }
+      expect(skipped).toBe(skippedHere);
+      inRound += to - i;
+      i = to;
+      if (inRound === round) endRound();
+    }
+  }
+  endRound();
+  return { got, want, punted };
+}
+
+describe('keying frames in WebAssembly (frame-keyer.ts)', () => {
+  const scenarios = [
+    [
+      'routed Docker host',
+      'test/fixtures/wasm-engine/docker-routed.v4',
+      'test/fixtures/wasm-engine/routed-host.json',
+    ],
+    [
+      'kube-proxy',
+      'test/fixtures/wasm-engine/kube-proxy-8.v4',
+      'test/fixtures/wasm-engine/routed-kube-host.json',
+    ],
+  ] as const;
+  for (const [name, rules, host] of scenarios)
+    it(`routes and indexes every frame as ConnectionSharding and FrameIndexWriter do: ${name}, bent frames`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'nfwasm-keyer-'));
+      const generated = join(dir, 'gen.pcapng');
+      genCommand(
+        [
+          '--rules',
+          rules,
+          '--host',
+          host,
+          '-o',
+          generated,
+          '--packets',
+          '4000',
+          '--flows',
+          '150',
+          '--seed',
+          '9',
+        ],
+        () => {},
+      );
+      const trace = join(dir, 'bent.pcapng');
+      await bentTrace(generated, trace, 17);
+      for (const workers of [2, 3]) {
+        const { got, want, punted } = keyBoth(rules, host, trace, workers, 700);
+        expect(got.routes.length).toBe(want.routes.length);
+        expect(got.routes).toEqual(want.routes);
+        expect(got.indexes).toEqual(want.indexes);
+        // The trace reaches every kind of route: each worker, skipped, and punted frames.
+        for (let w = 0; w < workers; w++) expect(got.routes).toContain(w);
+        expect(got.routes).toContain(ROUTE_SKIPPED);
+        expect(punted).toBeGreaterThan(50);
+      }
+    });
+});

@@ -31,13 +31,7 @@ import { replayReaderWasm, WasmReplayUnsupported } from '../replay/replay-trace-
 import { ROUND_PACKETS, replayWithWorkers, WasmRunUnsupported } from '../replay/replay-workers.js';
 import { SharedChunks } from '../replay/shared-chunks.js';
 import { singleWorkerReason } from '../replay/worker-limits.js';
-import {
-  DEFAULT_BATCH_CAPACITY,
-  DEFAULT_CHUNK_SIZE,
-  formatTraceProblems,
-  openTrace,
-  type TraceReader,
-} from '../trace/index.js';
+import { DEFAULT_BATCH_CAPACITY, formatTraceProblems, openTrace, type TraceReader } from '../trace/index.js';
 import { type ParsedArgs, parseArgs, requireOption, stringOption, UsageError } from './args.js';
 import { readText } from './scenario-files.js';
 
@@ -217,14 +211,8 @@ export async function replayCommand(
     const keyer =
       traceFd === undefined
         ? undefined
-        : new FrameKeyer(sharding, threads, {
-            chunkSize: DEFAULT_CHUNK_SIZE,
-            batchCapacity: DEFAULT_BATCH_CAPACITY,
-            roundPackets: ROUND_PACKETS,
-          });
-    const reader = openTrace(tracePath!, {
-      allocateChunk: keyer ? keyer.allocateChunk : chunks.allocate,
-    });
+        : new FrameKeyer(sharding, threads, { batchCapacity: DEFAULT_BATCH_CAPACITY, roundPackets: ROUND_PACKETS });
+    const reader = openTrace(tracePath!, keyer ? keyer.readerOptions : { allocateChunk: chunks.allocate });
     const started = process.hrtime.bigint();
     try {
       const r = await replayWithWorkers({

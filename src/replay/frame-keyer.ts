@@ -1,19 +1,28 @@
 // The main thread's per-frame work for `replay --workers N` on a trace file, in WebAssembly
-// (assembly/sharding/index.ts): which worker each frame goes to (connection-sharding.ts's keys,
-// bit for bit) and each worker's frame index (frame-index.ts's layout). In JavaScript keying and
-// indexing cost 60–110 ns a frame, time taken from the two cores the workers need; here a batch
-// is a handful of calls. The reader reads its chunks straight into this module's memory
-// (allocateChunk), and the batch's arrays are copied in with one `set` each. Frames the module
-// does not key — IPv4 fragments, whose datagram's key connection-sharding.ts remembers, and IPv6
-// — come back marked, and the caller keys them there (`setRoute`).
+// (assembly/frames/): decoding pcapng's packet blocks, which worker each frame goes to
+// (connection-sharding.ts's keys, bit for bit) and each worker's frame index (frame-index.ts's
+// layout). In JavaScript decoding, keying and indexing took 100–130 ns a frame, time taken from
+// the two cores the workers need. The reader reads its chunks straight into this module's
+// memory and decodes into a batch whose arrays lie there too (`readerOptions`), so a batch costs
+// a few calls and no copies. What the module leaves alone goes the JavaScript way: blocks other
+// than well-formed Enhanced Packet Blocks of a little-endian section (pcapng-decoder.ts decodes
+// them), and frames it does not key — IPv4 fragments, whose datagram's key connection-sharding.ts
+// remembers, and IPv6 — which come back marked for the caller to key (`setRoute`).
 //
 // The memory is laid out once and never grows: growing would detach the chunk the reader is
 // decoding. It reserves two chunks big enough for the largest record the reader believes.
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { PacketBatch } from '../trace/index.js';
-import { DEFAULT_MAX_RECORD_LENGTH } from '../trace/trace-reader.js';
+import {
+  DEFAULT_CHUNK_SIZE,
+  DEFAULT_MAX_RECORD_LENGTH,
+  PacketBatch,
+  type PacketBlockWalker,
+  type TimestampScale,
+  type TraceInterface,
+  type TraceReaderOptions,
+} from '../trace/index.js';
 import type { ConnectionSharding } from './connection-sharding.js';
 
 /** A frame's route besides its worker: its interface is skipped, or it is for the caller to key. */
@@ -22,15 +31,26 @@ export const ROUTE_PUNT = 0xfe;
 /** Interfaces of a trace the module takes (name ids are 16 bits in the index anyway). */
 const MAX_INTERFACES = 65536;
 const INDEX_WORDS = 10;
-const CONFIG_WORDS = 19;
+const CONFIG_WORDS = 25;
 
-interface ShardingExports {
+interface FramesExports {
   readonly memory: { readonly buffer: ArrayBuffer };
   reserve(bytes: number): number;
   configure(words: number): void;
   addEndpoint(address: number, port: number): void;
   route(data: number, from: number, to: number): number;
   append(data: number, from: number, to: number, firstNumber: number, dataFileOffset: number): number;
+  walkEnhancedPackets(
+    chunk: number,
+    pos: number,
+    end: number,
+    count: number,
+    capacity: number,
+    firstInterface: number,
+    interfaceCount: number,
+    maxRecordLength: number,
+  ): number;
+  walkedPackets(): number;
 }
 
 interface WasmApi {
@@ -40,18 +60,16 @@ interface WasmApi {
 const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 let compiled: object | undefined;
-function shardingModule(): object {
-  compiled ??= new WA.Module(
-    readFileSync(fileURLToPath(new URL('../../build/sharding.wasm', import.meta.url))),
-  );
+function framesModule(): object {
+  compiled ??= new WA.Module(readFileSync(fileURLToPath(new URL('../../build/frames.wasm', import.meta.url))));
   return compiled;
 }
 
 export interface FrameKeyerOptions {
-  /** The reader's chunk size and largest record (its options' defaults otherwise). */
-  readonly chunkSize: number;
+  /** The reader's chunk size and largest record (the reader's defaults otherwise). */
+  readonly chunkSize?: number;
   readonly maxRecordLength?: number;
-  /** The reader's batch capacity. */
+  /** Packets per batch. */
   readonly batchCapacity: number;
   /** Frames per round: the most one worker's index holds. */
   readonly roundPackets: number;
@@ -67,26 +85,29 @@ class Layout {
   }
 }
 
-export class FrameKeyer {
-  private readonly exports: ShardingExports;
+export class FrameKeyer implements PacketBlockWalker {
+  private readonly exports: FramesExports;
   private readonly memory: ArrayBuffer;
   private readonly bytes: Uint8Array;
   private readonly words: Uint32Array;
+  private readonly chunkSize: number;
+  private readonly maxRecordLength: number;
   private readonly slots: readonly [number, number];
   private readonly slotSize: number;
   private nextSlot = 0;
-  private interfaceCount = 0;
-  private readonly interfacesAt: number;
-  private readonly offsetsAt: number;
-  private readonly lengthsAt: number;
-  private readonly interfaceIndexesAt: number;
-  private readonly timestampsAt: number;
-  private readonly flagsAt: number;
+  /** Interfaces whose keying word, and whose timestamp terms, the module has. */
+  private interfaceWordsKnown = 0;
+  private timestampTermsKnown = 0;
+  private readonly interfaceWordsAt: number;
+  private readonly unitNanoseconds: BigUint64Array;
+  private readonly offsetNanoseconds: BigInt64Array;
+  private readonly batchAt: number;
+  private readonly batchCapacity: number;
+  private batch: PacketBatch | undefined;
   private readonly routesAt: number;
   private readonly countsAt: number;
   private readonly indexesAt: number;
   private readonly indexBytes: number;
-  private readonly batchCapacity: number;
   /** Frames a round may hold: the most one worker's index takes. */
   readonly roundPackets: number;
   /** Index buffers the workers handed back, to fill again. */
@@ -98,21 +119,21 @@ export class FrameKeyer {
     const cap = o.batchCapacity;
     this.batchCapacity = cap;
     this.roundPackets = o.roundPackets;
-    this.slotSize = Math.max(o.chunkSize, (o.maxRecordLength ?? DEFAULT_MAX_RECORD_LENGTH) + 64);
+    this.chunkSize = o.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    this.maxRecordLength = o.maxRecordLength ?? DEFAULT_MAX_RECORD_LENGTH;
+    this.slotSize = Math.max(this.chunkSize, this.maxRecordLength + 64);
     this.indexBytes = o.roundPackets * INDEX_WORDS * 4;
-    this.exports = new WA.Instance(shardingModule(), {}).exports as ShardingExports;
+    this.exports = new WA.Instance(framesModule(), {}).exports as FramesExports;
     const l = new Layout(this.exports.reserve(0));
     const config = l.take(CONFIG_WORDS * 4);
     const ranges = l.take(t.ranges.byteLength);
     const portUsed = l.take(65536);
     const endpointSet = l.take(setSlots * 8);
     const any = l.take(t.anyPortRanges.byteLength);
-    this.interfacesAt = l.take(MAX_INTERFACES * 4);
-    this.offsetsAt = l.take(cap * 4);
-    this.lengthsAt = l.take(cap * 4);
-    this.interfaceIndexesAt = l.take(cap * 4);
-    this.timestampsAt = l.take(cap * 8);
-    this.flagsAt = l.take(cap);
+    this.interfaceWordsAt = l.take(MAX_INTERFACES * 4);
+    const unitsAt = l.take(MAX_INTERFACES * 8);
+    const offsetsAt = l.take(MAX_INTERFACES * 8);
+    this.batchAt = l.take(PacketBatch.bytes(cap));
     this.routesAt = l.take(cap);
     this.countsAt = l.take(workers * 4);
     this.indexesAt = l.take(workers * this.indexBytes);
@@ -122,8 +143,13 @@ export class FrameKeyer {
     this.memory = this.exports.memory.buffer;
     this.bytes = new Uint8Array(this.memory);
     this.words = new Uint32Array(this.memory);
+    this.unitNanoseconds = new BigUint64Array(this.memory, unitsAt, MAX_INTERFACES);
+    this.offsetNanoseconds = new BigInt64Array(this.memory, offsetsAt, MAX_INTERFACES);
     this.words.set(t.ranges, ranges / 4);
     this.words.set(t.anyPortRanges, any / 4);
+    // The batch's arrays as PacketBatch lays them out: timestamps, then u32 arrays, then flags.
+    const b = this.batchAt;
+    const u32 = (k: number) => b + cap * 8 + k * cap * 4;
     this.words.set(
       [
         workers,
@@ -135,12 +161,18 @@ export class FrameKeyer {
         setSlots - 1,
         any,
         t.anyPortRanges.length / 2,
-        this.interfacesAt,
-        this.offsetsAt,
-        this.lengthsAt,
-        this.interfaceIndexesAt,
-        this.timestampsAt,
-        this.flagsAt,
+        this.interfaceWordsAt,
+        unitsAt,
+        offsetsAt,
+        u32(0), // offset
+        u32(1), // capturedLength
+        u32(2), // originalLength
+        u32(3), // interfaceIndex
+        b, // timestamp
+        u32(7), // flags
+        u32(4), // optionsOffset
+        u32(5), // optionsLength
+        u32(6), // recordOffset
         this.routesAt,
         this.indexesAt,
         this.indexBytes,
@@ -149,12 +181,23 @@ export class FrameKeyer {
       config / 4,
     );
     this.exports.configure(config);
-    for (let i = 0; i < t.endpoints.length; i += 2)
-      this.exports.addEndpoint(t.endpoints[i]!, t.endpoints[i + 1]!);
+    for (let i = 0; i < t.endpoints.length; i += 2) this.exports.addEndpoint(t.endpoints[i]!, t.endpoints[i + 1]!);
+  }
+
+  /** Options for openTrace: chunks, the batch and the pcapng walk in this module's memory. */
+  get readerOptions(): TraceReaderOptions {
+    return {
+      chunkSize: this.chunkSize,
+      maxRecordLength: this.maxRecordLength,
+      batchCapacity: this.batchCapacity,
+      allocateChunk: this.allocateChunk,
+      packetBatch: this.packetBatch,
+      packetBlockWalker: this,
+    };
   }
 
   /** The reader's allocateChunk: the two chunk slots in turn (the reader holds one chunk at a time). */
-  readonly allocateChunk = (size: number): Uint8Array => {
+  private readonly allocateChunk = (size: number): Uint8Array => {
     if (size > this.slotSize)
       throw new Error(`trace chunk of ${size} bytes exceeds the keyer's ${this.slotSize}`);
     const at = this.slots[this.nextSlot]!;
@@ -162,30 +205,58 @@ export class FrameKeyer {
     return new Uint8Array(this.memory, at, size);
   };
 
-  /** Whether the module can take this batch (its chunk is one of ours, its interfaces fit). */
-  takes(b: PacketBatch): boolean {
-    return (
-      b.data.buffer === this.memory && b.count <= this.batchCapacity && b.interfaces.length <= MAX_INTERFACES
+  /** The reader's one batch, its arrays where the module reads and writes them. */
+  private readonly packetBatch = (interfaces: readonly TraceInterface[]): PacketBatch => {
+    if (this.batch) throw new Error('a frame keyer serves one trace reader');
+    this.batch = new PacketBatch(interfaces, this.batchCapacity, { buffer: this.memory, byteOffset: this.batchAt });
+    return this.batch;
+  };
+
+  walk(
+    buf: Uint8Array,
+    pos: number,
+    end: number,
+    batch: PacketBatch,
+    firstInterface: number,
+    interfaceCount: number,
+    scales: readonly TimestampScale[],
+    maxRecordLength: number,
+  ): number {
+    if (batch !== this.batch || buf.buffer !== this.memory || scales.length > MAX_INTERFACES) return pos;
+    for (; this.timestampTermsKnown < scales.length; this.timestampTermsKnown++) {
+      const s = scales[this.timestampTermsKnown]!;
+      this.unitNanoseconds[this.timestampTermsKnown] = BigInt(s.nanosecondsPerUnit);
+      this.offsetNanoseconds[this.timestampTermsKnown] = s.nanosecondsPerUnit === 0 ? 0n : s.offsetNanoseconds;
+    }
+    const reached = this.exports.walkEnhancedPackets(
+      buf.byteOffset,
+      pos,
+      end,
+      batch.count,
+      batch.capacity,
+      firstInterface,
+      interfaceCount,
+      maxRecordLength,
     );
+    batch.count += this.exports.walkedPackets();
+    return reached;
+  }
+
+  /** Whether the module can key this batch: the reader's, on one of the module's chunks. */
+  takes(b: PacketBatch): boolean {
+    return b === this.batch && b.data.buffer === this.memory && b.interfaces.length <= MAX_INTERFACES;
   }
 
   /**
-   * Copies a batch's arrays in. `interfaceWord(at)` gives the interfaces the module has not seen
-   * yet: name id | link type << 16, or -1 for an interface whose frames are skipped.
+   * Readies the module for a batch it takes. `interfaceWord(at)` gives the interfaces it has not
+   * seen yet: name id | link type << 16, or -1 for an interface whose frames are skipped.
    */
-  load(b: PacketBatch, interfaceWord: (at: number) => number): void {
-    const words = this.words;
-    for (; this.interfaceCount < b.interfaces.length; this.interfaceCount++)
-      words[this.interfacesAt / 4 + this.interfaceCount] = interfaceWord(this.interfaceCount);
-    const n = b.count;
-    words.set(b.offset.subarray(0, n), this.offsetsAt / 4);
-    words.set(b.capturedLength.subarray(0, n), this.lengthsAt / 4);
-    words.set(b.interfaceIndex.subarray(0, n), this.interfaceIndexesAt / 4);
-    words.set(b.timestampWords.subarray(0, 2 * n), this.timestampsAt / 4);
-    this.bytes.set(b.flags.subarray(0, n), this.flagsAt);
+  prepare(b: PacketBatch, interfaceWord: (at: number) => number): void {
+    for (; this.interfaceWordsKnown < b.interfaces.length; this.interfaceWordsKnown++)
+      this.words[this.interfaceWordsAt / 4 + this.interfaceWordsKnown] = interfaceWord(this.interfaceWordsKnown);
   }
 
-  /** Routes frames from..to-1 of the loaded batch; returns how many are left to the caller (ROUTE_PUNT). */
+  /** Routes frames from..to-1 of the batch; returns how many are left to the caller (ROUTE_PUNT). */
   route(b: PacketBatch, from: number, to: number): number {
     return this.exports.route(b.data.byteOffset, from, to);
   }

@@ -58,8 +58,9 @@ export interface WorkersRunOptions {
   /** The sharding (built from the ruleset and host unless given; `keyer`'s, when there is one). */
   readonly sharding?: ConnectionSharding;
   /**
-   * Keying and indexing in WebAssembly, for workers that read the file (`init.traceFd`): the
-   * reader's chunks come from its allocateChunk. Batches it cannot take are keyed here.
+   * Decoding, keying and indexing in WebAssembly, for workers that read the file
+   * (`init.traceFd`): the reader was opened with its readerOptions. Batches it cannot take are
+   * keyed here.
    */
   readonly keyer?: FrameKeyer;
 }
@@ -259,7 +260,7 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
         // A round's indexes come from one place: end a round the loop below began.
         if (count > 0 && !keyedRound) await endRound();
         keyedRound = true;
-        keyer.load(b, (at) => interfaceWord(at, b));
+        keyer.prepare(b, (at) => interfaceWord(at, b));
         for (let i = 0; i < b.count; ) {
           const to = Math.min(b.count, i + roundPackets - count);
           if (keyer.route(b, i, to) > 0)

@@ -19,8 +19,8 @@ export {
   type TraceProblemKind,
   type TraceProblems,
 } from './problems.js';
-export type { TraceFormat } from './record-decoder.js';
-export type { TimestampResolution } from './timestamp.js';
+export type { PacketBlockWalker, TraceFormat } from './record-decoder.js';
+export type { TimestampResolution, TimestampScale } from './timestamp.js';
 export type { TraceInterface } from './trace-interface.js';
 export type { TracePacket } from './trace-packet.js';
 export {

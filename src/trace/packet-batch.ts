@@ -44,17 +44,35 @@ export class PacketBatch {
     /** All interfaces of the file so far (shared with the reader, grows as blocks are read). */
     readonly interfaces: readonly TraceInterface[],
     readonly capacity = DEFAULT_BATCH_CAPACITY,
+    /**
+     * Where to lay the arrays out (PacketBatch.bytes(capacity) bytes from an 8-aligned offset),
+     * e.g. in WebAssembly memory that decodes into them; fresh memory otherwise.
+     */
+    memory?: { readonly buffer: ArrayBuffer; readonly byteOffset: number },
   ) {
-    this.offset = new Uint32Array(capacity);
-    this.capturedLength = new Uint32Array(capacity);
-    this.originalLength = new Uint32Array(capacity);
-    this.interfaceIndex = new Uint32Array(capacity);
-    this.timestamp = new BigInt64Array(capacity);
-    this.timestampWords = new Uint32Array(this.timestamp.buffer);
-    this.flags = new Uint8Array(capacity);
-    this.optionsOffset = new Uint32Array(capacity);
-    this.optionsLength = new Uint32Array(capacity);
-    this.recordOffset = new Uint32Array(capacity);
+    const buffer = memory?.buffer ?? new ArrayBuffer(PacketBatch.bytes(capacity));
+    let at = memory?.byteOffset ?? 0;
+    const words = () => {
+      const a = new Uint32Array(buffer, at, capacity);
+      at += capacity * 4;
+      return a;
+    };
+    this.timestamp = new BigInt64Array(buffer, at, capacity);
+    this.timestampWords = new Uint32Array(buffer, at, 2 * capacity);
+    at += capacity * 8;
+    this.offset = words();
+    this.capturedLength = words();
+    this.originalLength = words();
+    this.interfaceIndex = words();
+    this.optionsOffset = words();
+    this.optionsLength = words();
+    this.recordOffset = words();
+    this.flags = new Uint8Array(buffer, at, capacity);
+  }
+
+  /** Bytes of a batch's arrays, in the order the constructor lays them out. */
+  static bytes(capacity: number): number {
+    return capacity * (8 + 7 * 4 + 1);
   }
 
   /** Starts an empty batch on a chunk. */

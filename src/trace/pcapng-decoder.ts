@@ -73,9 +73,26 @@ export class PcapngDecoder implements RecordDecoder {
     base: number,
     batch: PacketBatch,
   ): number {
-    const { problems, maxRecordLength } = this.context;
+    const { problems, maxRecordLength, packetBlockWalker: walker, scales } = this.context;
     let pos = start;
     while (batch.count < batch.capacity) {
+      if (walker !== undefined && this.littleEndian && !this.skippingSection) {
+        const reached = walker.walk(
+          buf,
+          pos,
+          end,
+          batch,
+          this.sectionFirstInterface,
+          this.sectionInterfaces,
+          scales,
+          maxRecordLength,
+        );
+        // What the walker left (if anything) is for the loop below, once the batch has room.
+        if (reached !== pos) {
+          pos = reached;
+          continue;
+        }
+      }
       if (end - pos < BLOCK_HEADER) {
         this.needed = BLOCK_HEADER;
         return pos;

@@ -17,6 +17,29 @@ export interface DecoderContext {
   readonly problems: TraceProblemLog;
   /** Largest record or block accepted; a larger length is taken for a lie and stops reading. */
   readonly maxRecordLength: number;
+  /** A faster decoder for runs of pcapng's common packet blocks, if the reader was given one. */
+  readonly packetBlockWalker?: PacketBlockWalker | undefined;
+}
+
+/** A fast path for runs of pcapng Enhanced Packet Blocks (src/replay/frame-keyer.ts's, in WebAssembly). */
+export interface PacketBlockWalker {
+  /**
+   * Decodes well-formed Enhanced Packet Blocks of a little-endian section from `buf[pos, end)`
+   * into `batch` exactly as PcapngDecoder would, adding to its count, and stops at the first
+   * block it leaves to the decoder (any other type, or anything the decoder would report);
+   * returns the position reached, `pos` when it took none. The section's interface 0 is global
+   * interface `firstInterface`, and it has declared `interfaceCount`.
+   */
+  walk(
+    buf: Uint8Array,
+    pos: number,
+    end: number,
+    batch: PacketBatch,
+    firstInterface: number,
+    interfaceCount: number,
+    scales: readonly TimestampScale[],
+    maxRecordLength: number,
+  ): number;
 }
 
 export interface RecordDecoder {

@@ -53,6 +53,16 @@ export class TimestampScale {
     this.offsetLo = Number(offsetWords & 0xffffffffn);
   }
 
+  /** Nanoseconds per unit when a whole number (and the offset fits 64 bits), else 0: the fast paths' case. */
+  get nanosecondsPerUnit(): number {
+    return this.multiplier;
+  }
+
+  /** `offsetSeconds` in nanoseconds. */
+  get offsetNanoseconds(): bigint {
+    return this.offsetNs;
+  }
+
   /**
    * Stores the time of a 64-bit unit count `hi:lo` (a pcapng block's timestamp) as element
    * `index` of the BigInt64Array whose words are `words`. Returns false if it saturated.

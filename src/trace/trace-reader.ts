@@ -7,7 +7,7 @@ import { DEFAULT_BATCH_CAPACITY, PacketBatch } from './packet-batch.js';
 import { PCAP_MAGIC_NS, PCAP_MAGIC_US, PcapDecoder, type PcapHeader } from './pcap-decoder.js';
 import { BLOCK_SHB, PcapngDecoder } from './pcapng-decoder.js';
 import { TraceProblemLog, type TraceProblems } from './problems.js';
-import type { DecoderContext, RecordDecoder, TraceFormat } from './record-decoder.js';
+import type { DecoderContext, PacketBlockWalker, RecordDecoder, TraceFormat } from './record-decoder.js';
 import type { TimestampScale } from './timestamp.js';
 import type { TraceInterface } from './trace-interface.js';
 import type { TracePacket } from './trace-packet.js';
@@ -28,6 +28,10 @@ export interface TraceReaderOptions {
    * does not hand that chunk out again.
    */
   readonly allocateChunk?: (size: number) => Uint8Array;
+  /** Makes the reader's one batch (e.g. with its arrays in WebAssembly memory); a fresh one otherwise. */
+  readonly packetBatch?: (interfaces: readonly TraceInterface[]) => PacketBatch;
+  /** A faster decoder for runs of pcapng packet blocks, which decodes into `packetBatch`'s batch. */
+  readonly packetBlockWalker?: PacketBlockWalker;
 }
 
 export interface TraceSummary {
@@ -89,11 +93,14 @@ export class TraceReader {
       scales: this.scales,
       problems: this.problems,
       maxRecordLength: options.maxRecordLength ?? DEFAULT_MAX_RECORD_LENGTH,
+      packetBlockWalker: options.packetBlockWalker,
     };
     this.chunkSize = Math.max(MIN_CHUNK_SIZE, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
     this.allocate = options.allocateChunk ?? allocateUninitialised;
     this.ownAllocator = options.allocateChunk === undefined;
-    this.batch = new PacketBatch(this.interfaces, options.batchCapacity ?? DEFAULT_BATCH_CAPACITY);
+    this.batch =
+      options.packetBatch?.(this.interfaces) ??
+      new PacketBatch(this.interfaces, options.batchCapacity ?? DEFAULT_BATCH_CAPACITY);
   }
 
   get format(): TraceFormat | undefined {

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { genCommand } from '../../src/cli/gen-command.js';
 import { loadRuleset } from '../../src/frontend/load-ruleset.js';
@@ -9,7 +10,8 @@ import { ConnectionSharding, type FramesAhead } from '../../src/replay/connectio
 import { FrameIndexWriter } from '../../src/replay/frame-index.js';
 import { FrameKeyer, ROUTE_PUNT, ROUTE_SKIPPED } from '../../src/replay/frame-keyer.js';
 import { frameLink } from '../../src/replay/replay-trace.js';
-import { LinkType, openTrace, PacketFlag, PcapngWriter } from '../../src/trace/index.js';
+import { LinkType, openTrace, PacketFlag, PcapngWriter, traceFromBytes } from '../../src/trace/index.js';
+import { i64, PcapngBuilder, u8 } from '../trace/pcapng-builder.js';
 
 /** mulberry32: a small seeded generator, so a failure replays. */
 function random(seed: number): () => number {
@@ -129,11 +131,7 @@ function keyBoth(rules: string, hostFile: string, trace: string, workers: number
     roundPackets: round,
   });
   const writers = Array.from({ length: workers }, () => new FrameIndexWriter());
-  const reader = openTrace(trace, {
-    allocateChunk: keyer.allocateChunk,
-    chunkSize: 4096,
-    batchCapacity: 256,
-  });
+  const reader = openTrace(trace, keyer.readerOptions);
   const got: { routes: number[]; indexes: number[][] } = { routes: [], indexes: [] };
   const want: { routes: number[]; indexes: number[][] } = { routes: [], indexes: [] };
   const names = new Map<string, number>();
@@ -163,7 +161,7 @@ function keyBoth(rules: string, hostFile: string, trace: string, workers: number
       offset: (j) => b.offset[j]!,
       length: (j) => b.capturedLength[j]!,
     };
-    keyer.load(b, word);
+    keyer.prepare(b, word);
     for (let i = 0; i < b.count; ) {
       const to = Math.min(b.count, i + round - inRound);
       const left = keyer.route(b, i, to);
@@ -273,4 +271,126 @@ describe('keying frames in WebAssembly (frame-keyer.ts)', () => {
         expect(punted).toBeGreaterThan(50);
       }
     });
+});
+
+describe("decoding pcapng's packet blocks in WebAssembly (frame-keyer.ts as the reader's walker)", () => {
+  const rules = 'test/fixtures/wasm-engine/docker-routed.v4';
+  const { ruleset } = loadRuleset(readFileSync(rules, 'utf8'), { file: rules });
+  const host = parseHostFile(readFileSync('test/fixtures/wasm-engine/routed-host.json', 'utf8'), {
+    file: 'routed-host.json',
+  });
+  const seeds = ['merged.pcapng', 'edge-le.pcapng', 'edge-be.pcapng', 'eth-usec-le.pcap'].map(
+    (n) => [n, new Uint8Array(readFileSync(join('test/fixtures/trace', n)))] as const,
+  );
+  const MAX_RECORD = 65536;
+
+  /** Everything a reading shows, each batch's packets taken while their chunk is current. */
+  function observe(bytes: Uint8Array, chunkSize: number, batchCapacity: number, walk: boolean) {
+    const keyer = walk
+      ? new FrameKeyer(new ConnectionSharding(ruleset, host, 2), 2, {
+          chunkSize,
+          batchCapacity,
+          maxRecordLength: MAX_RECORD,
+          roundPackets: 16,
+        })
+      : undefined;
+    const reader = traceFromBytes(
+      bytes,
+      keyer ? keyer.readerOptions : { chunkSize, batchCapacity, maxRecordLength: MAX_RECORD },
+    );
+    const packets: unknown[] = [];
+    const summary = reader.readSync((b) => {
+      for (let i = 0; i < b.count; i++) {
+        const p = b.packet(i);
+        packets.push([
+          p.number,
+          p.interfaceIndex,
+          p.timestampNs,
+          p.capturedLength,
+          p.originalLength,
+          Buffer.from(p.data).toString('hex'),
+          p.comments,
+          p.epbFlags,
+          p.fileOffset,
+          b.flags[i],
+        ]);
+      }
+    });
+    return {
+      packets,
+      problems: summary.problems,
+      interfaces: summary.interfaces,
+      sections: summary.sections,
+    };
+  }
+
+  it('reads every fixture, mutated or not, as the decoder alone does', () => {
+    const mutation = fc.record({
+      kind: fc.constantFrom('byte', 'word', 'cut'),
+      at: fc.nat(),
+      value: fc.integer({ min: 0, max: 0xffffffff }),
+    });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...seeds),
+        fc.array(mutation, { maxLength: 4 }),
+        fc.integer({ min: 64, max: 2000 }),
+        fc.integer({ min: 1, max: 9 }),
+        ([, seed], mutations, chunkSize, batchCapacity) => {
+          let bytes = seed.slice();
+          for (const m of mutations) {
+            const at = m.at % bytes.length;
+            if (m.kind === 'byte') bytes[at] = m.value & 255;
+            else if (m.kind === 'word' && at + 4 <= bytes.length)
+              new DataView(bytes.buffer).setUint32(at & ~3, m.value, true);
+            else if (m.kind === 'cut') bytes = bytes.subarray(0, at);
+          }
+          expect(observe(bytes, chunkSize, batchCapacity, true)).toEqual(
+            observe(bytes, chunkSize, batchCapacity, false),
+          );
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('converts timestamps exactly, leaving to the decoder those that saturate, across resolutions and offsets', () => {
+    const IF_TSRESOL = 9;
+    const IF_TSOFFSET = 14;
+    const interfaces: [number, bigint][] = [
+      [6, 0n], // microseconds
+      [9, 0n], // nanoseconds
+      [3, 9_000_000_000n], // milliseconds, an offset near the int64 nanosecond limit
+      [9, -5_000_000_000n], // a negative offset
+      [0x80 | 20, 0n], // 2^-20 s: not a whole number of nanoseconds
+    ];
+    const packet = fc.record({
+      iface: fc.integer({ min: 0, max: interfaces.length - 1 }),
+      units: fc.oneof(
+        fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+        fc.bigInt({ min: 0n, max: 1n << 40n }),
+        fc.bigInt({ min: (1n << 63n) / 1000n - 1000n, max: (1n << 63n) / 1000n + 1000n }),
+        fc.bigInt({ min: 200_000_000_000_000n, max: 300_000_000_000_000n }),
+      ),
+      length: fc.integer({ min: 0, max: 70 }),
+      cut: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(packet, { minLength: 1, maxLength: 40 }), (packets) => {
+        const b = new PcapngBuilder().section(true);
+        for (const [resolution, offset] of interfaces)
+          b.idb(1, 0, [
+            [IF_TSRESOL, u8(resolution)],
+            [IF_TSOFFSET, i64(offset, true)],
+          ]);
+        for (const p of packets) {
+          const data = Uint8Array.from({ length: p.length }, (_, i) => i);
+          b.epb(p.iface, p.units, data, p.cut ? p.length + 10 : p.length);
+        }
+        const bytes = b.bytes();
+        expect(observe(bytes, 4096, 8, true)).toEqual(observe(bytes, 4096, 8, false));
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

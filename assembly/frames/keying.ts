@@ -1,12 +1,30 @@
-// `replay --workers`' keying on the main thread in WebAssembly (src/replay/frame-keyer.ts): which
-// worker each frame of a batch goes to, and each worker's frame index, without per-frame work in
-// JavaScript. The keys are src/replay/connection-sharding.ts's, bit for bit; what that file keeps
-// state for or reads with bigints — IPv4 fragments (their datagram's key is remembered) and IPv6
-// — is marked PUNT here and keyed there. A separate module from the engine's (assembly/index.ts):
-// the main thread needs no engine, and this one's memory is laid out once and never grows, so the
-// reader's chunks can live in it.
+// Which worker of `replay --workers` each frame of the batch goes to, and the workers' frame
+// indexes (src/replay/frame-index.ts's layout). The keys are src/replay/connection-sharding.ts's,
+// bit for bit; what that file keeps state for or reads with bigints — IPv4 fragments (their
+// datagram's key is remembered) and IPv6 — is marked PUNT here and keyed there.
 
 import { fmix32 } from '../hash-mix';
+import {
+  anyCount,
+  anyRanges,
+  capturedLengths,
+  endpointMask,
+  endpointSet,
+  flags,
+  indexBytes,
+  indexCounts,
+  indexes,
+  interfaceIndexes,
+  interfaceWords,
+  offsets,
+  portMask,
+  portUsed,
+  rangeCount,
+  ranges,
+  routes,
+  timestamps,
+  workers,
+} from './layout';
 
 /** Route bytes besides worker numbers. */
 const SKIPPED: u8 = 0xff;
@@ -24,67 +42,6 @@ const LINK_IPV4: u32 = 228;
 const LINK_IPV6: u32 = 229;
 /** The batch's frames have no timestamp (a Simple Packet Block): PacketFlag.NoTimestamp. */
 const NO_TIMESTAMP: u8 = 1;
-
-// Configuration (configure): where the tables and the batch's arrays lie.
-let workers: u32 = 1;
-let portMask: u32 = 0xffff;
-/** Translatable IPv4 ranges, sorted and disjoint: (from, to) word pairs. */
-let ranges: usize = 0;
-let rangeCount: i32 = 0;
-/** Service endpoints: a byte per port that some endpoint uses, and an open-addressing set of (address, port | 0x10000). */
-let portUsed: usize = 0;
-let endpointSet: usize = 0;
-let endpointMask: u32 = 0;
-/** Service address ranges whose every port counts: (from, to) pairs. */
-let anyRanges: usize = 0;
-let anyCount: i32 = 0;
-/** Per interface of the trace: name id | link type << 16, or -1 (its frames are skipped). */
-let interfaces: usize = 0;
-// The batch (PacketBatch's arrays, copied in): offsets in the chunk, captured lengths,
-// interface indexes (u32 each), timestamps (two words each), flags (a byte each).
-let offsets: usize = 0;
-let lengths: usize = 0;
-let interfaceIndexes: usize = 0;
-let timestamps: usize = 0;
-let flags: usize = 0;
-/** A route byte per frame of the batch: its worker, SKIPPED or PUNT. */
-let routes: usize = 0;
-/** Workers' indexes: region w at indexes + w * indexBytes; frames written so far per worker (u32 each) at indexCounts. */
-let indexes: usize = 0;
-let indexBytes: usize = 0;
-let indexCounts: usize = 0;
-
-/** Memory from the heap's base up to `bytes` more (the layout's room); returns its start. */
-export function reserve(bytes: usize): usize {
-  const base = (__heap_base + 15) & ~(<usize>15);
-  const top = base + bytes;
-  const have = (<usize>memory.size()) << 16;
-  if (top > have) memory.grow(<i32>((top - have + 0xffff) >> 16));
-  return base;
-}
-
-/** Sets the layout; `words` points at the 19 words of src/replay/frame-keyer.ts's configuration. */
-export function configure(words: usize): void {
-  workers = load<u32>(words);
-  portMask = load<u32>(words, 4);
-  ranges = load<u32>(words, 8);
-  rangeCount = load<i32>(words, 12);
-  portUsed = load<u32>(words, 16);
-  endpointSet = load<u32>(words, 20);
-  endpointMask = load<u32>(words, 24);
-  anyRanges = load<u32>(words, 28);
-  anyCount = load<i32>(words, 32);
-  interfaces = load<u32>(words, 36);
-  offsets = load<u32>(words, 40);
-  lengths = load<u32>(words, 44);
-  interfaceIndexes = load<u32>(words, 48);
-  timestamps = load<u32>(words, 52);
-  flags = load<u32>(words, 56);
-  routes = load<u32>(words, 60);
-  indexes = load<u32>(words, 64);
-  indexBytes = load<u32>(words, 68);
-  indexCounts = load<u32>(words, 72);
-}
 
 /** Adds a service endpoint to the set (configure first; the set has room for all of them). */
 export function addEndpoint(address: u32, port: u32): void {
@@ -222,13 +179,13 @@ export function route(data: usize, from: i32, to: i32): i32 {
   let punted = 0;
   for (let i = from; i < to; i++) {
     const k = (<usize>i) << 2;
-    const link = load<i32>(interfaces + ((<usize>load<u32>(interfaceIndexes + k)) << 2));
+    const link = load<i32>(interfaceWords + ((<usize>load<u32>(interfaceIndexes + k)) << 2));
     if (link < 0) {
       store<u8>(routes + i, SKIPPED);
       continue;
     }
     const frame = data + load<u32>(offsets + k);
-    const length = load<u32>(lengths + k);
+    const length = load<u32>(capturedLengths + k);
     const off = ipOffset(frame, length, <u32>link >>> 16);
     let key: u32 = 0;
     if (off >= 0) {
@@ -272,8 +229,8 @@ export function append(data: usize, from: i32, to: i32, firstNumber: f64, dataFi
     }
     const k = (<usize>i) << 2;
     const offset = load<u32>(offsets + k);
-    const length = load<u32>(lengths + k);
-    let link = load<u32>(interfaces + ((<usize>load<u32>(interfaceIndexes + k)) << 2));
+    const length = load<u32>(capturedLengths + k);
+    let link = load<u32>(interfaceWords + ((<usize>load<u32>(interfaceIndexes + k)) << 2));
     if (link >>> 16 === LINK_RAW) {
       const v6 = length > 0 && <u32>load<u8>(data + offset) >> 4 === 6;
       link = (link & 0xffff) | ((v6 ? LINK_IPV6 : LINK_IPV4) << 16);

@@ -20,7 +20,7 @@ import {
 } from './layout';
 
 const BLOCK_EPB: u32 = 6;
-const I64_MAX: u64 = 0x7fffffffffffffff;
+const I64_MAX: u64 = <u64>i64.MAX_VALUE;
 
 /** Packets the last walk added. */
 let walked: i32 = 0;
@@ -55,23 +55,24 @@ export function walkEnhancedPackets(
     const captured = load<u32>(block, 20);
     const original = load<u32>(block, 24);
     const padded = (captured + 3) & ~(<u32>3);
-    if (id >= interfaceCount || captured !== original || captured > length - 32 || <u32>32 + padded > length) break;
+    if (id >= interfaceCount || captured !== original || captured > length - 32 || <u32>32 + padded > length)
+      break;
     const iface = <usize>(firstInterface + id);
     const unit = load<u64>(unitNanoseconds + (iface << 3));
     if (unit === 0) break;
-    const units = (<u64>load<u32>(block, 12) << 32) | <u64>load<u32>(block, 16);
+    const units = ((<u64>load<u32>(block, 12)) << 32) | <u64>load<u32>(block, 16);
     // As TimestampScale: the product must fit a signed 64-bit value, and so must the sum with a
     // non-negative offset (a negative one cannot overflow a non-negative product).
     if (units > I64_MAX / unit) break;
     const offset = load<i64>(offsetNanoseconds + (iface << 3));
     const ns = <i64>(units * unit) + offset;
     if (offset >= 0 && ns < 0) break;
-    const k = <usize>i << 2;
+    const k = (<usize>i) << 2;
     store<u32>(offsets + k, pos + 28);
     store<u32>(capturedLengths + k, captured);
     store<u32>(originalLengths + k, original);
     store<u32>(interfaceIndexes + k, <u32>iface);
-    store<i64>(timestamps + (<usize>i << 3), ns);
+    store<i64>(timestamps + ((<usize>i) << 3), ns);
     store<u8>(flags + i, 0);
     store<u32>(optionsOffsets + k, pos + 28 + padded);
     store<u32>(optionsLengths + k, length - 32 - padded);

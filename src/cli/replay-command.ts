@@ -211,7 +211,10 @@ export async function replayCommand(
     const keyer =
       traceFd === undefined
         ? undefined
-        : new FrameKeyer(sharding, threads, { batchCapacity: DEFAULT_BATCH_CAPACITY, roundPackets: ROUND_PACKETS });
+        : new FrameKeyer(sharding, threads, {
+            batchCapacity: DEFAULT_BATCH_CAPACITY,
+            roundPackets: ROUND_PACKETS,
+          });
     const reader = openTrace(tracePath!, keyer ? keyer.readerOptions : { allocateChunk: chunks.allocate });
     const started = process.hrtime.bigint();
     try {

@@ -61,7 +61,9 @@ const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 let compiled: object | undefined;
 function framesModule(): object {
-  compiled ??= new WA.Module(readFileSync(fileURLToPath(new URL('../../build/frames.wasm', import.meta.url))));
+  compiled ??= new WA.Module(
+    readFileSync(fileURLToPath(new URL('../../build/frames.wasm', import.meta.url))),
+  );
   return compiled;
 }
 
@@ -181,7 +183,8 @@ export class FrameKeyer implements PacketBlockWalker {
       config / 4,
     );
     this.exports.configure(config);
-    for (let i = 0; i < t.endpoints.length; i += 2) this.exports.addEndpoint(t.endpoints[i]!, t.endpoints[i + 1]!);
+    for (let i = 0; i < t.endpoints.length; i += 2)
+      this.exports.addEndpoint(t.endpoints[i]!, t.endpoints[i + 1]!);
   }
 
   /** Options for openTrace: chunks, the batch and the pcapng walk in this module's memory. */
@@ -208,7 +211,10 @@ export class FrameKeyer implements PacketBlockWalker {
   /** The reader's one batch, its arrays where the module reads and writes them. */
   private readonly packetBatch = (interfaces: readonly TraceInterface[]): PacketBatch => {
     if (this.batch) throw new Error('a frame keyer serves one trace reader');
-    this.batch = new PacketBatch(interfaces, this.batchCapacity, { buffer: this.memory, byteOffset: this.batchAt });
+    this.batch = new PacketBatch(interfaces, this.batchCapacity, {
+      buffer: this.memory,
+      byteOffset: this.batchAt,
+    });
     return this.batch;
   };
 
@@ -226,7 +232,8 @@ export class FrameKeyer implements PacketBlockWalker {
     for (; this.timestampTermsKnown < scales.length; this.timestampTermsKnown++) {
       const s = scales[this.timestampTermsKnown]!;
       this.unitNanoseconds[this.timestampTermsKnown] = BigInt(s.nanosecondsPerUnit);
-      this.offsetNanoseconds[this.timestampTermsKnown] = s.nanosecondsPerUnit === 0 ? 0n : s.offsetNanoseconds;
+      this.offsetNanoseconds[this.timestampTermsKnown] =
+        s.nanosecondsPerUnit === 0 ? 0n : s.offsetNanoseconds;
     }
     const reached = this.exports.walkEnhancedPackets(
       buf.byteOffset,
@@ -253,7 +260,9 @@ export class FrameKeyer implements PacketBlockWalker {
    */
   prepare(b: PacketBatch, interfaceWord: (at: number) => number): void {
     for (; this.interfaceWordsKnown < b.interfaces.length; this.interfaceWordsKnown++)
-      this.words[this.interfaceWordsAt / 4 + this.interfaceWordsKnown] = interfaceWord(this.interfaceWordsKnown);
+      this.words[this.interfaceWordsAt / 4 + this.interfaceWordsKnown] = interfaceWord(
+        this.interfaceWordsKnown,
+      );
   }
 
   /** Routes frames from..to-1 of the batch; returns how many are left to the caller (ROUTE_PUNT). */

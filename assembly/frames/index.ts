@@ -4,6 +4,6 @@
 // no engine, and this one's memory is laid out once and never grows, so the reader's chunks and
 // its batch can live in it.
 
-export { addEndpoint, append, route } from './keying';
-export { configure, reserve } from './layout';
+export { addEndpoint, append, appendSkipped, route } from './keying';
+export { configure, reserve, startStaging } from './layout';
 export { walkEnhancedPackets, walkedPackets } from './pcapng-walk';

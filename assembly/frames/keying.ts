@@ -22,6 +22,9 @@ import {
   rangeCount,
   ranges,
   routes,
+  stagingBytes,
+  stagingSlot,
+  stagingUsed,
   timestamps,
   workers,
 } from './layout';
@@ -211,14 +214,24 @@ export function route(data: usize, from: i32, to: i32): i32 {
   return punted;
 }
 
+/** Frames the last append skipped. */
+let skipped: i32 = 0;
+
+export function appendSkipped(): i32 {
+  return skipped;
+}
+
 /**
  * Appends frames from..to-1 (routed, no PUNT left) to their workers' indexes: packet numbers
  * from `firstNumber` at frame 0, file offsets from `dataFileOffset` at the chunk's start. A raw
  * frame's link type becomes IPv4 or IPv6 by its version nibble (the worker sees no bytes before
- * its engine has them). Returns how many were skipped.
+ * its engine has them). With staging, each frame is also copied to its worker's region, and its
+ * index entry gives that copy's address; a frame its region has no room for ends the append
+ * there (the round is full). Returns where it stopped (`to` when it took all); appendSkipped
+ * tells how many it skipped.
  */
 export function append(data: usize, from: i32, to: i32, firstNumber: f64, dataFileOffset: f64): i32 {
-  let skipped = 0;
+  skipped = 0;
   const number0 = <u64>firstNumber;
   const file0 = <u64>dataFileOffset;
   for (let i = from; i < to; i++) {
@@ -230,6 +243,18 @@ export function append(data: usize, from: i32, to: i32, firstNumber: f64, dataFi
     const k = (<usize>i) << 2;
     const offset = load<u32>(offsets + k);
     const length = load<u32>(capturedLengths + k);
+    let at = <u32>offset;
+    if (stagingBytes !== 0) {
+      // FRAME_SLACK (src/engine/wasm/engine.ts) bytes after each frame, 8-byte aligned starts.
+      const usedAt = stagingUsed + (w << 2);
+      const used = load<u32>(usedAt);
+      const room = (length + 4 + 7) & ~(<u32>7);
+      if (<usize>used + room > stagingBytes) return i;
+      const region = stagingSlot + w * stagingBytes;
+      memory.copy(region + used, data + offset, length);
+      store<u32>(usedAt, used + room);
+      at = <u32>(region + used);
+    }
     let link = load<u32>(interfaceWords + ((<usize>load<u32>(interfaceIndexes + k)) << 2));
     if (link >>> 16 === LINK_RAW) {
       const v6 = length > 0 && <u32>load<u8>(data + offset) >> 4 === 6;
@@ -238,17 +263,15 @@ export function append(data: usize, from: i32, to: i32, firstNumber: f64, dataFi
     const countAt = indexCounts + (w << 2);
     const n = load<u32>(countAt);
     store<u32>(countAt, n + 1);
-    const at = indexes + w * indexBytes + <usize>n * (INDEX_WORDS << 2);
+    const entry = indexes + w * indexBytes + <usize>n * (INDEX_WORDS << 2);
     const stamped = (load<u8>(flags + i) & NO_TIMESTAMP) === 0;
-    const number = number0 + <u64>i;
-    const file = file0 + <u64>offset;
-    store<u32>(at, 0);
-    store<u32>(at, offset, 4);
-    store<u32>(at, length, 8);
-    store<u32>(at, link, 12);
-    store<u64>(at, stamped ? load<u64>(timestamps + ((<usize>i) << 3)) : 0, 16);
-    store<u64>(at, number, 24);
-    store<u64>(at, file, 32);
+    store<u32>(entry, 0);
+    store<u32>(entry, at, 4);
+    store<u32>(entry, length, 8);
+    store<u32>(entry, link, 12);
+    store<u64>(entry, stamped ? load<u64>(timestamps + ((<usize>i) << 3)) : 0, 16);
+    store<u64>(entry, number0 + <u64>i, 24);
+    store<u64>(entry, file0 + <u64>offset, 32);
   }
-  return skipped;
+  return to;
 }

@@ -38,6 +38,22 @@ export let routes: usize = 0;
 export let indexes: usize = 0;
 export let indexBytes: usize = 0;
 export let indexCounts: usize = 0;
+/**
+ * Staging (0 bytes: off): per round slot and worker a region the worker's frames are copied into,
+ * back to back, so that the worker takes them in a few large copies out of this (shared) memory
+ * instead of reading the trace again. Slot s, worker w: staging + (s * workers + w) * stagingBytes.
+ */
+export let staging: usize = 0;
+export let stagingBytes: usize = 0;
+/** Bytes used so far in each worker's region of the current slot (u32 each), and that slot's first region. */
+export let stagingUsed: usize = 0;
+export let stagingSlot: usize = 0;
+
+/** Starts filling slot `slot`'s regions (a round's), empty. */
+export function startStaging(slot: i32): void {
+  stagingSlot = staging + <usize>slot * workers * stagingBytes;
+  memory.fill(stagingUsed, 0, (<usize>workers) << 2);
+}
 
 /** Memory from the heap's base up to `bytes` more (the layout's room); returns its start. */
 export function reserve(bytes: usize): usize {
@@ -48,7 +64,7 @@ export function reserve(bytes: usize): usize {
   return base;
 }
 
-/** Sets the layout from the 25 words at `words` (src/replay/frame-keyer.ts writes them in this order). */
+/** Sets the layout from the 28 words at `words` (src/replay/frame-keyer.ts writes them in this order). */
 export function configure(words: usize): void {
   workers = load<u32>(words);
   portMask = load<u32>(words, 4);
@@ -75,4 +91,8 @@ export function configure(words: usize): void {
   indexes = load<u32>(words, 88);
   indexBytes = load<u32>(words, 92);
   indexCounts = load<u32>(words, 96);
+  staging = load<u32>(words, 100);
+  stagingBytes = load<u32>(words, 104);
+  stagingUsed = load<u32>(words, 108);
+  stagingSlot = staging;
 }

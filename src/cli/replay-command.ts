@@ -206,16 +206,23 @@ export async function replayCommand(
         ? openSync(tracePath!, 'r')
         : undefined;
     const chunks = new SharedChunks();
-    // Reading the file, the main thread keys frames in WebAssembly, the reader's chunks in its memory.
+    // With the WebAssembly engine and no per-packet outputs the main thread decodes and keys
+    // frames in WebAssembly (frame-keyer.ts); workers read their frames from the file, or from
+    // the keyer's staging (standard input).
     const sharding = new ConnectionSharding(ruleset, host, threads);
+    const staging = traceFd === undefined;
     const keyer =
-      traceFd === undefined
-        ? undefined
-        : new FrameKeyer(sharding, threads, {
+      kind === 'wasm' && !outputs.perPacket && FrameKeyer.fits(threads, { staging })
+        ? new FrameKeyer(sharding, threads, {
             batchCapacity: DEFAULT_BATCH_CAPACITY,
             roundPackets: ROUND_PACKETS,
-          });
-    const reader = openTrace(tracePath!, keyer ? keyer.readerOptions : { allocateChunk: chunks.allocate });
+            staging,
+          })
+        : undefined;
+    const reader = openTrace(
+      tracePath!,
+      keyer ? keyer.readerOptions : traceFd !== undefined ? {} : { allocateChunk: chunks.allocate },
+    );
     const started = process.hrtime.bigint();
     try {
       const r = await replayWithWorkers({

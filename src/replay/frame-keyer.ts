@@ -31,7 +31,13 @@ export const ROUTE_PUNT = 0xfe;
 /** Interfaces of a trace the module takes (name ids are 16 bits in the index anyway). */
 const MAX_INTERFACES = 65536;
 const INDEX_WORDS = 10;
-const CONFIG_WORDS = 25;
+const CONFIG_WORDS = 28;
+/** Round slots of staging: the round being filled and those in flight (replay-workers.ts DEPTH) and one more. */
+export const STAGING_SLOTS = 4;
+/** Bytes of a worker's staging region in a slot, at least (a region takes any one frame). */
+const MIN_STAGING_BYTES = 8 * 1024 * 1024;
+/** WebAssembly memory a keyer may lay out (the module's maximum is 4 GiB). */
+const MAX_LAYOUT_BYTES = 3 * 1024 * 1024 * 1024;
 
 interface FramesExports {
   readonly memory: { readonly buffer: ArrayBuffer };
@@ -40,6 +46,8 @@ interface FramesExports {
   addEndpoint(address: number, port: number): void;
   route(data: number, from: number, to: number): number;
   append(data: number, from: number, to: number, firstNumber: number, dataFileOffset: number): number;
+  appendSkipped(): number;
+  startStaging(slot: number): void;
   walkEnhancedPackets(
     chunk: number,
     pos: number,
@@ -75,6 +83,13 @@ export interface FrameKeyerOptions {
   readonly batchCapacity: number;
   /** Frames per round: the most one worker's index holds. */
   readonly roundPackets: number;
+  /**
+   * Copies each worker's frames into regions of its own in this module's (shared) memory, which
+   * the workers copy them out of, instead of their reading the trace file themselves.
+   */
+  readonly staging?: boolean;
+  /** Bytes of each worker's staging region per round (default 8 MiB, or more for the largest record). */
+  readonly stagingBytes?: number;
 }
 
 /** Bump allocation of the layout from `size` (the heap's base), 16-byte aligned. */
@@ -89,7 +104,7 @@ class Layout {
 
 export class FrameKeyer implements PacketBlockWalker {
   private readonly exports: FramesExports;
-  private readonly memory: ArrayBuffer;
+  private readonly memory: SharedArrayBuffer;
   private readonly bytes: Uint8Array;
   private readonly words: Uint32Array;
   private readonly chunkSize: number;
@@ -112,6 +127,10 @@ export class FrameKeyer implements PacketBlockWalker {
   private readonly indexBytes: number;
   /** Frames a round may hold: the most one worker's index takes. */
   readonly roundPackets: number;
+  /** Whether frames are staged (FrameKeyerOptions.staging). */
+  readonly staging: boolean;
+  /** Frames the last append skipped. */
+  skipped = 0;
   /** Index buffers the workers handed back, to fill again. */
   private readonly returned: ArrayBuffer[] = [];
 
@@ -125,6 +144,8 @@ export class FrameKeyer implements PacketBlockWalker {
     this.maxRecordLength = o.maxRecordLength ?? DEFAULT_MAX_RECORD_LENGTH;
     this.slotSize = Math.max(this.chunkSize, this.maxRecordLength + 64);
     this.indexBytes = o.roundPackets * INDEX_WORDS * 4;
+    this.staging = o.staging ?? false;
+    const stagingBytes = this.staging ? FrameKeyer.stagingBytes(this.maxRecordLength, o.stagingBytes) : 0;
     this.exports = new WA.Instance(framesModule(), {}).exports as FramesExports;
     const l = new Layout(this.exports.reserve(0));
     const config = l.take(CONFIG_WORDS * 4);
@@ -139,10 +160,14 @@ export class FrameKeyer implements PacketBlockWalker {
     this.routesAt = l.take(cap);
     this.countsAt = l.take(workers * 4);
     this.indexesAt = l.take(workers * this.indexBytes);
+    const staging = l.take(STAGING_SLOTS * workers * stagingBytes);
+    const stagingUsed = l.take(workers * 4);
     this.slots = [l.take(this.slotSize), l.take(this.slotSize)];
+    if (l.size > MAX_LAYOUT_BYTES)
+      throw new Error(`a frame keyer for ${workers} workers needs ${l.size} bytes`);
     this.exports.reserve(l.size - this.exports.reserve(0));
     // Views only now: reserving grew the memory, which replaces its buffer.
-    this.memory = this.exports.memory.buffer;
+    this.memory = this.exports.memory.buffer as unknown as SharedArrayBuffer;
     this.bytes = new Uint8Array(this.memory);
     this.words = new Uint32Array(this.memory);
     this.unitNanoseconds = new BigUint64Array(this.memory, unitsAt, MAX_INTERFACES);
@@ -179,12 +204,42 @@ export class FrameKeyer implements PacketBlockWalker {
         this.indexesAt,
         this.indexBytes,
         this.countsAt,
+        staging,
+        stagingBytes,
+        stagingUsed,
       ],
       config / 4,
     );
     this.exports.configure(config);
     for (let i = 0; i < t.endpoints.length; i += 2)
       this.exports.addEndpoint(t.endpoints[i]!, t.endpoints[i + 1]!);
+  }
+
+  /** Whether a keyer for `workers` workers fits (route bytes name workers below 0xfe; the memory's 4 GiB). */
+  static fits(
+    workers: number,
+    o: Pick<FrameKeyerOptions, 'maxRecordLength' | 'staging' | 'stagingBytes'> = {},
+  ): boolean {
+    const staging = o.staging
+      ? FrameKeyer.stagingBytes(o.maxRecordLength ?? DEFAULT_MAX_RECORD_LENGTH, o.stagingBytes)
+      : 0;
+    return workers < ROUTE_PUNT && STAGING_SLOTS * workers * staging < MAX_LAYOUT_BYTES / 2;
+  }
+
+  /** A region takes any one frame: a record's length and the slack after it, 8-byte aligned. */
+  private static stagingBytes(maxRecordLength: number, asked?: number): number {
+    const least = maxRecordLength + 16;
+    return Math.max(least, asked ?? Math.max(MIN_STAGING_BYTES, maxRecordLength + 64 * 1024));
+  }
+
+  /** The module's memory, which workers read staged frames from (chunk 0 of their index). */
+  get sharedMemory(): SharedArrayBuffer {
+    return this.memory;
+  }
+
+  /** Starts a round: its frames are staged in slot `round % STAGING_SLOTS`. */
+  startRound(round: number): void {
+    if (this.staging) this.exports.startStaging(round % STAGING_SLOTS);
   }
 
   /** Options for openTrace: chunks, the batch and the pcapng walk in this module's memory. */
@@ -278,9 +333,15 @@ export class FrameKeyer implements PacketBlockWalker {
     this.bytes[this.routesAt + i] = worker;
   }
 
-  /** Appends routed frames from..to-1 to their workers' indexes; returns how many were skipped. */
+  /**
+   * Appends routed frames from..to-1 to their workers' indexes (and stages them); returns where
+   * it stopped: `to`, or earlier when a worker's staging region is full (end the round, then go
+   * on). `skipped` tells how many it skipped.
+   */
   append(b: PacketBatch, from: number, to: number): number {
-    return this.exports.append(b.data.byteOffset, from, to, b.firstNumber, b.dataFileOffset);
+    const stop = this.exports.append(b.data.byteOffset, from, to, b.firstNumber, b.dataFileOffset);
+    this.skipped = this.exports.appendSkipped();
+    return stop;
   }
 
   /** Worker w's index so far, in a buffer of its own (to transfer); starts a new one. */

@@ -21,7 +21,7 @@ import {
 import { ConnectionSharding, type FramesAhead } from './connection-sharding.js';
 import { addCounters } from './counter-vector.js';
 import { FrameIndexWriter } from './frame-index.js';
-import { type FrameKeyer, ROUTE_PUNT } from './frame-keyer.js';
+import { type FrameKeyer, ROUTE_PUNT, STAGING_SLOTS } from './frame-keyer.js';
 import type { ProgressBar } from './progress-bar.js';
 import type { ReplayOutputs } from './replay-outputs.js';
 import { frameLink, type ReplaySummary } from './replay-trace.js';
@@ -148,10 +148,17 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
   const readsFile = o.init.traceFd !== undefined;
   const keyer = o.keyer;
   const roundPackets = o.roundPackets ?? ROUND_PACKETS;
-  // The keyer's indexes name no chunk and it keeps no route: only for workers reading the file.
-  if (keyer && (!readsFile || o.outputs.perPacket || keyer.roundPackets < roundPackets))
+  // The keyer keeps no route (per-packet outputs need it); its index entries name the file's
+  // offsets, or staged copies in its memory, announced to the workers as chunk 0.
+  if (
+    keyer &&
+    (keyer.staging === readsFile ||
+      o.outputs.perPacket ||
+      keyer.roundPackets < roundPackets ||
+      STAGING_SLOTS <= DEPTH)
+  )
     throw new Error(
-      'replay workers: the WebAssembly keyer needs workers that read the file, no per-packet outputs and rounds it has room for',
+      'replay workers: the WebAssembly keyer needs workers that read the file or staging, no per-packet outputs and rounds it has room for',
     );
   // Workers share one compiled module (its code compiled and tiered up once, not per thread).
   const init: WorkerInit = o.init.engine === 'wasm' ? { ...o.init, module: compiledModule() } : o.init;
@@ -198,6 +205,7 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
   ): void => {
     const names = newNames.splice(0);
     const newChunks = o.chunks.announce();
+    if (keyer?.staging && roundNumber === 0) newChunks.push({ id: 0, buffer: keyer.sharedMemory });
     handles.forEach((h, w) => {
       const index = keyed ? keyer!.take(w) : writers[w]!.take();
       h.send({ kind: 'frames', index: index.buffer, count: index.count, newNames: names, newChunks }, [
@@ -205,6 +213,7 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
       ]);
     });
     rounds.push({ number: roundNumber++, route, count, lastNumber, fileOffset });
+    keyer?.startRound(roundNumber);
   };
 
   try {
@@ -256,6 +265,8 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
         offset: (j) => b.offset[j]!,
         length: (j) => b.capturedLength[j]!,
       };
+      if (keyer?.staging && !keyer.takes(b))
+        throw new Error(`replay workers: more interfaces than the keyer takes (${b.interfaces.length})`);
       if (keyer?.takes(b)) {
         // A round's indexes come from one place: end a round the loop below began.
         if (count > 0 && !keyedRound) await endRound();
@@ -272,17 +283,25 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
                   sharding.shardOf(b.data, b.offset[j]!, b.capturedLength[j]!, linkType, ahead, j + 1),
                 );
               }
-          const left = keyer.append(b, i, to);
-          if (left > 0) {
-            skipped += left;
-            fates.skipped = (fates.skipped ?? 0) + left;
+          // A round ends early when a worker's staging region is full.
+          for (let j = i; j < to; ) {
+            const stop = keyer.append(b, j, to);
+            if (keyer.skipped > 0) {
+              skipped += keyer.skipped;
+              fates.skipped = (fates.skipped ?? 0) + keyer.skipped;
+            }
+            if (stop > j) {
+              packets += stop - j;
+              count += stop - j;
+              lastNumber = b.firstNumber + stop - 1;
+              fileOffset = b.dataFileOffset + b.recordOffset[stop - 1]!;
+            }
+            if (stop === j && count === 0)
+              throw new Error('replay workers: a frame larger than its staging region');
+            j = stop;
+            if (j < to || count === roundPackets) await endRound();
           }
-          packets += to - i;
-          count += to - i;
-          lastNumber = b.firstNumber + to - 1;
-          fileOffset = b.dataFileOffset + b.recordOffset[to - 1]!;
           i = to;
-          if (count === roundPackets) await endRound();
         }
         continue;
       }

@@ -48,7 +48,7 @@ export class PacketBatch {
      * Where to lay the arrays out (PacketBatch.bytes(capacity) bytes from an 8-aligned offset),
      * e.g. in WebAssembly memory that decodes into them; fresh memory otherwise.
      */
-    memory?: { readonly buffer: ArrayBuffer; readonly byteOffset: number },
+    memory?: { readonly buffer: ArrayBufferLike; readonly byteOffset: number },
   ) {
     const buffer = memory?.buffer ?? new ArrayBuffer(PacketBatch.bytes(capacity));
     let at = memory?.byteOffset ?? 0;

@@ -7,6 +7,8 @@ import { genCommand } from '../../src/cli/gen-command.js';
 import { replayCommand } from '../../src/cli/replay-command.js';
 import { loadRuleset } from '../../src/frontend/load-ruleset.js';
 import { parseHostFile } from '../../src/host/index.js';
+import { ConnectionSharding } from '../../src/replay/connection-sharding.js';
+import { FrameKeyer } from '../../src/replay/frame-keyer.js';
 import { ProgressBar } from '../../src/replay/progress-bar.js';
 import { ReplayOutputs } from '../../src/replay/replay-outputs.js';
 import { replayWithWorkers, WasmRunUnsupported } from '../../src/replay/replay-workers.js';
@@ -211,19 +213,34 @@ describe('replay --workers', () => {
 });
 
 describe('replayWithWorkers in small rounds', () => {
+  /**
+   * One run through replayWithWorkers in rounds of `roundPackets`: frames in shared chunks (the
+   * default), read by the workers from the file (`traceFd`), and with `keyer` keyed in
+   * WebAssembly (frame-keyer.ts), read from the file or staged.
+   */
   const run = async (
     scenario: string[],
     trace: string,
     jsonl: string | undefined,
     engine: 'wasm' | 'reference',
     traceFd?: number,
+    keyer?: { staging: boolean; stagingBytes?: number; roundPackets: number },
   ) => {
     const rules = { file: scenario[1]!, text: readFileSync(scenario[1]!, 'utf8') };
     const hostText = { file: scenario[3]!, text: readFileSync(scenario[3]!, 'utf8') };
     const outputs = new ReplayOutputs(jsonl ? { jsonl } : {}, { text: () => {}, bytes: () => {} });
+    const ruleset = loadRuleset(rules.text, { file: rules.file }).ruleset;
+    const host = parseHostFile(hostText.text, { file: hostText.file });
+    const sharding = new ConnectionSharding(ruleset, host, 2);
+    const frameKeyer = keyer
+      ? new FrameKeyer(sharding, 2, { chunkSize: 2048, batchCapacity: 64, maxRecordLength: 4096, ...keyer })
+      : undefined;
     // Small chunks, so chunks are read into again while rounds that used them are in flight.
     const chunks = new SharedChunks();
-    const reader = openTrace(trace, { allocateChunk: chunks.allocate, chunkSize: 2048 });
+    const reader = openTrace(
+      trace,
+      frameKeyer ? frameKeyer.readerOptions : { allocateChunk: chunks.allocate, chunkSize: 2048 },
+    );
     try {
       return await replayWithWorkers({
         chunks,
@@ -236,12 +253,14 @@ describe('replayWithWorkers in small rounds', () => {
           wants: outputs.wants,
           ...(traceFd === undefined ? {} : { traceFd }),
         },
-        ruleset: loadRuleset(rules.text, { file: rules.file }).ruleset,
-        host: parseHostFile(hostText.text, { file: hostText.file }),
+        ruleset,
+        host,
         reader,
         outputs,
         progress: new ProgressBar({ isTTY: false, write: () => {} }, { totalBytes: 0 }),
-        roundPackets: 10,
+        roundPackets: keyer?.roundPackets ?? 10,
+        sharding,
+        ...(frameKeyer ? { keyer: frameKeyer } : {}),
       });
     } finally {
       reader.close();
@@ -283,6 +302,29 @@ describe('replayWithWorkers in small rounds', () => {
     expect(chunked.summary.fates).toEqual(one.json.fates);
     expect([...fromFile.counters]).toEqual([...chunked.counters]);
     expect(fromFile.counters.some((n: number) => n > 0)).toBe(true);
+  });
+
+  it('gives workers the same frames when the main thread keys them in WebAssembly: read from the file, or staged', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nfwasm-rounds-'));
+    const trace = join(dir, 'trace.pcapng');
+    genCommand([...ROUTED, '-o', trace, '--packets', '3000', '--flows', '80', '--seed', '7'], () => {});
+    const one = await replayCounters(dir, trace, 'one', ['--workers', '1']);
+    const fd = openSync(trace, 'r');
+    const keyedFile = await run(ROUTED, trace, undefined, 'wasm', fd, {
+      staging: false,
+      roundPackets: 50,
+    }).finally(() => closeSync(fd));
+    // Staging regions of 8 KiB: rounds end early, every few frames.
+    const staged = await run(ROUTED, trace, undefined, 'wasm', undefined, {
+      staging: true,
+      stagingBytes: 8192,
+      roundPackets: 200,
+    });
+    const chunked = await run(ROUTED, trace, undefined, 'wasm');
+    expect(keyedFile.summary.fates).toEqual(one.json.fates);
+    expect(staged.summary.fates).toEqual(one.json.fates);
+    expect([...keyedFile.counters]).toEqual([...chunked.counters]);
+    expect([...staged.counters]).toEqual([...chunked.counters]);
   });
 
   it('reads raw IP frames (LINKTYPE_RAW, told apart by their version) from the file as one worker takes them', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { genCommand } from '../../src/cli/gen-command.js';
+import { Xoshiro128ss } from '../../src/engine/conntrack/prng.js';
 import { loadRuleset } from '../../src/frontend/load-ruleset.js';
 import { parseHostFile } from '../../src/host/index.js';
 import { ConnectionSharding, type FramesAhead } from '../../src/replay/connection-sharding.js';
@@ -14,18 +15,6 @@ import { LinkType, openTrace, PacketFlag, PcapngWriter, traceFromBytes } from '.
 import { hex } from '../trace/helpers.js';
 import { i64, PcapngBuilder, u8 } from '../trace/pcapng-builder.js';
 
-/** mulberry32: a small seeded generator, so a failure replays. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 const ETHERNET_HEADER = 14;
 
 /**
@@ -34,8 +23,9 @@ const ETHERNET_HEADER = 14;
  * IPv6, or carried on raw, Linux cooked (v1, v2) and unknown link types.
  */
 async function bentTrace(from: string, to: string, seed: number): Promise<void> {
-  const next = random(seed);
-  const pick = (n: number) => Math.floor(next() * n);
+  // Seeded, so a failure replays.
+  const prng = new Xoshiro128ss(seed);
+  const pick = (n: number) => prng.nextU32() % n;
   const writer = PcapngWriter.toFile(to);
   for (const p of openTrace(from).packetsSync()) {
     const name = p.interfaceName ?? 'eth0';

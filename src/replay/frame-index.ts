@@ -2,7 +2,9 @@
 // memory (shared-chunks.ts), so the main thread hands each worker only an index of its frames
 // in them — no copy of the bytes on the main thread, whose time would otherwise be taken from
 // the workers on a machine with as many cores as workers — and their places in the trace file,
-// from which a worker reads them itself when it can (worker-protocol.ts traceFd). Per frame, 10 words: chunk id, offset
+// from which a worker reads them itself when it can (worker-protocol.ts traceFd). With a staging
+// keyer (frame-keyer.ts) the chunk is its whole shared memory, id 0, and the offset where it
+// copied the frame. Per frame, 10 words: chunk id, offset
 // in the chunk, captured length, interface name id | link type << 16, timestamp (low, high
 // words of the i64 ns), packet number (low, high words), the frame's offset in the trace file
 // (low, high words), where a worker that reads the file itself finds it.

@@ -174,9 +174,7 @@ export class FrameKeyer implements PacketBlockWalker {
     this.offsetNanoseconds = new BigInt64Array(this.memory, offsetsAt, MAX_INTERFACES);
     this.words.set(t.ranges, ranges / 4);
     this.words.set(t.anyPortRanges, any / 4);
-    // The batch's arrays as PacketBatch lays them out: timestamps, then u32 arrays, then flags.
-    const b = this.batchAt;
-    const u32 = (k: number) => b + cap * 8 + k * cap * 4;
+    const batch = PacketBatch.layout(cap, this.batchAt);
     this.words.set(
       [
         workers,
@@ -191,15 +189,15 @@ export class FrameKeyer implements PacketBlockWalker {
         this.interfaceWordsAt,
         unitsAt,
         offsetsAt,
-        u32(0), // offset
-        u32(1), // capturedLength
-        u32(2), // originalLength
-        u32(3), // interfaceIndex
-        b, // timestamp
-        u32(7), // flags
-        u32(4), // optionsOffset
-        u32(5), // optionsLength
-        u32(6), // recordOffset
+        batch.offset,
+        batch.capturedLength,
+        batch.originalLength,
+        batch.interfaceIndex,
+        batch.timestamp,
+        batch.flags,
+        batch.optionsOffset,
+        batch.optionsLength,
+        batch.recordOffset,
         this.routesAt,
         this.indexesAt,
         this.indexBytes,

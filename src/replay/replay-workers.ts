@@ -1,7 +1,10 @@
-// `replay --workers N`: the main thread reads the trace (streamed) into shared memory
-// (shared-chunks.ts), keys every packet to a worker so each connection stays on one
-// (connection-sharding.ts), and hands each worker the index of its frames (frame-index.ts; one
-// transferred buffer per round and worker). Frames go out in rounds of ROUND_PACKETS
+// `replay --workers N`: the main thread reads the trace (streamed), keys every packet to a worker
+// so each connection stays on one (connection-sharding.ts), and hands each worker the index of
+// its frames (frame-index.ts; one transferred buffer per round and worker). With a keyer
+// (frame-keyer.ts: the WebAssembly engine, no per-packet outputs) the decoding, keying and
+// indexing run in WebAssembly and the workers read their frames from the trace file or from the
+// keyer's staging; otherwise the reader reads into shared chunks (shared-chunks.ts) that the
+// workers copy their frames out of. Frames go out in rounds of ROUND_PACKETS
 // packets, DEPTH rounds ahead of the outputs: a round's outcomes are merged back in trace order
 // (by packet number) once every worker has answered it, so memory stays flat whatever the trace.
 // At the end the workers' counters and conntrack statistics are summed.
@@ -59,8 +62,8 @@ export interface WorkersRunOptions {
   readonly sharding?: ConnectionSharding;
   /**
    * Decoding, keying and indexing in WebAssembly, for workers that read the file
-   * (`init.traceFd`): the reader was opened with its readerOptions. Batches it cannot take are
-   * keyed here.
+   * (`init.traceFd`) or, with no file, a staging keyer; the reader was opened with its
+   * readerOptions. Reading the file, batches it cannot take are keyed here.
    */
   readonly keyer?: FrameKeyer;
 }

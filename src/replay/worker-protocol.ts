@@ -29,7 +29,7 @@ export type ToWorker =
       readonly count: number;
       /** Interface names the index refers to for the first time (ids count on from the last). */
       readonly newNames: readonly string[];
-      /** Shared chunks (shared-chunks.ts) the index refers to for the first time. */
+      /** Shared chunks (shared-chunks.ts, or a staging keyer's memory) the index refers to for the first time. */
       readonly newChunks: readonly { readonly id: number; readonly buffer: SharedArrayBuffer }[];
     }
   | { readonly kind: 'finish' };

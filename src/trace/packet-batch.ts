@@ -51,26 +51,40 @@ export class PacketBatch {
     memory?: { readonly buffer: ArrayBufferLike; readonly byteOffset: number },
   ) {
     const buffer = memory?.buffer ?? new ArrayBuffer(PacketBatch.bytes(capacity));
-    let at = memory?.byteOffset ?? 0;
-    const words = () => {
-      const a = new Uint32Array(buffer, at, capacity);
-      at += capacity * 4;
-      return a;
-    };
-    this.timestamp = new BigInt64Array(buffer, at, capacity);
-    this.timestampWords = new Uint32Array(buffer, at, 2 * capacity);
-    at += capacity * 8;
-    this.offset = words();
-    this.capturedLength = words();
-    this.originalLength = words();
-    this.interfaceIndex = words();
-    this.optionsOffset = words();
-    this.optionsLength = words();
-    this.recordOffset = words();
-    this.flags = new Uint8Array(buffer, at, capacity);
+    const at = PacketBatch.layout(capacity, memory?.byteOffset ?? 0);
+    const words = (offset: number) => new Uint32Array(buffer, offset, capacity);
+    this.timestamp = new BigInt64Array(buffer, at.timestamp, capacity);
+    this.timestampWords = new Uint32Array(buffer, at.timestamp, 2 * capacity);
+    this.offset = words(at.offset);
+    this.capturedLength = words(at.capturedLength);
+    this.originalLength = words(at.originalLength);
+    this.interfaceIndex = words(at.interfaceIndex);
+    this.optionsOffset = words(at.optionsOffset);
+    this.optionsLength = words(at.optionsLength);
+    this.recordOffset = words(at.recordOffset);
+    this.flags = new Uint8Array(buffer, at.flags, capacity);
   }
 
-  /** Bytes of a batch's arrays, in the order the constructor lays them out. */
+  /**
+   * Where a batch laid out from `base` keeps each array (what decoders in WebAssembly write):
+   * the timestamps first (8-byte elements), then the 32-bit arrays, then the flags.
+   */
+  static layout(capacity: number, base = 0) {
+    const word = (k: number) => base + capacity * 8 + k * capacity * 4;
+    return {
+      timestamp: base,
+      offset: word(0),
+      capturedLength: word(1),
+      originalLength: word(2),
+      interfaceIndex: word(3),
+      optionsOffset: word(4),
+      optionsLength: word(5),
+      recordOffset: word(6),
+      flags: word(7),
+    };
+  }
+
+  /** Bytes of a batch's arrays (layout). */
   static bytes(capacity: number): number {
     return capacity * (8 + 7 * 4 + 1);
   }

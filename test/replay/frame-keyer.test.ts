@@ -15,6 +15,9 @@ import { LinkType, openTrace, PacketFlag, PcapngWriter, traceFromBytes } from '.
 import { hex } from '../trace/helpers.js';
 import { i64, PcapngBuilder, u8 } from '../trace/pcapng-builder.js';
 
+/** Fuzzing depth: `NFWASM_FUZZ=long npx vitest run test/replay/frame-keyer.test.ts` runs 100 times as many. */
+const DEPTH = process.env.NFWASM_FUZZ === 'long' ? 100 : 1;
+
 const ETHERNET_HEADER = 14;
 
 /**
@@ -379,7 +382,7 @@ describe("decoding pcapng's packet blocks in WebAssembly (frame-keyer.ts as the 
           );
         },
       ),
-      { numRuns: 400 },
+      { numRuns: 400 * DEPTH },
     );
   });
 
@@ -419,7 +422,7 @@ describe("decoding pcapng's packet blocks in WebAssembly (frame-keyer.ts as the 
         const bytes = b.bytes();
         expect(observe(bytes, 4096, 8, true)).toEqual(observe(bytes, 4096, 8, false));
       }),
-      { numRuns: 300 },
+      { numRuns: 300 * DEPTH },
     );
   });
 });

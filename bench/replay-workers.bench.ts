@@ -8,8 +8,9 @@
 // out so that traces cached from then and figures compare. Runs alternate 1, 2, 1, 2, ... workers (ROUNDS times each) and the best of each is
 // compared, so load from other processes disturbs the ratio less; the counters of every run
 // must be identical. Two workers run twice a round: on the trace file (each worker reads its
-// frames from the file) and with the trace on standard input (workers copy their frames out of
-// the main thread's shared chunks).
+// frames from the file) and with the trace on standard input (the main thread stages each
+// worker's frames in shared memory, frame-keyer.ts). The ratios within each round are printed
+// too, as the machine's load moves between rounds.
 //
 // A last row measures what any sharded replay could gain on the machine: the trace split by the
 // workers' own sharding (connection-sharding.ts) into two files, replayed by two single-threaded
@@ -283,6 +284,8 @@ const line = (r: Result) =>
 
 const halves = await splitTrace();
 const best = new Map<string, Result>();
+/** Each round's seconds by kind, for the ratios within a round (the machine's load moves between rounds). */
+const perRound: Map<string, number>[] = [];
 let counters: string | undefined;
 for (let round = 0; round < rounds; round++)
   for (const kind of ['1', '2', '2 stdin', 'halves']) {
@@ -303,6 +306,8 @@ for (let round = 0; round < rounds; round++)
       throw new Error(`${line(r)}: the counters differ from the first run's`);
     const b = best.get(kind);
     if (!b || r.seconds < b.seconds) best.set(kind, r);
+    const times = perRound[round] ?? new Map<string, number>();
+    perRound[round] = times.set(kind, r.seconds);
   }
 const one = best.get('1')!;
 const two = best.get('2')!;
@@ -318,6 +323,14 @@ console.log(
 );
 console.log(
   `2 processes on the halves / 1 worker: ${(one.seconds / ceiling.seconds).toFixed(2)}x (what sharding over 2 cores can reach here)`,
+);
+console.log(
+  `within each round, 1 worker / 2 workers (/ 2 on stdin, / the halves): ${perRound
+    .map((m) => {
+      const ratio = (kind: string) => (m.get('1')! / m.get(kind)!).toFixed(2);
+      return `${ratio('2')}x (${ratio('2 stdin')}x, ${ratio('halves')}x)`;
+    })
+    .join(', ')}`,
 );
 console.log(`(whole command: reading the trace, starting the workers, the run and the outputs)`);
 rmSync(out, { recursive: true, force: true });

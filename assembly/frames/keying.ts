@@ -4,6 +4,7 @@
 // datagram's key is remembered) and IPv6 — is marked PUNT here and keyed there.
 
 import { fmix32 } from '../hash-mix';
+import { be16, be32 } from '../memory';
 import {
   anyCount,
   anyRanges,
@@ -75,15 +76,6 @@ function workerOf(key: u32): u32 {
   return (mix(key) & 0x7fffffff) % workers;
 }
 
-/** The big-endian word at `at`. */
-function word(at: usize): u32 {
-  return bswap<u32>(load<u32>(at));
-}
-
-function half(at: usize): u32 {
-  return bswap<u16>(load<u16>(at));
-}
-
 /** Whether `a` lies in one of `count` sorted, disjoint (from, to) pairs at `pairs`. */
 function inRanges(pairs: usize, count: i32, a: u32): bool {
   let lo = 0;
@@ -128,11 +120,11 @@ let fragment = false;
 
 /** connection-sharding.ts `key4`, for the IPv4 packet at [ip, end). */
 function key4(ip: usize, end: usize, inner: bool): u32 {
-  const s = word(ip + 12);
-  const d = word(ip + 16);
+  const s = be32(ip + 12);
+  const d = be32(ip + 16);
   const l4 = ip + ((<usize>load<u8>(ip) & 15) << 2);
   const proto = <u32>load<u8>(ip + 9);
-  const frag = half(ip + 6) & 0x3fff;
+  const frag = be16(ip + 6) & 0x3fff;
   if (frag !== 0 && !inner) {
     fragment = true;
     return 0;
@@ -140,8 +132,8 @@ function key4(ip: usize, end: usize, inner: bool): u32 {
   let sport: u32 = 0;
   let dport: u32 = 0;
   if ((frag & 0x1fff) === 0 && l4 + 4 <= end && (proto === TCP || proto === UDP)) {
-    sport = half(l4) & portMask;
-    dport = half(l4 + 2) & portMask;
+    sport = be16(l4) & portMask;
+    dport = be16(l4 + 2) & portMask;
   } else if (!inner && frag === 0 && proto === ICMP && l4 + 28 <= end && icmpError(<u32>load<u8>(l4))) {
     const quoted = l4 + 8;
     if (<u32>load<u8>(quoted) >> 4 === 4) return key4(quoted, end, true);
@@ -164,10 +156,10 @@ function ipOffset(frame: usize, length: u32, linkType: u32): i32 {
   else if (linkType === LINK_SLL) at = 14;
   else return -1;
   if (length < at + 2) return -1;
-  let type = half(frame + at);
+  let type = be16(frame + at);
   while (linkType === LINK_ETHERNET && (type === 0x8100 || type === 0x88a8) && length >= at + 6) {
     at += 4;
-    type = half(frame + at);
+    type = be16(frame + at);
   }
   at += 2;
   return (type === 0x0800 || type === 0x86dd) && length > at ? <i32>at : -1;

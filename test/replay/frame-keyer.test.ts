@@ -17,6 +17,8 @@ import { i64, PcapngBuilder, u8 } from '../trace/pcapng-builder.js';
 
 /** Fuzzing depth: `NFWASM_FUZZ=long npx vitest run test/replay/frame-keyer.test.ts` runs 100 times as many. */
 const DEPTH = process.env.NFWASM_FUZZ === 'long' ? 100 : 1;
+/** The long mode's fuzz tests take minutes (a keyer, its memory reserved, per reading). */
+const LONG_TIMEOUT = DEPTH > 1 ? 30 * 60_000 : undefined;
 
 const ETHERNET_HEADER = 14;
 
@@ -356,73 +358,81 @@ describe("decoding pcapng's packet blocks in WebAssembly (frame-keyer.ts as the 
     };
   }
 
-  it('reads every fixture, mutated or not, as the decoder alone does', () => {
-    const mutation = fc.record({
-      kind: fc.constantFrom('byte', 'word', 'cut'),
-      at: fc.nat(),
-      value: fc.integer({ min: 0, max: 0xffffffff }),
-    });
-    fc.assert(
-      fc.property(
-        fc.constantFrom(...seeds),
-        fc.array(mutation, { maxLength: 4 }),
-        fc.integer({ min: 64, max: 2000 }),
-        fc.integer({ min: 1, max: 9 }),
-        ([, seed], mutations, chunkSize, batchCapacity) => {
-          let bytes = seed.slice();
-          for (const m of mutations) {
-            const at = m.at % bytes.length;
-            if (m.kind === 'byte') bytes[at] = m.value & 255;
-            else if (m.kind === 'word' && at + 4 <= bytes.length)
-              new DataView(bytes.buffer).setUint32(at & ~3, m.value, true);
-            else if (m.kind === 'cut') bytes = bytes.subarray(0, at);
-          }
-          expect(observe(bytes, chunkSize, batchCapacity, true)).toEqual(
-            observe(bytes, chunkSize, batchCapacity, false),
-          );
-        },
-      ),
-      { numRuns: 400 * DEPTH },
-    );
-  });
+  it(
+    'reads every fixture, mutated or not, as the decoder alone does',
+    () => {
+      const mutation = fc.record({
+        kind: fc.constantFrom('byte', 'word', 'cut'),
+        at: fc.nat(),
+        value: fc.integer({ min: 0, max: 0xffffffff }),
+      });
+      fc.assert(
+        fc.property(
+          fc.constantFrom(...seeds),
+          fc.array(mutation, { maxLength: 4 }),
+          fc.integer({ min: 64, max: 2000 }),
+          fc.integer({ min: 1, max: 9 }),
+          ([, seed], mutations, chunkSize, batchCapacity) => {
+            let bytes = seed.slice();
+            for (const m of mutations) {
+              const at = m.at % bytes.length;
+              if (m.kind === 'byte') bytes[at] = m.value & 255;
+              else if (m.kind === 'word' && at + 4 <= bytes.length)
+                new DataView(bytes.buffer).setUint32(at & ~3, m.value, true);
+              else if (m.kind === 'cut') bytes = bytes.subarray(0, at);
+            }
+            expect(observe(bytes, chunkSize, batchCapacity, true)).toEqual(
+              observe(bytes, chunkSize, batchCapacity, false),
+            );
+          },
+        ),
+        { numRuns: 400 * DEPTH },
+      );
+    },
+    LONG_TIMEOUT,
+  );
 
-  it('converts timestamps exactly, leaving to the decoder those that saturate, across resolutions and offsets', () => {
-    const IF_TSRESOL = 9;
-    const IF_TSOFFSET = 14;
-    const interfaces: [number, bigint][] = [
-      [6, 0n], // microseconds
-      [9, 0n], // nanoseconds
-      [3, 9_000_000_000n], // milliseconds, an offset near the int64 nanosecond limit
-      [9, -5_000_000_000n], // a negative offset
-      [0x80 | 20, 0n], // 2^-20 s: not a whole number of nanoseconds
-    ];
-    const packet = fc.record({
-      iface: fc.integer({ min: 0, max: interfaces.length - 1 }),
-      units: fc.oneof(
-        fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
-        fc.bigInt({ min: 0n, max: 1n << 40n }),
-        fc.bigInt({ min: (1n << 63n) / 1000n - 1000n, max: (1n << 63n) / 1000n + 1000n }),
-        fc.bigInt({ min: 200_000_000_000_000n, max: 300_000_000_000_000n }),
-      ),
-      length: fc.integer({ min: 0, max: 70 }),
-      cut: fc.boolean(),
-    });
-    fc.assert(
-      fc.property(fc.array(packet, { minLength: 1, maxLength: 40 }), (packets) => {
-        const b = new PcapngBuilder().section(true);
-        for (const [resolution, offset] of interfaces)
-          b.idb(1, 0, [
-            [IF_TSRESOL, u8(resolution)],
-            [IF_TSOFFSET, i64(offset, true)],
-          ]);
-        for (const p of packets) {
-          const data = Uint8Array.from({ length: p.length }, (_, i) => i);
-          b.epb(p.iface, p.units, data, p.cut ? p.length + 10 : p.length);
-        }
-        const bytes = b.bytes();
-        expect(observe(bytes, 4096, 8, true)).toEqual(observe(bytes, 4096, 8, false));
-      }),
-      { numRuns: 300 * DEPTH },
-    );
-  });
+  it(
+    'converts timestamps exactly, leaving to the decoder those that saturate, across resolutions and offsets',
+    () => {
+      const IF_TSRESOL = 9;
+      const IF_TSOFFSET = 14;
+      const interfaces: [number, bigint][] = [
+        [6, 0n], // microseconds
+        [9, 0n], // nanoseconds
+        [3, 9_000_000_000n], // milliseconds, an offset near the int64 nanosecond limit
+        [9, -5_000_000_000n], // a negative offset
+        [0x80 | 20, 0n], // 2^-20 s: not a whole number of nanoseconds
+      ];
+      const packet = fc.record({
+        iface: fc.integer({ min: 0, max: interfaces.length - 1 }),
+        units: fc.oneof(
+          fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+          fc.bigInt({ min: 0n, max: 1n << 40n }),
+          fc.bigInt({ min: (1n << 63n) / 1000n - 1000n, max: (1n << 63n) / 1000n + 1000n }),
+          fc.bigInt({ min: 200_000_000_000_000n, max: 300_000_000_000_000n }),
+        ),
+        length: fc.integer({ min: 0, max: 70 }),
+        cut: fc.boolean(),
+      });
+      fc.assert(
+        fc.property(fc.array(packet, { minLength: 1, maxLength: 40 }), (packets) => {
+          const b = new PcapngBuilder().section(true);
+          for (const [resolution, offset] of interfaces)
+            b.idb(1, 0, [
+              [IF_TSRESOL, u8(resolution)],
+              [IF_TSOFFSET, i64(offset, true)],
+            ]);
+          for (const p of packets) {
+            const data = Uint8Array.from({ length: p.length }, (_, i) => i);
+            b.epb(p.iface, p.units, data, p.cut ? p.length + 10 : p.length);
+          }
+          const bytes = b.bytes();
+          expect(observe(bytes, 4096, 8, true)).toEqual(observe(bytes, 4096, 8, false));
+        }),
+        { numRuns: 300 * DEPTH },
+      );
+    },
+    LONG_TIMEOUT,
+  );
 });

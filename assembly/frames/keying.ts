@@ -3,6 +3,7 @@
 // bit for bit; what that file keeps state for or reads with bigints — IPv4 fragments (their
 // datagram's key is remembered) and IPv6 — is marked PUNT here and keyed there.
 
+import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP } from '../conntrack/layout';
 import { fmix32 } from '../hash-mix';
 import { be16, be32 } from '../memory';
 import {
@@ -36,9 +37,6 @@ const PUNT: u8 = 0xfe;
 /** Words per frame in a worker's index (src/replay/frame-index.ts). */
 const INDEX_WORDS: usize = 10;
 
-const TCP: u32 = 6;
-const UDP: u32 = 17;
-const ICMP: u32 = 1;
 const LINK_ETHERNET: u32 = 1;
 const LINK_RAW: u32 = 101;
 const LINK_SLL: u32 = 113;
@@ -63,17 +61,13 @@ export function addEndpoint(address: u32, port: u32): void {
   }
 }
 
-/** connection-sharding.ts `mix`. */
-function mix(h: u32): u32 {
-  return fmix32(h);
-}
-
+/** connection-sharding.ts `endpoint` and `workerOf` (its `mix` is fmix32). */
 function endpoint(address: u32, port: u32): u32 {
-  return mix(address ^ (port * 0x9e3779b1));
+  return fmix32(address ^ (port * 0x9e3779b1));
 }
 
 function workerOf(key: u32): u32 {
-  return (mix(key) & 0x7fffffff) % workers;
+  return (fmix32(key) & 0x7fffffff) % workers;
 }
 
 /** Whether `a` lies in one of `count` sorted, disjoint (from, to) pairs at `pairs`. */
@@ -131,10 +125,16 @@ function key4(ip: usize, end: usize, inner: bool): u32 {
   }
   let sport: u32 = 0;
   let dport: u32 = 0;
-  if ((frag & 0x1fff) === 0 && l4 + 4 <= end && (proto === TCP || proto === UDP)) {
+  if ((frag & 0x1fff) === 0 && l4 + 4 <= end && (proto === IPPROTO_TCP || proto === IPPROTO_UDP)) {
     sport = be16(l4) & portMask;
     dport = be16(l4 + 2) & portMask;
-  } else if (!inner && frag === 0 && proto === ICMP && l4 + 28 <= end && icmpError(<u32>load<u8>(l4))) {
+  } else if (
+    !inner &&
+    frag === 0 &&
+    proto === IPPROTO_ICMP &&
+    l4 + 28 <= end &&
+    icmpError(<u32>load<u8>(l4))
+  ) {
     const quoted = l4 + 8;
     if (<u32>load<u8>(quoted) >> 4 === 4) return key4(quoted, end, true);
   }

@@ -24,7 +24,7 @@ import {
 import { ConnectionSharding, type FramesAhead } from './connection-sharding.js';
 import { addCounters } from './counter-vector.js';
 import { FrameIndexWriter } from './frame-index.js';
-import { type FrameKeyer, ROUTE_PUNT, STAGING_SLOTS } from './frame-keyer.js';
+import { type FrameKeyer, ROUTE_PUNT, ROUTE_SKIPPED, STAGING_SLOTS } from './frame-keyer.js';
 import type { ProgressBar } from './progress-bar.js';
 import type { ReplayOutputs } from './replay-outputs.js';
 import { frameLink, type ReplaySummary } from './replay-trace.js';
@@ -35,8 +35,6 @@ import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 export const ROUND_PACKETS = 32768;
 /** Rounds handed out before the oldest is merged. */
 const DEPTH = 3;
-/** Route entry of a packet the engines cannot take (no link type or interface): counted here. */
-const SKIPPED = 0xff;
 /** frameLink's bytes when only whether a link type has an engine link matters. */
 const NO_BYTES = new Uint8Array(0);
 /** A keyed round's route: nothing reads it (the keyer serves no per-packet outputs). */
@@ -139,7 +137,7 @@ function startWorker(init: WorkerInit): Worker {
 
 interface Round {
   readonly number: number;
-  /** Worker of each packet of the round, in trace order (SKIPPED for skipped ones). */
+  /** Worker of each packet of the round, in trace order (ROUTE_SKIPPED for skipped ones). */
   readonly route: Uint8Array;
   readonly count: number;
   readonly lastNumber: number;
@@ -189,7 +187,7 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
       const at = new Array<number>(handles.length).fill(0);
       for (let i = 0; i < round.count; i++) {
         const w = round.route[i]!;
-        if (w === SKIPPED) continue;
+        if (w === ROUTE_SKIPPED) continue;
         const a = answers[w]!;
         if (a.kind !== 'done' || !a.outcomes) throw new Error(`replay worker ${w}: no outcomes`);
         o.outputs.write(a.outcomes[at[w]!++]!);
@@ -322,7 +320,7 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
         if (id < 0) {
           skipped++;
           fates.skipped = (fates.skipped ?? 0) + 1;
-          route[count++] = SKIPPED;
+          route[count++] = ROUTE_SKIPPED;
         } else {
           const start = b.offset[i]!;
           const length = b.capturedLength[i]!;

@@ -10,6 +10,11 @@
 // hold: every walk pure and reading only fields fixed within a flow (verdict-memo.ts), a
 // forwarded packet, no host answer. Anything else is never replayed: the packet takes the
 // ordinary path, so a replay is exact, not a guess.
+//
+// An entry is one cache line (the key, the connection, the route); what many flows share — the
+// fate, the decision and the walks' counter updates — is interned once as a "way" record the
+// entries name. The cache holds two flows per preallocated connection (at least 32k, at most
+// 256k: 2 to 16 MiB), so flows stay cached however many connections the trace keeps open.
 
 import {
   CT_NONE,
@@ -24,10 +29,11 @@ import { fmix32, hashWord } from '../hash-mix';
 import { alloc } from '../memory';
 import { countPacket } from '../table';
 
-const SETS: u32 = 1 << 14;
 const WAYS: u32 = 2;
+const MIN_ENTRIES: u32 = 1 << 15;
+const MAX_ENTRIES: u32 = 1 << 18;
 const MAX_COUNTERS: u32 = 24;
-const ENTRY_BYTES: usize = 192;
+const ENTRY_BYTES: usize = 64;
 // Entry words.
 const W_TAG: usize = 0; // VALID | iif | protocol << 16
 const W_SRC: usize = 4;
@@ -40,21 +46,30 @@ const W_DIR: usize = 28;
 const W_CTINFO: usize = 32;
 const W_STATUS: usize = 36;
 const W_CT_MARK: usize = 40;
-const W_FATE: usize = 44; // 0: no outcome recorded
-const W_DECISION: usize = 48;
+const W_GUARD: usize = 44;
+const W_WAY: usize = 48; // way record index + 1; 0: no outcome recorded
 const W_OIF: usize = 52;
 const W_NEXT_HOP: usize = 56;
 const W_MTU: usize = 60;
-const W_GUARD: usize = 64;
-const W_REASON: usize = 184; // the fate's reason (the socket kind of a delivery)
-const W_COUNTED: usize = 68;
-const W_COUNTERS: usize = 72;
+// Way records: open addressing, interned by content; when they are full the cache starts over.
+const WAY_SLOTS: u32 = 1 << 12;
+const WAY_LIMIT: u32 = (WAY_SLOTS * 3) >> 2;
+const WAY_BYTES: usize = 128;
+const V_FATE: usize = 0; // 0: free slot
+const V_REASON: usize = 4; // the fate's reason (the socket kind of a delivery)
+const V_DECISION: usize = 8;
+const V_COUNTED: usize = 12;
+const V_COUNTERS: usize = 16;
 const VALID: u32 = 0x80000000;
-/** W_DECISION when the replayed packet keeps its own decision. */
+/** V_DECISION when the replayed packet keeps its own decision. */
 export const NO_DECISION: u32 = 0xffffffff;
 
 let entries: usize = 0;
+let entryCount: u32 = 0;
+let setMask: u32 = 0;
 let victim: u32 = 0;
+let wayRecords: usize = 0;
+let wayCount: u32 = 0;
 
 // The packet in flight: its key, and the entry holding it (0: none yet).
 let kTag: u32 = 0;
@@ -94,11 +109,64 @@ export function flowCacheReplays(): u32 {
   return flowReplays;
 }
 
-export function initFlowCache(): void {
-  if (entries === 0) entries = alloc(<usize>SETS * WAYS * ENTRY_BYTES);
-  else memory.fill(entries, 0, <usize>SETS * WAYS * ENTRY_BYTES);
+/** Sets the cache up for a connection table of `connections` preallocated records. */
+export function initFlowCache(connections: u32): void {
+  if (entries === 0) {
+    let n = MIN_ENTRIES;
+    while (n < MAX_ENTRIES && n < connections * 2) n <<= 1;
+    entryCount = n;
+    setMask = n / WAYS - 1;
+    entries = alloc(<usize>n * ENTRY_BYTES);
+    wayRecords = alloc(<usize>WAY_SLOTS * WAY_BYTES);
+  } else flushFlows();
   flowHits = 0;
   flowReplays = 0;
+}
+
+/** Forgets every flow and way. */
+function flushFlows(): void {
+  memory.fill(entries, 0, <usize>entryCount * ENTRY_BYTES);
+  memory.fill(wayRecords, 0, <usize>WAY_SLOTS * WAY_BYTES);
+  wayCount = 0;
+}
+
+/**
+ * The way record holding (fate, reason, decision) and the `count` counter updates at `list`,
+ * made if new: its index + 1, or 0 when the records are full.
+ */
+function internWay(fate: u32, reason: u32, decision: u32, list: usize, count: u32): u32 {
+  let h = hashWord(hashWord(hashWord(fate, reason), decision), count);
+  for (let i: u32 = 0; i < count; i++) h = hashWord(h, load<u32>(list + ((<usize>i) << 2)));
+  let slot = fmix32(h) & (WAY_SLOTS - 1);
+  // Never more than WAY_LIMIT records: a free slot ends every probe.
+  for (let probe: u32 = 0; probe < WAY_SLOTS; probe++) {
+    const v = wayRecords + <usize>slot * WAY_BYTES;
+    if (load<u32>(v, V_FATE) === 0) {
+      if (wayCount >= WAY_LIMIT) return 0;
+      wayCount++;
+      store<u32>(v, fate, V_FATE);
+      store<u32>(v, reason, V_REASON);
+      store<u32>(v, decision, V_DECISION);
+      store<u32>(v, count, V_COUNTED);
+      memory.copy(v + V_COUNTERS, list, (<usize>count) << 2);
+      return slot + 1;
+    }
+    if (
+      load<u32>(v, V_FATE) === fate &&
+      load<u32>(v, V_REASON) === reason &&
+      load<u32>(v, V_DECISION) === decision &&
+      load<u32>(v, V_COUNTED) === count &&
+      memory.compare(v + V_COUNTERS, list, (<usize>count) << 2) === 0
+    )
+      return slot + 1;
+    slot = (slot + 1) & (WAY_SLOTS - 1);
+  }
+  return 0;
+}
+
+/** The way record of the found flow (valid after flowOutcomeHolds). */
+function flowWay(): usize {
+  return wayRecords + <usize>(load<u32>(flowEntry, W_WAY) - 1) * WAY_BYTES;
 }
 
 /**
@@ -115,7 +183,7 @@ export function flowLookup(iif: u32, ip: usize, mark: u32): void {
   h = hashWord(h, kDst);
   h = hashWord(h, kPorts);
   h = fmix32(hashWord(h, mark));
-  kSet = entries + <usize>(h & (SETS - 1)) * WAYS * ENTRY_BYTES;
+  kSet = entries + <usize>(h & setMask) * WAYS * ENTRY_BYTES;
   flowEntry = 0;
   for (let w: u32 = 0; w < WAYS; w++) {
     const e = kSet + <usize>w * ENTRY_BYTES;
@@ -153,7 +221,7 @@ export function flowHint(now: i64): u32 {
  */
 export function flowOutcomeHolds(idx: u32, dir: u32, ctinfo: u32, l4Length: u32): bool {
   const f = flowEntry;
-  if (f === 0 || load<u32>(f, W_FATE) === 0) return false;
+  if (f === 0 || load<u32>(f, W_WAY) === 0) return false;
   const e = entryAt(idx);
   return (
     load<u32>(f, W_CT) === idx &&
@@ -168,10 +236,10 @@ export function flowOutcomeHolds(idx: u32, dir: u32, ctinfo: u32, l4Length: u32)
 
 /** The recorded outcome's words (valid after flowOutcomeHolds). */
 export function flowFate(): u32 {
-  return load<u32>(flowEntry, W_FATE);
+  return load<u32>(flowWay(), V_FATE);
 }
 export function flowDecision(): u32 {
-  return load<u32>(flowEntry, W_DECISION);
+  return load<u32>(flowWay(), V_DECISION);
 }
 export function flowOif(): u32 {
   return load<u32>(flowEntry, W_OIF);
@@ -180,7 +248,7 @@ export function flowNextHop(): u32 {
   return load<u32>(flowEntry, W_NEXT_HOP);
 }
 export function flowReason(): u32 {
-  return load<u32>(flowEntry, W_REASON);
+  return load<u32>(flowWay(), V_REASON);
 }
 export function flowMtu(): u32 {
   return load<u32>(flowEntry, W_MTU);
@@ -189,7 +257,8 @@ export function flowMtu(): u32 {
 /** Adds the recorded walks' counter updates for a datagram of `bytes`. */
 export function flowReplayCounters(bytes: u32): void {
   flowReplays++;
-  countPacket(flowEntry + W_COUNTERS, load<u32>(flowEntry, W_COUNTED), bytes);
+  const v = flowWay();
+  countPacket(v + V_COUNTERS, load<u32>(v, V_COUNTED), bytes);
 }
 
 /**
@@ -250,8 +319,16 @@ export function flowRecordEnd(fate: u32, reason: u32, decision: u32, forwarded: 
   if (!recording) return;
   recording = false;
   if (!recordOk || fate !== (recLocal ? delivered : forwarded)) return;
-  const ce = entryAt(recCt);
+  // Without a walk after conntrack the packet's decision is its own raw walk's: not recorded.
+  const wayDecision = recWalks > 0 ? decision : NO_DECISION;
+  let way = internWay(fate, reason, wayDecision, recCounters, recCount);
   let e = flowEntry;
+  if (way === 0) {
+    flushFlows();
+    way = internWay(fate, reason, wayDecision, recCounters, recCount);
+    e = 0;
+  }
+  const ce = entryAt(recCt);
   if (e === 0) {
     e = kSet;
     if (load<u32>(e, W_TAG) !== 0) {
@@ -273,15 +350,10 @@ export function flowRecordEnd(fate: u32, reason: u32, decision: u32, forwarded: 
   store<u32>(e, recCtinfo, W_CTINFO);
   store<u32>(e, recStatus, W_STATUS);
   store<u32>(e, recCtMark, W_CT_MARK);
-  store<u32>(e, fate, W_FATE);
-  store<u32>(e, reason, W_REASON);
-  // Without a walk after conntrack the packet's decision is its own raw walk's: not recorded.
-  store<u32>(e, recWalks > 0 ? decision : NO_DECISION, W_DECISION);
+  store<u32>(e, recGuard, W_GUARD);
+  store<u32>(e, way, W_WAY);
   store<u32>(e, recOif, W_OIF);
   store<u32>(e, recNextHop, W_NEXT_HOP);
   store<u32>(e, recMtu, W_MTU);
-  store<u32>(e, recGuard, W_GUARD);
-  store<u32>(e, recCount, W_COUNTED);
-  memory.copy(e + W_COUNTERS, recCounters, (<usize>recCount) << 2);
   flowEntry = e;
 }

@@ -51,6 +51,7 @@ import {
   confirmEntry,
   confirmed,
   confirmedIdx,
+  capacity as connectionRecords,
   entryAt,
   keepReleased,
   release as releaseEntry,
@@ -376,7 +377,7 @@ let stopReason: u32 = 0;
 export function enginePlan(p: usize, rateTable: usize): void {
   plan = p;
   initHostQueries();
-  initFlowCache();
+  initFlowCache(connectionRecords);
   enableHostQueries();
   shareRandom();
   enableReject();
@@ -799,7 +800,7 @@ function runFragmentTimers(): u32 {
 }
 
 /** Resets the packet in flight for the datagram at `p` (`len` bytes) from `iif` (0: generated). */
-export function beginJourney(p: usize, len: u32, iif: u32): void {
+export function beginJourney(p: usize, len: u32, iif: u32, mac: usize = 0): void {
   ip = p;
   ipLen = len;
   iifIndex = iif;
@@ -818,18 +819,16 @@ export function beginJourney(p: usize, len: u32, iif: u32): void {
   memory.fill(meta, 0, META_BYTES);
   store<u32>(meta, iif, 12);
   setBridgePorts(0, 0);
+  // A received frame's source MAC (the mac match) and destination MAC (pkttype).
+  if (mac !== 0) {
+    store<u32>(meta, bswap<u32>(load<u32>(mac, 6)), 24);
+    store<u32>(meta, ((<u32>load<u8>(mac, 10)) << 8) | <u32>load<u8>(mac, 11) | 0x10000, 28);
+    setMacDestination(mac);
+  }
   if (p !== 0) {
     decode(ip, ipLen, meta, ifacesAt);
     setPacketInterfaces(iif, 0);
   }
-}
-
-/** The received frame's source MAC (the mac match) and destination MAC (pkttype), then the datagram decoded again. */
-function setMacSource(at: usize): void {
-  store<u32>(meta, bswap<u32>(load<u32>(at, 6)), 24);
-  store<u32>(meta, ((<u32>load<u8>(at, 10)) << 8) | <u32>load<u8>(at, 11) | 0x10000, 28);
-  setMacDestination(at);
-  decode(ip, ipLen, meta, ifacesAt);
 }
 
 /** nf_ct_attach: the generated packet is tied to `entry` (RELATED one way or the other). */
@@ -945,8 +944,7 @@ function receive(f: usize, bytes: usize, out: usize): bool {
     return end(out);
   }
   // Through a bridge, iptables sees the bridge as the input interface.
-  beginJourney(p, ipLen, bridge !== 0 ? bridge : iif);
-  if (link === LINK_ETHERNET) setMacSource(at);
+  beginJourney(p, ipLen, bridge !== 0 ? bridge : iif, link === LINK_ETHERNET ? at : 0);
   if (bridge !== 0) {
     if (bridgeCallsIptables) setBridgePorts(iif, 0);
     if (link === LINK_ETHERNET) {

@@ -25,6 +25,7 @@ import { MemorySink, PcapngWriter, traceFromBytes } from '../../src/trace/index.
 import type { LinkType } from '../../src/wire/packet.js';
 import { generateKubeProxyDump } from '../generate/kube-proxy.js';
 import { dockerHostDump } from './scenarios.js';
+import { type NsClock, wallClockNs } from './timing.js';
 
 export interface Frame {
   readonly bytes: Uint8Array;
@@ -101,14 +102,15 @@ export function runWasm(
   engine: WasmEngine,
   frames: readonly Frame[],
   repeat: number,
+  batchClock: NsClock = wallClockNs,
 ): { totalNs: number; batchNs: number } {
   if (frames.length === 0) return { totalNs: 0, batchNs: 0 };
   const span = frames.at(-1)!.timestampNs - frames[0]!.timestampNs + 1_000_000_000n;
   let batchNs = 0;
   const run = () => {
-    const t = process.hrtime.bigint();
+    const t = batchClock();
     engine.run();
-    batchNs += Number(process.hrtime.bigint() - t);
+    batchNs += batchClock() - t;
     engine.clear();
   };
   const t0 = process.hrtime.bigint();

@@ -11,13 +11,14 @@
 
 import { readFileSync } from 'node:fs';
 import { ReferenceEngine } from '../../src/engine/reference/engine.js';
-import { WasmEngine } from '../../src/engine/wasm/engine.js';
+import { WasmEngine, type WasmEngineOptions } from '../../src/engine/wasm/engine.js';
 import { parseIptablesSave } from '../../src/frontend/iptables/restore-parser.js';
 import { writeTcpPacket } from '../../src/gen/ipv4-packets.js';
 import { type Host, parseHostFile } from '../../src/host/index.js';
 import type { Ruleset } from '../../src/ir/ruleset.js';
 import { ROUTED_HOST } from './path.js';
 import { dockerHostDump } from './scenarios.js';
+import { type NsClock, wallClockNs } from './timing.js';
 
 export interface PopulationOptions {
   /** Live connections. */
@@ -158,7 +159,7 @@ class FrameWriter {
   }
 }
 
-type Sink = (bytes: Uint8Array, iif: string, ts: bigint) => void;
+export type Sink = (bytes: Uint8Array, iif: string, ts: bigint) => void;
 
 /** Frames written back to back, built before the timed part so that it times the engine only. */
 class FrameList {
@@ -248,6 +249,23 @@ export interface PopulationWorkload {
   readonly buckets: number;
 }
 
+/**
+ * The workload's frames: the handshakes of `n` connections to `open`, then `packets` segments
+ * over them to `timed`.
+ */
+export function populationTraffic(
+  w: PopulationWorkload,
+  n: number,
+  packets: number,
+  seed: number,
+  open: Sink,
+  timed: Sink,
+): void {
+  const frames = new FrameWriter(interfaceOf(w.host, 'eth0'), interfaceOf(w.host, 'docker0'));
+  const end = openConnections(frames, n, 1_000_000_000_000n, open);
+  trafficOver(frames, n, packets, seed, end, timed);
+}
+
 export function populationWorkload(connections: number): PopulationWorkload {
   const ruleset = parseIptablesSave(dockerHostDump(PORTS), { file: 'docker-host.v4', family: 'ipv4' });
   const { max, buckets } = tableSize(connections);
@@ -260,33 +278,39 @@ export function runWasmPopulation(
   n: number,
   packets: number,
   seed: number,
-): { engine: WasmEngine; openNs: number; timedNs: number; timedReplays: number } {
-  const engine = new WasmEngine(w.ruleset, w.host, { seed: 1 });
+  options: WasmEngineOptions = {},
+  batchClock: NsClock = wallClockNs,
+): { engine: WasmEngine; openNs: number; timedNs: number; batchNs: number; timedReplays: number } {
+  const engine = new WasmEngine(w.ruleset, w.host, { seed: 1, ...options });
+  let batchNs = 0;
+  const run = () => {
+    const t = batchClock();
+    engine.run();
+    batchNs += batchClock() - t;
+    engine.clear();
+  };
   const frames = new FrameWriter(interfaceOf(w.host, 'eth0'), interfaceOf(w.host, 'docker0'));
   const sink: Sink = (bytes, iif, ts) => {
-    if (!engine.fits(bytes.length)) {
-      engine.run();
-      engine.clear();
-    }
+    if (!engine.fits(bytes.length)) run();
     engine.add(bytes, 'ethernet', iif, ts);
   };
   const t0 = process.hrtime.bigint();
   const end = openConnections(frames, n, 1_000_000_000_000n, sink);
-  engine.run();
-  engine.clear();
+  run();
+  batchNs = 0;
   const t1 = process.hrtime.bigint();
   const timed = new FrameList();
   trafficOver(frames, n, packets, seed, end, timed.sink);
   const replaysBefore = engine.flowCache.replays;
   const t2 = process.hrtime.bigint();
   for (let i = 0; i < timed.length; i++) sink(timed.frame(i), timed.iifs[i]!, timed.timestamps[i]!);
-  engine.run();
-  engine.clear();
+  run();
   const t3 = process.hrtime.bigint();
   return {
     engine,
     openNs: Number(t1 - t0),
     timedNs: Number(t3 - t2),
+    batchNs,
     timedReplays: engine.flowCache.replays - replaysBefore,
   };
 }

@@ -17,6 +17,16 @@ export function collectGarbage(): void {
   gcFunction();
 }
 
+/** A clock in ns: wall time (hrtime), or this process's CPU time (user + system) where load is shared. */
+export type NsClock = () => number;
+export const wallClockNs: NsClock = () => Number(process.hrtime.bigint());
+// (getrusage: precise for the calling thread, which the kernel brings up to date on the call,
+// but it counts V8's helper threads too: time a workload after it has tiered up.)
+export const cpuClockNs: NsClock = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) * 1000;
+};
+
 /** Best wall time of `runs` runs of `f`, in ns. */
 export function bestNs(runs: number, f: () => void): number {
   let ns = Number.POSITIVE_INFINITY;

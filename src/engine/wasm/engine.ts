@@ -190,6 +190,8 @@ export interface WasmEngineOptions {
   /** Seed of the run's random choices, as the reference engine's (default 1). */
   readonly seed?: number;
   readonly build?: WasmBuild;
+  /** Another file of the module than the build's (benchmarks comparing two builds in one process). */
+  readonly wasmFile?: string;
   /** Frames per batch (default 4096). */
   readonly batchSize?: number;
   /** Packet bytes per batch (default batchSize * 1600). */
@@ -299,6 +301,7 @@ export class WasmEngine {
     };
     this.classifier = new WasmClassifier(this.table, {
       ...(options.build ? { build: options.build } : {}),
+      ...(options.wasmFile ? { wasmFile: options.wasmFile } : {}),
       hostQuery: (kind, a, b, c, out) => {
         const w = answerHostQuery(host, this.state.hostView, names, kind, a >>> 0, b >>> 0, c >>> 0);
         new Uint32Array(this.classifier.exports.memory.buffer, out >>> 0, 4).set(w);

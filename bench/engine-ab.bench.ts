@@ -1,0 +1,164 @@
+// Two builds of the WebAssembly engine (the whole packet path) on the same workloads, in one
+// process: two engines, one per build, are fed the same frames and run batch by batch in
+// lockstep (A then B, B then A on the next batch), each batch timed in process CPU time. On a
+// shared machine the load then weighs on both alike from one batch to the next, and the ratio
+// holds where the absolute figures swing. Each of --runs is a fresh pair of engines (after one uncounted run); every run
+// must end with the same counters, connections and flow-cache replays in both builds.
+//
+// Workloads: `population-N` (bench/lib/population.ts: N established connections opened, then
+// --packets spread over them, most replayed by the flow cache; the handshakes are not timed),
+// `docker-path` and `kube-path` (bench/lib/path.ts: a generated trace of the Docker host of
+// 114 rules or kube-proxy of 105, 1000 flows with the host's own packets, replayed 10 times
+// with time shifted).
+//
+//   cp build/release.wasm /tmp/before.wasm   # ... change assembly/, npm run asbuild:release
+//   npx tsx bench/engine-ab.bench.ts /tmp/before.wasm build/release.wasm [--workloads LIST] [--runs N]
+
+import { WasmEngine } from '../src/engine/wasm/engine.js';
+import { printIptablesSave } from '../src/frontend/iptables/printer.js';
+import type { Host } from '../src/host/index.js';
+import type { Ruleset } from '../src/ir/ruleset.js';
+import { BenchArgs } from './lib/args.js';
+import { pathWorkload } from './lib/path.js';
+import { populationTraffic, populationWorkload } from './lib/population.js';
+import { cpuClockNs, wallClockNs } from './lib/timing.js';
+
+const args = new BenchArgs();
+const [fileA, fileB] = process.argv.slice(2);
+if (!fileA || !fileB || fileA.startsWith('--') || fileB.startsWith('--'))
+  throw new Error('usage: engine-ab.bench.ts A.wasm B.wasm [--workloads LIST] [--runs N] [--packets N]');
+const workloads = args.list('--workloads', 'population-1000,population-100000,docker-path,kube-path');
+const runs = args.number('--runs', 3);
+const packets = args.number('--packets', 1_000_000);
+
+const clock = process.env.AB_WALL ? wallClockNs : cpuClockNs;
+/** A frame to feed: bytes, link type, capture interface, timestamp. */
+type FrameSink = (bytes: Uint8Array, link: string, iif: string, ts: bigint) => void;
+
+interface Workload {
+  readonly ruleset: Ruleset;
+  readonly host: Host;
+  /** Frames fed before the timed ones (not timed). */
+  readonly setup: (sink: FrameSink) => void;
+  readonly timed: (sink: FrameSink) => void;
+}
+
+function workload(name: string): Workload {
+  const population = /^population-(\d+)$/.exec(name);
+  if (population) {
+    const n = Number(population[1]);
+    const w = populationWorkload(n);
+    const open: [Uint8Array, string, string, bigint][] = [];
+    const timed: [Uint8Array, string, string, bigint][] = [];
+    populationTraffic(
+      w,
+      n,
+      packets,
+      1,
+      (b, i, t) => open.push([b.slice(), 'ethernet', i, t]),
+      (b, i, t) => timed.push([b.slice(), 'ethernet', i, t]),
+    );
+    return {
+      ruleset: w.ruleset,
+      host: w.host,
+      setup: (sink) => {
+        for (const f of open) sink(...f);
+      },
+      timed: (sink) => {
+        for (const f of timed) sink(...f);
+      },
+    };
+  }
+  if (name === 'docker-path' || name === 'kube-path') {
+    const w = pathWorkload(100, 20_000, 1000, 1, {
+      scenario: name === 'docker-path' ? 'docker' : 'kube-proxy',
+      hostPackets: true,
+    });
+    const frames = w.frames;
+    const span = frames.at(-1)!.timestampNs - frames[0]!.timestampNs + 1_000_000_000n;
+    return {
+      ruleset: w.ruleset,
+      host: w.host,
+      setup: () => {},
+      timed: (sink) => {
+        for (let r = 0n; r < 10n; r++)
+          for (const f of frames) sink(f.bytes, f.linkType, f.iif, f.timestampNs + span * r);
+      },
+    };
+  }
+  throw new Error(`unknown workload ${name} (population-N, docker-path, kube-path)`);
+}
+
+/** What a run decided: counters and live connections (the flow cache's replays may differ). */
+function outcomeOf(engine: WasmEngine): string {
+  const { entries } = engine.conntrackStats();
+  return `${printIptablesSave(engine.rulesetWithCounters(), { counters: true })}\nconnections ${entries}`;
+}
+
+/** One run: both engines fed alike; CPU ns inside run() per engine over the timed frames. */
+function lockstepRun(
+  w: Workload,
+  bFirst: boolean,
+): { ns: [number, number]; packets: number; same: boolean; replays: [number, number] } {
+  // Made in either order: the engine made second has run up to 30% slower on this machine for
+  // no reason in its code (the same build twice shows it), so runs alternate the order.
+  const make = (file: string) => new WasmEngine(w.ruleset, w.host, { seed: 1, wasmFile: file });
+  const first = make(bFirst ? fileB! : fileA!);
+  const second = make(bFirst ? fileA! : fileB!);
+  const engines = bFirst ? ([second, first] as const) : ([first, second] as const);
+  const ns: [number, number] = [0, 0];
+  let timing = false;
+  let batch = 0;
+  const runBoth = () => {
+    const order = batch++ % 2 === 0 ? [0, 1] : [1, 0];
+    for (const k of order) {
+      const t = clock();
+      engines[k]!.run();
+      if (timing) ns[k]! += clock() - t;
+      engines[k]!.clear();
+    }
+  };
+  let count = 0;
+  const sink: FrameSink = (bytes, link, iif, ts) => {
+    if (!engines[0].fits(bytes.length) || !engines[1].fits(bytes.length)) runBoth();
+    for (const e of engines) e.add(bytes, link, iif, ts);
+    if (timing) count++;
+  };
+  w.setup(sink);
+  runBoth();
+  timing = true;
+  w.timed(sink);
+  runBoth();
+  return {
+    ns,
+    packets: count,
+    same: outcomeOf(engines[0]) === outcomeOf(engines[1]),
+    replays: [engines[0].flowCache.replays, engines[1].flowCache.replays],
+  };
+}
+
+const rate = (ns: number, n: number) => `${((n / ns) * 1e3).toFixed(2)} Mpps ${(ns / n).toFixed(1)} ns/pkt`;
+for (const name of workloads) {
+  const w = workload(name);
+  const totals = [0, 0];
+  const ratios: number[] = [];
+  let n = 0;
+  let differ = 0;
+  const replays = [0, 0];
+  // A first run, not counted, lets V8 tier both modules up.
+  lockstepRun(w, false);
+  for (let r = 0; r < runs; r++) {
+    const { ns, packets: count, same, replays: rep } = lockstepRun(w, r % 2 === 1);
+    if (!same) differ++;
+    replays[0]! += rep[0];
+    replays[1]! += rep[1];
+    n += count;
+    totals[0]! += ns[0];
+    totals[1]! += ns[1];
+    ratios.push(ns[0] / ns[1]);
+  }
+  const replayed = (k: number) => `${((replays[k]! / n) * 100).toFixed(0)}% replayed`;
+  console.log(
+    `${name.padEnd(18)} A ${rate(totals[0]!, n)} (${replayed(0)})  B ${rate(totals[1]!, n)} (${replayed(1)})  B/A ${(totals[0]! / totals[1]!).toFixed(3)} (runs ${ratios.map((x) => x.toFixed(3)).join(' ')})  outcomes differ in ${differ} of ${runs} runs`,
+  );
+}

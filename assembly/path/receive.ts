@@ -682,6 +682,9 @@ function localDeliverFinish(): u32 {
       }
       return stop(FATE_DELIVERED, sock);
     }
+    // The host's answer about a closed port may be held back (icmp_ratelimit) now and sent for
+    // a later packet of the flow: such a way is not the flow's to replay.
+    flowRecordSpoil();
     if (proto === 6) {
       // tcp_v4_send_reset: nothing listens; no RST answers a RST.
       if ((field(P_TCPFLAGS) & 0x04) !== 0) {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { populationWorkload, runWasmPopulation } from '../../bench/lib/population.js';
 import { describeDecision, ReferenceEngine } from '../../src/engine/reference/engine.js';
+import { LOCAL_INTERFACE } from '../../src/engine/reference/frame.js';
 import type { PacketResult } from '../../src/engine/reference/result.js';
 import { WasmEngine } from '../../src/engine/wasm/engine.js';
 import { loadRuleset } from '../../src/frontend/load-ruleset.js';
@@ -84,6 +85,51 @@ describe('the flow cache forgets deleted connections', () => {
     expect(JSON.parse(reference[2]!).fate).toBe('forwarded');
     expect(JSON.parse(reference[7]!).fate).toBe('dropped');
     expect(JSON.parse(reference[8]!).fate).toBe('dropped');
+  });
+});
+
+describe('ways the flow cache does not replay', () => {
+  it("a closed port's delivery: the answer held back by icmp_ratelimit goes out for a later packet", () => {
+    // The host sends from port 9999 (nothing listens there afterwards), the far end answers:
+    // the connection is established, every answer delivered to the closed port. Six port
+    // unreachables fill the burst; the seventh and eighth answers get none. Two seconds later
+    // the bucket has refilled: the ninth gets its unreachable. A replay of the seventh's way
+    // (delivered, nothing sent) would have sent none.
+    const text = [
+      '*filter',
+      ':INPUT ACCEPT [0:0]',
+      ':FORWARD ACCEPT [0:0]',
+      ':OUTPUT ACCEPT [0:0]',
+      '-A INPUT -m conntrack --ctstate INVALID -j DROP',
+      'COMMIT',
+      '',
+    ].join('\n');
+    const closed = loadRuleset(text, { file: 'closed.v4' }).ruleset;
+    const host = hostWith({});
+    const ref = new ReferenceEngine(closed, host, { seed: 1 });
+    const wasm = new WasmEngine(closed, host, { seed: 1, batchSize: 1 });
+    const spec = (text: string) => {
+      const p = parsePacketSpec(text);
+      if ('error' in p) throw new Error(p.error);
+      return p;
+    };
+    const sent = spec('udp 192.168.1.10:9999 > 198.51.100.7:5000 len 16');
+    const answer = spec('udp 198.51.100.7:5000 > 192.168.1.10:9999 len 16');
+    const times = [0, 1, 2, 3, 4, 5, 6, 7, 8, 2000].map((ms) => BigInt(ms) * 1_000_000n);
+    const reference: string[] = [];
+    const out: string[] = [];
+    for (const [i, t] of times.entries()) {
+      const [p, iif] = i === 0 ? [sent, LOCAL_INTERFACE] : [answer, 'eth0'];
+      const frame = { bytes: p.bytes, linkType: p.linkType, iif, timestampNs: t };
+      reference.push(summary(ref.process(frame)));
+      wasm.add(frame.bytes, frame.linkType, frame.iif, frame.timestampNs);
+      wasm.run();
+      out.push(summary(wasm.result(0)));
+      wasm.clear();
+    }
+    expect(out).toEqual(reference);
+    const emitted = reference.map((r) => JSON.parse(r).emitted.length);
+    expect(emitted).toEqual([1, 1, 1, 1, 1, 1, 1, 0, 0, 1]);
   });
 });
 

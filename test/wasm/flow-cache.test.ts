@@ -223,33 +223,36 @@ describe('flow cache capacity', () => {
 });
 
 describe('flow cache over a long trace', () => {
-  it("the bench's Docker whole-path trace twice, time shifted: every packet as the reference engine", () => {
-    // Flows recorded in the first pass replay in the second (bench/lib/path.ts, the host's own
-    // packets included): fates, emitted packets, connection states and the counters agree.
-    const w = pathWorkload(100, 20_000, 1000, 1, { scenario: 'docker', hostPackets: true });
-    const span = w.frames.at(-1)!.timestampNs - w.frames[0]!.timestampNs + 1_000_000_000n;
-    const ref = new ReferenceEngine(w.ruleset, w.host, { seed: 1 });
-    const wasm = new WasmEngine(w.ruleset, w.host, { seed: 1 });
-    const got: string[] = [];
-    const want: string[] = [];
-    const take = () => {
-      wasm.run();
-      for (let k = 0; k < wasm.pending; k++) got.push(summary(wasm.result(k)));
-      wasm.clear();
-    };
-    for (let pass = 0n; pass < 2n; pass++)
-      for (const f of w.frames) {
-        const frame = { ...f, timestampNs: f.timestampNs + span * pass };
-        want.push(summary(ref.process(frame)));
-        if (!wasm.fits(frame.bytes.length)) take();
-        wasm.add(frame.bytes, frame.linkType, frame.iif, frame.timestampNs);
-      }
-    take();
-    const firstDiffering = got.findIndex((g, i) => g !== want[i]);
-    expect(firstDiffering).toBe(-1);
-    expect(got.length).toBe(want.length);
-    expect(wasm.flowCache.replays).toBeGreaterThan(w.frames.length / 2);
-    const save = (r: Ruleset) => printIptablesSave(r, { counters: true });
-    expect(save(wasm.rulesetWithCounters())).toBe(save(ref.rulesetWithCounters()));
-  });
+  it.each(['docker', 'kube-proxy'] as const)(
+    "the bench's %s whole-path trace twice, time shifted: every packet as the reference engine",
+    (scenario) => {
+      // Flows recorded in the first pass replay in the second (bench/lib/path.ts, the host's own
+      // packets included): fates, emitted packets, connection states and the counters agree.
+      const w = pathWorkload(100, 20_000, 1000, 1, { scenario, hostPackets: true });
+      const span = w.frames.at(-1)!.timestampNs - w.frames[0]!.timestampNs + 1_000_000_000n;
+      const ref = new ReferenceEngine(w.ruleset, w.host, { seed: 1 });
+      const wasm = new WasmEngine(w.ruleset, w.host, { seed: 1 });
+      const got: string[] = [];
+      const want: string[] = [];
+      const take = () => {
+        wasm.run();
+        for (let k = 0; k < wasm.pending; k++) got.push(summary(wasm.result(k)));
+        wasm.clear();
+      };
+      for (let pass = 0n; pass < 2n; pass++)
+        for (const f of w.frames) {
+          const frame = { ...f, timestampNs: f.timestampNs + span * pass };
+          want.push(summary(ref.process(frame)));
+          if (!wasm.fits(frame.bytes.length)) take();
+          wasm.add(frame.bytes, frame.linkType, frame.iif, frame.timestampNs);
+        }
+      take();
+      const firstDiffering = got.findIndex((g, i) => g !== want[i]);
+      expect(firstDiffering).toBe(-1);
+      expect(got.length).toBe(want.length);
+      expect(wasm.flowCache.replays).toBeGreaterThan(w.frames.length / 2);
+      const save = (r: Ruleset) => printIptablesSave(r, { counters: true });
+      expect(save(wasm.rulesetWithCounters())).toBe(save(ref.rulesetWithCounters()));
+    },
+  );
 });

@@ -135,8 +135,9 @@ function flushFlows(): void {
  * made if new: its index + 1, or 0 when the records are full.
  */
 function internWay(fate: u32, reason: u32, decision: u32, list: usize, count: u32): u32 {
+  // Ways are few: the decision and the first and last counter tell them apart well enough.
   let h = hashWord(hashWord(hashWord(fate, reason), decision), count);
-  for (let i: u32 = 0; i < count; i++) h = hashWord(h, load<u32>(list + ((<usize>i) << 2)));
+  if (count > 0) h = hashWord(hashWord(h, load<u32>(list)), load<u32>(list + ((<usize>(count - 1)) << 2)));
   let slot = fmix32(h) & (WAY_SLOTS - 1);
   // Never more than WAY_LIMIT records: a free slot ends every probe.
   for (let probe: u32 = 0; probe < WAY_SLOTS; probe++) {
@@ -151,17 +152,24 @@ function internWay(fate: u32, reason: u32, decision: u32, list: usize, count: u3
       memory.copy(v + V_COUNTERS, list, (<usize>count) << 2);
       return slot + 1;
     }
-    if (
-      load<u32>(v, V_FATE) === fate &&
-      load<u32>(v, V_REASON) === reason &&
-      load<u32>(v, V_DECISION) === decision &&
-      load<u32>(v, V_COUNTED) === count &&
-      memory.compare(v + V_COUNTERS, list, (<usize>count) << 2) === 0
-    )
-      return slot + 1;
+    if (isWay(v, fate, reason, decision, list, count)) return slot + 1;
     slot = (slot + 1) & (WAY_SLOTS - 1);
   }
   return 0;
+}
+
+/** Whether the way record at `v` holds (fate, reason, decision) and the `count` updates at `list`. */
+function isWay(v: usize, fate: u32, reason: u32, decision: u32, list: usize, count: u32): bool {
+  if (
+    load<u32>(v, V_FATE) !== fate ||
+    load<u32>(v, V_REASON) !== reason ||
+    load<u32>(v, V_DECISION) !== decision ||
+    load<u32>(v, V_COUNTED) !== count
+  )
+    return false;
+  for (let i: usize = 0; i < (<usize>count) << 2; i += 4)
+    if (load<u32>(v + V_COUNTERS + i) !== load<u32>(list + i)) return false;
+  return true;
 }
 
 /** The way record of the found flow (valid after flowOutcomeHolds). */
@@ -321,8 +329,14 @@ export function flowRecordEnd(fate: u32, reason: u32, decision: u32, forwarded: 
   if (!recordOk || fate !== (recLocal ? delivered : forwarded)) return;
   // Without a walk after conntrack the packet's decision is its own raw walk's: not recorded.
   const wayDecision = recWalks > 0 ? decision : NO_DECISION;
-  let way = internWay(fate, reason, wayDecision, recCounters, recCount);
   let e = flowEntry;
+  // A flow recorded again (its connection's status moved on) mostly keeps its way.
+  let way = e !== 0 ? load<u32>(e, W_WAY) : 0;
+  if (
+    way === 0 ||
+    !isWay(wayRecords + <usize>(way - 1) * WAY_BYTES, fate, reason, wayDecision, recCounters, recCount)
+  )
+    way = internWay(fate, reason, wayDecision, recCounters, recCount);
   if (way === 0) {
     flushFlows();
     way = internWay(fate, reason, wayDecision, recCounters, recCount);

@@ -1,8 +1,9 @@
 // Two builds of the WebAssembly engine (the whole packet path) on the same workloads, in one
 // process: two engines, one per build, are fed the same frames and run batch by batch in
-// lockstep (A then B, B then A on the next batch), each batch timed in process CPU time. On a
-// shared machine the load then weighs on both alike from one batch to the next, and the ratio
-// holds where the absolute figures swing. Each of --runs is a fresh pair of engines (after one uncounted run); every run
+// lockstep (A then B, B then A on the next batch), each batch timed in wall time (`--cpu`:
+// process CPU time, which also counts V8's helper threads). On a shared machine the load then
+// weighs on both alike from one batch to the next, and the ratio holds where the absolute
+// figures swing: the same build against itself gave 0.95–1.07 per run. Each of --runs is a fresh pair of engines (after one uncounted run); every run
 // must end with the same counters, connections and flow-cache replays in both builds.
 //
 // Workloads: `population-N` (bench/lib/population.ts: N established connections opened, then
@@ -12,7 +13,7 @@
 // with time shifted).
 //
 //   cp build/release.wasm /tmp/before.wasm   # ... change assembly/, npm run asbuild:release
-//   npx tsx bench/engine-ab.bench.ts /tmp/before.wasm build/release.wasm [--workloads LIST] [--runs N]
+//   npx tsx bench/engine-ab.bench.ts /tmp/before.wasm build/release.wasm [--workloads LIST] [--runs N] [--packets N] [--cpu]
 
 import { WasmEngine } from '../src/engine/wasm/engine.js';
 import { printIptablesSave } from '../src/frontend/iptables/printer.js';
@@ -26,12 +27,14 @@ import { cpuClockNs, wallClockNs } from './lib/timing.js';
 const args = new BenchArgs();
 const [fileA, fileB] = process.argv.slice(2);
 if (!fileA || !fileB || fileA.startsWith('--') || fileB.startsWith('--'))
-  throw new Error('usage: engine-ab.bench.ts A.wasm B.wasm [--workloads LIST] [--runs N] [--packets N]');
+  throw new Error(
+    'usage: engine-ab.bench.ts A.wasm B.wasm [--workloads LIST] [--runs N] [--packets N] [--cpu]',
+  );
 const workloads = args.list('--workloads', 'population-1000,population-100000,docker-path,kube-path');
 const runs = args.number('--runs', 3);
 const packets = args.number('--packets', 1_000_000);
 
-const clock = process.env.AB_WALL ? wallClockNs : cpuClockNs;
+const clock = args.has('--cpu') ? cpuClockNs : wallClockNs;
 /** A frame to feed: bytes, link type, capture interface, timestamp. */
 type FrameSink = (bytes: Uint8Array, link: string, iif: string, ts: bigint) => void;
 

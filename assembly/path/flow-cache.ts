@@ -13,8 +13,9 @@
 //
 // An entry is one cache line (the key, the connection, the route); what many flows share — the
 // fate, the decision and the walks' counter updates — is interned once as a "way" record the
-// entries name. The cache holds two flows per preallocated connection (at least 32k, at most
-// 256k: 2 to 16 MiB), so flows stay cached however many connections the trace keeps open.
+// entries name. The cache starts at 32k entries (2 MiB) and, as flows displace each other,
+// doubles up to two per preallocated connection (256k at most, 16 MiB), so flows stay cached
+// however many connections the trace keeps open while a small trace keeps a small cache.
 
 import {
   CT_NONE,
@@ -65,9 +66,13 @@ const VALID: u32 = 0x80000000;
 export const NO_DECISION: u32 = 0xffffffff;
 
 let entries: usize = 0;
+/** Entries in use (a power of two), at most maxEntries; the memory for maxEntries is reserved. */
 let entryCount: u32 = 0;
+let maxEntries: u32 = 0;
 let setMask: u32 = 0;
 let victim: u32 = 0;
+/** Flows that displaced another since the cache last grew. */
+let evictions: u32 = 0;
 let wayRecords: usize = 0;
 let wayCount: u32 = 0;
 
@@ -77,6 +82,7 @@ let kSrc: u32 = 0;
 let kDst: u32 = 0;
 let kPorts: u32 = 0;
 let kMark: u32 = 0;
+let kHash: u32 = 0;
 let kSet: usize = 0;
 /** The entry found for the packet in flight, 0 when none. */
 export let flowEntry: usize = 0;
@@ -109,18 +115,59 @@ export function flowCacheReplays(): u32 {
   return flowReplays;
 }
 
-/** Sets the cache up for a connection table of `connections` preallocated records. */
+/**
+ * Sets the cache up for a connection table of `connections` preallocated records: it starts at
+ * 32k entries and may grow to two per record (256k at most), as flows displace each other.
+ */
 export function initFlowCache(connections: u32): void {
   if (entries === 0) {
     let n = MIN_ENTRIES;
     while (n < MAX_ENTRIES && n < connections * 2) n <<= 1;
-    entryCount = n;
-    setMask = n / WAYS - 1;
+    maxEntries = n;
+    // Reserved, not touched: fresh pages cost nothing until the cache grows into them.
     entries = alloc(<usize>n * ENTRY_BYTES);
     wayRecords = alloc(<usize>WAY_SLOTS * WAY_BYTES);
-  } else flushFlows();
+  }
+  entryCount = min(MIN_ENTRIES, maxEntries);
+  setMask = entryCount / WAYS - 1;
+  evictions = 0;
+  flushFlows();
   flowHits = 0;
   flowReplays = 0;
+}
+
+function flowHash(tag: u32, src: u32, dst: u32, ports: u32, mark: u32): u32 {
+  let h = hashWord(tag, src);
+  h = hashWord(h, dst);
+  h = hashWord(h, ports);
+  return fmix32(hashWord(h, mark));
+}
+
+/**
+ * Twice the entries: set s splits into s and s + the old set count (the hash's next bit), each
+ * flow moving to its new set in the same way, so nothing cached is lost.
+ */
+function grow(): void {
+  const oldSets = entryCount / WAYS;
+  const upper = entries + <usize>entryCount * ENTRY_BYTES;
+  memory.fill(upper, 0, <usize>entryCount * ENTRY_BYTES);
+  entryCount <<= 1;
+  setMask = entryCount / WAYS - 1;
+  evictions = 0;
+  for (let i: u32 = 0; i < oldSets * WAYS; i++) {
+    const e = entries + <usize>i * ENTRY_BYTES;
+    if (load<u32>(e, W_TAG) === 0) continue;
+    const h = flowHash(
+      load<u32>(e, W_TAG),
+      load<u32>(e, W_SRC),
+      load<u32>(e, W_DST),
+      load<u32>(e, W_PORTS),
+      load<u32>(e, W_MARK),
+    );
+    if ((h & setMask) < oldSets) continue;
+    memory.copy(upper + <usize>i * ENTRY_BYTES, e, ENTRY_BYTES);
+    memory.fill(e, 0, ENTRY_BYTES);
+  }
 }
 
 /** Forgets every flow and way. */
@@ -187,10 +234,8 @@ export function flowLookup(iif: u32, ip: usize, mark: u32): void {
   kDst = load<u32>(ip, 16);
   kPorts = load<u32>(ip, 20);
   kMark = mark;
-  let h = hashWord(kTag, kSrc);
-  h = hashWord(h, kDst);
-  h = hashWord(h, kPorts);
-  h = fmix32(hashWord(h, mark));
+  const h = flowHash(kTag, kSrc, kDst, kPorts, mark);
+  kHash = h;
   kSet = entries + <usize>(h & setMask) * WAYS * ENTRY_BYTES;
   flowEntry = 0;
   for (let w: u32 = 0; w < WAYS; w++) {
@@ -350,6 +395,13 @@ export function flowRecordEnd(fate: u32, reason: u32, decision: u32, forwarded: 
       if (load<u32>(e, W_TAG) !== 0) {
         e = kSet + <usize>(victim & (WAYS - 1)) * ENTRY_BYTES;
         victim++;
+        // Many flows displacing each other: twice the entries (small caches stay in the
+        // processor's caches and TLB; a large one only where the flows need it).
+        if (++evictions > entryCount >> 3 && entryCount < maxEntries) {
+          grow();
+          kSet = entries + <usize>(kHash & setMask) * WAYS * ENTRY_BYTES;
+          e = load<u32>(kSet, W_TAG) === 0 ? kSet : kSet + ENTRY_BYTES;
+        }
       }
     }
   }

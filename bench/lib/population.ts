@@ -16,7 +16,7 @@ import { parseIptablesSave } from '../../src/frontend/iptables/restore-parser.js
 import { writeTcpPacket } from '../../src/gen/ipv4-packets.js';
 import { type Host, parseHostFile } from '../../src/host/index.js';
 import type { Ruleset } from '../../src/ir/ruleset.js';
-import { ROUTED_HOST } from './path.js';
+import { ROUTED_HOST, TimedBatches } from './path.js';
 import { dockerHostDump } from './scenarios.js';
 import { type NsClock, wallClockNs } from './timing.js';
 
@@ -282,13 +282,8 @@ export function runWasmPopulation(
   batchClock: NsClock = wallClockNs,
 ): { engine: WasmEngine; openNs: number; timedNs: number; batchNs: number; timedReplays: number } {
   const engine = new WasmEngine(w.ruleset, w.host, { seed: 1, ...options });
-  let batchNs = 0;
-  const run = () => {
-    const t = batchClock();
-    engine.run();
-    batchNs += batchClock() - t;
-    engine.clear();
-  };
+  const batches = new TimedBatches(engine, batchClock);
+  const run = batches.run;
   const frames = new FrameWriter(interfaceOf(w.host, 'eth0'), interfaceOf(w.host, 'docker0'));
   const sink: Sink = (bytes, iif, ts) => {
     if (!engine.fits(bytes.length)) run();
@@ -297,7 +292,7 @@ export function runWasmPopulation(
   const t0 = process.hrtime.bigint();
   const end = openConnections(frames, n, 1_000_000_000_000n, sink);
   run();
-  batchNs = 0;
+  batches.ns = 0;
   const t1 = process.hrtime.bigint();
   const timed = new FrameList();
   trafficOver(frames, n, packets, seed, end, timed.sink);
@@ -310,7 +305,7 @@ export function runWasmPopulation(
     engine,
     openNs: Number(t1 - t0),
     timedNs: Number(t3 - t2),
-    batchNs,
+    batchNs: batches.ns,
     timedReplays: engine.flowCache.replays - replaysBefore,
   };
 }

@@ -39,6 +39,20 @@ function summary(r: PacketResult): string {
   });
 }
 
+/** A filter table of `rules` (iptables-save lines), FORWARD's policy `forward`. */
+function filterRuleset(forward: string, rules: readonly string[]) {
+  const text = [
+    '*filter',
+    ':INPUT ACCEPT [0:0]',
+    `:FORWARD ${forward} [0:0]`,
+    ':OUTPUT ACCEPT [0:0]',
+    ...rules,
+    'COMMIT',
+    '',
+  ];
+  return loadRuleset(text.join('\n'), { file: 'filter.v4' }).ruleset;
+}
+
 /** Each packet through both engines (one WebAssembly batch per packet); their summaries. */
 function run(
   specs: readonly string[],
@@ -98,16 +112,7 @@ describe('ways the flow cache does not replay', () => {
     // unreachables fill the burst; the seventh and eighth answers get none. Two seconds later
     // the bucket has refilled: the ninth gets its unreachable. A replay of the seventh's way
     // (delivered, nothing sent) would have sent none.
-    const text = [
-      '*filter',
-      ':INPUT ACCEPT [0:0]',
-      ':FORWARD ACCEPT [0:0]',
-      ':OUTPUT ACCEPT [0:0]',
-      '-A INPUT -m conntrack --ctstate INVALID -j DROP',
-      'COMMIT',
-      '',
-    ].join('\n');
-    const closed = loadRuleset(text, { file: 'closed.v4' }).ruleset;
+    const closed = filterRuleset('ACCEPT', ['-A INPUT -m conntrack --ctstate INVALID -j DROP']);
     const host = hostWith({});
     const ref = new ReferenceEngine(closed, host, { seed: 1 });
     const wasm = new WasmEngine(closed, host, { seed: 1, batchSize: 1 });
@@ -157,18 +162,11 @@ describe('flow cache capacity', () => {
       { length: ports },
       (_, i) => `-A FORWARD -p tcp -m tcp --dport ${1000 + i} -j ACCEPT`,
     );
-    const text = [
-      '*filter',
-      ':INPUT ACCEPT [0:0]',
-      ':FORWARD DROP [0:0]',
-      ':OUTPUT ACCEPT [0:0]',
+    const many = filterRuleset('DROP', [
       '-A FORWARD -m conntrack --ctstate INVALID -j DROP',
       '-A FORWARD -p tcp -m tcp --sport 1000:4199 -j ACCEPT',
       ...rules,
-      'COMMIT',
-      '',
-    ].join('\n');
-    const many = loadRuleset(text, { file: 'ports.v4' }).ruleset;
+    ]);
     const host = hostWith({});
     const ref = new ReferenceEngine(many, host, { seed: 1 });
     const wasm = new WasmEngine(many, host, { seed: 1 });

@@ -7,7 +7,7 @@ import { CT_BYTES, META_BYTES, NONE, R_UNDECIDED_PACKET, RESULT_BYTES } from './
 import { setCt } from './ops';
 import { decode } from './packet';
 import { initState } from './state';
-import { counters, initTable, resetCounters } from './table';
+import { initTable, policyCounters, resetCounters, ruleCores } from './table';
 import { walk } from './walk';
 
 export { internetChecksum } from './checksum';
@@ -18,12 +18,19 @@ export { setPassActions } from './walk';
 
 const ZERO_CT: usize = memory.data(<i32>CT_BYTES, 16);
 
-/** Reads the table copied to `base`; returns the address of the counters. */
+/**
+ * Reads the table copied to `base`; returns the address of the rules' records, whose words 4-7
+ * are each rule's counters (table.ts ruleCores; policyCountersAt has the policies').
+ */
 export function loadTable(base: usize): usize {
   initTable(base);
   initState();
   resetCounters();
-  return counters;
+  return ruleCores;
+}
+
+export function policyCountersAt(): usize {
+  return policyCounters;
 }
 
 /**

@@ -50,7 +50,7 @@ export class WasmClassifier {
   readonly exports: ClassifierExports;
   readonly ruleCount: number;
   readonly chainCount: number;
-  private readonly countersAt: number;
+  private readonly ruleRecordsAt: number;
   /** Interface registry: entries, then the names' bytes. */
   readonly ifacesAt: number;
   private readonly ifaceCapacity: number;
@@ -70,7 +70,7 @@ export class WasmClassifier {
     const bytes = new Uint8Array(table.buffer);
     const at = x.alloc(bytes.byteLength);
     new Uint8Array(x.memory.buffer, at, bytes.byteLength).set(bytes);
-    this.countersAt = x.loadTable(at) >>> 0;
+    this.ruleRecordsAt = x.loadTable(at) >>> 0;
     this.ruleCount = table.counts[Section.RULES];
     this.chainCount = table.counts[Section.CHAINS];
     let mask = 0;
@@ -143,13 +143,21 @@ export class WasmClassifier {
 
   /** Packets and bytes counted so far: rules 0..ruleCount-1, then each chain's policy. */
   counters(): { packets: BigUint64Array; bytes: BigUint64Array } {
-    const n = this.ruleCount + this.chainCount;
-    const all = new BigUint64Array(this.exports.memory.buffer, this.countersAt, n * 2);
+    const rules = this.ruleCount;
+    const n = rules + this.chainCount;
+    const buffer = this.exports.memory.buffer;
+    // Rule records of 4 u64 (table.ts ruleCores): the counters are the last two.
+    const ruleWords = new BigUint64Array(buffer, this.ruleRecordsAt, rules * 4);
+    const policies = new BigUint64Array(buffer, this.exports.policyCountersAt() >>> 0, this.chainCount * 2);
     const packets = new BigUint64Array(n);
     const bytes = new BigUint64Array(n);
-    for (let i = 0; i < n; i++) {
-      packets[i] = all[2 * i]!;
-      bytes[i] = all[2 * i + 1]!;
+    for (let i = 0; i < rules; i++) {
+      packets[i] = ruleWords[4 * i + 2]!;
+      bytes[i] = ruleWords[4 * i + 3]!;
+    }
+    for (let c = 0; c < this.chainCount; c++) {
+      packets[rules + c] = policies[2 * c]!;
+      bytes[rules + c] = policies[2 * c + 1]!;
     }
     return { packets, bytes };
   }

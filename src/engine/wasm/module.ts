@@ -22,7 +22,10 @@ export interface ClassifierExports {
   readonly memory: WasmMemory;
   alloc(bytes: number): number;
   release(mark: number): void;
+  /** Reads the table copied to `base`; the rules' records, whose words 4-7 are their counters. */
   loadTable(base: number): number;
+  /** Where the chains' policy counters are (u64 packets, u64 bytes each). */
+  policyCountersAt(): number;
   resetCounters(): void;
   setPassActions(mask: number): void;
   /** Seeds the statistic match's generator (Xoshiro128ss of src/engine/conntrack/prng.ts). */

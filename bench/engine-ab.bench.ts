@@ -20,7 +20,7 @@ import { printIptablesSave } from '../src/frontend/iptables/printer.js';
 import type { Host } from '../src/host/index.js';
 import type { Ruleset } from '../src/ir/ruleset.js';
 import { BenchArgs } from './lib/args.js';
-import { pathWorkload } from './lib/path.js';
+import { pathWorkload, TimedBatches } from './lib/path.js';
 import { populationTraffic, populationWorkload } from './lib/population.js';
 import { cpuClockNs, wallClockNs } from './lib/timing.js';
 
@@ -103,23 +103,17 @@ function lockstepRun(
   w: Workload,
   bFirst: boolean,
 ): { ns: [number, number]; packets: number; same: boolean; replays: [number, number] } {
-  // Made in either order: the engine made second has run up to 30% slower on this machine for
-  // no reason in its code (the same build twice shows it), so runs alternate the order.
+  // Made in either order: two instances of one build have differed by up to 30% on this machine
+  // at times (where each one's memory lands), so runs alternate which build is made first.
   const make = (file: string) => new WasmEngine(w.ruleset, w.host, { seed: 1, wasmFile: file });
   const first = make(bFirst ? fileB! : fileA!);
   const second = make(bFirst ? fileA! : fileB!);
   const engines = bFirst ? ([second, first] as const) : ([first, second] as const);
-  const ns: [number, number] = [0, 0];
+  const batches = engines.map((e) => new TimedBatches(e, clock));
   let timing = false;
   let batch = 0;
   const runBoth = () => {
-    const order = batch++ % 2 === 0 ? [0, 1] : [1, 0];
-    for (const k of order) {
-      const t = clock();
-      engines[k]!.run();
-      if (timing) ns[k]! += clock() - t;
-      engines[k]!.clear();
-    }
+    for (const k of batch++ % 2 === 0 ? [0, 1] : [1, 0]) batches[k]!.run();
   };
   let count = 0;
   const sink: FrameSink = (bytes, link, iif, ts) => {
@@ -129,11 +123,12 @@ function lockstepRun(
   };
   w.setup(sink);
   runBoth();
+  for (const b of batches) b.ns = 0;
   timing = true;
   w.timed(sink);
   runBoth();
   return {
-    ns,
+    ns: [batches[0]!.ns, batches[1]!.ns],
     packets: count,
     same: outcomeOf(engines[0]) === outcomeOf(engines[1]),
     replays: [engines[0].flowCache.replays, engines[1].flowCache.replays],

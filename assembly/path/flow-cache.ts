@@ -128,7 +128,7 @@ export function initFlowCache(connections: u32): void {
     entries = alloc(<usize>n * ENTRY_BYTES);
     wayRecords = alloc(<usize>WAY_SLOTS * WAY_BYTES);
   }
-  entryCount = min(MIN_ENTRIES, maxEntries);
+  entryCount = MIN_ENTRIES;
   setMask = entryCount / WAYS - 1;
   evictions = 0;
   flushFlows();

@@ -319,12 +319,15 @@ function runReferencePopulation(
   budgetMs: number,
 ): { pps: number; packets: number } {
   const engine = new ReferenceEngine(w.ruleset, w.host, { seed: 1 });
-  const frames = new FrameWriter(interfaceOf(w.host, 'eth0'), interfaceOf(w.host, 'docker0'));
-  const end = openConnections(frames, n, 1_000_000_000_000n, (bytes, iif, ts) =>
-    engine.process({ bytes: bytes.slice(), linkType: 'ethernet', iif, timestampNs: ts }),
-  );
   const timed = new FrameList();
-  trafficOver(frames, n, packets, seed, end, timed.sink);
+  populationTraffic(
+    w,
+    n,
+    packets,
+    seed,
+    (bytes, iif, ts) => engine.process({ bytes: bytes.slice(), linkType: 'ethernet', iif, timestampNs: ts }),
+    timed.sink,
+  );
   let done = 0;
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < timed.length; i++) {

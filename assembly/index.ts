@@ -6,15 +6,16 @@
 import { CT_BYTES, META_BYTES, NONE, R_UNDECIDED_PACKET, RESULT_BYTES } from './layout';
 import { setCt } from './ops';
 import { decode } from './packet';
+import { setPacketInterfaces } from './path/host-query';
+import { dropWalkMemoCounts, memoWalk, resetWalkMemo } from './path/verdict-memo';
 import { initState } from './state';
-import { initTable, policyCounters, resetCounters, ruleCores } from './table';
-import { walk } from './walk';
+import { initTable, policyCounters, ruleCores, resetCounters as zeroCounters } from './table';
+import { setPassActions as setWalkPassActions, walk } from './walk';
 
 export { internetChecksum } from './checksum';
 export { alloc, release } from './memory';
+export { settleWalkMemo } from './path/verdict-memo';
 export { randomNext, randomSeed, resetState } from './state';
-export { resetCounters } from './table';
-export { setPassActions } from './walk';
 
 const ZERO_CT: usize = memory.data(<i32>CT_BYTES, 16);
 
@@ -24,9 +25,30 @@ const ZERO_CT: usize = memory.data(<i32>CT_BYTES, 16);
  */
 export function loadTable(base: usize): usize {
   initTable(base);
+  resetWalkMemo(false);
   initState();
-  resetCounters();
+  zeroCounters();
   return ruleCores;
+}
+
+/** Action kinds (bit per ACTION_KINDS index) that only count and continue (walk.ts). */
+export function setPassActions(mask: u32): void {
+  // The memo's walks were judged with the old actions: counted, then forgotten.
+  setWalkPassActions(mask);
+  resetWalkMemo(true);
+}
+
+let memoOn: bool = true;
+
+/** Whether classify answers repeated walks from the walk memo (path/verdict-memo.ts): on by default. */
+export function setClassifyMemo(on: bool): void {
+  memoOn = on;
+}
+
+/** Zeroes every counter, with the walk memo's replays not yet added to them. */
+export function resetCounters(): void {
+  zeroCounters();
+  dropWalkMemoCounts();
 }
 
 export function policyCountersAt(): usize {
@@ -48,7 +70,12 @@ export function classify(n: u32, meta: usize, ct: usize, bytes: usize, ifaces: u
     }
     const c = load<u32>(m, 20);
     setCt(c === NONE ? ZERO_CT : ct + <usize>c * CT_BYTES);
-    store<u64>(out, walk(load<u32>(m, 8), len));
+    if (memoOn) {
+      // The memo's key holds the interfaces where the walk reads them.
+      const io = load<u32>(m, 12);
+      setPacketInterfaces(io & 0xffff, io >> 16);
+      store<u64>(out, memoWalk(load<u32>(m, 8), len));
+    } else store<u64>(out, walk(load<u32>(m, 8), len));
   }
 }
 

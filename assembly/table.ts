@@ -152,6 +152,15 @@ export function countPacket(list: usize, n: u32, bytes: u32): void {
   }
 }
 
+/** Adds `packets` packets of `bytes` bytes in all to each of the `n` counters listed at `list`. */
+export function addCounts(list: usize, n: u32, packets: u32, bytes: u64): void {
+  for (let i: u32 = 0; i < n; i++) {
+    const c = counterAt(load<u32>(list + ((<usize>i) << 2)));
+    store<u64>(c, load<u64>(c) + <u64>packets);
+    store<u64>(c, load<u64>(c, 8) + bytes, 8);
+  }
+}
+
 /** Zeroes every counter. */
 export function resetCounters(): void {
   for (let g: u32 = 0; g < ruleCount; g++) memory.fill(counterAt(g), 0, 16);

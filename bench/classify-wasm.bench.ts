@@ -1,6 +1,7 @@
 // The WebAssembly classifier alone on the bench scenarios, for quick iteration on the
 // classification structures: compile time, table bytes per rule, Mpps and ns/packet (best of
-// --runs, process CPU time, so a shared machine's other work counts less), and a
+// --runs, process CPU time, so a shared machine's other work counts less) as the library runs
+// it (walk memo on: the share of packets it replayed) and walking every packet, and a
 // check that every packet's deciding rule equals the interpreter's linear walk (no indexes).
 // `npm run bench` measures the same workloads with every engine.
 //
@@ -31,20 +32,27 @@ for (const scenario of scenarios)
     if (!w) continue;
     const compiled = bestMs(size >= 50_000 ? 2 : 3, () => compile(w.ruleset), true);
     const table = compiled.value;
-    const wasm = new WasmClassifier(table);
     const interp = new TableInterpreter(table);
     const chain = interp.chainIndex(w.table, w.chain);
-    const { batches, classifyAll: all } = wasmBatches(wasm, w.packets, chain, batchSize);
-    all();
-    // CPU time, not wall time: on a shared machine, time the process was not running is not ours.
-    let best = Number.POSITIVE_INFINITY;
-    for (let r = 0; r < runs; r++) {
-      const u0 = process.cpuUsage();
+    // The classifier as the library makes it (walk memo on), and walking every packet.
+    const time = (memo: boolean) => {
+      const wasm = new WasmClassifier(table, { memo });
+      const { batches, classifyAll: all } = wasmBatches(wasm, w.packets, chain, batchSize);
       all();
-      const u = process.cpuUsage(u0);
-      best = Math.min(best, u.user + u.system);
-    }
-    const pps = w.packets.length / (best / 1e6);
+      const before = wasm.walkMemo.hits;
+      // CPU time, not wall time: on a shared machine, time the process was not running is not ours.
+      let best = Number.POSITIVE_INFINITY;
+      for (let r = 0; r < runs; r++) {
+        const u0 = process.cpuUsage();
+        all();
+        const u = process.cpuUsage(u0);
+        best = Math.min(best, u.user + u.system);
+      }
+      const replayed = (wasm.walkMemo.hits - before) / (runs * w.packets.length);
+      return { pps: w.packets.length / (best / 1e6), batches, replayed };
+    };
+    const { pps, batches, replayed } = time(true);
+    const walk = time(false);
     // Deciding rule (or policy) of the first packets against the linear walk.
     const ctx = benchContext(w.hook, w.table);
     const cb: InterpretCallbacks = { target: () => ACCEPT, count: () => {} };
@@ -63,6 +71,6 @@ for (const scenario of scenarios)
     }
     const bytes = table.buffer.byteLength;
     console.log(
-      `${scenario.padEnd(10)} ${String(size).padStart(6)}: ${(pps / 1e6).toFixed(2).padStart(6)} Mpps ${(1e9 / pps).toFixed(1).padStart(7)} ns/pkt  compile ${compiled.ms.toFixed(0).padStart(5)} ms  ${(bytes / table.counts[Section.RULES]).toFixed(0)} B/rule  differ ${differ}/${n}`,
+      `${scenario.padEnd(10)} ${String(size).padStart(6)}: ${(pps / 1e6).toFixed(2).padStart(6)} Mpps ${(1e9 / pps).toFixed(1).padStart(7)} ns/pkt (memo replayed ${(100 * replayed).toFixed(0)}%; walking every packet ${(walk.pps / 1e6).toFixed(2)} Mpps ${(1e9 / walk.pps).toFixed(1)} ns/pkt)  compile ${compiled.ms.toFixed(0).padStart(5)} ms  ${(bytes / table.counts[Section.RULES]).toFixed(0)} B/rule  differ ${differ}/${n}`,
     );
   }

@@ -40,7 +40,7 @@ import {
 import { alloc } from '../memory';
 import { ct, FIELD_SLOTS as fieldSlots } from '../ops';
 import { fields, laterFragment, skbLen, thoff } from '../packet';
-import { actions, chainAt, chainCount, chains, countPacket, ops, rules } from '../table';
+import { actions, addCounts, chainAt, chainCount, chains, ops, rules } from '../table';
 import { passActions, walk, walkActed, walkEvaluated, walkLog, walkLogged } from '../walk';
 import { pktIif, pktOif } from './host-query';
 
@@ -58,22 +58,38 @@ const MAX_KEY: u32 = 16;
 const CT_WORD: u32 = 0x80000000;
 /** A word that reads as NONE, for fields this build does not have (fieldWord gives NONE). */
 const unused: usize = memory.data<u32>([0xffffffff]);
-const MAX_COUNTERS: u32 = 13;
-// Entry (bytes): base chain + 1 (0: empty), key words, result (u64), counter count, hash, key,
-// counters.
-const E_KEY: usize = 24;
-const E_COUNTERS: usize = E_KEY + <usize>MAX_KEY * 4;
+// Entry (bytes): base chain + 1 (0: empty); the key's words after the base | the counter count
+// << 16; the result (u64); the hash; the packets replayed since their counters were last
+// added to, and their bytes (u64); then the key's words and, right after them, the counters
+// the walk added to. A hit only counts itself in the entry, and the rules' counters are brought
+// up to date when the entry is displaced or anyone reads them (settleWalkMemo): a hit then
+// touches one cache line where a short key and a few counters fit, not one per counter. A walk
+// whose key and counters do not fit is not kept.
+const E_SHAPE: usize = 4;
+const E_RESULT: usize = 8;
+const E_HASH: usize = 16;
+const E_PENDING: usize = 20;
+const E_PENDING_BYTES: usize = 24;
+const E_KEY: usize = 32;
 const ENTRY_BYTES: usize = 128;
-const SETS: u32 = 1 << 13;
+const ENTRY_WORDS: u32 = <u32>(ENTRY_BYTES - E_KEY) >> 2;
 const WAYS: u32 = 2;
+// The memo starts at MIN_SETS sets (2 MiB) and doubles, splitting every set on the hash's next
+// bit, when a sixteenth as many walks as it holds have displaced one another, up to MAX_SETS
+// (8 MiB, reserved at the start: untouched pages cost nothing).
+const MIN_SETS: u32 = 1 << 13;
+const MAX_SETS: u32 = 1 << 15;
+let setCount: u32 = MIN_SETS;
+let evictions: u32 = 0;
 
 // Whether the memo pays for a chain is measured on its first TRIAL lookups: it is switched off
-// for the chain when fewer than half of them hit, or when the walks it replaces evaluate fewer
-// than CHEAP_RULES rules on average (a lookup then costs more than the walk). Either way the
-// results are the same; only the speed differs.
-const TRIAL: u32 = 4096;
+// for the chain when fewer than half of the trial's second half hit (the first half fills the
+// memo: a chain whose packets take ten thousand distinct keys needs that long), or when the
+// walks it replaces evaluate fewer than CHEAP_RULES rules on average (a lookup then costs more
+// than the walk). Either way the results are the same; only the speed differs.
+const TRIAL: u32 = 1 << 15;
 const CHEAP_RULES: u32 = 6;
-/** Per chain: lookups, hits, misses, rules evaluated by the missed walks. */
+/** Per chain: lookups, hits in the trial's second half, misses, rules evaluated by the missed walks. */
 let trials: usize = 0;
 
 let descriptors: usize = 0;
@@ -105,15 +121,30 @@ export function walkMemoMisses(): u32 {
   return memoMisses;
 }
 
-function init(): void {
-  descriptors = alloc((<usize>chainCount) << 2);
-  chainFacts = alloc((<usize>chainCount) << 2);
-  trials = alloc((<usize>chainCount) << 4);
-  seen = alloc(<usize>chainCount);
-  stack = alloc((<usize>chainCount + 1) << 2);
-  if (entries === 0) entries = alloc(<usize>SETS * WAYS * ENTRY_BYTES);
-  else memory.fill(entries, 0, <usize>SETS * WAYS * ENTRY_BYTES);
-  builtFor = chains;
+/**
+ * Forgets every walk and analysis, for a new table or other pass actions; allocates the memo
+ * the first time (loadTable calls it, so that memoWalk never allocates in the middle of a batch
+ * except for a chain's key descriptor).
+ */
+export function resetWalkMemo(settleFirst: bool): void {
+  if (settleFirst) settleWalkMemo();
+  if (builtFor !== chains) {
+    descriptors = alloc((<usize>chainCount) << 2);
+    chainFacts = alloc((<usize>chainCount) << 2);
+    trials = alloc((<usize>chainCount) << 4);
+    seen = alloc(<usize>chainCount);
+    stack = alloc((<usize>chainCount + 1) << 2);
+    builtFor = chains;
+  } else {
+    memory.fill(descriptors, 0, (<usize>chainCount) << 2);
+    memory.fill(chainFacts, 0, (<usize>chainCount) << 2);
+    memory.fill(trials, 0, (<usize>chainCount) << 4);
+  }
+  // Entries start on a cache line: a short one is then read in one.
+  if (entries === 0) entries = (alloc(<usize>MAX_SETS * WAYS * ENTRY_BYTES + 48) + 63) & ~(<usize>63);
+  else memory.fill(entries, 0, <usize>setCount * WAYS * ENTRY_BYTES);
+  setCount = MIN_SETS;
+  evictions = 0;
   memoHits = 0;
   memoMisses = 0;
 }
@@ -240,18 +271,19 @@ function analyse(base: u32): usize {
 /** Counts a lookup of `base`; at the end of its trial, keeps the memo for it or not. */
 function judge(base: u32): void {
   const t = trials + ((<usize>base) << 4);
-  const lookups = load<u32>(t) + 1;
-  store<u32>(t, lookups);
-  if (lookups !== TRIAL) return;
+  const lookups = load<u32>(t);
+  if (lookups >= TRIAL) return;
+  store<u32>(t, lookups + 1);
+  if (lookups + 1 !== TRIAL) return;
   const hits = load<u32>(t, 4);
   const misses = load<u32>(t, 8);
   const evaluated = load<u32>(t, 12);
-  if (hits * 2 < lookups || (misses > 0 && evaluated < CHEAP_RULES * misses))
+  if (hits * 4 < TRIAL || (misses > 0 && evaluated < CHEAP_RULES * misses))
     store<u32>(descriptors + ((<usize>base) << 2), <u32>UNCACHEABLE);
 }
 
 function descriptorOf(base: u32): usize {
-  if (builtFor !== chains) init();
+  if (builtFor !== chains) resetWalkMemo(false);
   const at = descriptors + ((<usize>base) << 2);
   let d = <usize>load<u32>(at);
   if (d === 0) {
@@ -261,9 +293,10 @@ function descriptorOf(base: u32): usize {
   return d;
 }
 
+/** Whether the `n` words at `at` are the key's after its base. */
 function sameKey(at: usize, n: u32): bool {
   for (let i: usize = 0; i < <usize>n; i++)
-    if (load<u32>(at + (i << 2)) !== load<u32>(key + (i << 2))) return false;
+    if (load<u32>(at + (i << 2)) !== load<u32>(key + 4 + (i << 2))) return false;
   return true;
 }
 
@@ -329,23 +362,28 @@ export function memoWalk(base: u32, bytes: u32): u64 {
     n++;
   }
   h = fmix32(h);
-  const set = entries + <usize>(h & (SETS - 1)) * WAYS * ENTRY_BYTES;
-  const keyBytes = (<usize>n) << 2;
+  let set = entries + <usize>(h & (setCount - 1)) * WAYS * ENTRY_BYTES;
+  // Stored without the base, which word 0 of the entry holds.
+  const keyWords = n - 1;
+  const keyBytes = (<usize>keyWords) << 2;
   for (let w: u32 = 0; w < WAYS; w++) {
     const e = set + <usize>w * ENTRY_BYTES;
+    const shape = load<u32>(e, E_SHAPE);
     if (
       load<u32>(e) === base + 1 &&
-      load<u32>(e, 20) === h &&
-      load<u32>(e, 4) === n &&
-      sameKey(e + E_KEY, n)
+      load<u32>(e, E_HASH) === h &&
+      (shape & 0xffff) === keyWords &&
+      sameKey(e + E_KEY, keyWords)
     ) {
       memoHits++;
       const t = trials + ((<usize>base) << 4);
-      store<u32>(t, load<u32>(t, 4) + 1, 4);
-      countPacket(e + E_COUNTERS, load<u32>(e, 16), bytes);
-      lastCounters = e + E_COUNTERS;
-      lastCounted = load<u32>(e, 16);
-      return load<u64>(e, 8);
+      if (load<u32>(t) > TRIAL / 2) store<u32>(t, load<u32>(t, 4) + 1, 4);
+      if (load<u32>(e, E_PENDING) === u32.MAX_VALUE) settle(e);
+      store<u32>(e, load<u32>(e, E_PENDING) + 1, E_PENDING);
+      store<u64>(e, load<u64>(e, E_PENDING_BYTES) + <u64>bytes, E_PENDING_BYTES);
+      lastCounters = e + E_KEY + keyBytes;
+      lastCounted = shape >> 16;
+      return load<u64>(e, E_RESULT);
     }
   }
   memoMisses++;
@@ -354,19 +392,80 @@ export function memoWalk(base: u32, bytes: u32): u64 {
   store<u32>(t, load<u32>(t, 8) + 1, 8);
   store<u32>(t, load<u32>(t, 12) + walkEvaluated, 12);
   const logged = walkLogged();
-  if (((<u32>r >> 8) & 0xff) >= R_UNDECIDED_RULE || logged > MAX_COUNTERS || walkActed) return r;
+  if (((<u32>r >> 8) & 0xff) >= R_UNDECIDED_RULE || keyWords + logged > ENTRY_WORDS || walkActed) return r;
   let e = set;
   if (load<u32>(e) !== 0) {
-    e = set + <usize>(victim & (WAYS - 1)) * ENTRY_BYTES;
-    victim++;
-    if (load<u32>(set + ENTRY_BYTES) === 0) e = set + ENTRY_BYTES;
+    e = set + ENTRY_BYTES;
+    if (load<u32>(e) !== 0) {
+      e = set + <usize>(victim & (WAYS - 1)) * ENTRY_BYTES;
+      victim++;
+      if (++evictions > (setCount * WAYS) >> 4 && setCount < MAX_SETS) {
+        grow();
+        set = entries + <usize>(h & (setCount - 1)) * WAYS * ENTRY_BYTES;
+        e = load<u32>(set) === 0 ? set : set + ENTRY_BYTES;
+      }
+      if (load<u32>(e) !== 0) settle(e);
+    }
   }
   store<u32>(e, base + 1);
-  store<u32>(e, n, 4);
-  store<u64>(e, r, 8);
-  store<u32>(e, logged, 16);
-  store<u32>(e, h, 20);
-  memory.copy(e + E_KEY, key, keyBytes);
-  memory.copy(e + E_COUNTERS, walkLog(), (<usize>logged) << 2);
+  store<u32>(e, keyWords | (logged << 16), E_SHAPE);
+  store<u64>(e, r, E_RESULT);
+  store<u32>(e, h, E_HASH);
+  store<u32>(e, 0, E_PENDING);
+  store<u64>(e, 0, E_PENDING_BYTES);
+  memory.copy(e + E_KEY, key + 4, keyBytes);
+  memory.copy(e + E_KEY + keyBytes, walkLog(), (<usize>logged) << 2);
   return r;
+}
+
+/** Adds the packets entry `e` replayed since last time to its counters. */
+function settle(e: usize): void {
+  const packets = load<u32>(e, E_PENDING);
+  if (packets === 0) return;
+  const shape = load<u32>(e, E_SHAPE);
+  addCounts(
+    e + E_KEY + ((<usize>(shape & 0xffff)) << 2),
+    shape >> 16,
+    packets,
+    load<u64>(e, E_PENDING_BYTES),
+  );
+  store<u32>(e, 0, E_PENDING);
+  store<u64>(e, 0, E_PENDING_BYTES);
+}
+
+/** Brings every rule's and policy's counters up to date with the memo's replays. */
+export function settleWalkMemo(): void {
+  if (entries === 0) return;
+  for (let i: u32 = 0; i < setCount * WAYS; i++) {
+    const e = entries + <usize>i * ENTRY_BYTES;
+    if (load<u32>(e) !== 0) settle(e);
+  }
+}
+
+/** Forgets the replays not yet counted (the counters are being zeroed). */
+export function dropWalkMemoCounts(): void {
+  if (entries === 0) return;
+  for (let i: u32 = 0; i < setCount * WAYS; i++) {
+    const e = entries + <usize>i * ENTRY_BYTES;
+    store<u32>(e, 0, E_PENDING);
+    store<u64>(e, 0, E_PENDING_BYTES);
+  }
+}
+
+/**
+ * Twice the sets: set s splits into s and s + the old set count on the hash's next bit (each
+ * entry keeps its hash), each walk keeping its way, so nothing memoized is lost.
+ */
+function grow(): void {
+  const old = setCount;
+  const upper = entries + <usize>old * WAYS * ENTRY_BYTES;
+  memory.fill(upper, 0, <usize>old * WAYS * ENTRY_BYTES);
+  setCount <<= 1;
+  evictions = 0;
+  for (let i: u32 = 0; i < old * WAYS; i++) {
+    const e = entries + <usize>i * ENTRY_BYTES;
+    if (load<u32>(e) === 0 || (load<u32>(e, E_HASH) & old) === 0) continue;
+    memory.copy(upper + <usize>i * ENTRY_BYTES, e, ENTRY_BYTES);
+    memory.fill(e, 0, ENTRY_BYTES);
+  }
 }

@@ -1,7 +1,9 @@
 // The engines measured side by side on one workload, each timed over the same packets:
 //
 // - wasm: the WebAssembly classifier, one classify call per batch (batches filled beforehand,
-//   as the trace reader fills them; the fill is not timed);
+//   as the trace reader fills them; the fill is not timed), as the library makes it: a packet
+//   whose walk reads the same as an earlier one's is replayed from the walk memo;
+// - wasm-walk: the same with the memo off, every packet walking the rules;
 // - floor: the same batches through a WebAssembly loop that only decodes the headers
 //   (assembly/index.ts decodeOnly): what any WebAssembly classifier pays before the first rule;
 // - interp: the TypeScript interpreter of the same compiled table (src/compiler/interpret.ts);
@@ -33,8 +35,8 @@ import { benchContext } from './packets.js';
 import type { Workload } from './scenarios.js';
 import { adaptivePps, bestMs, bestNs, collectGarbage } from './timing.js';
 
-export type EngineName = 'wasm' | 'interp' | 'reference' | 'linear' | 'floor';
-export const ENGINES: readonly EngineName[] = ['wasm', 'interp', 'reference', 'linear', 'floor'];
+export type EngineName = 'wasm' | 'wasm-walk' | 'interp' | 'reference' | 'linear' | 'floor';
+export const ENGINES: readonly EngineName[] = ['wasm', 'wasm-walk', 'interp', 'reference', 'linear', 'floor'];
 
 export interface EngineRate {
   /** Packets per second. */
@@ -60,6 +62,8 @@ export interface WorkloadResult {
   };
   /** Packets the WebAssembly classifier handed to the host (undecided), of all it classified. */
   readonly wasmUndecided: number;
+  /** Share of the timed packets the WebAssembly classifier replayed from its walk memo (absent in older results). */
+  readonly wasmMemoReplayed?: number;
   /** Packets (of those compared) whose verdict differs from the reference walk's, per engine. */
   readonly disagreements: Readonly<Record<'wasm' | 'interp' | 'linear', number>>;
   readonly compared: number;
@@ -119,7 +123,18 @@ export function measureWorkload(w: Workload, options: MeasureOptions): WorkloadR
   collectGarbage();
   classifyAll();
   const wasmRuns = Math.max(2 * options.runs, 7); // a run is a few ms: cheap to repeat
+  const hitsBefore = wasm.walkMemo.hits;
   const wasmPps = packets.length / (bestNs(wasmRuns, classifyAll) / 1e9);
+  const wasmMemoReplayed = (wasm.walkMemo.hits - hitsBefore) / (wasmRuns * packets.length);
+  // The same batches' packets walked one by one: same results, the walk's own cost.
+  const walker = new WasmClassifier(table, { memo: false });
+  const walked = wasmBatches(walker, packets, chain, options.batchSize);
+  walked.classifyAll();
+  const walkPps = packets.length / (bestNs(wasmRuns, walked.classifyAll) / 1e9);
+  batches.forEach((b, i) => {
+    if (b.results().join() !== walked.batches[i]!.results().join())
+      throw new Error(`${w.scenario} ${w.size}: the walk memo changed a result in batch ${i}`);
+  });
   const x = wasm.exports as FloorExports;
   let decoded = 0;
   const floorAll = () => {
@@ -206,6 +221,7 @@ export function measureWorkload(w: Workload, options: MeasureOptions): WorkloadR
 
   const engines: Record<EngineName, EngineRate> = {
     wasm: rate(wasmPps, packets.length),
+    'wasm-walk': rate(walkPps, packets.length),
     interp: rate(interpRate.pps, interpRate.measured),
     reference: rate(refRate.pps, refRate.measured),
     linear: rate(linearRate.pps, linearRate.measured),
@@ -227,6 +243,7 @@ export function measureWorkload(w: Workload, options: MeasureOptions): WorkloadR
       wasmOverFloor: wasmPps / floorPps,
     },
     wasmUndecided: undecided,
+    wasmMemoReplayed,
     disagreements,
     compared,
   };

@@ -2,7 +2,13 @@
 // process, then the microbenchmarks and memory figures; results as one JSON-able object, a
 // text (or Markdown) table and an SVG chart.
 
-import { ENGINES, type EngineName, measureWorkload, type WorkloadResult } from './engines.js';
+import {
+  ENGINES,
+  type EngineName,
+  type EngineRate,
+  measureWorkload,
+  type WorkloadResult,
+} from './engines.js';
 import { type MachineFacts, machineFacts } from './machine.js';
 import { type MemoryResult, type MicroResult, measureMemory, runMicro } from './micro.js';
 import { measurePath, PATH_SCENARIOS, type PathOptions, type PathResult } from './path.js';
@@ -175,6 +181,7 @@ const THROUGHPUT_COLUMNS: readonly Column[] = [
   { title: 'wasm/linear', align: 'right' },
   { title: 'wasm/floor', align: 'right' },
   { title: 'B/rule', align: 'right' },
+  { title: 'memo replayed', align: 'right' },
   { title: 'undecided', align: 'right' },
   { title: 'disagree', align: 'right' },
 ];
@@ -190,14 +197,16 @@ function throughputRow(r: WorkloadResult): string[] {
     String(r.size),
     String(r.rules),
     ...ENGINES.map((e) => {
-      const x = r.engines[e];
-      return `${mpps(x.pps)} (${x.nsPerPacket.toFixed(0)})`;
+      // Results written before an engine was measured (bench/run.ts --from) lack it.
+      const x = r.engines[e] as EngineRate | undefined;
+      return x ? `${mpps(x.pps)} (${x.nsPerPacket.toFixed(0)})` : '—';
     }),
     ratio(r.ratios.wasmOverReference),
     ratio(r.ratios.wasmOverInterp),
     ratio(r.ratios.wasmOverLinear),
     ratio(r.ratios.wasmOverFloor),
     r.tableBytesPerRule.toFixed(0),
+    r.wasmMemoReplayed === undefined ? '—' : `${(100 * r.wasmMemoReplayed).toFixed(0)}%`,
     String(r.wasmUndecided),
     `${d.wasm}/${d.interp}/${d.linear} of ${r.compared}`,
   ];
@@ -308,6 +317,7 @@ export function memoryLines(results: BenchResults): string[] {
 
 const ENGINE_STYLE: Readonly<Record<EngineName, { color: string; dashed?: boolean; label: string }>> = {
   wasm: { color: '#d62728', label: 'WebAssembly' },
+  'wasm-walk': { color: '#ff7f0e', label: 'WebAssembly, every packet walked (no memo)' },
   interp: { color: '#1f77b4', label: 'TS table interpreter' },
   reference: { color: '#2ca02c', label: 'reference walk' },
   linear: { color: '#9467bd', label: 'naive linear scan (JS)' },
@@ -323,7 +333,7 @@ export function throughputSvg(results: BenchResults): string {
       color: ENGINE_STYLE[e].color,
       dashed: ENGINE_STYLE[e].dashed ?? false,
       points: results.throughput
-        .filter((r) => r.scenario === s)
+        .filter((r) => r.scenario === s && (r.engines[e] as EngineRate | undefined))
         .map((r) => ({ x: r.size, y: r.engines[e].pps })),
     })),
   }));

@@ -31,6 +31,8 @@ export interface WasmDiffStats {
   undecidedPacket: number;
   /** Decided packets whose walk evaluated a statistic or quota op or ran MARK. */
   decidedStateful: number;
+  /** Packets the classifier answered from its walk memo. */
+  memoHits: number;
   divergences: string[];
 }
 
@@ -41,6 +43,7 @@ export function emptyStats(): WasmDiffStats {
     undecidedRule: 0,
     undecidedPacket: 0,
     decidedStateful: 0,
+    memoHits: 0,
     divergences: [],
   };
 }
@@ -225,6 +228,7 @@ export function wasmDifferential(
       }
     }
   wasm.classify(batch);
+  stats.memoHits += wasm.walkMemo.hits;
   const res = batch.results();
   for (let i = 0; i < batch.count; i++) {
     stats.packets++;

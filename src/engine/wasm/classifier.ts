@@ -35,6 +35,13 @@ export interface WasmClassifierOptions {
   readonly interfaces?: number;
   /** Answers the packet path's host questions (the engine's; a lone classifier asks none). */
   readonly hostQuery?: HostQuery;
+  /**
+   * Replay a walk whose packet reads the same as an earlier one's in every field the reachable
+   * rules test, instead of walking again (assembly/path/verdict-memo.ts; default true). Results
+   * and counters are the same either way; off, every packet walks the rules (what the
+   * benchmarks time as the walk's own cost).
+   */
+  readonly memo?: boolean;
 }
 
 const NAME_BYTES = 16 * 1024;
@@ -76,6 +83,7 @@ export class WasmClassifier {
     let mask = 0;
     for (const k of options.passActions ?? DEFAULT_PASS_ACTIONS) mask |= 1 << ACTION_KINDS.indexOf(k);
     x.setPassActions(mask >>> 0);
+    x.setClassifyMemo(options.memo === false ? 0 : 1);
     x.randomSeed((options.seed ?? 0) >>> 0);
     this.ifaceCapacity = options.interfaces ?? 1024;
     this.ifacesAt = x.alloc(this.ifaceCapacity * IFACE_WORDS * 4) >>> 0;
@@ -141,8 +149,14 @@ export class WasmClassifier {
     this.exports.classify(batch.count, l.meta, l.ct, l.bytes, this.ifacesAt, l.results);
   }
 
+  /** Walks the memo answered and memoizable walks it missed, since the table was loaded. */
+  get walkMemo(): { readonly hits: number; readonly misses: number } {
+    return { hits: this.exports.walkMemoHits() >>> 0, misses: this.exports.walkMemoMisses() >>> 0 };
+  }
+
   /** Packets and bytes counted so far: rules 0..ruleCount-1, then each chain's policy. */
   counters(): { packets: BigUint64Array; bytes: BigUint64Array } {
+    this.exports.settleWalkMemo();
     const rules = this.ruleCount;
     const n = rules + this.chainCount;
     const buffer = this.exports.memory.buffer;

@@ -27,7 +27,14 @@ export interface ClassifierExports {
   /** Where the chains' policy counters are (u64 packets, u64 bytes each). */
   policyCountersAt(): number;
   resetCounters(): void;
+  /** Adds the walk memo's replays to the rules' counters (before they are read). */
+  settleWalkMemo(): void;
   setPassActions(mask: number): void;
+  /** Whether classify answers repeated walks from the walk memo (on unless set off). */
+  setClassifyMemo(on: number): void;
+  /** Walks answered from the walk memo, and memoizable walks walked, since the table was loaded. */
+  walkMemoHits(): number;
+  walkMemoMisses(): number;
   /** Seeds the statistic match's generator (Xoshiro128ss of src/engine/conntrack/prng.ts). */
   randomSeed(seed: number): void;
   randomNext(): number;

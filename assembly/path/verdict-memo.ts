@@ -76,21 +76,29 @@ const ENTRY_WORDS: u32 = <u32>(ENTRY_BYTES - E_KEY) >> 2;
 const WAYS: u32 = 2;
 // The memo starts at MIN_SETS sets (2 MiB) and doubles, splitting every set on the hash's next
 // bit, when a sixteenth as many walks as it holds have displaced one another, up to MAX_SETS
-// (8 MiB, reserved at the start: untouched pages cost nothing).
+// (16 MiB, reserved at the start: untouched pages cost nothing).
 const MIN_SETS: u32 = 1 << 13;
-const MAX_SETS: u32 = 1 << 15;
+const MAX_SETS: u32 = 1 << 16;
 let setCount: u32 = MIN_SETS;
 let evictions: u32 = 0;
 
-// Whether the memo pays for a chain is measured on its first TRIAL lookups: it is switched off
-// for the chain when fewer than half of the trial's second half hit (the first half fills the
-// memo: a chain whose packets take ten thousand distinct keys needs that long), or when the
-// walks it replaces evaluate fewer than CHEAP_RULES rules on average (a lookup then costs more
-// than the walk). Either way the results are the same; only the speed differs.
+// Whether the memo pays for a chain is measured on a trial of its first lookups, judged every
+// TRIAL / 2 lookups from the TRIAL-th on by the hits among the last TRIAL / 2 (the first half
+// of the trial only fills the memo). At least half of them hit: the memo stays on. Fewer than
+// an eighth, or the walks it replaces evaluate fewer than CHEAP_RULES rules on average (a
+// lookup then costs more than the walk), or still under half after EXTENSIONS more rounds: it
+// is switched off for the chain. Otherwise the memo is still filling (a chain whose packets take
+// more distinct keys than TRIAL / 2 sees each again only later) and the trial goes on. Either
+// way the results are the same; only the speed differs.
 const TRIAL: u32 = 1 << 15;
+const EXTENSIONS: u32 = 8;
 const CHEAP_RULES: u32 = 6;
-/** Per chain: lookups, hits in the trial's second half, misses, rules evaluated by the missed walks. */
+/**
+ * Per chain: lookups in the current round (TRIAL: judged), hits in its second half, misses,
+ * rules evaluated by the missed walks, and rounds judged.
+ */
 let trials: usize = 0;
+const TRIAL_BYTES: usize = 20;
 
 let descriptors: usize = 0;
 // Per chain, what the flow cache (flow-cache.ts) needs to know of the walks from it: analysed,
@@ -131,14 +139,14 @@ export function resetWalkMemo(settleFirst: bool): void {
   if (builtFor !== chains) {
     descriptors = alloc((<usize>chainCount) << 2);
     chainFacts = alloc((<usize>chainCount) << 2);
-    trials = alloc((<usize>chainCount) << 4);
+    trials = alloc(<usize>chainCount * TRIAL_BYTES);
     seen = alloc(<usize>chainCount);
     stack = alloc((<usize>chainCount + 1) << 2);
     builtFor = chains;
   } else {
     memory.fill(descriptors, 0, (<usize>chainCount) << 2);
     memory.fill(chainFacts, 0, (<usize>chainCount) << 2);
-    memory.fill(trials, 0, (<usize>chainCount) << 4);
+    memory.fill(trials, 0, <usize>chainCount * TRIAL_BYTES);
   }
   // Entries start on a cache line: a short one is then read in one.
   if (entries === 0) entries = (alloc(<usize>MAX_SETS * WAYS * ENTRY_BYTES + 48) + 63) & ~(<usize>63);
@@ -268,9 +276,9 @@ function analyse(base: u32): usize {
   return d;
 }
 
-/** Counts a lookup of `base`; at the end of its trial, keeps the memo for it or not. */
+/** Counts a lookup of `base`; at the end of a round of its trial, keeps the memo for it or not. */
 function judge(base: u32): void {
-  const t = trials + ((<usize>base) << 4);
+  const t = trials + <usize>base * TRIAL_BYTES;
   const lookups = load<u32>(t);
   if (lookups >= TRIAL) return;
   store<u32>(t, lookups + 1);
@@ -278,8 +286,16 @@ function judge(base: u32): void {
   const hits = load<u32>(t, 4);
   const misses = load<u32>(t, 8);
   const evaluated = load<u32>(t, 12);
-  if (hits * 4 < TRIAL || (misses > 0 && evaluated < CHEAP_RULES * misses))
+  const rounds = load<u32>(t, 16) + 1;
+  store<u32>(t, rounds, 16);
+  if (hits * 4 >= TRIAL) return;
+  if (hits * 16 < TRIAL || rounds > EXTENSIONS || (misses > 0 && evaluated < CHEAP_RULES * misses)) {
     store<u32>(descriptors + ((<usize>base) << 2), <u32>UNCACHEABLE);
+    return;
+  }
+  // Another round of TRIAL / 2 lookups, every one of them counted.
+  store<u32>(t, TRIAL / 2);
+  store<u32>(t, 0, 4);
 }
 
 function descriptorOf(base: u32): usize {
@@ -376,7 +392,7 @@ export function memoWalk(base: u32, bytes: u32): u64 {
       sameKey(e + E_KEY, keyWords)
     ) {
       memoHits++;
-      const t = trials + ((<usize>base) << 4);
+      const t = trials + <usize>base * TRIAL_BYTES;
       if (load<u32>(t) > TRIAL / 2) store<u32>(t, load<u32>(t, 4) + 1, 4);
       if (load<u32>(e, E_PENDING) === u32.MAX_VALUE) settle(e);
       store<u32>(e, load<u32>(e, E_PENDING) + 1, E_PENDING);
@@ -388,7 +404,7 @@ export function memoWalk(base: u32, bytes: u32): u64 {
   }
   memoMisses++;
   const r = plainWalk(base, bytes);
-  const t = trials + ((<usize>base) << 4);
+  const t = trials + <usize>base * TRIAL_BYTES;
   store<u32>(t, load<u32>(t, 8) + 1, 8);
   store<u32>(t, load<u32>(t, 12) + walkEvaluated, 12);
   const logged = walkLogged();

@@ -98,6 +98,28 @@ describe('the classifier walk memo', () => {
     expect(memo!.hitsByPass[2]).toBeGreaterThan(18_000);
   });
 
+  it('keeps its trial going while it fills with more distinct keys than a round sees again', () => {
+    // 40k keys drawn at random: in the trial's first judged round (lookups 16k-32k) about a
+    // third hit, which alone would switch the memo off.
+    const filter = Array.from({ length: 8 }, (_, i) => `-A FORWARD -d 10.${i}.0.0/9 -j LOG`);
+    filter.push('-A FORWARD -d 10.0.0.0/8 -p tcp -j ACCEPT');
+    const keys = Array.from({ length: 40_000 }, (_, i) =>
+      packet(`tcp 192.0.2.1:40000 > 10.${i >> 16}.${(i >> 8) & 255}.${i & 255}:80 iif eth0`),
+    );
+    let x = 12345;
+    const draw = () => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return keys[(x >>> 8) % keys.length]!;
+    };
+    const packets = Array.from({ length: 120_000 }, draw);
+    const [memo, walked] = run(filter, packets.slice(0, 80_000), 1);
+    const [memoAll] = run(filter, packets, 1);
+    expect(memo!.results).toEqual(walked!.results);
+    expect(memo!.counters).toEqual(walked!.counters);
+    // Of the last 40k packets, most are replays (none if the first round had switched it off).
+    expect(memoAll!.walkMemo.hits - memo!.walkMemo.hits).toBeGreaterThan(30_000);
+  });
+
   it('is switched off for a chain whose packets never repeat their key', () => {
     const filter = Array.from({ length: 8 }, (_, i) => `-A FORWARD -s 172.16.${i}.0/24 -j DROP`);
     filter.push('-A FORWARD -p tcp -m tcp --dport 80 -j ACCEPT');

@@ -7,24 +7,19 @@ import type { Match } from '../ir/match.js';
 import type { Ruleset } from '../ir/ruleset.js';
 import type { Target } from '../ir/target.js';
 import { actionCodec, type ParamActionKind } from './action-codecs.js';
+import { assembleTable } from './assemble.js';
 import { buildIndexes } from './build-index.js';
 import type { CompiledTable } from './compiled-table.js';
 import {
   ACTION_KINDS,
   CHAIN_FLAG_BASE,
   EXTERN_KINDS,
-  FORMAT_VERSION,
-  HEADER,
-  HEADER_FLAG_IPV6,
-  HEADER_WORDS,
   HOOKS,
-  MAGIC,
   NAT_ACTIONS,
   NONE,
   POLICIES,
   RECORD_WORDS,
   RULE_FLAG_UNSUPPORTED,
-  SECTION_ENTRY_WORDS,
   Section,
   type SectionId,
   SLOT_WORDS,
@@ -43,38 +38,6 @@ import { WordBuffer } from './word-buffer.js';
 export interface CompileOptions {
   /** Build classification indexes (default true); off for measuring without them. */
   readonly indexes?: boolean;
-}
-
-interface Sections {
-  readonly words: Map<SectionId, Uint32Array>;
-  readonly counts: Map<SectionId, number>;
-}
-
-function assemble(family: Ruleset['family'], s: Sections): ArrayBuffer {
-  const ids = [...s.words.keys()].sort((a, b) => a - b);
-  const dirWords = ids.length * SECTION_ENTRY_WORDS;
-  let offset = HEADER_WORDS + dirWords;
-  const placed = ids.map((id) => {
-    const at = offset;
-    offset += s.words.get(id)!.length;
-    return at;
-  });
-  const out = new Uint32Array(offset);
-  out[HEADER.MAGIC] = MAGIC;
-  out[HEADER.VERSION] = FORMAT_VERSION;
-  out[HEADER.FLAGS] = family === 'ipv6' ? HEADER_FLAG_IPV6 : 0;
-  out[HEADER.BYTE_LENGTH] = offset * 4;
-  out[HEADER.SECTION_COUNT] = ids.length;
-  ids.forEach((id, i) => {
-    const e = HEADER_WORDS + i * SECTION_ENTRY_WORDS;
-    const w = s.words.get(id)!;
-    out[e] = id;
-    out[e + 1] = placed[i]! * 4;
-    out[e + 2] = w.length * 4;
-    out[e + 3] = s.counts.get(id) ?? 0;
-    out.set(w, placed[i]!);
-  });
-  return out.buffer;
 }
 
 export function compile(ruleset: Ruleset, host?: Host, options: CompileOptions = {}): CompiledTable {
@@ -260,5 +223,5 @@ export function compile(ruleset: Ruleset, host?: Host, options: CompileOptions =
   put(Section.INDEXES, index.section, index.count);
   // Strings last: every section above interns into it.
   put(Section.STRINGS, strings.encode(), strings.count);
-  return loadTable(assemble(family, { words, counts }));
+  return loadTable(assembleTable(family, { words, counts }));
 }

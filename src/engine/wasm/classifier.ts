@@ -1,7 +1,8 @@
 // The host side of the WebAssembly classifier: one instance per compiled table, the table
-// copied into linear memory once, an interface registry, and batches laid out in memory so one
-// classify() call decides every packet of a batch. statistic and quota keep their state in that
-// memory (assembly/state.ts) and MARK runs there; NAT and the other targets stay on the host.
+// copied into linear memory once (without the strings only the host reads: table-image.ts), an
+// interface registry, and batches laid out in memory so one classify() call decides every
+// packet of a batch. statistic and quota keep their state in that memory (assembly/state.ts)
+// and MARK runs there; NAT and the other targets stay on the host.
 
 import type { CompiledTable } from '../../compiler/compiled-table.js';
 import { ACTION_KINDS, type ActionKind, NONE, Section } from '../../compiler/format.js';
@@ -14,6 +15,7 @@ import {
   type WasmBuild,
   wasmPath,
 } from './module.js';
+import { wasmTableImage } from './table-image.js';
 
 const DEFAULT_PASS_ACTIONS: readonly ActionKind[] = ['LOG', 'NFLOG', 'TRACE', 'CHECKSUM', 'CLASSIFY'];
 
@@ -74,7 +76,7 @@ export class WasmClassifier {
     const build = options.build ?? 'release';
     const x = instantiateClassifier(build, options.wasmFile ?? wasmPath(build), options.hostQuery);
     this.exports = x;
-    const bytes = new Uint8Array(table.buffer);
+    const bytes = wasmTableImage(table);
     const at = x.alloc(bytes.byteLength);
     new Uint8Array(x.memory.buffer, at, bytes.byteLength).set(bytes);
     this.ruleRecordsAt = x.loadTable(at) >>> 0;

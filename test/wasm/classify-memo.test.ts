@@ -16,6 +16,18 @@ function packet(spec: string): Uint8Array {
   return s.bytes;
 }
 
+/** `n` packets to `keys` distinct destinations (10.x.y.z), drawn at random from seed `seed`. */
+function randomDraws(keys: number, n: number, seed: number): Uint8Array[] {
+  const distinct = Array.from({ length: keys }, (_, i) =>
+    packet(`tcp 192.0.2.1:40000 > 10.${i >> 16}.${(i >> 8) & 255}.${i & 255}:80 iif eth0`),
+  );
+  let x = seed;
+  return Array.from({ length: n }, () => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return distinct[(x >>> 8) % keys]!;
+  });
+}
+
 /**
  * Classifies `packets` through FORWARD with the memo on and off, `passes` times (the counters
  * zeroed before the last pass when `zeroLast`); both runs' words and counters.
@@ -81,8 +93,9 @@ describe('the classifier walk memo', () => {
   });
 
   it('grows for 20k distinct keys and replays nine in ten of them by the third pass', () => {
-    // Eight counted rules before the verdict: the walks are long enough for the memo to pay.
-    const filter = Array.from({ length: 8 }, (_, i) => `-A FORWARD -d 10.${i}.0.0/9 -j LOG`);
+    // Fourteen counted rules before the verdict: the walks are long enough for the memo to pay
+    // at any size.
+    const filter = Array.from({ length: 14 }, (_, i) => `-A FORWARD -d 10.${i}.0.0/9 -j LOG`);
     filter.push('-A FORWARD -d 10.0.0.0/8 -p tcp -j ACCEPT', '-A FORWARD -d 10.128.0.0/9 -j ACCEPT');
     const packets = Array.from({ length: 20_000 }, (_, i) =>
       packet(
@@ -100,24 +113,32 @@ describe('the classifier walk memo', () => {
 
   it('keeps its trial going while it fills with more distinct keys than a round sees again', () => {
     // 40k keys drawn at random: in the trial's first judged round (lookups 16k-32k) about a
-    // third hit, which alone would switch the memo off.
-    const filter = Array.from({ length: 8 }, (_, i) => `-A FORWARD -d 10.${i}.0.0/9 -j LOG`);
+    // third hit, which alone would switch the memo off. Walks of 15 rules: long enough to keep
+    // the memo once it has grown past the caches.
+    const filter = Array.from({ length: 14 }, (_, i) => `-A FORWARD -d 10.${i}.0.0/9 -j LOG`);
     filter.push('-A FORWARD -d 10.0.0.0/8 -p tcp -j ACCEPT');
-    const keys = Array.from({ length: 40_000 }, (_, i) =>
-      packet(`tcp 192.0.2.1:40000 > 10.${i >> 16}.${(i >> 8) & 255}.${i & 255}:80 iif eth0`),
-    );
-    let x = 12345;
-    const draw = () => {
-      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-      return keys[(x >>> 8) % keys.length]!;
-    };
-    const packets = Array.from({ length: 120_000 }, draw);
+    const packets = randomDraws(40_000, 120_000, 12345);
     const [memo, walked] = run(filter, packets.slice(0, 80_000), 1);
     const [memoAll] = run(filter, packets, 1);
     expect(memo!.results).toEqual(walked!.results);
     expect(memo!.counters).toEqual(walked!.counters);
     // Of the last 40k packets, most are replays (none if the first round had switched it off).
     expect(memoAll!.walkMemo.hits - memo!.walkMemo.hits).toBeGreaterThan(30_000);
+  });
+
+  it('is switched off once it outgrows the caches where walks stay in them', () => {
+    // fw1-like: a few rules, every packet's key its own among 80k drawn at random. The keys
+    // repeat, so the trial alone would keep the memo (nine in ten of the last packets replayed),
+    // but once it holds 32k walks a hit costs more than a walk of nine rules in a table of a few
+    // hundred bytes.
+    const filter = Array.from({ length: 8 }, (_, i) => `-A FORWARD -d 10.${i}.0.0/9 -j LOG`);
+    filter.push('-A FORWARD -d 10.0.0.0/8 -p tcp -j ACCEPT');
+    const packets = randomDraws(80_000, 240_000, 777);
+    const [memo, walked] = run(filter, packets.slice(0, 200_000), 1);
+    const [memoAll] = run(filter, packets, 1);
+    expect(memo!.results).toEqual(walked!.results);
+    expect(memo!.counters).toEqual(walked!.counters);
+    expect(memoAll!.walkMemo.hits).toBe(memo!.walkMemo.hits);
   });
 
   it('is switched off for a chain whose packets never repeat their key', () => {

@@ -16,6 +16,13 @@ function packet(spec: string): Uint8Array {
   return s.bytes;
 }
 
+/** FORWARD rules: `n` counted rules for 10.0.0.0/9 (LOG), then ACCEPT for tcp to 10.0.0.0/8. */
+function countingChain(n: number): string[] {
+  const filter = Array.from({ length: n }, (_, i) => `-A FORWARD -d 10.${i}.0.0/9 -j LOG`);
+  filter.push('-A FORWARD -d 10.0.0.0/8 -p tcp -j ACCEPT');
+  return filter;
+}
+
 /** `n` packets to `keys` distinct destinations (10.x.y.z), drawn at random from seed `seed`. */
 function randomDraws(keys: number, n: number, seed: number): Uint8Array[] {
   const distinct = Array.from({ length: keys }, (_, i) =>
@@ -95,8 +102,7 @@ describe('the classifier walk memo', () => {
   it('grows for 20k distinct keys and replays nine in ten of them by the third pass', () => {
     // Fourteen counted rules before the verdict: the walks are long enough for the memo to pay
     // at any size.
-    const filter = Array.from({ length: 14 }, (_, i) => `-A FORWARD -d 10.${i}.0.0/9 -j LOG`);
-    filter.push('-A FORWARD -d 10.0.0.0/8 -p tcp -j ACCEPT', '-A FORWARD -d 10.128.0.0/9 -j ACCEPT');
+    const filter = [...countingChain(14), '-A FORWARD -d 10.128.0.0/9 -j ACCEPT'];
     const packets = Array.from({ length: 20_000 }, (_, i) =>
       packet(
         `${i % 3 ? 'tcp' : 'udp'} 192.0.2.1:40000 > 10.${(i * 13) & 127}.${i >> 8}.${i & 255}:80 iif eth0`,
@@ -115,8 +121,7 @@ describe('the classifier walk memo', () => {
     // 40k keys drawn at random: in the trial's first judged round (lookups 16k-32k) about a
     // third hit, which alone would switch the memo off. Walks of 15 rules: long enough to keep
     // the memo once it has grown past the caches.
-    const filter = Array.from({ length: 14 }, (_, i) => `-A FORWARD -d 10.${i}.0.0/9 -j LOG`);
-    filter.push('-A FORWARD -d 10.0.0.0/8 -p tcp -j ACCEPT');
+    const filter = countingChain(14);
     const packets = randomDraws(40_000, 120_000, 12345);
     const [memo, walked] = run(filter, packets.slice(0, 80_000), 1);
     const [memoAll] = run(filter, packets, 1);
@@ -131,8 +136,7 @@ describe('the classifier walk memo', () => {
     // repeat, so the trial alone would keep the memo (nine in ten of the last packets replayed),
     // but once it holds 32k walks a hit costs more than a walk of nine rules in a table of a few
     // hundred bytes.
-    const filter = Array.from({ length: 8 }, (_, i) => `-A FORWARD -d 10.${i}.0.0/9 -j LOG`);
-    filter.push('-A FORWARD -d 10.0.0.0/8 -p tcp -j ACCEPT');
+    const filter = countingChain(8);
     const packets = randomDraws(80_000, 240_000, 777);
     const [memo, walked] = run(filter, packets.slice(0, 200_000), 1);
     const [memoAll] = run(filter, packets, 1);

@@ -19,6 +19,11 @@ export function alloc(bytes: usize): usize {
   return ptr;
 }
 
+/** alloc(bytes) starting on a cache line (64 bytes), for records read a line at a time. */
+export function allocLines(bytes: usize): usize {
+  return (alloc(bytes + 48) + 63) & ~(<usize>63);
+}
+
 /** Frees everything allocated at or after `mark` (a pointer alloc returned). */
 export function release(mark: usize): void {
   top = mark;

@@ -22,7 +22,7 @@ import {
   V_GOTO,
   V_JUMP,
 } from './layout';
-import { alloc } from './memory';
+import { alloc, allocLines } from './memory';
 
 export let strings: usize = 0;
 export let chains: usize = 0;
@@ -87,7 +87,7 @@ export function initTable(base: usize): void {
     }
   }
   coverage = alloc((<usize>ruleCount) << 2);
-  ruleCores = (alloc(<usize>ruleCount * RULE_CORE_BYTES + 48) + 63) & ~(<usize>63);
+  ruleCores = allocLines(<usize>ruleCount * RULE_CORE_BYTES);
   for (let g: u32 = 0; g < ruleCount; g++) {
     const rw = rules + <usize>g * RULE_BYTES;
     const core = ruleCores + <usize>g * RULE_CORE_BYTES;
@@ -145,11 +145,7 @@ export function stringLength(id: u32): u32 {
  * a policy) listed at `list`: a walk's, or one the walk memo or the flow cache replays.
  */
 export function countPacket(list: usize, n: u32, bytes: u32): void {
-  for (let i: u32 = 0; i < n; i++) {
-    const c = counterAt(load<u32>(list + ((<usize>i) << 2)));
-    store<u64>(c, load<u64>(c) + 1);
-    store<u64>(c, load<u64>(c, 8) + <u64>bytes, 8);
-  }
+  addCounts(list, n, 1, <u64>bytes);
 }
 
 /** Adds `packets` packets of `bytes` bytes in all to each of the `n` counters listed at `list`. */

@@ -37,7 +37,7 @@ import {
   V_JUMP,
   X_ADDRTYPE,
 } from '../layout';
-import { alloc } from '../memory';
+import { alloc, allocLines } from '../memory';
 import { ct, FIELD_SLOTS as fieldSlots } from '../ops';
 import { fields, laterFragment, skbLen, thoff } from '../packet';
 import {
@@ -127,6 +127,7 @@ let descriptors: usize = 0;
 const FACT_ANALYSED: u32 = 1;
 const FACT_FLOW: u32 = 2;
 let chainFacts: usize = 0;
+/** The table (its chains' address) the per-chain arrays were made for; loadTable resets the memo. */
 let builtFor: usize = 0;
 let entries: usize = 0;
 let victim: u32 = 0;
@@ -169,7 +170,7 @@ export function resetWalkMemo(settleFirst: bool): void {
     memory.fill(trials, 0, <usize>chainCount * TRIAL_BYTES);
   }
   // Entries start on a cache line: a short one is then read in one.
-  if (entries === 0) entries = (alloc(<usize>MAX_SETS * WAYS * ENTRY_BYTES + 48) + 63) & ~(<usize>63);
+  if (entries === 0) entries = allocLines(<usize>MAX_SETS * WAYS * ENTRY_BYTES);
   else memory.fill(entries, 0, <usize>setCount * WAYS * ENTRY_BYTES);
   setCount = MIN_SETS;
   evictions = 0;
@@ -320,7 +321,6 @@ function judge(base: u32): void {
 }
 
 function descriptorOf(base: u32): usize {
-  if (builtFor !== chains) resetWalkMemo(false);
   const at = descriptors + ((<usize>base) << 2);
   let d = <usize>load<u32>(at);
   if (d === 0) {

@@ -116,6 +116,7 @@ export {
 export { conntrackBatch } from './conntrack/batch';
 export { ctNatIcmpReply } from './conntrack/icmp-reply-translation';
 export { setAddressPrefixes } from './path/address-class';
+export { prefetchedFrames, prefetchSink, setPrefetch } from './path/batch-prefetch';
 export { engineBridges } from './path/bridge-input';
 export { ctPacketFromIpv4 } from './path/ct-packet';
 export { defragAreaBytes, initDefrag } from './path/defrag';

@@ -7,7 +7,7 @@
 // reply node's tuple is the stored NAT reply tuple when there is one (nat-store.ts). Nothing
 // here allocates (the IPv6 NAT side pool grows in chunks, only when first needed).
 
-import { alloc } from '../memory';
+import { alloc, allocLines } from '../memory';
 import { initBySource, removeBySource } from './bysource';
 import { expiryAdd, expiryDelete, expiryInit, expiryRemove } from './expiry';
 import { jhash2, reciprocalScale } from './jhash';
@@ -92,7 +92,7 @@ export function initTable(): void {
   )
     chainShift++;
   chainCount = kernelBuckets << chainShift;
-  entries = alloc(<usize>capacity * ENTRY_BYTES);
+  entries = allocLines(<usize>capacity * ENTRY_BYTES);
   buckets = alloc((<usize>chainCount) << 2);
   memory.fill(buckets, 0xff, (<usize>chainCount) << 2);
   highWater = 0;
@@ -151,6 +151,22 @@ function chainOf(t: usize, zone: u32): u32 {
     jhash2(tupleHashWords(t, zone), tupleHashLength(t), setting(ST_HASH_SEED)),
     chainCount,
   );
+}
+
+const prefetchWords: usize = memory.data(5 * 4, 16);
+
+/**
+ * Where the chain a lookup of the IPv4 tuple (src, dst, sport << 16 | dport, protocol) in zone
+ * 0 starts is kept (chainOf for such a tuple; batch-prefetch.ts reads it ahead).
+ */
+export function chainHeadAt4(src: u32, dst: u32, ports: u32, protocol: u32): usize {
+  store<u32>(prefetchWords, src);
+  store<u32>(prefetchWords, dst, 4);
+  store<u32>(prefetchWords, ports, 8);
+  store<u32>(prefetchWords, protocol << 16, 12);
+  store<u32>(prefetchWords, 0, 16);
+  const chain = reciprocalScale(jhash2(prefetchWords, 5, setting(ST_HASH_SEED)), chainCount);
+  return buckets + ((<usize>chain) << 2);
 }
 
 /** The tuple of node `node`'s direction into `t`. */

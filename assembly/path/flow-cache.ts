@@ -27,7 +27,7 @@ import {
 } from '../conntrack/layout';
 import { entryAt, inTable, isExpired } from '../conntrack/table';
 import { fmix32, hashWord } from '../hash-mix';
-import { alloc } from '../memory';
+import { allocLines } from '../memory';
 import { countPacket } from '../table';
 
 const WAYS: u32 = 2;
@@ -125,8 +125,8 @@ export function initFlowCache(connections: u32): void {
     while (n < MAX_ENTRIES && n < connections * 2) n <<= 1;
     maxEntries = n;
     // Reserved, not touched: fresh pages cost nothing until the cache grows into them.
-    entries = alloc(<usize>n * ENTRY_BYTES);
-    wayRecords = alloc(<usize>WAY_SLOTS * WAY_BYTES);
+    entries = allocLines(<usize>n * ENTRY_BYTES);
+    wayRecords = allocLines(<usize>WAY_SLOTS * WAY_BYTES);
   }
   entryCount = MIN_ENTRIES;
   setMask = entryCount / WAYS - 1;
@@ -222,6 +222,36 @@ function isWay(v: usize, fate: u32, reason: u32, decision: u32, list: usize, cou
 /** The way record of the found flow (valid after flowOutcomeHolds). */
 function flowWay(): usize {
   return wayRecords + <usize>(load<u32>(flowEntry, W_WAY) - 1) * WAY_BYTES;
+}
+
+/** The set the flow of the datagram at `ip` (received on `iif`, skb mark `mark`) hashes to. */
+export function flowSetOf(iif: u32, ip: usize, mark: u32): usize {
+  const tag = VALID | iif | ((<u32>load<u8>(ip, 9)) << 16);
+  const h = flowHash(tag, load<u32>(ip, 12), load<u32>(ip, 16), load<u32>(ip, 20), mark);
+  return entries + <usize>(h & setMask) * WAYS * ENTRY_BYTES;
+}
+
+/** Reads a word of each of a set's entries (one cache line each), for batch-prefetch.ts. */
+export function touchLines(set: usize): u32 {
+  return load<u32>(set) + load<u32>(set + ENTRY_BYTES);
+}
+
+/** The connection index the cached flow of the datagram at `ip` names, or u32.MAX_VALUE. */
+export function flowConnectionOf(iif: u32, ip: usize, mark: u32): u32 {
+  const set = flowSetOf(iif, ip, mark);
+  const tag = VALID | iif | ((<u32>load<u8>(ip, 9)) << 16);
+  for (let w: u32 = 0; w < WAYS; w++) {
+    const e = set + <usize>w * ENTRY_BYTES;
+    if (
+      load<u32>(e, W_TAG) === tag &&
+      load<u32>(e, W_SRC) === load<u32>(ip, 12) &&
+      load<u32>(e, W_DST) === load<u32>(ip, 16) &&
+      load<u32>(e, W_PORTS) === load<u32>(ip, 20) &&
+      load<u32>(e, W_MARK) === mark
+    )
+      return load<u32>(e, W_CT);
+  }
+  return u32.MAX_VALUE;
 }
 
 /**

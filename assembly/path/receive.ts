@@ -52,6 +52,7 @@ import {
   confirmed,
   confirmedIdx,
   capacity as connectionRecords,
+  count as ctCount,
   entryAt,
   keepReleased,
   release as releaseEntry,
@@ -88,6 +89,7 @@ import {
   rejectReply,
   synAckReply,
 } from './answers';
+import { PREFETCH_GROUP, prefetchDue, prefetchFrames } from './batch-prefetch';
 import { bridgeEgress, fdbClock, fdbLearn, sawAddress } from './bridge-fdb';
 import { bridgeInput } from './bridge-input';
 import { bridgeOfPort, isOwnMac, macAt } from './bridge-topology';
@@ -1241,6 +1243,8 @@ export function receiveBatch(
     beginCompleted();
   }
   for (let k: u32 = first; k < n; k++) {
+    if ((k - first) % PREFETCH_GROUP === 0 && prefetchDue(ctCount))
+      prefetchFrames(frames, FRAME_BYTES, bytes, k, min<u32>(k + PREFETCH_GROUP, n));
     frameIndex = k;
     outOif = 0;
     nextHopOut = 0;

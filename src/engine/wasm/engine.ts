@@ -58,6 +58,8 @@ interface PathExports {
   flowCacheHits(): number;
   flowCacheReplays(): number;
   walkMemoMisses(): number;
+  setPrefetch(on: number): void;
+  prefetchedFrames(): number;
   ctPrngSeed(seed: number): void;
   defragAreaBytes(): number;
   initDefrag(area: number, completed: number, completedBytes: number, seconds: number): void;
@@ -196,6 +198,11 @@ export interface WasmEngineOptions {
   readonly batchSize?: number;
   /** Packet bytes per batch (default batchSize * 1600). */
   readonly batchBytes?: number;
+  /**
+   * Read the next frames' flows and connections ahead, in groups, once the table holds many
+   * connections (assembly/path/batch-prefetch.ts; default true). The results are the same.
+   */
+  readonly prefetch?: boolean;
 }
 
 /** A capture interface: its registry index, whether the path takes its frames, whether it is `@local`. */
@@ -314,6 +321,7 @@ export class WasmEngine {
       batchSize: 1,
     });
     this.x.ctPrngSeed(seed >>> 0);
+    if (options.prefetch === false) this.x.setPrefetch(0);
     this.batchSize = options.batchSize ?? 4096;
     this.byteCapacity = options.batchBytes ?? this.batchSize * 1600;
     this.frames = this.x.alloc(this.batchSize * FRAME_WORDS * 4) >>> 0;
@@ -906,6 +914,11 @@ export class WasmEngine {
    */
   get flowCache(): { readonly hits: number; readonly replays: number } {
     return { hits: this.x.flowCacheHits() >>> 0, replays: this.x.flowCacheReplays() >>> 0 };
+  }
+
+  /** Frames whose flow and connection were read ahead (WasmEngineOptions.prefetch). */
+  get prefetchedFrames(): number {
+    return this.x.prefetchedFrames() >>> 0;
   }
 
   /** Table walks answered from the walk memo (assembly/path/verdict-memo.ts), and those walked. */

@@ -2,9 +2,10 @@
 // (interface, addresses, protocol, ports, skb mark), the connection it belongs to — so
 // conntrack skips its hash lookup — and, once a packet of the flow has gone the whole way, what
 // happened after conntrack: the walks' counter updates, the route, the verdict. A later packet
-// of the flow whose conntrack outcome is the same (state, direction, status, connection mark)
-// replays that instead of walking the tables and asking for the route again; its own bytes are
-// still rewritten by NAT and TTL, and conntrack still runs on it in full.
+// of the flow whose conntrack outcome is the same (state, direction, status — but for ASSURED
+// when no walk reads the status —, connection mark) replays that instead of walking the tables
+// and asking for the route again; its own bytes are still rewritten by NAT and TTL, and
+// conntrack still runs on it in full.
 //
 // Recorded only when everything after conntrack is a function of what the key and the checks
 // hold: every walk pure and reading only fields fixed within a flow (verdict-memo.ts), a
@@ -24,6 +25,7 @@ import {
   E_STATUS,
   IP_CT_ESTABLISHED,
   IP_CT_ESTABLISHED_REPLY,
+  IPS_ASSURED,
 } from '../conntrack/layout';
 import { entryAt, inTable, isExpired } from '../conntrack/table';
 import { fmix32, hashWord } from '../hash-mix';
@@ -43,7 +45,7 @@ const W_PORTS: usize = 12;
 const W_MARK: usize = 16;
 const W_CT: usize = 20; // connection index
 const W_CT_ID: usize = 24;
-const W_DIR: usize = 28;
+const W_DIR: usize = 28; // direction | STATUS_ASSURED_IGNORED
 const W_CTINFO: usize = 32;
 const W_STATUS: usize = 36;
 const W_CT_MARK: usize = 40;
@@ -62,6 +64,12 @@ const V_DECISION: usize = 8;
 const V_COUNTED: usize = 12;
 const V_COUNTERS: usize = 16;
 const VALID: u32 = 0x80000000;
+/**
+ * In W_DIR: no walk of the way reads the connection's status, so the ASSURED bit, which
+ * conntrack sets on an established connection's next packets (the handshake's last ACK, a UDP
+ * stream's), does not change the way, and the status compares without it.
+ */
+const STATUS_ASSURED_IGNORED: u32 = 2;
 /** V_DECISION when the replayed packet keeps its own decision. */
 export const NO_DECISION: u32 = 0xffffffff;
 
@@ -98,6 +106,7 @@ let recCt: u32 = CT_NONE;
 let recDir: u32 = 0;
 let recCtinfo: u32 = 0;
 let recStatus: u32 = 0;
+let recReadsStatus: bool = false;
 let recCtMark: u32 = 0;
 let recOif: u32 = 0;
 let recNextHop: u32 = 0;
@@ -295,7 +304,7 @@ export function flowHint(now: i64): u32 {
   if (load<u32>(e, E_ID) !== load<u32>(flowEntry, W_CT_ID) || !inTable(e) || isExpired(e, now))
     return CT_NONE;
   flowHits++;
-  return (idx << 1) | load<u32>(flowEntry, W_DIR);
+  return (idx << 1) | (load<u32>(flowEntry, W_DIR) & 1);
 }
 
 /**
@@ -306,12 +315,14 @@ export function flowOutcomeHolds(idx: u32, dir: u32, ctinfo: u32, l4Length: u32)
   const f = flowEntry;
   if (f === 0 || load<u32>(f, W_WAY) === 0) return false;
   const e = entryAt(idx);
+  const dirWord = load<u32>(f, W_DIR);
+  const status = <u32>load<u16>(e, E_STATUS) & ((dirWord & STATUS_ASSURED_IGNORED) !== 0 ? ~IPS_ASSURED : ~0);
   return (
     load<u32>(f, W_CT) === idx &&
     load<u32>(f, W_CT_ID) === load<u32>(e, E_ID) &&
-    load<u32>(f, W_DIR) === dir &&
+    (dirWord & 1) === dir &&
     load<u32>(f, W_CTINFO) === ctinfo &&
-    load<u32>(f, W_STATUS) === <u32>load<u16>(e, E_STATUS) &&
+    load<u32>(f, W_STATUS) === status &&
     load<u32>(f, W_CT_MARK) === load<u32>(e, E_MARK) &&
     l4Length >= load<u32>(f, W_GUARD)
   );
@@ -354,6 +365,7 @@ export function flowRecordStart(idx: u32, dir: u32, ctinfo: u32): void {
   recGuard = 0;
   recCount = 0;
   recWalks = 0;
+  recReadsStatus = false;
   recLocal = false;
   recMtu = 0;
   recCt = idx;
@@ -369,8 +381,9 @@ export function flowRecordStop(): void {
 }
 
 /** A walk of the recorded way: its counters, and whether its outcome is the flow's. */
-export function flowRecordWalk(flowSafe: bool, guard: u32, log: usize, logged: u32): void {
+export function flowRecordWalk(flowSafe: bool, guard: u32, readsStatus: bool, log: usize, logged: u32): void {
   if (!recording) return;
+  if (readsStatus) recReadsStatus = true;
   if (!flowSafe || recCount + logged > MAX_COUNTERS) {
     recordOk = false;
     return;
@@ -442,9 +455,9 @@ export function flowRecordEnd(fate: u32, reason: u32, decision: u32, forwarded: 
   store<u32>(e, kMark, W_MARK);
   store<u32>(e, recCt, W_CT);
   store<u32>(e, load<u32>(ce, E_ID), W_CT_ID);
-  store<u32>(e, recDir, W_DIR);
+  store<u32>(e, recReadsStatus ? recDir : recDir | STATUS_ASSURED_IGNORED, W_DIR);
   store<u32>(e, recCtinfo, W_CTINFO);
-  store<u32>(e, recStatus, W_STATUS);
+  store<u32>(e, recReadsStatus ? recStatus : recStatus & ~IPS_ASSURED, W_STATUS);
   store<u32>(e, recCtMark, W_CT_MARK);
   store<u32>(e, recGuard, W_GUARD);
   store<u32>(e, way, W_WAY);

@@ -190,7 +190,14 @@ import { setMacDestination } from './pkttype';
 import { rejectParams } from './reject-target';
 import { applyIcmpErrorRewrite4, applyRewriteRecord, ipDecreaseTtl } from './rewrite';
 import { FRAME_SLACK } from './tcpmss-target';
-import { lastCounted, lastCounters, lastFlowSafe, lastGuard, memoWalk } from './verdict-memo';
+import {
+  lastCounted,
+  lastCounters,
+  lastFlowSafe,
+  lastGuard,
+  lastReadsStatus,
+  memoWalk,
+} from './verdict-memo';
 import { setWalkConnection } from './walk-connection';
 
 // Frame records (FRAME_BYTES): byte offset in the packet area, captured length, iif registry
@@ -453,7 +460,7 @@ function facts(): void {
 function tableStep(chain: u32, filter: bool): u32 {
   facts();
   const r = memoWalk(chain, ipLen);
-  flowRecordWalk(lastFlowSafe, lastGuard, lastCounters, lastCounted);
+  flowRecordWalk(lastFlowSafe, lastGuard, lastReadsStatus, lastCounters, lastCounted);
   if (notrackRequested()) {
     untracked = true;
     ctKind = K_UNTRACKED;

@@ -126,6 +126,10 @@ let descriptors: usize = 0;
 // packet of one direction of a connection; the longest L4_GUARD << 8.
 const FACT_ANALYSED: u32 = 1;
 const FACT_FLOW: u32 = 2;
+/** A reachable rule reads the connection's status bits (--ctstatus). */
+const FACT_STATUS: u32 = 4;
+/** The status bits field (CT_STATUS_BITS, src/compiler/format.ts). */
+const F_CT_STATUS: u32 = 46;
 let chainFacts: usize = 0;
 /** The table (its chains' address) the per-chain arrays were made for; loadTable resets the memo. */
 let builtFor: usize = 0;
@@ -276,6 +280,7 @@ function analyse(base: u32): usize {
   }
   let flow = FACT_FLOW;
   for (let f: u32 = 0; f < FIELD_IDS; f++) if (load<u8>(widths + <usize>f) !== 0 && variesInFlow(f)) flow = 0;
+  if (load<u8>(widths + <usize>F_CT_STATUS) !== 0) flow |= FACT_STATUS;
   store<u32>(chainFacts + ((<usize>base) << 2), FACT_ANALYSED | flow | (min<u32>(maxGuard, 0xffffff) << 8));
   let words: u32 = 1;
   for (let f: u32 = 0; f < FIELD_IDS; f++) words += <u32>load<u8>(widths + <usize>f);
@@ -352,6 +357,8 @@ export let lastCounted: u32 = 0;
 export let lastFlowSafe: bool = false;
 /** The longest L4_GUARD reachable from the last memoWalk's chain. */
 export let lastGuard: u32 = 0;
+/** Whether a rule reachable from the last memoWalk's chain reads the connection's status. */
+export let lastReadsStatus: bool = false;
 
 function plainWalk(base: u32, bytes: u32): u64 {
   const r = walk(base, bytes);
@@ -371,6 +378,7 @@ export function memoWalk(base: u32, bytes: u32): u64 {
   const facts = load<u32>(chainFacts + ((<usize>base) << 2));
   lastFlowSafe = (facts & FACT_FLOW) !== 0;
   lastGuard = facts >> 8;
+  lastReadsStatus = (facts & FACT_STATUS) !== 0;
   if (d !== UNCACHEABLE) judge(base);
   if (d === UNCACHEABLE || laterFragment || <u64>thoff + <u64>load<u32>(d, 4) > <u64>skbLen)
     return plainWalk(base, bytes);

@@ -97,13 +97,19 @@ export function generatedFrames(
   return frames;
 }
 
-/** The engine's batches run and cleared, the time inside run() added up by `clock`. */
+/**
+ * The engine's batches run and cleared, the time inside run() added up by `clock`. No packet's
+ * result is read, so, as `nfwasm replay` does when it writes no per-packet output, the engine
+ * does not copy each packet's connection for one (WasmEngine.packetConnections).
+ */
 export class TimedBatches {
   ns = 0;
   constructor(
     private readonly engine: WasmEngine,
     private readonly clock: NsClock = wallClockNs,
-  ) {}
+  ) {
+    engine.packetConnections = false;
+  }
 
   readonly run = (): void => {
     const t = this.clock();

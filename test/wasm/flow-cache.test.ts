@@ -53,17 +53,23 @@ function filterRuleset(forward: string, rules: readonly string[]) {
   return loadRuleset(text.join('\n'), { file: 'filter.v4' }).ruleset;
 }
 
-/** Each packet through both engines (one WebAssembly batch per packet); their summaries. */
+/**
+ * Each packet through both engines (one WebAssembly batch per packet); their summaries, and
+ * per packet whether the flow cache replayed its way.
+ */
 function run(
   specs: readonly string[],
   sysctl: Record<string, number>,
-): { reference: string[]; wasm: string[] } {
+  rules: Ruleset = ruleset,
+): { reference: string[]; wasm: string[]; replayed: boolean[] } {
   const host = hostWith(sysctl);
-  const ref = new ReferenceEngine(ruleset, host, { seed: 1 });
-  const wasm = new WasmEngine(ruleset, host, { seed: 1, batchSize: 1 });
+  const ref = new ReferenceEngine(rules, host, { seed: 1 });
+  const wasm = new WasmEngine(rules, host, { seed: 1, batchSize: 1 });
   const reference: string[] = [];
   const out: string[] = [];
+  const replayed: boolean[] = [];
   specs.forEach((spec, i) => {
+    const replays = wasm.flowCache.replays;
     const s = parsePacketSpec(spec);
     if ('error' in s) throw new Error(s.error);
     const frame = { bytes: s.bytes, linkType: s.linkType, iif: s.iif!, timestampNs: BigInt(i) * 1_000_000n };
@@ -71,9 +77,10 @@ function run(
     wasm.add(frame.bytes, frame.linkType, frame.iif, frame.timestampNs);
     wasm.run();
     out.push(summary(wasm.result(0)));
+    replayed.push(wasm.flowCache.replays > replays);
     wasm.clear();
   });
-  return { reference, wasm: out };
+  return { reference, wasm: out, replayed };
 }
 
 describe('the flow cache forgets deleted connections', () => {
@@ -102,6 +109,39 @@ describe('the flow cache forgets deleted connections', () => {
     expect(JSON.parse(reference[2]!).fate).toBe('forwarded');
     expect(JSON.parse(reference[7]!).fate).toBe('dropped');
     expect(JSON.parse(reference[8]!).fate).toBe('dropped');
+  });
+});
+
+describe('which packets of a connection replay', () => {
+  // A client's connection to the container's published port (DNAT), and its answers.
+  const connection = [
+    'tcp 198.51.100.7:40000 > 192.168.1.10:80 iif eth0 flags S seq 1',
+    'tcp 172.17.0.2:8080 > 198.51.100.7:40000 iif docker0 flags SA seq 100 ack 2',
+    // The handshake's last ACK: the connection is ASSURED from here on.
+    'tcp 198.51.100.7:40000 > 192.168.1.10:80 iif eth0 flags A seq 2 ack 101',
+    'tcp 172.17.0.2:8080 > 198.51.100.7:40000 iif docker0 flags PA seq 101 ack 2 len 10',
+    'tcp 198.51.100.7:40000 > 192.168.1.10:80 iif eth0 flags PA seq 2 ack 111 len 10',
+    'tcp 172.17.0.2:8080 > 198.51.100.7:40000 iif docker0 flags PA seq 111 ack 12 len 10',
+  ];
+
+  it("the answer after the handshake replays the SYN-ACK's way: ASSURED alone does not change it", () => {
+    const { reference, wasm, replayed } = run(connection, {});
+    expect(wasm).toEqual(reference);
+    expect(reference.map((r) => JSON.parse(r).fate)).toEqual(Array(6).fill('forwarded'));
+    expect(replayed).toEqual([false, false, false, true, true, true]);
+  });
+
+  it('where a rule reads the status, the first packet after ASSURED takes its own way', () => {
+    const counted = loadRuleset(
+      readFileSync(join(FIXTURES, 'docker-routed.v4'), 'utf8').replace(
+        '*filter\n',
+        '*filter\n-I FORWARD -m conntrack --ctstatus ASSURED\n',
+      ),
+      { file: 'docker-routed.v4' },
+    ).ruleset;
+    const { reference, wasm, replayed } = run(connection, {}, counted);
+    expect(wasm).toEqual(reference);
+    expect(replayed).toEqual([false, false, false, false, true, true]);
   });
 });
 

@@ -20,7 +20,13 @@ import { FrameKeyer } from '../replay/frame-keyer.js';
 import { packetOutcome } from '../replay/packet-outcome.js';
 import { ProgressBar, type ProgressStream } from '../replay/progress-bar.js';
 import { ReplayOutputs } from '../replay/replay-outputs.js';
-import { formatReport, type ReplayReport, topRules } from '../replay/replay-report.js';
+import {
+  type FastPaths,
+  fastPathsOf,
+  formatReport,
+  type ReplayReport,
+  topRules,
+} from '../replay/replay-report.js';
 import {
   type ReplayOptions,
   type ReplayPacket,
@@ -89,6 +95,7 @@ interface Run {
   readonly counted: Ruleset;
   readonly conntrack: { readonly entries: number; readonly stats: ConntrackStats };
   readonly shards?: ReplayReport['shards'];
+  readonly fastPaths?: FastPaths;
 }
 
 function fileSize(path: string): number {
@@ -191,6 +198,7 @@ export async function replayCommand(
           engine instanceof WasmEngine
             ? engine.conntrackStats()
             : { entries: engine.conntrack.count, stats: { ...engine.conntrack.stats } },
+        ...(engine instanceof WasmEngine ? { fastPaths: fastPathsOf(engine) } : {}),
       };
     } finally {
       reader.close();
@@ -252,6 +260,7 @@ export async function replayCommand(
         counted: withCounters(ruleset, r.counters),
         conntrack: r.conntrack,
         shards: r.shards,
+        ...(r.fastPaths ? { fastPaths: r.fastPaths } : {}),
       };
     } finally {
       reader.close();
@@ -324,6 +333,7 @@ export async function replayCommand(
     skipped: summary.skipped,
     topRules: topRules(counted),
     conntrack: run.conntrack,
+    ...(run.fastPaths && fallback === undefined ? { fastPaths: run.fastPaths } : {}),
     traceProblems: problems.total,
     engine: fallback === undefined ? engineOption : 'reference',
     workers: threads,

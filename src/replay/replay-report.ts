@@ -2,6 +2,7 @@
 // fate, top rules by hits, conntrack statistics, throughput.
 
 import type { ConntrackStats } from '../engine/conntrack/table.js';
+import type { WasmEngine } from '../engine/wasm/engine.js';
 import { formatRuleSpec } from '../frontend/iptables/printer.js';
 import type { Ruleset } from '../ir/ruleset.js';
 
@@ -16,6 +17,30 @@ export interface TopRule {
   readonly rule: string;
 }
 
+/**
+ * What the WebAssembly engine's shortcuts answered: packets whose way after conntrack the flow
+ * cache replayed, and table walks the walk memo replayed or walked (only walks it may keep).
+ */
+export interface FastPaths {
+  readonly flowReplays: number;
+  readonly memoHits: number;
+  readonly memoMisses: number;
+}
+
+export function fastPathsOf(engine: WasmEngine): FastPaths {
+  const memo = engine.walkMemo;
+  return { flowReplays: engine.flowCache.replays, memoHits: memo.hits, memoMisses: memo.misses };
+}
+
+/** Sums the figures of several engines (workers). */
+export function addFastPaths(a: FastPaths, b: FastPaths): FastPaths {
+  return {
+    flowReplays: a.flowReplays + b.flowReplays,
+    memoHits: a.memoHits + b.memoHits,
+    memoMisses: a.memoMisses + b.memoMisses,
+  };
+}
+
 export interface ReplayReport {
   readonly packets: number;
   /** Wall-clock seconds of the processing itself (reading and running, not loading). */
@@ -25,6 +50,8 @@ export interface ReplayReport {
   readonly skipped: number;
   readonly topRules: readonly TopRule[];
   readonly conntrack: { readonly entries: number; readonly stats: Readonly<ConntrackStats> };
+  /** The WebAssembly engine's shortcuts (absent when the reference engine ran). */
+  readonly fastPaths?: FastPaths;
   readonly traceProblems: number;
   /** The engine that produced the results: 'wasm' or 'reference'. */
   readonly engine: 'wasm' | 'reference';
@@ -84,5 +111,15 @@ export function formatReport(r: ReplayReport): string {
     `  ${String(r.conntrack.entries).padStart(10)}  entries at the end`,
     ...(Object.entries(s) as [string, number][]).map(([k, n]) => `  ${String(n).padStart(10)}  ${k}`),
   );
+  const f = r.fastPaths;
+  if (f) {
+    const share = (n: number, of: number) => (of > 0 ? `${((100 * n) / of).toFixed(0)}%` : '-');
+    const walks = f.memoHits + f.memoMisses;
+    lines.push(
+      'fast paths:',
+      `  ${String(f.flowReplays).padStart(10)}  packets whose way after conntrack the flow cache replayed (${share(f.flowReplays, r.packets)})`,
+      `  ${String(f.memoHits).padStart(10)}  walks the walk memo replayed, of ${walks} it could have (${share(f.memoHits, walks)})`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }

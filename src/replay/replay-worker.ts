@@ -14,6 +14,7 @@ import { counterVector } from './counter-vector.js';
 import { FrameIndexReader } from './frame-index.js';
 import { type PacketOutcome, packetOutcome } from './packet-outcome.js';
 import { replayIndexWasm } from './replay-index-wasm.js';
+import { fastPathsOf } from './replay-report.js';
 import type { ReplayOptions } from './replay-trace.js';
 import { replayTrace } from './replay-trace.js';
 import { replayTraceWasm, WasmReplayUnsupported } from './replay-trace-wasm.js';
@@ -59,6 +60,7 @@ function start(): void {
             engine instanceof WasmEngine
               ? engine.conntrackStats()
               : { entries: engine.conntrack.count, stats: { ...engine.conntrack.stats } },
+          ...(engine instanceof WasmEngine ? { fastPaths: fastPathsOf(engine) } : {}),
         });
         port.close();
         return;

@@ -27,6 +27,7 @@ import { FrameIndexWriter } from './frame-index.js';
 import { type FrameKeyer, ROUTE_PUNT, ROUTE_SKIPPED, STAGING_SLOTS } from './frame-keyer.js';
 import type { ProgressBar } from './progress-bar.js';
 import type { ReplayOutputs } from './replay-outputs.js';
+import { addFastPaths, type FastPaths } from './replay-report.js';
 import { frameLink, type ReplaySummary } from './replay-trace.js';
 import type { SharedChunks } from './shared-chunks.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
@@ -71,6 +72,7 @@ export interface WorkersRun {
   /** Summed counters, counter-vector.ts order. */
   readonly counters: Float64Array;
   readonly conntrack: { readonly entries: number; readonly stats: ConntrackStats };
+  readonly fastPaths?: FastPaths;
   /** Per worker: the packets it ran and the seconds it spent running them (the shards' balance). */
   readonly shards: readonly { readonly packets: number; readonly busySeconds: number }[];
 }
@@ -359,6 +361,7 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
     let entries = 0;
     const stats: Record<string, number> = {};
     const shards: { packets: number; busySeconds: number }[] = [];
+    let fastPaths: FastPaths | undefined;
     for (const t of totals) {
       if (t.kind !== 'totals') throw new Error('replay worker: expected its totals');
       shards.push({ packets: t.packets, busySeconds: Number(t.busySeconds.toFixed(3)) });
@@ -367,11 +370,13 @@ export async function replayWithWorkers(o: WorkersRunOptions): Promise<WorkersRu
       else counters = Float64Array.from(t.counters);
       entries += t.conntrack.entries;
       for (const [k, n] of Object.entries(t.conntrack.stats)) stats[k] = (stats[k] ?? 0) + n;
+      if (t.fastPaths) fastPaths = fastPaths ? addFastPaths(fastPaths, t.fastPaths) : t.fastPaths;
     }
     return {
       summary: { packets, skipped, fates },
       counters: counters!,
       conntrack: { entries, stats: stats as unknown as ConntrackStats },
+      ...(fastPaths ? { fastPaths } : {}),
       shards,
     };
   } finally {

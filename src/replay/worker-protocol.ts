@@ -2,6 +2,7 @@
 
 import type { ConntrackStats } from '../engine/conntrack/table.js';
 import type { OutcomeWants, PacketOutcome } from './packet-outcome.js';
+import type { FastPaths } from './replay-report.js';
 
 export interface WorkerInit {
   readonly rules: { readonly text: string; readonly file: string };
@@ -53,5 +54,6 @@ export type FromWorker =
       readonly busySeconds: number;
       readonly counters: Float64Array;
       readonly conntrack: { readonly entries: number; readonly stats: ConntrackStats };
+      readonly fastPaths?: FastPaths;
     }
   | { readonly kind: 'error'; readonly message: string };

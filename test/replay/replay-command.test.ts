@@ -131,6 +131,15 @@ describe('replay --engine', () => {
     const r = await outputs('reference');
     expect(w.summary).toMatch(/WebAssembly engine\)/);
     expect(r.summary).toMatch(/reference engine\)/);
+    // The WebAssembly engine says how much its shortcuts answered; the reference has none.
+    const replayed = /(\d+) {2}packets whose way after conntrack the flow cache replayed \((\d+)%\)/.exec(
+      w.summary,
+    );
+    const memo = /(\d+) {2}walks the walk memo replayed, of (\d+) it could have/.exec(w.summary);
+    expect(Number(replayed?.[1])).toBeGreaterThan(100);
+    expect(Number(memo?.[1])).toBeGreaterThan(100);
+    expect(Number(memo?.[1])).toBeLessThanOrEqual(Number(memo?.[2]));
+    expect(r.summary).not.toMatch(/fast paths/);
     expect(w.counters).toBe(r.counters);
     expect(w.out.equals(r.out)).toBe(true);
     expect(w.jsonl.split('\n').length).toBe(r.jsonl.split('\n').length);
@@ -156,6 +165,8 @@ describe('replay --engine', () => {
     expect(text.join('')).toMatch(
       /reference engine\)\n\(the reference engine ran the trace: packet 1: .*string/,
     );
+    // The figures of the WebAssembly run it gave up on are not the run's.
+    expect(text.join('')).not.toMatch(/fast paths/);
   });
 
   it("runs the bundled example, whose containers are on docker0's ports, in WebAssembly", async () => {

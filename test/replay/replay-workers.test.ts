@@ -45,7 +45,12 @@ interface Outputs {
   readonly out: Buffer;
   readonly jsonl: string;
   readonly dropped: Buffer;
-  readonly json: { fates: Record<string, number>; fallback?: string; workers: number };
+  readonly json: {
+    fates: Record<string, number>;
+    fallback?: string;
+    workers: number;
+    fastPaths?: { flowReplays: number; memoHits: number; memoMisses: number };
+  };
 }
 
 async function replayTo(
@@ -138,6 +143,13 @@ describe('replay --workers', () => {
     expect(one.out.length).toBeGreaterThan(1000);
     expectSameOutputs(one, two);
     expectSameOutputs(one, three);
+    // Each connection's packets meet the flow cache of one worker alike (300 flows: nothing is
+    // displaced), so the workers' replays add up to one engine's; each worker's memo learns
+    // on its own.
+    expect(one.json.fastPaths!.flowReplays).toBeGreaterThan(5000);
+    expect(two.json.fastPaths!.flowReplays).toBe(one.json.fastPaths!.flowReplays);
+    expect(three.json.fastPaths!.flowReplays).toBe(one.json.fastPaths!.flowReplays);
+    expect(three.json.fastPaths!.memoHits).toBeGreaterThan(0);
     // Without per-packet outputs both take their lean paths (no packet objects).
     for (const workers of ['1', '2']) {
       const countersOnly = await replayCounters(dir, trace, `c${workers}`, ['--workers', workers]);

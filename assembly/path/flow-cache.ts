@@ -25,9 +25,10 @@ import {
   E_STATUS,
   IP_CT_ESTABLISHED,
   IP_CT_ESTABLISHED_REPLY,
+  IP_CT_NEW,
   IPS_ASSURED,
 } from '../conntrack/layout';
-import { entryAt, inTable, isExpired } from '../conntrack/table';
+import { confirmed, entryAt, inTable, isExpired } from '../conntrack/table';
 import { fmix32, hashWord } from '../hash-mix';
 import { allocLines } from '../memory';
 import { countPacket } from '../table';
@@ -356,11 +357,16 @@ export function flowReplayCounters(bytes: u32): void {
 }
 
 /**
- * Starts recording the packet in flight's way after conntrack, when conntrack found it on an
- * established connection (the only state whose later packets can take the same way).
+ * Starts recording the packet in flight's way after conntrack, when conntrack found it on a
+ * connection already in the table: established, or still NEW because no answer has come yet
+ * (the packets that follow a first one whose answers never arrive). A connection's first packet
+ * takes a way of its own (NAT bindings, confirmation) and is not recorded.
  */
 export function flowRecordStart(idx: u32, dir: u32, ctinfo: u32): void {
-  recording = ctinfo === IP_CT_ESTABLISHED || ctinfo === IP_CT_ESTABLISHED_REPLY;
+  recording =
+    ctinfo === IP_CT_ESTABLISHED ||
+    ctinfo === IP_CT_ESTABLISHED_REPLY ||
+    (ctinfo === IP_CT_NEW && confirmed(entryAt(idx)));
   recordOk = recording;
   recGuard = 0;
   recCount = 0;

@@ -515,6 +515,8 @@ function natStep(hook: u32, chain: u32): u32 {
     if (attached && !confirmed(e) && manip === MANIP_SRC && (load<u8>(e, E_FLAGS) & EF_USED) === 0) {
       if (!keepReleased(ctEntry)) return stop(FATE_UNSUPPORTED, U_RELEASED_NAT);
     }
+    // A binding made now is the connection's, not a way its later packets take again.
+    flowRecordSpoil();
     beginNatWalk(ctEntry, hook, now);
     const ok = tableStep(chain, false);
     endNatWalk();

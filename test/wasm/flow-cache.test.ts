@@ -131,6 +131,18 @@ describe('which packets of a connection replay', () => {
     expect(replayed).toEqual([false, false, false, true, true, true]);
   });
 
+  it('a connection whose answers never come replays from its second packet on (still NEW)', () => {
+    // The container's datagrams MASQUERADEd out; nothing answers. The first packet binds NAT
+    // and is confirmed; the second, on a connection in the table, is recorded; the rest replay.
+    const { reference, wasm, replayed } = run(
+      Array.from({ length: 4 }, () => 'udp 172.17.0.2:5000 > 198.51.100.7:53 iif docker0 len 32'),
+      {},
+    );
+    expect(wasm).toEqual(reference);
+    expect(reference.map((r) => JSON.parse(r).ct)).toEqual(Array(4).fill('NEW'));
+    expect(replayed).toEqual([false, false, true, true]);
+  });
+
   it('where a rule reads the status, the first packet after ASSURED takes its own way', () => {
     const counted = loadRuleset(
       readFileSync(join(FIXTURES, 'docker-routed.v4'), 'utf8').replace(

@@ -2,26 +2,27 @@
 // frame's flow-cache set, its connection's record and its hash chain are rarely in the
 // processor's caches, and the packet path reaches them one after the other, a whole memory
 // latency each. WebAssembly has no prefetch instruction, but plain loads that nothing waits on
-// do the same when issued together: for a group of frames, first every frame's flow-cache set
-// is read (independent loads, in flight at once); then, per frame, the connection record its
-// cached flow names or, without one, the head of the conntrack hash chain its tuple hashes to;
-// then the first record on each such chain. The path then finds them in the cache. Only loads:
-// what the path decides does not change, only how long it waits.
+// do the same when they are issued together, a few instructions apart (the processor runs
+// ahead of a miss only as far as its reorder window reaches). So, for a group of frames, each
+// step first works out the addresses of every frame (hashing, from what earlier steps brought
+// in) and then reads them all in one tight loop: the frames' flow-cache sets; then the
+// connection record each cached flow names or, without one, the head of the conntrack hash chain
+// the frame's tuple hashes to; then the first record on each such chain. The path then finds
+// them in the cache. Only loads: what the path decides does not change, only how long it waits.
 
 import { CT_NONE } from '../conntrack/layout';
 import { chainHeadAt4, entryAt } from '../conntrack/table';
 import { be32 } from '../memory';
-import { flowConnectionOf, flowSetOf, touchLines } from './flow-cache';
+import { FLOW_ENTRY_BYTES, flowConnectionIn, flowSetOf } from './flow-cache';
 
-/**
- * Live connections from which on it pays (their records alone then outgrow a core's second-level
- * cache; below, the lookups hit the caches anyway and the prefetch's own hashing is a loss).
- */
-export const PREFETCH_CONNECTIONS: u32 = 1 << 14;
-/** Frames whose misses are overlapped at once (a few cache lines each: well within L1). */
+/** Frames whose misses are overlapped at once. */
 export const PREFETCH_GROUP: u32 = 16;
-// Per frame of the group: its IP header, its iif, then the chain head address (0: none).
-const slots: usize = memory.data(<i32>PREFETCH_GROUP * 12, 16);
+// Per frame of the group (words): its IP header, its iif, its flow-cache set, then its chain
+// head's address (0: none).
+const SLOT_BYTES: usize = 16;
+const slots: usize = memory.data(<i32>(<usize>PREFETCH_GROUP * SLOT_BYTES), 16);
+/** The addresses one step reads: two cache lines a frame at most. */
+const lines: usize = memory.data(<i32>PREFETCH_GROUP * 2 * 4, 16);
 /** Where the loaded words go, so that no optimizer drops the loads. */
 let sink: u32 = 0;
 let enabled = true;
@@ -37,9 +38,24 @@ export function prefetchedFrames(): u32 {
   return prefetched;
 }
 
-/** Whether to read ahead with `live` connections in the table. */
-export function prefetchDue(live: u32): bool {
-  return enabled && live >= PREFETCH_CONNECTIONS;
+export function prefetchOn(): bool {
+  return enabled;
+}
+
+let wanted: u32 = 0;
+
+/** Adds `at` to the addresses the next readLines reads. */
+function want(at: usize): void {
+  store<u32>(lines + ((<usize>wanted) << 2), <u32>at);
+  wanted++;
+}
+
+/** Reads a word at each address wanted since the last call, all in flight together. */
+function readLines(): void {
+  let s: u32 = 0;
+  for (let i: u32 = 0; i < wanted; i++) s += load<u32>(<usize>load<u32>(lines + ((<usize>i) << 2)));
+  sink += s;
+  wanted = 0;
 }
 
 /**
@@ -59,33 +75,40 @@ export function prefetchFrames(frames: usize, frameBytes: u32, bytes: usize, fir
     const proto = <u32>load<u8>(at, 14 + 9);
     if (proto !== 6 && proto !== 17) continue;
     const ip = at + 14;
-    sink += touchLines(flowSetOf(io & 0xffff, ip, 0));
-    const s = slots + <usize>n * 12;
+    const set = flowSetOf(io & 0xffff, ip, 0);
+    const s = slots + <usize>n * SLOT_BYTES;
     store<u32>(s, <u32>ip);
     store<u32>(s, io & 0xffff, 4);
+    store<u32>(s, <u32>set, 8);
+    want(set);
+    want(set + FLOW_ENTRY_BYTES);
     n++;
   }
   prefetched += n;
+  readLines();
   for (let i: u32 = 0; i < n; i++) {
-    const s = slots + <usize>i * 12;
+    const s = slots + <usize>i * SLOT_BYTES;
     const ip = <usize>load<u32>(s);
-    const idx = flowConnectionOf(load<u32>(s, 4), ip, 0);
+    const idx = flowConnectionIn(<usize>load<u32>(s, 8), load<u32>(s, 4), ip, 0);
+    let head: usize = 0;
     if (idx !== u32.MAX_VALUE) {
       const e = entryAt(idx);
-      sink += load<u32>(e) + load<u32>(e, 64);
-      store<u32>(s, 0, 8);
+      want(e);
+      want(e + 64);
     } else {
-      const head = chainHeadAt4(be32(ip + 12), be32(ip + 16), be32(ip + 20), <u32>load<u8>(ip, 9));
-      sink += load<u32>(head);
-      store<u32>(s, <u32>head, 8);
+      head = chainHeadAt4(be32(ip + 12), be32(ip + 16), be32(ip + 20), <u32>load<u8>(ip, 9));
+      want(head);
     }
+    store<u32>(s, <u32>head, 12);
   }
+  readLines();
   for (let i: u32 = 0; i < n; i++) {
-    const head = <usize>load<u32>(slots + <usize>i * 12, 8);
+    const head = <usize>load<u32>(slots + <usize>i * SLOT_BYTES, 12);
     if (head === 0) continue;
     const node = load<u32>(head);
-    if (node !== CT_NONE) sink += load<u32>(entryAt(node >> 1));
+    if (node !== CT_NONE) want(entryAt(node >> 1));
   }
+  readLines();
 }
 
 /** The loads' sum (read by nothing; exported so that no optimizer drops the loads). */

@@ -241,14 +241,14 @@ export function flowSetOf(iif: u32, ip: usize, mark: u32): usize {
   return entries + <usize>(h & setMask) * WAYS * ENTRY_BYTES;
 }
 
-/** Reads a word of each of a set's entries (one cache line each), for batch-prefetch.ts. */
-export function touchLines(set: usize): u32 {
-  return load<u32>(set) + load<u32>(set + ENTRY_BYTES);
-}
+/** The bytes of an entry: a set's entries are one cache line each, from the set's address. */
+export const FLOW_ENTRY_BYTES: usize = ENTRY_BYTES;
 
-/** The connection index the cached flow of the datagram at `ip` names, or u32.MAX_VALUE. */
-export function flowConnectionOf(iif: u32, ip: usize, mark: u32): u32 {
-  const set = flowSetOf(iif, ip, mark);
+/**
+ * The connection index the cached flow of the datagram at `ip` (received on `iif`, skb mark
+ * `mark`) names, looked for in its set `set` (flowSetOf), or u32.MAX_VALUE.
+ */
+export function flowConnectionIn(set: usize, iif: u32, ip: usize, mark: u32): u32 {
   const tag = VALID | iif | ((<u32>load<u8>(ip, 9)) << 16);
   for (let w: u32 = 0; w < WAYS; w++) {
     const e = set + <usize>w * ENTRY_BYTES;

@@ -52,7 +52,6 @@ import {
   confirmed,
   confirmedIdx,
   capacity as connectionRecords,
-  count as ctCount,
   entryAt,
   keepReleased,
   release as releaseEntry,
@@ -89,7 +88,7 @@ import {
   rejectReply,
   synAckReply,
 } from './answers';
-import { PREFETCH_GROUP, prefetchDue, prefetchFrames } from './batch-prefetch';
+import { PREFETCH_GROUP, prefetchFrames, prefetchOn } from './batch-prefetch';
 import { bridgeEgress, fdbClock, fdbLearn, sawAddress } from './bridge-fdb';
 import { bridgeInput } from './bridge-input';
 import { bridgeOfPort, isOwnMac, macAt } from './bridge-topology';
@@ -1252,7 +1251,7 @@ export function receiveBatch(
     beginCompleted();
   }
   for (let k: u32 = first; k < n; k++) {
-    if ((k - first) % PREFETCH_GROUP === 0 && prefetchDue(ctCount))
+    if ((k - first) % PREFETCH_GROUP === 0 && prefetchOn())
       prefetchFrames(frames, FRAME_BYTES, bytes, k, min<u32>(k + PREFETCH_GROUP, n));
     frameIndex = k;
     outOif = 0;

@@ -199,8 +199,8 @@ export interface WasmEngineOptions {
   /** Packet bytes per batch (default batchSize * 1600). */
   readonly batchBytes?: number;
   /**
-   * Read the next frames' flows and connections ahead, in groups, once the table holds many
-   * connections (assembly/path/batch-prefetch.ts; default true). The results are the same.
+   * Read the next frames' flows and connections ahead, in groups (assembly/path/batch-prefetch.ts;
+   * default true). The results are the same.
    */
   readonly prefetch?: boolean;
 }

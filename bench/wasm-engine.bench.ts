@@ -41,7 +41,7 @@ console.log(
   `${bridged ? 'bridged (containers on docker0 ports)' : 'routed'} Docker host, ${frames.length}-packet trace (gen seed 1, no @local packets)`,
 );
 console.log(line('reference engine', refNs, frames.length));
-console.log(line(`wasm engine (${repeat}x, with add)`, wasmNs, n));
+console.log(line(`wasm engine (${repeat}x, fed as replay does)`, wasmNs, n));
 console.log(line('wasm engine, receiveBatch only', batchNs / n, n));
 const { hits, misses } = wasm.walkMemo;
 const flow = wasm.flowCache;

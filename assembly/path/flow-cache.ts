@@ -234,11 +234,31 @@ function flowWay(): usize {
   return wayRecords + <usize>(load<u32>(flowEntry, W_WAY) - 1) * WAY_BYTES;
 }
 
+/** The entry tag of a datagram at `ip` received on `iif`. */
+function tagOf(iif: u32, ip: usize): u32 {
+  return VALID | iif | ((<u32>load<u8>(ip, 9)) << 16);
+}
+
 /** The set the flow of the datagram at `ip` (received on `iif`, skb mark `mark`) hashes to. */
 export function flowSetOf(iif: u32, ip: usize, mark: u32): usize {
-  const tag = VALID | iif | ((<u32>load<u8>(ip, 9)) << 16);
-  const h = flowHash(tag, load<u32>(ip, 12), load<u32>(ip, 16), load<u32>(ip, 20), mark);
+  const h = flowHash(tagOf(iif, ip), load<u32>(ip, 12), load<u32>(ip, 16), load<u32>(ip, 20), mark);
   return entries + <usize>(h & setMask) * WAYS * ENTRY_BYTES;
+}
+
+/** The entry of set `set` holding the key, or 0. */
+function entryIn(set: usize, tag: u32, src: u32, dst: u32, ports: u32, mark: u32): usize {
+  for (let w: u32 = 0; w < WAYS; w++) {
+    const e = set + <usize>w * ENTRY_BYTES;
+    if (
+      load<u32>(e, W_TAG) === tag &&
+      load<u32>(e, W_SRC) === src &&
+      load<u32>(e, W_DST) === dst &&
+      load<u32>(e, W_PORTS) === ports &&
+      load<u32>(e, W_MARK) === mark
+    )
+      return e;
+  }
+  return 0;
 }
 
 /** The bytes of an entry: a set's entries are one cache line each, from the set's address. */
@@ -249,19 +269,8 @@ export const FLOW_ENTRY_BYTES: usize = ENTRY_BYTES;
  * `mark`) names, looked for in its set `set` (flowSetOf), or u32.MAX_VALUE.
  */
 export function flowConnectionIn(set: usize, iif: u32, ip: usize, mark: u32): u32 {
-  const tag = VALID | iif | ((<u32>load<u8>(ip, 9)) << 16);
-  for (let w: u32 = 0; w < WAYS; w++) {
-    const e = set + <usize>w * ENTRY_BYTES;
-    if (
-      load<u32>(e, W_TAG) === tag &&
-      load<u32>(e, W_SRC) === load<u32>(ip, 12) &&
-      load<u32>(e, W_DST) === load<u32>(ip, 16) &&
-      load<u32>(e, W_PORTS) === load<u32>(ip, 20) &&
-      load<u32>(e, W_MARK) === mark
-    )
-      return load<u32>(e, W_CT);
-  }
-  return u32.MAX_VALUE;
+  const e = entryIn(set, tagOf(iif, ip), load<u32>(ip, 12), load<u32>(ip, 16), load<u32>(ip, 20), mark);
+  return e !== 0 ? load<u32>(e, W_CT) : u32.MAX_VALUE;
 }
 
 /**
@@ -269,7 +278,7 @@ export function flowConnectionIn(set: usize, iif: u32, ip: usize, mark: u32): u3
  * `iif` with skb mark `mark`; sets flowEntry (0 on a miss) and remembers the key.
  */
 export function flowLookup(iif: u32, ip: usize, mark: u32): void {
-  kTag = VALID | iif | ((<u32>load<u8>(ip, 9)) << 16);
+  kTag = tagOf(iif, ip);
   kSrc = load<u32>(ip, 12);
   kDst = load<u32>(ip, 16);
   kPorts = load<u32>(ip, 20);
@@ -277,20 +286,7 @@ export function flowLookup(iif: u32, ip: usize, mark: u32): void {
   const h = flowHash(kTag, kSrc, kDst, kPorts, mark);
   kHash = h;
   kSet = entries + <usize>(h & setMask) * WAYS * ENTRY_BYTES;
-  flowEntry = 0;
-  for (let w: u32 = 0; w < WAYS; w++) {
-    const e = kSet + <usize>w * ENTRY_BYTES;
-    if (
-      load<u32>(e, W_TAG) === kTag &&
-      load<u32>(e, W_SRC) === kSrc &&
-      load<u32>(e, W_DST) === kDst &&
-      load<u32>(e, W_PORTS) === kPorts &&
-      load<u32>(e, W_MARK) === kMark
-    ) {
-      flowEntry = e;
-      return;
-    }
-  }
+  flowEntry = entryIn(kSet, kTag, kSrc, kDst, kPorts, kMark);
 }
 
 /**

@@ -9,6 +9,20 @@ export function onesSum(ptr: usize, len: usize): u32 {
   let sum: u64 = 0;
   let p = ptr;
   const end = ptr + len;
+  // 16 bytes at a time, as eight little-endian 16-bit lanes added pairwise into four 32-bit
+  // lanes (each grows by at most 2 * 0xffff a step: no overflow below 512 KiB of data).
+  if (len >= 32) {
+    let acc = i32x4.splat(0);
+    while (p + 16 <= end) {
+      acc = i32x4.add(acc, i32x4.extadd_pairwise_i16x8_u(v128.load(p)));
+      p += 16;
+    }
+    sum =
+      <u64>(<u32>i32x4.extract_lane(acc, 0)) +
+      <u64>(<u32>i32x4.extract_lane(acc, 1)) +
+      <u64>(<u32>i32x4.extract_lane(acc, 2)) +
+      <u64>(<u32>i32x4.extract_lane(acc, 3));
+  }
   // Little-endian 64-bit loads: as 2^16 ≡ 1 (mod 2^16 - 1), adding the 32-bit halves adds the
   // same 16-bit words, and one byte swap of the folded sum gives the big-endian sum.
   while (p + 8 <= end) {

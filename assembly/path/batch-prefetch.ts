@@ -10,7 +10,7 @@
 // the frame's tuple hashes to; then the first record on each such chain. The path then finds
 // them in the cache. Only loads: what the path decides does not change, only how long it waits.
 
-import { CT_NONE } from '../conntrack/layout';
+import { ENTRY_BYTES as CT_ENTRY_BYTES, CT_NONE } from '../conntrack/layout';
 import { chainHeadAt4, entryAt } from '../conntrack/table';
 import { be32 } from '../memory';
 import { FLOW_ENTRY_BYTES, flowConnectionIn, flowSetOf } from './flow-cache';
@@ -38,6 +38,7 @@ export function prefetchedFrames(): u32 {
   return prefetched;
 }
 
+/** Whether batches read ahead (setPrefetch). */
 export function prefetchOn(): bool {
   return enabled;
 }
@@ -92,9 +93,10 @@ export function prefetchFrames(frames: usize, frameBytes: u32, bytes: usize, fir
     const idx = flowConnectionIn(<usize>load<u32>(s, 8), load<u32>(s, 4), ip, 0);
     let head: usize = 0;
     if (idx !== u32.MAX_VALUE) {
+      // Both cache lines of the record: conntrack reads the tuple and the TCP state.
       const e = entryAt(idx);
       want(e);
-      want(e + 64);
+      want(e + CT_ENTRY_BYTES / 2);
     } else {
       head = chainHeadAt4(be32(ip + 12), be32(ip + 16), be32(ip + 20), <u32>load<u8>(ip, 9));
       want(head);

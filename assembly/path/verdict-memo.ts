@@ -123,7 +123,8 @@ const TRIAL_BYTES: usize = 20;
 let descriptors: usize = 0;
 // Per chain, what the flow cache (flow-cache.ts) needs to know of the walks from it: analysed,
 // pure (no state, no side effects), and reading only fields that stay the same for every
-// packet of one direction of a connection; the longest L4_GUARD << 8.
+// packet of one direction of a connection; whether it reads the connection's status; the
+// longest L4_GUARD << 8.
 const FACT_ANALYSED: u32 = 1;
 const FACT_FLOW: u32 = 2;
 /** A reachable rule reads the connection's status bits (--ctstatus). */

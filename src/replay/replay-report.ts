@@ -1,5 +1,6 @@
 // The end-of-run summary of a replay, as a table for people and as JSON for tools: packets by
-// fate, top rules by hits, conntrack statistics, throughput.
+// fate, top rules by hits, conntrack statistics, what the WebAssembly engine's shortcuts answered,
+// throughput.
 
 import type { ConntrackStats } from '../engine/conntrack/table.js';
 import type { WasmEngine } from '../engine/wasm/engine.js';
@@ -27,6 +28,7 @@ export interface FastPaths {
   readonly memoMisses: number;
 }
 
+/** The engine's figures since it was made (the run's, as replay makes an engine per run). */
 export function fastPathsOf(engine: WasmEngine): FastPaths {
   const memo = engine.walkMemo;
   return { flowReplays: engine.flowCache.replays, memoHits: memo.hits, memoMisses: memo.misses };

@@ -1,18 +1,17 @@
 // Overlapping the cache misses of the next frames of a batch. With many live connections a
 // frame's flow-cache set, its connection's record and its hash chain are rarely in the
 // processor's caches, and the packet path reaches them one after the other, a whole memory
-// latency each. WebAssembly has no prefetch instruction, but plain loads that nothing waits on
-// do the same when they are issued together, a few instructions apart (the processor runs
-// ahead of a miss only as far as its reorder window reaches). So, for a group of frames, each
-// step first works out the addresses of every frame (hashing, from what earlier steps brought
-// in) and then reads them all in one tight loop: the frames' flow-cache sets; then the
-// connection record each cached flow names or, without one, the head of the conntrack hash chain
-// the frame's tuple hashes to; then the first record on each such chain. The path then finds
-// them in the cache. Only loads: what the path decides does not change, only how long it waits.
+// latency each. So, for a group of frames, each step first works out the addresses of every
+// frame (hashing, from what earlier steps brought in) and then reads them all at once
+// (read-ahead.ts): the frames' flow-cache sets; then the connection record each cached flow
+// names or, without one, the head of the conntrack hash chain the frame's tuple hashes to; then
+// the first record on each such chain. The path then finds them in the cache. Only loads: what
+// the path decides does not change, only how long it waits.
 
 import { ENTRY_BYTES as CT_ENTRY_BYTES, CT_NONE } from '../conntrack/layout';
 import { chainHeadAt4, entryAt } from '../conntrack/table';
 import { be32 } from '../memory';
+import { readWanted, want } from '../read-ahead';
 import { FLOW_ENTRY_BYTES, flowConnectionIn, flowSetOf } from './flow-cache';
 
 /** Frames whose misses are overlapped at once. */
@@ -21,10 +20,6 @@ export const PREFETCH_GROUP: u32 = 16;
 // head's address (0: none).
 const SLOT_BYTES: usize = 16;
 const slots: usize = memory.data(<i32>(<usize>PREFETCH_GROUP * SLOT_BYTES), 16);
-/** The addresses one step reads: two cache lines a frame at most. */
-const lines: usize = memory.data(<i32>PREFETCH_GROUP * 2 * 4, 16);
-/** Where the loaded words go, so that no optimizer drops the loads. */
-let sink: u32 = 0;
 let enabled = true;
 let prefetched: u32 = 0;
 
@@ -41,22 +36,6 @@ export function prefetchedFrames(): u32 {
 /** Whether batches read ahead (setPrefetch). */
 export function prefetchOn(): bool {
   return enabled;
-}
-
-let wanted: u32 = 0;
-
-/** Adds `at` to the addresses the next readLines reads. */
-function want(at: usize): void {
-  store<u32>(lines + ((<usize>wanted) << 2), <u32>at);
-  wanted++;
-}
-
-/** Reads a word at each address wanted since the last call, all in flight together. */
-function readLines(): void {
-  let s: u32 = 0;
-  for (let i: u32 = 0; i < wanted; i++) s += load<u32>(<usize>load<u32>(lines + ((<usize>i) << 2)));
-  sink += s;
-  wanted = 0;
 }
 
 /**
@@ -86,7 +65,7 @@ export function prefetchFrames(frames: usize, frameBytes: u32, bytes: usize, fir
     n++;
   }
   prefetched += n;
-  readLines();
+  readWanted();
   for (let i: u32 = 0; i < n; i++) {
     const s = slots + <usize>i * SLOT_BYTES;
     const ip = <usize>load<u32>(s);
@@ -103,17 +82,12 @@ export function prefetchFrames(frames: usize, frameBytes: u32, bytes: usize, fir
     }
     store<u32>(s, <u32>head, 12);
   }
-  readLines();
+  readWanted();
   for (let i: u32 = 0; i < n; i++) {
     const head = <usize>load<u32>(slots + <usize>i * SLOT_BYTES, 12);
     if (head === 0) continue;
     const node = load<u32>(head);
     if (node !== CT_NONE) want(entryAt(node >> 1));
   }
-  readLines();
-}
-
-/** The loads' sum (read by nothing; exported so that no optimizer drops the loads). */
-export function prefetchSink(): u32 {
-  return sink;
+  readWanted();
 }

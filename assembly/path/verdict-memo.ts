@@ -370,21 +370,14 @@ function plainWalk(base: u32, bytes: u32): u64 {
   return r;
 }
 
+/** Words in `key` after the base, as buildKey left them. */
+let keyLength: u32 = 0;
+
 /**
- * walk(base, bytes) for the decoded packet and its connection facts (setCt), from the memo when
- * an identical walk was seen. Same result words and counter updates as walk().
+ * The key of the decoded packet for base chain `base` (descriptor `d`): the base, every word of
+ * every field read, then the interfaces, into `key` (keyLength words after the base); its hash.
  */
-export function memoWalk(base: u32, bytes: u32): u64 {
-  const d = descriptorOf(base);
-  const facts = load<u32>(chainFacts + ((<usize>base) << 2));
-  lastFlowSafe = (facts & FACT_FLOW) !== 0;
-  lastGuard = facts >> 8;
-  lastReadsStatus = (facts & FACT_STATUS) !== 0;
-  if (d !== UNCACHEABLE) judge(base);
-  if (d === UNCACHEABLE || laterFragment || <u64>thoff + <u64>load<u32>(d, 4) > <u64>skbLen)
-    return plainWalk(base, bytes);
-  // The key: the base chain, every word of every field read, then the interfaces; hashed as
-  // it is built.
+function buildKey(base: u32, d: usize): u32 {
   store<u32>(key, base);
   let h: u32 = fmix32(base);
   const words = load<u32>(d);
@@ -407,10 +400,55 @@ export function memoWalk(base: u32, bytes: u32): u64 {
     h = hashWord(h, pktOif);
     n++;
   }
-  h = fmix32(h);
+  keyLength = n - 1;
+  return fmix32(h);
+}
+
+/** Whether memoWalk would look the decoded packet up (descriptor `d`) rather than walk. */
+function looksUp(d: usize): bool {
+  return d !== UNCACHEABLE && !laterFragment && <u64>thoff + <u64>load<u32>(d, 4) <= <u64>skbLen;
+}
+
+/** A set's entries, one after the other, each starting on a cache line. */
+export const MEMO_ENTRY_BYTES: usize = ENTRY_BYTES;
+/**
+ * Walks held from which on reading the memo ahead pays (1 MiB of entries: past a core's
+ * second-level cache; below, a lookup mostly hits the caches and reading ahead only doubles the
+ * decoding and hashing).
+ */
+const READ_AHEAD_ENTRIES: u32 = 1 << 13;
+
+/** Whether a lookup for base chain `base` is likely to miss the caches and worth reading ahead. */
+export function memoWorthReadingAhead(base: u32): bool {
+  return occupied >= READ_AHEAD_ENTRIES && descriptorOf(base) !== UNCACHEABLE;
+}
+
+/**
+ * The set memoWalk(base) would look the decoded packet up in, or 0 when it would walk; changes
+ * nothing the memo counts (for reading it ahead of a group of packets, read-ahead.ts).
+ */
+export function memoSetAhead(base: u32): usize {
+  const d = descriptorOf(base);
+  if (!looksUp(d)) return 0;
+  return entries + <usize>(buildKey(base, d) & (setCount - 1)) * WAYS * ENTRY_BYTES;
+}
+
+/**
+ * walk(base, bytes) for the decoded packet and its connection facts (setCt), from the memo when
+ * an identical walk was seen. Same result words and counter updates as walk().
+ */
+export function memoWalk(base: u32, bytes: u32): u64 {
+  const d = descriptorOf(base);
+  const facts = load<u32>(chainFacts + ((<usize>base) << 2));
+  lastFlowSafe = (facts & FACT_FLOW) !== 0;
+  lastGuard = facts >> 8;
+  lastReadsStatus = (facts & FACT_STATUS) !== 0;
+  if (d !== UNCACHEABLE) judge(base);
+  if (!looksUp(d)) return plainWalk(base, bytes);
+  const h = buildKey(base, d);
   let set = entries + <usize>(h & (setCount - 1)) * WAYS * ENTRY_BYTES;
   // Stored without the base, which word 0 of the entry holds.
-  const keyWords = n - 1;
+  const keyWords = keyLength;
   const keyBytes = (<usize>keyWords) << 2;
   for (let w: u32 = 0; w < WAYS; w++) {
     const e = set + <usize>w * ENTRY_BYTES;

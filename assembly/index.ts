@@ -101,6 +101,7 @@ function readMemoAhead(first: u32, end: u32, meta: usize, ct: usize, bytes: usiz
   readWanted();
 }
 
+/** classify for packets [first, n): each decoded and walked, from the memo when it is on. */
 function classifyRange(
   first: u32,
   n: u32,

@@ -88,17 +88,28 @@ function readMemoAhead(first: u32, end: u32, meta: usize, ct: usize, bytes: usiz
   if (!memoWorthReadingAhead(load<u32>(meta + <usize>first * META_BYTES, 8))) return;
   for (let k = first; k < end; k++) {
     const m = meta + <usize>k * META_BYTES;
-    if (!decode(bytes + <usize>load<u32>(m), load<u32>(m, 4), m, ifaces)) continue;
-    const c = load<u32>(m, 20);
-    setCt(c === NONE ? ZERO_CT : ct + <usize>c * CT_BYTES);
-    const io = load<u32>(m, 12);
-    setPacketInterfaces(io & 0xffff, io >> 16);
+    if (!preparePacket(m, ct, bytes, ifaces)) continue;
     const set = memoSetAhead(load<u32>(m, 8));
     if (set === 0) continue;
     want(set);
     want(set + MEMO_ENTRY_BYTES);
   }
   readWanted();
+}
+
+/**
+ * The packet of META record `m` decoded, its connection facts set and, for the memo's key, its
+ * interfaces; false when it does not decode.
+ */
+function preparePacket(m: usize, ct: usize, bytes: usize, ifaces: usize): bool {
+  if (!decode(bytes + <usize>load<u32>(m), load<u32>(m, 4), m, ifaces)) return false;
+  const c = load<u32>(m, 20);
+  setCt(c === NONE ? ZERO_CT : ct + <usize>c * CT_BYTES);
+  if (memoOn) {
+    const io = load<u32>(m, 12);
+    setPacketInterfaces(io & 0xffff, io >> 16);
+  }
+  return true;
 }
 
 /** classify for packets [first, n): each decoded and walked, from the memo when it is on. */
@@ -114,19 +125,12 @@ function classifyRange(
   for (let k: u32 = first; k < n; k++) {
     const m = meta + <usize>k * META_BYTES;
     const out = results + <usize>k * RESULT_BYTES;
-    const len = load<u32>(m, 4);
-    if (!decode(bytes + <usize>load<u32>(m), len, m, ifaces)) {
+    if (!preparePacket(m, ct, bytes, ifaces)) {
       store<u64>(out, <u64>(R_UNDECIDED_PACKET << 8) | ((<u64>NONE) << 32));
       continue;
     }
-    const c = load<u32>(m, 20);
-    setCt(c === NONE ? ZERO_CT : ct + <usize>c * CT_BYTES);
-    if (memoOn) {
-      // The memo's key holds the interfaces where the walk reads them.
-      const io = load<u32>(m, 12);
-      setPacketInterfaces(io & 0xffff, io >> 16);
-      store<u64>(out, memoWalk(load<u32>(m, 8), len));
-    } else store<u64>(out, walk(load<u32>(m, 8), len));
+    const len = load<u32>(m, 4);
+    store<u64>(out, memoOn ? memoWalk(load<u32>(m, 8), len) : walk(load<u32>(m, 8), len));
   }
 }
 

@@ -38,7 +38,14 @@ import {
 } from './layout';
 import { entryReply, expiryUnfiled, natStoreFree, natStoreReset } from './nat-store';
 import { setting } from './settings';
-import { entryOriginal, TUPLE_BYTES, tupleEqual, tupleHashLength, tupleHashWords } from './tuple';
+import {
+  entryOriginal,
+  ipv4PortsHashWords,
+  TUPLE_BYTES,
+  tupleEqual,
+  tupleHashLength,
+  tupleHashWords,
+} from './tuple';
 
 /** NF_CT_EVICTION_RANGE. */
 const EVICTION_RANGE: u32 = 8;
@@ -147,26 +154,20 @@ function used(e: usize): bool {
 
 /** The chain of tuple `t`: bucketOf (reciprocal_scale(jhash2(tupleWords(t, zone), seed), buckets)) refined. */
 function chainOf(t: usize, zone: u32): u32 {
-  return reciprocalScale(
-    jhash2(tupleHashWords(t, zone), tupleHashLength(t), setting(ST_HASH_SEED)),
-    chainCount,
-  );
+  return chainOfWords(tupleHashWords(t, zone), tupleHashLength(t));
 }
 
-const prefetchWords: usize = memory.data(5 * 4, 16);
+/** The chain of a tuple whose `n` hash words are at `words`. */
+function chainOfWords(words: usize, n: u32): u32 {
+  return reciprocalScale(jhash2(words, n, setting(ST_HASH_SEED)), chainCount);
+}
 
 /**
  * Where the chain a lookup of the IPv4 tuple (src, dst, sport << 16 | dport, protocol) in zone
- * 0 starts is kept (chainOf for such a tuple; batch-prefetch.ts reads it ahead).
+ * 0 starts is kept (chainOf; batch-prefetch.ts reads it ahead).
  */
 export function chainHeadAt4(src: u32, dst: u32, ports: u32, protocol: u32): usize {
-  store<u32>(prefetchWords, src);
-  store<u32>(prefetchWords, dst, 4);
-  store<u32>(prefetchWords, ports, 8);
-  store<u32>(prefetchWords, protocol << 16, 12);
-  store<u32>(prefetchWords, 0, 16);
-  const chain = reciprocalScale(jhash2(prefetchWords, 5, setting(ST_HASH_SEED)), chainCount);
-  return buckets + ((<usize>chain) << 2);
+  return buckets + ((<usize>chainOfWords(ipv4PortsHashWords(src, dst, ports, protocol, 0), 5)) << 2);
 }
 
 /** The tuple of node `node`'s direction into `t`. */

@@ -218,6 +218,19 @@ export function tupleHashWords(t: usize, zone: u32): usize {
   return HASH_WORDS;
 }
 
+/**
+ * tupleHashWords of an IPv4 TCP or UDP tuple given by its header words (ports: sport << 16 |
+ * dport), without building the tuple (5 words, as tupleHashLength says of an IPv4 tuple).
+ */
+export function ipv4PortsHashWords(src: u32, dst: u32, ports: u32, protocol: u32, zone: u32): usize {
+  store<u32>(HASH_WORDS, src);
+  store<u32>(HASH_WORDS, dst, 4);
+  store<u32>(HASH_WORDS, ports, 8);
+  store<u32>(HASH_WORDS, protocol << 16, 12);
+  store<u32>(HASH_WORDS, zone, 16);
+  return HASH_WORDS;
+}
+
 /** Number of words tupleHashWords wrote. */
 export function tupleHashLength(t: usize): u32 {
   return load<u32>(t, T_IPV6) !== 0 ? 11 : 5;

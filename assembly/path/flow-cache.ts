@@ -234,6 +234,11 @@ function flowWay(): usize {
   return wayRecords + <usize>(load<u32>(flowEntry, W_WAY) - 1) * WAY_BYTES;
 }
 
+/** The set a flow of hash `h` lives in. */
+function setOf(h: u32): usize {
+  return entries + <usize>(h & setMask) * WAYS * ENTRY_BYTES;
+}
+
 /** The entry tag of a datagram at `ip` received on `iif`. */
 function tagOf(iif: u32, ip: usize): u32 {
   return VALID | iif | ((<u32>load<u8>(ip, 9)) << 16);
@@ -241,8 +246,7 @@ function tagOf(iif: u32, ip: usize): u32 {
 
 /** The set the flow of the datagram at `ip` (received on `iif`, skb mark `mark`) hashes to. */
 export function flowSetOf(iif: u32, ip: usize, mark: u32): usize {
-  const h = flowHash(tagOf(iif, ip), load<u32>(ip, 12), load<u32>(ip, 16), load<u32>(ip, 20), mark);
-  return entries + <usize>(h & setMask) * WAYS * ENTRY_BYTES;
+  return setOf(flowHash(tagOf(iif, ip), load<u32>(ip, 12), load<u32>(ip, 16), load<u32>(ip, 20), mark));
 }
 
 /** The entry of set `set` holding the key, or 0. */
@@ -285,7 +289,7 @@ export function flowLookup(iif: u32, ip: usize, mark: u32): void {
   kMark = mark;
   const h = flowHash(kTag, kSrc, kDst, kPorts, mark);
   kHash = h;
-  kSet = entries + <usize>(h & setMask) * WAYS * ENTRY_BYTES;
+  kSet = setOf(h);
   flowEntry = entryIn(kSet, kTag, kSrc, kDst, kPorts, kMark);
 }
 
@@ -444,7 +448,7 @@ export function flowRecordEnd(fate: u32, reason: u32, decision: u32, forwarded: 
         // processor's caches and TLB; a large one only where the flows need it).
         if (++evictions > entryCount >> 3 && entryCount < maxEntries) {
           grow();
-          kSet = entries + <usize>(kHash & setMask) * WAYS * ENTRY_BYTES;
+          kSet = setOf(kHash);
           e = load<u32>(kSet, W_TAG) === 0 ? kSet : kSet + ENTRY_BYTES;
         }
       }

@@ -404,6 +404,11 @@ function buildKey(base: u32, d: usize): u32 {
   return fmix32(h);
 }
 
+/** The set a key of hash `h` lives in. */
+function setOf(h: u32): usize {
+  return entries + <usize>(h & (setCount - 1)) * WAYS * ENTRY_BYTES;
+}
+
 /** Whether memoWalk would look the decoded packet up (descriptor `d`) rather than walk. */
 function looksUp(d: usize): bool {
   return d !== UNCACHEABLE && !laterFragment && <u64>thoff + <u64>load<u32>(d, 4) <= <u64>skbLen;
@@ -430,7 +435,7 @@ export function memoWorthReadingAhead(base: u32): bool {
 export function memoSetAhead(base: u32): usize {
   const d = descriptorOf(base);
   if (!looksUp(d)) return 0;
-  return entries + <usize>(buildKey(base, d) & (setCount - 1)) * WAYS * ENTRY_BYTES;
+  return setOf(buildKey(base, d));
 }
 
 /**
@@ -446,7 +451,7 @@ export function memoWalk(base: u32, bytes: u32): u64 {
   if (d !== UNCACHEABLE) judge(base);
   if (!looksUp(d)) return plainWalk(base, bytes);
   const h = buildKey(base, d);
-  let set = entries + <usize>(h & (setCount - 1)) * WAYS * ENTRY_BYTES;
+  let set = setOf(h);
   // Stored without the base, which word 0 of the entry holds.
   const keyWords = keyLength;
   const keyBytes = (<usize>keyWords) << 2;
@@ -485,7 +490,7 @@ export function memoWalk(base: u32, bytes: u32): u64 {
       victim++;
       if (++evictions > (setCount * WAYS) >> 4 && setCount < MAX_SETS) {
         grow();
-        set = entries + <usize>(h & (setCount - 1)) * WAYS * ENTRY_BYTES;
+        set = setOf(h);
         e = load<u32>(set) === 0 ? set : set + ENTRY_BYTES;
       }
       if (load<u32>(e) !== 0) settle(e);

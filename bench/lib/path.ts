@@ -132,7 +132,7 @@ class PackedFrames implements FrameSpans {
   readonly stampLo: Uint32Array;
   readonly stampHi: Uint32Array;
 
-  constructor(readonly frames: readonly Frame[]) {
+  constructor(frames: readonly Frame[]) {
     const n = frames.length;
     this.offsets = new Uint32Array(n);
     this.lengths = new Uint32Array(n);

@@ -8,9 +8,13 @@ import { setCt } from './ops';
 import { decode } from './packet';
 import { setPacketInterfaces } from './path/host-query';
 import {
+  AHEAD_SLOTS,
+  aheadResult,
   dropWalkMemoCounts,
+  forgetKeysAhead,
   MEMO_ENTRY_BYTES,
-  memoSetAhead,
+  memoHitAhead,
+  memoKeyAhead,
   memoWalk,
   memoWorthReadingAhead,
   resetWalkMemo,
@@ -47,8 +51,6 @@ export function setPassActions(mask: u32): void {
 }
 
 let memoOn: bool = true;
-/** Packets whose memo sets classify reads ahead at once. */
-const READ_AHEAD_GROUP: u32 = 16;
 
 /** Whether classify answers repeated walks from the walk memo (path/verdict-memo.ts): on by default. */
 export function setClassifyMemo(on: bool): void {
@@ -70,31 +72,35 @@ export function policyCountersAt(): usize {
  * from `bytes`, interface registry at `ifaces`; writes `n` results at `results`.
  */
 export function classify(n: u32, meta: usize, ct: usize, bytes: usize, ifaces: usize, results: usize): void {
-  for (let g: u32 = 0; g < n; g += READ_AHEAD_GROUP) {
-    const end = min<u32>(g + READ_AHEAD_GROUP, n);
-    if (memoOn) readMemoAhead(g, end, meta, ct, bytes, ifaces);
-    classifyRange(g, end, meta, ct, bytes, ifaces, results);
+  for (let g: u32 = 0; g < n; g += AHEAD_SLOTS) {
+    const end = min<u32>(g + AHEAD_SLOTS, n);
+    if (memoOn && readMemoAhead(g, end, meta, ct, bytes, ifaces))
+      classifyRangeAhead(g, end, meta, ct, bytes, ifaces, results);
+    else classifyRange(g, end, meta, ct, bytes, ifaces, results);
   }
 }
 
 /**
- * Packets classify will run through the memo next: each one decoded and its memo set worked
- * out, then the sets' first lines read together (read-ahead.ts), so that a memo larger than the
- * processor's caches costs one overlapped miss a group instead of one a packet. Only where the
- * memo is that large and on for the packet's chain.
+ * Packets classify will run through the memo next: each one decoded and its key worked out and
+ * kept (memoKeyAhead), then the sets' first lines read together (read-ahead.ts), so that a memo
+ * larger than the processor's caches costs one overlapped miss a group instead of one a packet,
+ * and a packet the memo answers is not decoded twice. Only where the memo is that large and on
+ * for the packet's chain; false when nothing was kept.
  */
-function readMemoAhead(first: u32, end: u32, meta: usize, ct: usize, bytes: usize, ifaces: usize): void {
+function readMemoAhead(first: u32, end: u32, meta: usize, ct: usize, bytes: usize, ifaces: usize): bool {
   // Judged by the group's first packet (a batch mostly walks one chain): only the speed depends on it.
-  if (!memoWorthReadingAhead(load<u32>(meta + <usize>first * META_BYTES, 8))) return;
+  if (!memoWorthReadingAhead(load<u32>(meta + <usize>first * META_BYTES, 8))) return false;
+  forgetKeysAhead();
   for (let k = first; k < end; k++) {
     const m = meta + <usize>k * META_BYTES;
     if (!preparePacket(m, ct, bytes, ifaces)) continue;
-    const set = memoSetAhead(load<u32>(m, 8));
+    const set = memoKeyAhead(load<u32>(m, 8), k - first);
     if (set === 0) continue;
     want(set);
     want(set + MEMO_ENTRY_BYTES);
   }
   readWanted();
+  return true;
 }
 
 /**
@@ -131,6 +137,27 @@ function classifyRange(
     }
     const len = load<u32>(m, 4);
     store<u64>(out, memoOn ? memoWalk(load<u32>(m, 8), len) : walk(load<u32>(m, 8), len));
+  }
+}
+
+/**
+ * classifyRange for packets whose keys readMemoAhead kept (slot k - first): a walk the memo
+ * holds is answered without decoding the packet again.
+ */
+function classifyRangeAhead(
+  first: u32,
+  n: u32,
+  meta: usize,
+  ct: usize,
+  bytes: usize,
+  ifaces: usize,
+  results: usize,
+): void {
+  for (let k: u32 = first; k < n; k++) {
+    const m = meta + <usize>k * META_BYTES;
+    if (memoHitAhead(load<u32>(m, 8), k - first, load<u32>(m, 4)))
+      store<u64>(results + <usize>k * RESULT_BYTES, aheadResult);
+    else classifyRange(k, k + 1, meta, ct, bytes, ifaces, results);
   }
 }
 

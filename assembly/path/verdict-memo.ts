@@ -85,10 +85,16 @@ const ENTRY_BYTES: usize = 128;
 const ENTRY_WORDS: u32 = <u32>(ENTRY_BYTES - E_KEY) >> 2;
 const WAYS: u32 = 2;
 // The memo starts at MIN_SETS sets (2 MiB) and doubles, splitting every set on the hash's next
-// bit, when a sixteenth as many walks as it holds have displaced one another, up to MAX_SETS
-// (16 MiB, reserved at the start: untouched pages cost nothing).
+// bit, when a sixteenth as many walks as it holds have displaced one another, up to maxSets,
+// reserved when the table is loaded (untouched pages cost nothing): a set per rule, at least
+// FEW_SETS (16 MiB) and at most MANY_SETS (64 MiB). A table of many rules has as many distinct
+// walks, and with sets to spare two of them seldom contend for one (Docker's 100k rules, 43k
+// distinct walks, 21 passes of 131k packets: 7.1% of them walked in a memo of 16 MiB, 3.6% in
+// 32 MiB).
 const MIN_SETS: u32 = 1 << 13;
-const MAX_SETS: u32 = 1 << 16;
+const FEW_SETS: u32 = 1 << 16;
+const MANY_SETS: u32 = 1 << 18;
+let maxSets: u32 = 0;
 let setCount: u32 = MIN_SETS;
 let evictions: u32 = 0;
 /** Entries taken since the memo was last emptied (never given back but by a reset). */
@@ -175,8 +181,13 @@ export function resetWalkMemo(settleFirst: bool): void {
     memory.fill(trials, 0, <usize>chainCount * TRIAL_BYTES);
   }
   // Entries start on a cache line: a short one is then read in one.
-  if (entries === 0) entries = allocLines(<usize>MAX_SETS * WAYS * ENTRY_BYTES);
-  else memory.fill(entries, 0, <usize>setCount * WAYS * ENTRY_BYTES);
+  let sets = FEW_SETS;
+  while (sets < ruleCount && sets < MANY_SETS) sets <<= 1;
+  if (sets > maxSets) {
+    // A larger table than the last: the old entries' memory is left behind.
+    entries = allocLines(<usize>sets * WAYS * ENTRY_BYTES);
+    maxSets = sets;
+  } else memory.fill(entries, 0, <usize>setCount * WAYS * ENTRY_BYTES);
   setCount = MIN_SETS;
   evictions = 0;
   occupied = 0;
@@ -336,10 +347,10 @@ function descriptorOf(base: u32): usize {
   return d;
 }
 
-/** Whether the `n` words at `at` are the key's after its base. */
-function sameKey(at: usize, n: u32): bool {
+/** Whether the `n` words at `at` are those at `other`. */
+function sameKey(at: usize, other: usize, n: u32): bool {
   for (let i: usize = 0; i < <usize>n; i++)
-    if (load<u32>(at + (i << 2)) !== load<u32>(key + 4 + (i << 2))) return false;
+    if (load<u32>(at + (i << 2)) !== load<u32>(other + (i << 2))) return false;
   return true;
 }
 
@@ -428,14 +439,81 @@ export function memoWorthReadingAhead(base: u32): bool {
   return occupied >= READ_AHEAD_ENTRIES && descriptorOf(base) !== UNCACHEABLE;
 }
 
+// Keys worked out ahead (memoKeyAhead), per packet of a group of up to AHEAD_SLOTS: the base + 1
+// (0: none), the hash, the key's length, then its words after the base.
+export const AHEAD_SLOTS: u32 = 16;
+const AHEAD_BYTES: usize = (<usize>MAX_KEY + 3) << 2;
+const ahead: usize = memory.data(<i32>(AHEAD_SLOTS * <u32>AHEAD_BYTES), 16);
+
+/** Forgets the keys worked out ahead. */
+export function forgetKeysAhead(): void {
+  for (let i: u32 = 0; i < AHEAD_SLOTS; i++) store<u32>(ahead + <usize>i * AHEAD_BYTES, 0);
+}
+
 /**
- * The set memoWalk(base) would look the decoded packet up in, or 0 when it would walk; changes
- * nothing the memo counts (for reading it ahead of a group of packets, read-ahead.ts).
+ * For a group of packets read ahead (read-ahead.ts): the decoded packet's key for base chain
+ * `base` kept in `slot` for memoHitAhead, and the set memoWalk would look it up in; 0 (nothing
+ * kept) when it would walk or the chain's trial (judge) is still on. Changes nothing the memo
+ * counts.
  */
-export function memoSetAhead(base: u32): usize {
+export function memoKeyAhead(base: u32, slot: u32): usize {
+  const s = ahead + <usize>slot * AHEAD_BYTES;
+  store<u32>(s, 0);
   const d = descriptorOf(base);
-  if (!looksUp(d)) return 0;
-  return setOf(buildKey(base, d));
+  if (!looksUp(d) || load<u32>(trials + <usize>base * TRIAL_BYTES) < TRIAL) return 0;
+  const h = buildKey(base, d);
+  store<u32>(s, base + 1);
+  store<u32>(s, h, 4);
+  store<u32>(s, keyLength, 8);
+  memory.copy(s + 12, key + 4, (<usize>keyLength) << 2);
+  return setOf(h);
+}
+
+/** memoHitAhead's result when it returned true. */
+export let aheadResult: u64 = 0;
+
+/**
+ * memoWalk(base, bytes) for the packet whose key memoKeyAhead kept in `slot`, when the memo holds
+ * its walk: answered (true, the result in aheadResult, counted as memoWalk counts a hit) without
+ * the packet decoded again. False, nothing counted: memoWalk must run. (memoWalk's own lookup,
+ * but for where the key is: a shared one costs small tables 5% a packet, as binaryen then does
+ * not inline it.)
+ */
+export function memoHitAhead(base: u32, slot: u32, bytes: u32): bool {
+  const s = ahead + <usize>slot * AHEAD_BYTES;
+  // The chain's trial was over when the key was kept (judge() would change nothing); the memo
+  // may have been switched off for it since (offWhereWalksAreNear).
+  if (load<u32>(s) !== base + 1 || load<u32>(descriptors + ((<usize>base) << 2)) === <u32>UNCACHEABLE)
+    return false;
+  const h = load<u32>(s, 4);
+  const keyWords = load<u32>(s, 8);
+  const set = setOf(h);
+  for (let w: u32 = 0; w < WAYS; w++) {
+    const e = set + <usize>w * ENTRY_BYTES;
+    const shape = load<u32>(e, E_SHAPE);
+    if (
+      load<u32>(e) !== base + 1 ||
+      load<u32>(e, E_HASH) !== h ||
+      (shape & 0xffff) !== keyWords ||
+      !sameKey(e + E_KEY, s + 12, keyWords)
+    )
+      continue;
+    const facts = load<u32>(chainFacts + ((<usize>base) << 2));
+    lastFlowSafe = (facts & FACT_FLOW) !== 0;
+    lastGuard = facts >> 8;
+    lastReadsStatus = (facts & FACT_STATUS) !== 0;
+    memoHits++;
+    const t = trials + <usize>base * TRIAL_BYTES;
+    if (load<u32>(t) > TRIAL / 2) store<u32>(t, load<u32>(t, 4) + 1, 4);
+    if (load<u32>(e, E_PENDING) === u32.MAX_VALUE) settle(e);
+    store<u32>(e, load<u32>(e, E_PENDING) + 1, E_PENDING);
+    store<u64>(e, load<u64>(e, E_PENDING_BYTES) + <u64>bytes, E_PENDING_BYTES);
+    lastCounters = e + E_KEY + ((<usize>keyWords) << 2);
+    lastCounted = shape >> 16;
+    aheadResult = load<u64>(e, E_RESULT);
+    return true;
+  }
+  return false;
 }
 
 /**
@@ -462,7 +540,7 @@ export function memoWalk(base: u32, bytes: u32): u64 {
       load<u32>(e) === base + 1 &&
       load<u32>(e, E_HASH) === h &&
       (shape & 0xffff) === keyWords &&
-      sameKey(e + E_KEY, keyWords)
+      sameKey(e + E_KEY, key + 4, keyWords)
     ) {
       memoHits++;
       const t = trials + <usize>base * TRIAL_BYTES;
@@ -488,7 +566,7 @@ export function memoWalk(base: u32, bytes: u32): u64 {
     if (load<u32>(e) !== 0) {
       e = set + <usize>(victim & (WAYS - 1)) * ENTRY_BYTES;
       victim++;
-      if (++evictions > (setCount * WAYS) >> 4 && setCount < MAX_SETS) {
+      if (++evictions > (setCount * WAYS) >> 4 && setCount < maxSets) {
         grow();
         set = setOf(h);
         e = load<u32>(set) === 0 ? set : set + ENTRY_BYTES;

@@ -306,7 +306,9 @@ export function generateKubeProxyDump(options: KubeProxyOptions = {}): KubeProxy
       });
     }
   }
-  chain(nat, 'KUBE-SERVICES').push(...svcRules);
+  // A loop, not push(...svcRules): a spread of 100k services' rules overflows the call stack.
+  const kubeServices = chain(nat, 'KUBE-SERVICES');
+  for (const r of svcRules) kubeServices.push(r);
   const nodeports = simple ? '' : ' -m addrtype --dst-type LOCAL';
   add(
     nat,

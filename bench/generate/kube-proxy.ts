@@ -246,7 +246,8 @@ export function generateKubeProxyDump(options: KubeProxyOptions = {}): KubeProxy
         proto,
         port,
         targetPort: port === 80 ? 8080 : port,
-        nodePort: kind >= 70 ? nextNodePort++ : undefined,
+        // Node ports are numbered on from 30000; past 65535 (some 100k services) there are none left.
+        nodePort: kind >= 70 && nextNodePort <= 65535 ? nextNodePort++ : undefined,
         lbIps,
       });
     }

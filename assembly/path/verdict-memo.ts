@@ -85,12 +85,13 @@ const ENTRY_BYTES: usize = 128;
 const ENTRY_WORDS: u32 = <u32>(ENTRY_BYTES - E_KEY) >> 2;
 const WAYS: u32 = 2;
 // The memo starts at MIN_SETS sets (2 MiB) and doubles, splitting every set on the hash's next
-// bit, when a sixteenth as many walks as it holds have displaced one another, up to maxSets,
-// reserved when the table is loaded (untouched pages cost nothing): a set per rule, at least
-// FEW_SETS (16 MiB) and at most MANY_SETS (64 MiB). A table of many rules has as many distinct
-// walks, and with sets to spare two of them seldom contend for one (Docker's 100k rules, 43k
-// distinct walks, 21 passes of 131k packets: 7.1% of them walked in a memo of 16 MiB, 3.6% in
-// 32 MiB).
+// bit, when a sixteenth as many walks as it holds have displaced one another (a sixty-fourth
+// from FEW_SETS on), up to maxSets, reserved when the table is loaded (untouched pages cost
+// nothing): two sets per rule, at least FEW_SETS (16 MiB) and at most MANY_SETS (64 MiB). A
+// table of many rules has as many distinct walks, and with sets to spare two of them seldom
+// contend for one (Docker's 100k rules, 43k distinct walks, 21 passes of 131k packets: 7.1% of
+// them walked in a memo of 16 MiB, 3.6% in 32 MiB). Past 16 MiB a hit misses the caches
+// whatever the memo's size, while a walk it saves is a large table's: it grows sooner.
 const MIN_SETS: u32 = 1 << 13;
 const FEW_SETS: u32 = 1 << 16;
 const MANY_SETS: u32 = 1 << 18;
@@ -182,7 +183,7 @@ export function resetWalkMemo(settleFirst: bool): void {
   }
   // Entries start on a cache line: a short one is then read in one.
   let sets = FEW_SETS;
-  while (sets < ruleCount && sets < MANY_SETS) sets <<= 1;
+  while (sets < 2 * ruleCount && sets < MANY_SETS) sets <<= 1;
   if (sets > maxSets) {
     // A larger table than the last: the old entries' memory is left behind.
     entries = allocLines(<usize>sets * WAYS * ENTRY_BYTES);
@@ -566,7 +567,7 @@ export function memoWalk(base: u32, bytes: u32): u64 {
     if (load<u32>(e) !== 0) {
       e = set + <usize>(victim & (WAYS - 1)) * ENTRY_BYTES;
       victim++;
-      if (++evictions > (setCount * WAYS) >> 4 && setCount < maxSets) {
+      if (++evictions > (setCount * WAYS) >> (setCount < FEW_SETS ? 4 : 6) && setCount < maxSets) {
         grow();
         set = setOf(h);
         e = load<u32>(set) === 0 ? set : set + ENTRY_BYTES;

@@ -2,9 +2,9 @@
 // ratio means something on a shared machine: the classifiers of every size are built first,
 // then their runs alternate (small, large, small, large, ...) in process CPU time, each timed
 // run after an untimed one of the same size, and each size's best run is compared with the
-// first size's, overall and round by round. Measured one
-// after the other (`npm run bench`), the ratio of docker 100k to docker 100 swung from 0.45 to
-// 0.69 with the load between the two measurements. Issue 4's bar: the rate at 100k rules at least
+// first size's, overall and round by round. Measured one after the other (`npm run bench`,
+// bench/classify-wasm.bench.ts), the ratio of docker 100k to docker 100 swung from 0.45 to 0.69
+// with the load between the two measurements. Issue 4's bar: the rate at 100k rules at least
 // half the rate at 100.
 //
 //   npx tsx bench/scaling.bench.ts [--scenarios docker,kube-proxy] [--sizes 100,100000] [--runs 9] [--packets N] [--wasm FILE]

@@ -74,9 +74,18 @@ export function policyCountersAt(): usize {
 export function classify(n: u32, meta: usize, ct: usize, bytes: usize, ifaces: usize, results: usize): void {
   for (let g: u32 = 0; g < n; g += AHEAD_SLOTS) {
     const end = min<u32>(g + AHEAD_SLOTS, n);
-    if (memoOn && readMemoAhead(g, end, meta, ct, bytes, ifaces))
-      classifyRangeAhead(g, end, meta, ct, bytes, ifaces, results);
-    else classifyRange(g, end, meta, ct, bytes, ifaces, results);
+    if (!memoOn || !readMemoAhead(g, end, meta, ct, bytes, ifaces)) {
+      classifyRange(g, end, meta, ct, bytes, ifaces, results);
+      continue;
+    }
+    // The keys were kept (slot k - g): a walk the memo holds is answered without decoding the
+    // packet again.
+    for (let k: u32 = g; k < end; k++) {
+      const m = meta + <usize>k * META_BYTES;
+      if (memoHitAhead(load<u32>(m, 8), k - g, load<u32>(m, 4)))
+        store<u64>(results + <usize>k * RESULT_BYTES, aheadResult);
+      else classifyRange(k, k + 1, meta, ct, bytes, ifaces, results);
+    }
   }
 }
 
@@ -137,27 +146,6 @@ function classifyRange(
     }
     const len = load<u32>(m, 4);
     store<u64>(out, memoOn ? memoWalk(load<u32>(m, 8), len) : walk(load<u32>(m, 8), len));
-  }
-}
-
-/**
- * classifyRange for packets whose keys readMemoAhead kept (slot k - first): a walk the memo
- * holds is answered without decoding the packet again.
- */
-function classifyRangeAhead(
-  first: u32,
-  n: u32,
-  meta: usize,
-  ct: usize,
-  bytes: usize,
-  ifaces: usize,
-  results: usize,
-): void {
-  for (let k: u32 = first; k < n; k++) {
-    const m = meta + <usize>k * META_BYTES;
-    if (memoHitAhead(load<u32>(m, 8), k - first, load<u32>(m, 4)))
-      store<u64>(results + <usize>k * RESULT_BYTES, aheadResult);
-    else classifyRange(k, k + 1, meta, ct, bytes, ifaces, results);
   }
 }
 

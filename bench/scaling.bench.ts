@@ -15,7 +15,7 @@ import { WasmClassifier } from '../src/engine/wasm/index.js';
 import { BenchArgs } from './lib/args.js';
 import { wasmBatches } from './lib/engines.js';
 import { type ScenarioName, workload } from './lib/scenarios.js';
-import { collectGarbage } from './lib/timing.js';
+import { collectGarbage, cpuClockNs } from './lib/timing.js';
 
 const args = new BenchArgs();
 const scenarios = args.list('--scenarios', 'docker,kube-proxy') as ScenarioName[];
@@ -24,14 +24,6 @@ const runs = args.number('--runs', 9);
 const packetCount = args.number('--packets', 131_072);
 /** Another file of the module than the build's (a scratch build). */
 const wasmFile = args.value('--wasm');
-
-/** Process CPU time of one call, µs. */
-function cpuUs(f: () => void): number {
-  const u0 = process.cpuUsage();
-  f();
-  const u = process.cpuUsage(u0);
-  return u.user + u.system;
-}
 
 for (const scenario of scenarios) {
   const runners = sizes.flatMap((size) => {
@@ -51,21 +43,22 @@ for (const scenario of scenarios) {
   });
   if (runners.length < 2) continue;
   collectGarbage();
-  const best = runners.map(() => Number.POSITIVE_INFINITY);
+  // Per round, each size's process CPU time, ns.
   const rounds: number[][] = [];
   for (let r = 0; r < runs; r++) {
     // Each turn runs its classifier once untimed: the other size's run has just pushed this
     // one's memo and table out of the caches, which a classifier running alone never sees.
-    const round = runners.map((v) => {
-      v.classifyAll();
-      return cpuUs(v.classifyAll);
-    });
-    round.forEach((us, i) => {
-      best[i] = Math.min(best[i]!, us);
-    });
-    rounds.push(round);
+    rounds.push(
+      runners.map((v) => {
+        v.classifyAll();
+        const t = cpuClockNs();
+        v.classifyAll();
+        return cpuClockNs() - t;
+      }),
+    );
   }
-  const pps = (i: number, us: number) => runners[i]!.packets / us;
+  const best = runners.map((_, i) => Math.min(...rounds.map((round) => round[i]!)));
+  const pps = (i: number, ns: number) => (runners[i]!.packets / ns) * 1e3;
   const first = runners[0]!;
   console.log(
     `${scenario}: ${runs} rounds of ${sizes.join(', ')} rules in turn (best of each; process CPU time)`,

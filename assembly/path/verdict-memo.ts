@@ -476,9 +476,10 @@ export let aheadResult: u64 = 0;
 /**
  * memoWalk(base, bytes) for the packet whose key memoKeyAhead kept in `slot`, when the memo holds
  * its walk: answered (true, the result in aheadResult, counted as memoWalk counts a hit) without
- * the packet decoded again. False, nothing counted: memoWalk must run. (memoWalk's own lookup,
- * but for where the key is: a shared one costs small tables 5% a packet, as binaryen then does
- * not inline it.)
+ * the packet decoded again. False, nothing counted: memoWalk must run. For the classifier only:
+ * the flow cache's facts of the walk (lastFlowSafe, lastCounters, ...) are not set. (memoWalk's
+ * own lookup, but for where the key is: a shared one costs small tables 5% a packet, as binaryen
+ * then does not inline it.)
  */
 export function memoHitAhead(base: u32, slot: u32, bytes: u32): bool {
   const s = ahead + <usize>slot * AHEAD_BYTES;
@@ -499,18 +500,12 @@ export function memoHitAhead(base: u32, slot: u32, bytes: u32): bool {
       !sameKey(e + E_KEY, s + 12, keyWords)
     )
       continue;
-    const facts = load<u32>(chainFacts + ((<usize>base) << 2));
-    lastFlowSafe = (facts & FACT_FLOW) !== 0;
-    lastGuard = facts >> 8;
-    lastReadsStatus = (facts & FACT_STATUS) !== 0;
     memoHits++;
     const t = trials + <usize>base * TRIAL_BYTES;
     if (load<u32>(t) > TRIAL / 2) store<u32>(t, load<u32>(t, 4) + 1, 4);
     if (load<u32>(e, E_PENDING) === u32.MAX_VALUE) settle(e);
     store<u32>(e, load<u32>(e, E_PENDING) + 1, E_PENDING);
     store<u64>(e, load<u64>(e, E_PENDING_BYTES) + <u64>bytes, E_PENDING_BYTES);
-    lastCounters = e + E_KEY + ((<usize>keyWords) << 2);
-    lastCounted = shape >> 16;
     aheadResult = load<u64>(e, E_RESULT);
     return true;
   }

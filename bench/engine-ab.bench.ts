@@ -4,23 +4,28 @@
 // process CPU time, which also counts V8's helper threads). On a shared machine the load then
 // weighs on both alike from one batch to the next, and the ratio holds where the absolute
 // figures swing: the same build against itself gave 0.95–1.07 per run. Each of --runs is a fresh pair of engines (after one uncounted run); every run
-// must end with the same counters, connections and flow-cache replays in both builds.
+// must end with the same counters and connections in both builds. The flow cache's replays and
+// refusals (new connections dropped as their flow's first was) are printed per build.
 //
 // Workloads: `population-N` (bench/lib/population.ts: N established connections opened, then
 // --packets spread over them, most replayed by the flow cache; the handshakes are not timed),
 // `docker-path` and `kube-path` (bench/lib/path.ts: a generated trace of the Docker host of
 // 114 rules or kube-proxy of 105, 1000 flows with the host's own packets, replayed 10 times
-// with time shifted).
+// with time shifted), `docker-routed` (bench/wasm-engine.bench.ts's trace: the routed Docker
+// fixture, 20k generated packets without the host's own, 10 times).
 //
 //   cp build/release.wasm /tmp/before.wasm   # ... change assembly/, npm run asbuild:release
 //   npx tsx bench/engine-ab.bench.ts /tmp/before.wasm build/release.wasm [--workloads LIST] [--runs N] [--packets N] [--cpu]
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { WasmEngine } from '../src/engine/wasm/engine.js';
 import { printIptablesSave } from '../src/frontend/iptables/printer.js';
+import { loadRuleset } from '../src/frontend/load-ruleset.js';
 import type { Host } from '../src/host/index.js';
 import type { Ruleset } from '../src/ir/ruleset.js';
 import { BenchArgs } from './lib/args.js';
-import { pathWorkload, TimedBatches } from './lib/path.js';
+import { generatedFrames, pathWorkload, ROUTED_HOST, routedHost, TimedBatches } from './lib/path.js';
 import { populationTraffic, populationWorkload } from './lib/population.js';
 import { cpuClockNs, wallClockNs } from './lib/timing.js';
 
@@ -72,11 +77,14 @@ function workload(name: string): Workload {
       },
     };
   }
-  if (name === 'docker-path' || name === 'kube-path') {
-    const w = pathWorkload(100, 20_000, 1000, 1, {
-      scenario: name === 'docker-path' ? 'docker' : 'kube-proxy',
-      hostPackets: true,
-    });
+  if (name === 'docker-path' || name === 'kube-path' || name === 'docker-routed') {
+    const w =
+      name === 'docker-routed'
+        ? routedWorkload()
+        : pathWorkload(100, 20_000, 1000, 1, {
+            scenario: name === 'docker-path' ? 'docker' : 'kube-proxy',
+            hostPackets: true,
+          });
     const frames = w.frames;
     const span = frames.at(-1)!.timestampNs - frames[0]!.timestampNs + 1_000_000_000n;
     return {
@@ -89,7 +97,15 @@ function workload(name: string): Workload {
       },
     };
   }
-  throw new Error(`unknown workload ${name} (population-N, docker-path, kube-path)`);
+  throw new Error(`unknown workload ${name} (population-N, docker-path, kube-path, docker-routed)`);
+}
+
+/** bench/wasm-engine.bench.ts's trace: the routed Docker fixture, 20k generated packets. */
+function routedWorkload() {
+  const file = join(import.meta.dirname, '../test/fixtures/wasm-engine/docker-routed.v4');
+  const { ruleset } = loadRuleset(readFileSync(file, 'utf8'), { file });
+  const host = routedHost(ROUTED_HOST);
+  return { ruleset, host, frames: generatedFrames(ruleset, host, 20_000, 1000, 1) };
 }
 
 /** What a run decided: counters and live connections (the flow cache's replays may differ). */
@@ -102,7 +118,13 @@ function outcomeOf(engine: WasmEngine): string {
 function lockstepRun(
   w: Workload,
   bFirst: boolean,
-): { ns: [number, number]; packets: number; same: boolean; replays: [number, number] } {
+): {
+  ns: [number, number];
+  packets: number;
+  same: boolean;
+  replays: [number, number];
+  refusals: [number, number];
+} {
   // Made in either order: two instances of one build have differed by up to 30% on this machine
   // at times (where each one's memory lands), so runs alternate which build is made first.
   const make = (file: string) => new WasmEngine(w.ruleset, w.host, { seed: 1, wasmFile: file });
@@ -132,6 +154,7 @@ function lockstepRun(
     packets: count,
     same: outcomeOf(engines[0]) === outcomeOf(engines[1]),
     replays: [engines[0].flowCache.replays, engines[1].flowCache.replays],
+    refusals: [engines[0].flowCache.refusals, engines[1].flowCache.refusals],
   };
 }
 
@@ -143,19 +166,23 @@ for (const name of workloads) {
   let n = 0;
   let differ = 0;
   const replays = [0, 0];
+  const refusals = [0, 0];
   // A first run, not counted, lets V8 tier both modules up.
   lockstepRun(w, false);
   for (let r = 0; r < runs; r++) {
-    const { ns, packets: count, same, replays: rep } = lockstepRun(w, r % 2 === 1);
+    const { ns, packets: count, same, replays: rep, refusals: ref } = lockstepRun(w, r % 2 === 1);
     if (!same) differ++;
     replays[0]! += rep[0];
     replays[1]! += rep[1];
+    refusals[0]! += ref[0];
+    refusals[1]! += ref[1];
     n += count;
     totals[0]! += ns[0];
     totals[1]! += ns[1];
     ratios.push(ns[0] / ns[1]);
   }
-  const replayed = (k: number) => `${((replays[k]! / n) * 100).toFixed(0)}% replayed`;
+  const replayed = (k: number) =>
+    `${((replays[k]! / n) * 100).toFixed(0)}% replayed, ${((refusals[k]! / n) * 100).toFixed(0)}% refused`;
   console.log(
     `${name.padEnd(18)} A ${rate(totals[0]!, n)} (${replayed(0)})  B ${rate(totals[1]!, n)} (${replayed(1)})  B/A ${(totals[0]! / totals[1]!).toFixed(3)} (runs ${ratios.map((x) => x.toFixed(3)).join(' ')})  outcomes differ in ${differ} of ${runs} runs`,
   );

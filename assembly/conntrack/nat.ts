@@ -31,7 +31,7 @@ import {
   W_VALUE,
 } from './layout';
 import { entryReply, setEntryReply } from './nat-store';
-import { getUniqueTuple } from './nat-tuple';
+import { getUniqueTuple, natUsedTuple } from './nat-tuple';
 import { confirmed, entryAt, setStatus, statusOf } from './table';
 import {
   entryOriginal,
@@ -99,6 +99,26 @@ export function natNullBinding(idx: u32, manip: u32, now: i64): u32 {
   memory.copy(nullRange + R_MIN_ADDR, ip, 16);
   memory.copy(nullRange + R_MAX_ADDR, ip, 16);
   return natSetupInfo(idx, nullRange, manip, now);
+}
+
+/**
+ * The question a null binding of entry `idx` (unconfirmed, no binding yet) asks first, with its
+ * lookups and their side effects (find deletes an expired entry it meets): is its tuple free, no
+ * other connection holding its reply tuple (nf_nat_used_tuple)? The null range holds the
+ * tuple's own address, so a SRC null binding of a free tuple, and any DST null binding of a TCP
+ * or UDP connection (DNAT without ports cannot move the port), change nothing but what
+ * nullBound() does.
+ */
+export function nullBindingTupleFree(idx: u32, now: i64): bool {
+  entryReply(entryAt(idx), tmp);
+  invertTuple(tmp, curr);
+  return !natUsedTuple(curr, idx, now);
+}
+
+/** natNullBinding(idx, manip) once nullBindingTupleFree() has shown that it keeps the tuple. */
+export function nullBound(idx: u32, manip: u32): void {
+  if (manip === MANIP_SRC) addBySource(idx);
+  setStatus(entryAt(idx), manip === MANIP_SRC ? IPS_SRC_NAT_DONE : IPS_DST_NAT_DONE);
 }
 
 /** icmp_manip_pkt / icmpv6_manip_pkt: the types whose id is rewritten. */

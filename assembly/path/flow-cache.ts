@@ -27,6 +27,7 @@ import {
   IP_CT_ESTABLISHED_REPLY,
   IP_CT_NEW,
   IPS_ASSURED,
+  MANIP_SRC,
 } from '../conntrack/layout';
 import { confirmed, entryAt, inTable, isExpired } from '../conntrack/table';
 import { fmix32, hashWord } from '../hash-mix';
@@ -71,6 +72,15 @@ const VALID: u32 = 0x80000000;
  * stream's), does not change the way, and the status compares without it.
  */
 const STATUS_ASSURED_IGNORED: u32 = 2;
+/**
+ * In W_DIR: the way of a refused flow, a connection's first packet dropped by a rule or a
+ * policy (see flowRecordStart). Each of the flow's packets is a new connection's first packet:
+ * W_CT and W_CT_ID name the first of them, which no later packet is on.
+ */
+const REFUSED: u32 = 4;
+/** In W_DIR, a refused flow's: its way made a null binding for DST (NAT_NULL_DST) or SRC. */
+const NAT_NULL_DST: u32 = 8;
+const NAT_NULL_SRC: u32 = 16;
 /** V_DECISION when the replayed packet keeps its own decision. */
 export const NO_DECISION: u32 = 0xffffffff;
 
@@ -113,9 +123,12 @@ let recOif: u32 = 0;
 let recNextHop: u32 = 0;
 let recMtu: u32 = 0;
 let recLocal: bool = false;
+let recRefusal: bool = false;
+let recNullBound: u32 = 0;
 
 let flowHits: u32 = 0;
 let flowReplays: u32 = 0;
+let flowRefusals: u32 = 0;
 
 export function flowCacheHits(): u32 {
   return flowHits;
@@ -123,6 +136,10 @@ export function flowCacheHits(): u32 {
 
 export function flowCacheReplays(): u32 {
   return flowReplays;
+}
+
+export function flowCacheRefusals(): u32 {
+  return flowRefusals;
 }
 
 /**
@@ -144,6 +161,7 @@ export function initFlowCache(connections: u32): void {
   flushFlows();
   flowHits = 0;
   flowReplays = 0;
+  flowRefusals = 0;
 }
 
 function flowHash(tag: u32, src: u32, dst: u32, ports: u32, mark: u32): u32 {
@@ -211,6 +229,19 @@ function internWay(fate: u32, reason: u32, decision: u32, list: usize, count: u3
     }
     if (isWay(v, fate, reason, decision, list, count)) return slot + 1;
     slot = (slot + 1) & (WAY_SLOTS - 1);
+  }
+  return 0;
+}
+
+/**
+ * The first entry of `set` that is free or holds a refused flow, which gives way to any flow
+ * (so that refused flows never displace others, nor change which the others displace); 0 when
+ * both hold other flows.
+ */
+function openWay(set: usize): usize {
+  for (let w: u32 = 0; w < WAYS; w++) {
+    const e = set + <usize>w * ENTRY_BYTES;
+    if (load<u32>(e, W_TAG) === 0 || (load<u32>(e, W_DIR) & REFUSED) !== 0) return e;
   }
   return 0;
 }
@@ -318,9 +349,13 @@ export function flowOutcomeHolds(idx: u32, dir: u32, ctinfo: u32, l4Length: u32)
   const e = entryAt(idx);
   const dirWord = load<u32>(f, W_DIR);
   const status = <u32>load<u16>(e, E_STATUS) & ((dirWord & STATUS_ASSURED_IGNORED) !== 0 ? ~IPS_ASSURED : ~0);
+  // A refused flow's packet is on a connection of its own, new and unconfirmed like the first.
+  const sameConnection =
+    (dirWord & REFUSED) !== 0
+      ? !confirmed(e)
+      : load<u32>(f, W_CT) === idx && load<u32>(f, W_CT_ID) === load<u32>(e, E_ID);
   return (
-    load<u32>(f, W_CT) === idx &&
-    load<u32>(f, W_CT_ID) === load<u32>(e, E_ID) &&
+    sameConnection &&
     (dirWord & 1) === dir &&
     load<u32>(f, W_CTINFO) === ctinfo &&
     load<u32>(f, W_STATUS) === status &&
@@ -351,7 +386,8 @@ export function flowMtu(): u32 {
 
 /** Adds the recorded walks' counter updates for a datagram of `bytes`. */
 export function flowReplayCounters(bytes: u32): void {
-  flowReplays++;
+  if ((load<u32>(flowEntry, W_DIR) & REFUSED) !== 0) flowRefusals++;
+  else flowReplays++;
   const v = flowWay();
   countPacket(v + V_COUNTERS, load<u32>(v, V_COUNTED), bytes);
 }
@@ -360,30 +396,51 @@ export function flowReplayCounters(bytes: u32): void {
  * Starts recording the packet in flight's way after conntrack, when conntrack found it on a
  * connection already in the table: established, or still NEW because no answer has come yet
  * (the packets that follow a first one whose answers never arrive). A connection's first packet
- * takes a way of its own (NAT bindings, confirmation) and is not recorded.
+ * takes a way of its own (NAT bindings, confirmation), recorded only if a rule or a policy
+ * drops it (a refusal, see flowRecordEnd): the flow's next packet, a retransmission or the next
+ * datagram to a port the firewall closes, is again a new connection's first packet, and its
+ * entry is released again, so its way after conntrack is the same whenever its walks are pure
+ * and NAT only made null bindings; the path still runs conntrack on it, making and releasing
+ * its entry.
  */
 export function flowRecordStart(idx: u32, dir: u32, ctinfo: u32): void {
-  recording =
-    ctinfo === IP_CT_ESTABLISHED ||
-    ctinfo === IP_CT_ESTABLISHED_REPLY ||
-    (ctinfo === IP_CT_NEW && confirmed(entryAt(idx)));
+  const e = entryAt(idx);
+  recRefusal = ctinfo === IP_CT_NEW && !confirmed(e);
+  recording = ctinfo === IP_CT_ESTABLISHED || ctinfo === IP_CT_ESTABLISHED_REPLY || ctinfo === IP_CT_NEW;
   recordOk = recording;
   recGuard = 0;
   recCount = 0;
   recWalks = 0;
   recReadsStatus = false;
   recLocal = false;
+  recNullBound = 0;
+  recOif = 0;
+  recNextHop = 0;
   recMtu = 0;
   recCt = idx;
   recDir = dir;
   recCtinfo = ctinfo;
-  const e = entryAt(idx);
   recStatus = <u32>load<u16>(e, E_STATUS);
   recCtMark = load<u32>(e, E_MARK);
 }
 
 export function flowRecordStop(): void {
   recording = false;
+}
+
+/** The way being recorded made a null binding for `manip` (nat.ts natNullBinding). */
+export function flowRecordNullBinding(manip: u32): void {
+  recNullBound |= manip === MANIP_SRC ? NAT_NULL_SRC : NAT_NULL_DST;
+}
+
+/** Whether the found refused flow's way made a null binding for `manip`. */
+export function flowNullBound(manip: u32): bool {
+  return (load<u32>(flowEntry, W_DIR) & (manip === MANIP_SRC ? NAT_NULL_SRC : NAT_NULL_DST)) !== 0;
+}
+
+/** Whether the way being recorded is a connection's first packet's (a refusal if dropped). */
+export function flowRecordingFirst(): bool {
+  return recording && recRefusal;
 }
 
 /** A walk of the recorded way: its counters, and whether its outcome is the flow's. */
@@ -415,12 +472,21 @@ export function flowRecordSpoil(): void {
 
 /**
  * Ends the recording: keeps the way of a packet forwarded (fate `forwarded`) or delivered to a
- * socket (fate `delivered`, reason the socket kind) for its flow.
+ * socket (fate `delivered`, reason the socket kind) for its flow, or of a connection's first
+ * packet dropped by a rule or a policy (`refused`: fate and reason in one word).
  */
-export function flowRecordEnd(fate: u32, reason: u32, decision: u32, forwarded: u32, delivered: u32): void {
+export function flowRecordEnd(
+  fate: u32,
+  reason: u32,
+  decision: u32,
+  forwarded: u32,
+  delivered: u32,
+  refused: u32,
+): void {
   if (!recording) return;
   recording = false;
-  if (!recordOk || fate !== (recLocal ? delivered : forwarded)) return;
+  if (!recordOk) return;
+  if (recRefusal ? (fate | (reason << 8)) !== refused : fate !== (recLocal ? delivered : forwarded)) return;
   // Without a walk after conntrack the packet's decision is its own raw walk's: not recorded.
   const wayDecision = recWalks > 0 ? decision : NO_DECISION;
   let e = flowEntry;
@@ -438,19 +504,19 @@ export function flowRecordEnd(fate: u32, reason: u32, decision: u32, forwarded: 
   }
   const ce = entryAt(recCt);
   if (e === 0) {
-    e = kSet;
-    if (load<u32>(e, W_TAG) !== 0) {
-      e = kSet + ENTRY_BYTES;
-      if (load<u32>(e, W_TAG) !== 0) {
-        e = kSet + <usize>(victim & (WAYS - 1)) * ENTRY_BYTES;
-        victim++;
-        // Many flows displacing each other: twice the entries (small caches stay in the
-        // processor's caches and TLB; a large one only where the flows need it).
-        if (++evictions > entryCount >> 3 && entryCount < maxEntries) {
-          grow();
-          kSet = setOf(kHash);
-          e = load<u32>(kSet, W_TAG) === 0 ? kSet : kSet + ENTRY_BYTES;
-        }
+    e = openWay(kSet);
+    if (e === 0) {
+      // A refused flow displaces no other flow.
+      if (recRefusal) return;
+      e = kSet + <usize>(victim & (WAYS - 1)) * ENTRY_BYTES;
+      victim++;
+      // Many flows displacing each other: twice the entries (small caches stay in the
+      // processor's caches and TLB; a large one only where the flows need it).
+      if (++evictions > entryCount >> 3 && entryCount < maxEntries) {
+        grow();
+        kSet = setOf(kHash);
+        e = openWay(kSet);
+        if (e === 0) e = kSet + ENTRY_BYTES;
       }
     }
   }
@@ -461,7 +527,11 @@ export function flowRecordEnd(fate: u32, reason: u32, decision: u32, forwarded: 
   store<u32>(e, kMark, W_MARK);
   store<u32>(e, recCt, W_CT);
   store<u32>(e, load<u32>(ce, E_ID), W_CT_ID);
-  store<u32>(e, recReadsStatus ? recDir : recDir | STATUS_ASSURED_IGNORED, W_DIR);
+  store<u32>(
+    e,
+    (recReadsStatus ? recDir : recDir | STATUS_ASSURED_IGNORED) | (recRefusal ? REFUSED | recNullBound : 0),
+    W_DIR,
+  );
   store<u32>(e, recCtinfo, W_CTINFO);
   store<u32>(e, recReadsStatus ? recStatus : recStatus & ~IPS_ASSURED, W_STATUS);
   store<u32>(e, recCtMark, W_CT_MARK);

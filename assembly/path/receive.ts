@@ -40,12 +40,21 @@ import {
   K_DROP,
   K_TRACKED,
   K_UNTRACKED,
+  MANIP_DST,
   MANIP_SRC,
   PKT_BYTES,
   REWRITE_BYTES,
   W_PRESENT,
 } from '../conntrack/layout';
-import { hookManip, NAT_DROP, natInitialized, natNullBinding, natPacket } from '../conntrack/nat';
+import {
+  hookManip,
+  NAT_DROP,
+  natInitialized,
+  natNullBinding,
+  natPacket,
+  nullBindingTupleFree,
+  nullBound,
+} from '../conntrack/nat';
 import { prngBeginPacket } from '../conntrack/prng';
 import {
   confirmEntry,
@@ -129,10 +138,13 @@ import {
   flowLookup,
   flowMtu,
   flowNextHop,
+  flowNullBound,
   flowOif,
   flowOutcomeHolds,
   flowReason,
   flowRecordEnd,
+  flowRecordingFirst,
+  flowRecordNullBinding,
   flowRecordRoute,
   flowRecordSpoil,
   flowRecordStart,
@@ -514,17 +526,23 @@ function natStep(hook: u32, chain: u32): u32 {
     if (attached && !confirmed(e) && manip === MANIP_SRC && (load<u8>(e, E_FLAGS) & EF_USED) === 0) {
       if (!keepReleased(ctEntry)) return stop(FATE_UNSUPPORTED, U_RELEASED_NAT);
     }
-    // A binding made now is the connection's, not a way its later packets take again.
-    flowRecordSpoil();
+    // A binding made now is the connection's, not a way its later packets take again; a null
+    // binding is every first packet's alike (a refused flow's, flowRecordStart).
+    if (!flowRecordingFirst()) flowRecordSpoil();
     beginNatWalk(ctEntry, hook, now);
     const ok = tableStep(chain, false);
     endNatWalk();
     if (ok === 0) return 0;
-    if (!natInitialized(e, manip) && natNullBinding(ctEntry, manip, now) === NAT_DROP)
-      return stop(FATE_DROPPED, D_NULL_BINDING);
+    if (natInitialized(e, manip)) flowRecordSpoil();
+    else {
+      if (natNullBinding(ctEntry, manip, now) === NAT_DROP) return stop(FATE_DROPPED, D_NULL_BINDING);
+      flowRecordNullBinding(manip);
+    }
   }
   natPacket(ctEntry, ctDir, hook, proto === 1 ? <i32>field(P_ICMPTYPE) : -1, rewrite);
   if (load<u32>(rewrite, W_PRESENT) !== 0) {
+    // A first packet rewritten: its null binding moved the tuple (it was taken).
+    if (flowRecordingFirst()) flowRecordSpoil();
     if (!applyRewriteRecord(ip, ip + ipLen, rewrite)) return stop(FATE_DROPPED, D_NAT_SHORT);
     redecode();
   }
@@ -576,6 +594,7 @@ function replayNat(hook: u32, from: u32): bool {
  */
 function replayFlow(): bool {
   const fate = flowFate();
+  if (fate === FATE_DROPPED) return replayRefusal();
   if (fate === FATE_DELIVERED) {
     if (field(P_PROTO) === 6 && (<u32>load<u8>(ip, 33) & 0x17) === 0x02) return false;
     if (!replayNat(HOOK_PREROUTING, stepIndex + 1) || !replayNat(HOOK_INPUT, 0)) return replayFailed();
@@ -591,6 +610,38 @@ function replayFlow(): bool {
   const decision = flowDecision();
   if (decision !== NO_DECISION) filterDecision = decision;
   stop(fate, flowReason());
+  return true;
+}
+
+/**
+ * A refused flow's packet: its connection's first, dropped where the flow's first was — in
+ * PREROUTING, INPUT, or FORWARD and later after ip_forward's TTL decrement — with the same
+ * counters and decision, its entry then released (runHook). NAT made only null bindings on that
+ * way: they are made again, here without the walks before them, when they keep the tuple (a
+ * SRC binding moves a tuple another connection holds: the ordinary way then rewrites the
+ * packet). Not for a fragment. Everything that may refuse comes before what changes anything.
+ */
+function replayRefusal(): bool {
+  if ((be16(ip + 6) & 0x3fff) !== 0) return false;
+  // A way through ip_forward: the route is recorded with its MTU, never 0.
+  const mtu = flowMtu();
+  if (mtu !== 0 && (<u32>load<u8>(ip, 8) <= 1 || ipLen > mtu)) return false;
+  const nullDst = flowNullBound(MANIP_DST);
+  const nullSrc = flowNullBound(MANIP_SRC);
+  // The bindings' question, asked once as the first binding asks it (a TCP or UDP flow: DNAT's
+  // null binding keeps the tuple whatever the answer).
+  if ((nullDst || nullSrc) && !nullBindingTupleFree(ctEntry, now) && nullSrc) return false;
+  if (nullDst) nullBound(ctEntry, MANIP_DST);
+  if (nullSrc) nullBound(ctEntry, MANIP_SRC);
+  if (mtu !== 0) {
+    ipDecreaseTtl(ip);
+    outOif = flowOif();
+    store<u32>(curOut, flowNextHop(), 28);
+  }
+  flowReplayCounters(ipLen);
+  filterDecision = flowDecision();
+  lastDecision = filterDecision;
+  stop(FATE_DROPPED, flowReason());
   return true;
 }
 
@@ -1215,7 +1266,7 @@ function finish(out: usize, fate: u32, reason: u32, oif: u32): void {
   store<u32>(out, fate | (reason << 8));
   // A REJECT's fate names its rule, whichever table it is in.
   const decision = fate !== FATE_REJECTED && filterDecision !== NONE ? filterDecision : lastDecision;
-  flowRecordEnd(fate, reason, decision, FATE_FORWARDED, FATE_DELIVERED);
+  flowRecordEnd(fate, reason, decision, FATE_FORWARDED, FATE_DELIVERED, FATE_DROPPED | (D_RULE << 8));
   store<u32>(out, decision, 4);
   store<u32>(out, oif, 8);
   store<u32>(out, ctKind === CT_KIND_NONE ? CT_KIND_NONE : ctKind | (ctInfo << 8) | (ctDir << 16), 12);

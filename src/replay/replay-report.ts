@@ -20,10 +20,12 @@ export interface TopRule {
 
 /**
  * What the WebAssembly engine's shortcuts answered: packets whose way after conntrack the flow
- * cache replayed, and table walks the walk memo replayed or walked (only walks it may keep).
+ * cache replayed, new connections' first packets it dropped as their flow's first was dropped
+ * (refusals), and table walks the walk memo replayed or walked (only walks it may keep).
  */
 export interface FastPaths {
   readonly flowReplays: number;
+  readonly flowRefusals: number;
   readonly memoHits: number;
   readonly memoMisses: number;
 }
@@ -31,13 +33,20 @@ export interface FastPaths {
 /** The engine's figures since it was made (the run's, as replay makes an engine per run). */
 export function fastPathsOf(engine: WasmEngine): FastPaths {
   const memo = engine.walkMemo;
-  return { flowReplays: engine.flowCache.replays, memoHits: memo.hits, memoMisses: memo.misses };
+  const flow = engine.flowCache;
+  return {
+    flowReplays: flow.replays,
+    flowRefusals: flow.refusals,
+    memoHits: memo.hits,
+    memoMisses: memo.misses,
+  };
 }
 
 /** Sums the figures of several engines (workers). */
 export function addFastPaths(a: FastPaths, b: FastPaths): FastPaths {
   return {
     flowReplays: a.flowReplays + b.flowReplays,
+    flowRefusals: a.flowRefusals + b.flowRefusals,
     memoHits: a.memoHits + b.memoHits,
     memoMisses: a.memoMisses + b.memoMisses,
   };
@@ -120,6 +129,7 @@ export function formatReport(r: ReplayReport): string {
     lines.push(
       'fast paths:',
       `  ${String(f.flowReplays).padStart(10)}  packets whose way after conntrack the flow cache replayed (${share(f.flowReplays, r.packets)})`,
+      `  ${String(f.flowRefusals).padStart(10)}  new connections' first packets it dropped as their flow's first was dropped (${share(f.flowRefusals, r.packets)})`,
       `  ${String(f.memoHits).padStart(10)}  walks the walk memo replayed, of ${walks} it could have (${share(f.memoHits, walks)})`,
     );
   }

@@ -139,6 +139,10 @@ describe('replay --engine', () => {
     expect(Number(replayed?.[1])).toBeGreaterThan(100);
     expect(Number(memo?.[1])).toBeGreaterThan(100);
     expect(Number(memo?.[1])).toBeLessThanOrEqual(Number(memo?.[2]));
+    // Flows the host's INPUT drops, whose packets go on coming (the counters agree below).
+    const refused =
+      /(\d+) {2}new connections' first packets it dropped as their flow's first was dropped/.exec(w.summary);
+    expect(Number(refused?.[1])).toBeGreaterThan(10);
     expect(r.summary).not.toMatch(/fast paths/);
     expect(w.counters).toBe(r.counters);
     expect(w.out.equals(r.out)).toBe(true);

@@ -61,26 +61,30 @@ function run(
   specs: readonly string[],
   sysctl: Record<string, number>,
   rules: Ruleset = ruleset,
-): { reference: string[]; wasm: string[]; replayed: boolean[] } {
+  describe: (r: PacketResult) => string = summary,
+): { reference: string[]; wasm: string[]; replayed: boolean[]; refused: boolean[]; counters: string[] } {
   const host = hostWith(sysctl);
   const ref = new ReferenceEngine(rules, host, { seed: 1 });
   const wasm = new WasmEngine(rules, host, { seed: 1, batchSize: 1 });
   const reference: string[] = [];
   const out: string[] = [];
   const replayed: boolean[] = [];
+  const refused: boolean[] = [];
   specs.forEach((spec, i) => {
-    const replays = wasm.flowCache.replays;
+    const { replays, refusals } = wasm.flowCache;
     const s = parsePacketSpec(spec);
     if ('error' in s) throw new Error(s.error);
     const frame = { bytes: s.bytes, linkType: s.linkType, iif: s.iif!, timestampNs: BigInt(i) * 1_000_000n };
-    reference.push(summary(ref.process(frame)));
+    reference.push(describe(ref.process(frame)));
     wasm.add(frame.bytes, frame.linkType, frame.iif, frame.timestampNs);
     wasm.run();
-    out.push(summary(wasm.result(0)));
+    out.push(describe(wasm.result(0)));
     replayed.push(wasm.flowCache.replays > replays);
+    refused.push(wasm.flowCache.refusals > refusals);
     wasm.clear();
   });
-  return { reference, wasm: out, replayed };
+  const counters = [ref, wasm].map((e) => printIptablesSave(e.rulesetWithCounters(), { counters: true }));
+  return { reference, wasm: out, replayed, refused, counters };
 }
 
 describe('the flow cache forgets deleted connections', () => {
@@ -154,6 +158,56 @@ describe('which packets of a connection replay', () => {
     const { reference, wasm, replayed } = run(connection, {}, counted);
     expect(wasm).toEqual(reference);
     expect(replayed).toEqual([false, false, false, false, true, true]);
+  });
+});
+
+describe('refused flows', () => {
+  /** The summary with the packet's connection as the path left it (its tuples). */
+  const full = (r: PacketResult) => JSON.stringify({ s: summary(r), entry: r.conntrack?.entry ?? null });
+
+  it("a refused flow's next packets are dropped as its first was, each a new connection's first", () => {
+    const { reference, wasm, refused, counters } = run(
+      [
+        // Retransmitted SYNs to a port of the host that filter INPUT drops (after the nat
+        // table's DOCKER chain made a null binding), and datagrams to another.
+        ...Array.from({ length: 4 }, () => 'tcp 198.51.100.7:40001 > 192.168.1.10:22 iif eth0 flags S seq 1'),
+        ...Array.from({ length: 3 }, () => 'udp 198.51.100.7:40002 > 192.168.1.10:161 iif eth0 len 20'),
+        // Routed to a container no rule publishes: FORWARD's policy, after ip_forward's TTL
+        // decrement; the last one arrives with TTL 1 and gets its time exceeded instead.
+        ...Array.from({ length: 3 }, () => 'tcp 198.51.100.7:40003 > 172.17.0.3:9000 iif eth0 flags S seq 1'),
+        'tcp 198.51.100.7:40003 > 172.17.0.3:9000 iif eth0 flags S seq 1 ttl 1',
+      ],
+      {},
+      ruleset,
+      full,
+    );
+    expect(wasm).toEqual(reference);
+    expect(counters[1]).toBe(counters[0]);
+    expect(reference.map((r) => JSON.parse(JSON.parse(r).s).fate)).toEqual(Array(11).fill('dropped'));
+    expect(JSON.parse(reference[10]!).s).toMatch(/"emitted":\[\["eth0"/);
+    expect(refused).toEqual([false, true, true, true, false, true, true, false, true, true, false]);
+  });
+
+  it('replays where another connection holds the reply tuple: the DNAT null binding keeps it', () => {
+    // A datagram from outside to a container's own address is refused (FORWARD's policy).
+    // Then the container talks to that outside port from the same port, MASQUERADEd: its
+    // original tuple is the refused flow's reply tuple, which the next refused datagram's null
+    // binding in PREROUTING finds taken — and keeps, as DNAT without ports cannot move a port.
+    const inbound = 'udp 198.51.100.7:53 > 172.17.0.3:5000 iif eth0 len 20';
+    const { reference, wasm, refused, counters } = run(
+      [inbound, inbound, 'udp 172.17.0.3:5000 > 198.51.100.7:53 iif docker0 len 20', inbound],
+      {},
+      ruleset,
+      full,
+    );
+    expect(wasm).toEqual(reference);
+    expect(counters[1]).toBe(counters[0]);
+    expect(refused).toEqual([false, true, false, true]);
+    const last = JSON.parse(reference[3]!);
+    expect(JSON.parse(last.s).fate).toBe('dropped');
+    expect(last.entry).toBe(
+      'src=198.51.100.7 dst=172.17.0.3 sport=53 dport=5000 -> src=172.17.0.3 dst=198.51.100.7 sport=5000 dport=53',
+    );
   });
 });
 

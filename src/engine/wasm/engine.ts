@@ -57,6 +57,8 @@ interface PathExports {
   walkMemoHits(): number;
   flowCacheHits(): number;
   flowCacheReplays(): number;
+  /** Absent from builds before refusals (bench/engine-ab.bench.ts runs old builds). */
+  flowCacheRefusals?(): number;
   walkMemoMisses(): number;
   setPrefetch(on: number): void;
   prefetchedFrames(): number;
@@ -909,11 +911,16 @@ export class WasmEngine {
   }
 
   /**
-   * Packets whose connection the flow cache named (conntrack skipped its lookup), and those
-   * whose way after conntrack it replayed (assembly/path/flow-cache.ts).
+   * Packets whose connection the flow cache named (conntrack skipped its lookup), those whose
+   * way after conntrack it replayed, and the first packets of new connections it dropped as
+   * their flow's first was dropped (refusals; assembly/path/flow-cache.ts).
    */
-  get flowCache(): { readonly hits: number; readonly replays: number } {
-    return { hits: this.x.flowCacheHits() >>> 0, replays: this.x.flowCacheReplays() >>> 0 };
+  get flowCache(): { readonly hits: number; readonly replays: number; readonly refusals: number } {
+    return {
+      hits: this.x.flowCacheHits() >>> 0,
+      replays: this.x.flowCacheReplays() >>> 0,
+      refusals: (this.x.flowCacheRefusals?.() ?? 0) >>> 0,
+    };
   }
 
   /** Frames whose flow and connection were read ahead (WasmEngineOptions.prefetch). */

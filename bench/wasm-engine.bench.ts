@@ -46,5 +46,5 @@ console.log(line('wasm engine, receiveBatch only', batchNs / n, n));
 const { hits, misses } = wasm.walkMemo;
 const flow = wasm.flowCache;
 console.log(
-  `wasm/reference ${(refNs / wasmNs).toFixed(0)}x; ${wasm.hostQueries} host questions crossed into JavaScript; walk memo ${hits} hits, ${misses} misses; flow cache ${flow.hits} hits, ${flow.replays} replays (${((flow.replays / n) * 100).toFixed(0)}% of packets)`,
+  `wasm/reference ${(refNs / wasmNs).toFixed(0)}x; ${wasm.hostQueries} host questions crossed into JavaScript; walk memo ${hits} hits, ${misses} misses; flow cache ${flow.hits} hits, ${flow.replays} replays (${((flow.replays / n) * 100).toFixed(0)}% of packets), ${flow.refusals} refused flows' packets dropped (${((flow.refusals / n) * 100).toFixed(0)}%)`,
 );

@@ -9,8 +9,13 @@
 //
 // Recorded only when everything after conntrack is a function of what the key and the checks
 // hold: every walk pure and reading only fields fixed within a flow (verdict-memo.ts), a
-// forwarded packet, no host answer. Anything else is never replayed: the packet takes the
-// ordinary path, so a replay is exact, not a guess.
+// forwarded or delivered packet, no host answer. Anything else is never replayed: the packet
+// takes the ordinary path, so a replay is exact, not a guess.
+//
+// A refused flow — whose connection's first packet a rule or a policy dropped, so that each of
+// its packets is again a new connection's first — is recorded too (flowRecordStart): its
+// packets are made and released an entry by conntrack, then dropped as the first was. Refused
+// flows take only free entries or each other's.
 //
 // An entry is one cache line (the key, the connection, the route); what many flows share — the
 // fate, the decision and the walks' counter updates — is interned once as a "way" record the

@@ -628,9 +628,12 @@ function replayRefusal(): bool {
   if (mtu !== 0 && (<u32>load<u8>(ip, 8) <= 1 || ipLen > mtu)) return false;
   const nullDst = flowNullBound(MANIP_DST);
   const nullSrc = flowNullBound(MANIP_SRC);
-  // The bindings' question, asked once as the first binding asks it (a TCP or UDP flow: DNAT's
-  // null binding keeps the tuple whatever the answer).
-  if ((nullDst || nullSrc) && !nullBindingTupleFree(ctEntry, now) && nullSrc) return false;
+  if (nullDst || nullSrc) {
+    // The bindings' question, asked as the first binding asks it; a TCP or UDP flow's DNAT null
+    // binding keeps the tuple whatever the answer.
+    const free = nullBindingTupleFree(ctEntry, now);
+    if (nullSrc && !free) return false;
+  }
   if (nullDst) nullBound(ctEntry, MANIP_DST);
   if (nullSrc) nullBound(ctEntry, MANIP_SRC);
   if (mtu !== 0) {

@@ -49,7 +49,7 @@ interface Outputs {
     fates: Record<string, number>;
     fallback?: string;
     workers: number;
-    fastPaths?: { flowReplays: number; memoHits: number; memoMisses: number };
+    fastPaths?: { flowReplays: number; flowRefusals: number; memoHits: number; memoMisses: number };
   };
 }
 
@@ -145,8 +145,10 @@ describe('replay --workers', () => {
     expectSameOutputs(one, three);
     // Each connection's packets meet the flow cache of one worker alike (300 flows: nothing is
     // displaced), so the workers' replays add up to one engine's; each worker's memo learns
-    // on its own.
+    // on its own. Refused flows, counted apart, give way to the others (and to each other,
+    // which is why their count depends on the split).
     expect(one.json.fastPaths!.flowReplays).toBeGreaterThan(5000);
+    for (const run of [one, two, three]) expect(run.json.fastPaths!.flowRefusals).toBeGreaterThan(500);
     expect(two.json.fastPaths!.flowReplays).toBe(one.json.fastPaths!.flowReplays);
     expect(three.json.fastPaths!.flowReplays).toBe(one.json.fastPaths!.flowReplays);
     expect(three.json.fastPaths!.memoHits).toBeGreaterThan(0);

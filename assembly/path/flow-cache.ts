@@ -251,6 +251,47 @@ function openWay(set: usize): usize {
   return 0;
 }
 
+/**
+ * Counts a flow displaced (or, refused, left out) for want of room; whether the cache should now
+ * grow: many flows displacing each other get twice the entries (small caches stay in the
+ * processor's caches and TLB; a large one only where the flows need it).
+ */
+function crowded(): bool {
+  return ++evictions > entryCount >> 3 && entryCount < maxEntries;
+}
+
+/** Grows the cache; the packet in flight's set is then its new one. */
+function grownSet(): void {
+  grow();
+  kSet = setOf(kHash);
+}
+
+/** The first free entry of `set`, or 0. */
+function freeWay(set: usize): usize {
+  for (let w: u32 = 0; w < WAYS; w++) {
+    const e = set + <usize>w * ENTRY_BYTES;
+    if (load<u32>(e, W_TAG) === 0) return e;
+  }
+  return 0;
+}
+
+/**
+ * Where a refused flow goes in `set`: its first free entry, else a refused flow's, else one
+ * whose connection has left the table (it would never replay again), else 0.
+ */
+function refusedFlowWay(set: usize): usize {
+  const free = freeWay(set);
+  if (free !== 0) return free;
+  const open = openWay(set);
+  if (open !== 0) return open;
+  for (let w: u32 = 0; w < WAYS; w++) {
+    const e = set + <usize>w * ENTRY_BYTES;
+    const c = entryAt(load<u32>(e, W_CT));
+    if (load<u32>(c, E_ID) !== load<u32>(e, W_CT_ID) || !inTable(c)) return e;
+  }
+  return 0;
+}
+
 /** Whether the way record at `v` holds (fate, reason, decision) and the `count` updates at `list`. */
 function isWay(v: usize, fate: u32, reason: u32, decision: u32, list: usize, count: u32): bool {
   if (
@@ -509,19 +550,29 @@ export function flowRecordEnd(
   }
   const ce = entryAt(recCt);
   if (e === 0) {
-    e = openWay(kSet);
-    if (e === 0) {
-      // A refused flow displaces no other flow.
-      if (recRefusal) return;
-      e = kSet + <usize>(victim & (WAYS - 1)) * ENTRY_BYTES;
-      victim++;
-      // Many flows displacing each other: twice the entries (small caches stay in the
-      // processor's caches and TLB; a large one only where the flows need it).
-      if (++evictions > entryCount >> 3 && entryCount < maxEntries) {
-        grow();
-        kSet = setOf(kHash);
-        e = openWay(kSet);
-        if (e === 0) e = kSet + ENTRY_BYTES;
+    if (recRefusal) {
+      // A refused flow displaces no other flow (a free entry first, else a refused flow's), but
+      // counts toward the growth as if it had.
+      e = refusedFlowWay(kSet);
+      if (e === 0 && crowded()) {
+        grownSet();
+        e = refusedFlowWay(kSet);
+      }
+      if (e === 0) return;
+    } else {
+      e = openWay(kSet);
+      if (e === 0) {
+        e = kSet + <usize>(victim & (WAYS - 1)) * ENTRY_BYTES;
+        victim++;
+        if (crowded()) {
+          grownSet();
+          e = openWay(kSet);
+          if (e === 0) e = kSet + ENTRY_BYTES;
+        }
+      } else if (load<u32>(e, W_TAG) !== 0) {
+        // A refused flow gives way, to the set's free entry if it has one.
+        const free = freeWay(kSet);
+        if (free !== 0) memory.copy(free, e, ENTRY_BYTES);
       }
     }
   }

@@ -147,6 +147,18 @@ export function flowCacheRefusals(): u32 {
   return flowRefusals;
 }
 
+let flowCacheOn: bool = true;
+
+/** Turns the flow cache on or off (WasmEngineOptions.flowCache; the results are the same). */
+export function setFlowCache(on: bool): void {
+  flowCacheOn = on;
+}
+
+/** Whether packets look up and record their flows (setFlowCache). */
+export function flowCacheEnabled(): bool {
+  return flowCacheOn;
+}
+
 /**
  * Sets the cache up for a connection table of `connections` preallocated records: it starts at
  * 32k entries and may grow to two per record (256k at most), as flows displace each other.

@@ -132,6 +132,7 @@ import {
   USER_LOCAL_DELIVER,
 } from './defrag';
 import {
+  flowCacheEnabled,
   flowDecision,
   flowFate,
   flowHint,
@@ -553,7 +554,7 @@ function conntrackStep(hook: u32, checksum: bool): u32 {
   ctPacketFromIpv4(ip, ipLen, hook, checksum, 0, now, pktRec);
   const proto = field(P_PROTO);
   // A received TCP or UDP datagram may belong to a flow seen before (flow-cache.ts).
-  const flow = hook === HOOK_PREROUTING && !noFlow && (proto === 6 || proto === 17);
+  const flow = hook === HOOK_PREROUTING && !noFlow && (proto === 6 || proto === 17) && flowCacheEnabled();
   if (flow) {
     flowLookup(curIif, ip, field(P_MARK));
     setLookupHint(flowHint(now));

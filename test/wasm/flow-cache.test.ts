@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pathWorkload } from '../../bench/lib/path.js';
+import { generatedFrames, pathWorkload } from '../../bench/lib/path.js';
 import { populationWorkload, runWasmPopulation } from '../../bench/lib/population.js';
 import { describeDecision, ReferenceEngine } from '../../src/engine/reference/engine.js';
 import { LOCAL_INTERFACE } from '../../src/engine/reference/frame.js';
@@ -208,6 +208,49 @@ describe('refused flows', () => {
     expect(last.entry).toBe(
       'src=198.51.100.7 dst=172.17.0.3 sport=53 dport=5000 -> src=172.17.0.3 dst=198.51.100.7 sport=5000 dport=53',
     );
+  });
+});
+
+describe('a crowded flow cache', () => {
+  it('decides every packet as the path without it, with connections early-dropped under them', () => {
+    // 20k flows at a time against a table of 4096 connections: early drop deletes unassured
+    // connections by the thousand (their flows stay cached, their records are reused), new
+    // ones are dropped for want of room, refused flows (INPUT's DROP, FORWARD's policy) take
+    // free entries, each other's and those of connections gone. The same frames through an
+    // engine without the cache: the same fates, counters, connections and statistics.
+    const host = hostWith({ 'net.netfilter.nf_conntrack_max': 4096 });
+    const frames = generatedFrames(ruleset, host, 200_000, 20_000, 3);
+    const outcome = (flowCache: boolean) => {
+      const wasm = new WasmEngine(ruleset, host, { seed: 1, flowCache });
+      const fates: string[] = [];
+      const take = () => {
+        wasm.run();
+        for (let k = 0; k < wasm.pending; k++) fates.push(summary(wasm.result(k)));
+        wasm.clear();
+      };
+      for (const f of frames) {
+        if (!wasm.fits(f.bytes.length)) take();
+        wasm.add(f.bytes, f.linkType, f.iif, f.timestampNs);
+      }
+      take();
+      const state = JSON.stringify(
+        {
+          counters: printIptablesSave(wasm.rulesetWithCounters(), { counters: true }),
+          connections: wasm.connections(),
+          stats: wasm.conntrackStats(),
+        },
+        (_k, v) => (typeof v === 'bigint' ? v.toString() : v),
+      );
+      return { fates, state, flow: wasm.flowCache };
+    };
+    const on = outcome(true);
+    const off = outcome(false);
+    expect(off.flow).toEqual({ hits: 0, replays: 0, refusals: 0 });
+    expect(on.flow.replays).toBeGreaterThan(30_000);
+    expect(on.flow.refusals).toBeGreaterThan(10_000);
+    expect(JSON.parse(on.state).stats.stats.earlyDrop).toBeGreaterThan(5000);
+    expect(on.fates).toEqual(off.fates);
+    expect(on.state).toBe(off.state);
   });
 });
 

@@ -61,6 +61,7 @@ interface PathExports {
   flowCacheRefusals?(): number;
   walkMemoMisses(): number;
   setPrefetch(on: number): void;
+  setFlowCache(on: number): void;
   prefetchedFrames(): number;
   ctPrngSeed(seed: number): void;
   defragAreaBytes(): number;
@@ -205,6 +206,11 @@ export interface WasmEngineOptions {
    * default true). The results are the same.
    */
   readonly prefetch?: boolean;
+  /**
+   * Look up and record flows (assembly/path/flow-cache.ts; default true). The results are the
+   * same: off, every packet takes the whole way.
+   */
+  readonly flowCache?: boolean;
 }
 
 /** A capture interface: its registry index, whether the path takes its frames, whether it is `@local`. */
@@ -324,6 +330,7 @@ export class WasmEngine {
     });
     this.x.ctPrngSeed(seed >>> 0);
     if (options.prefetch === false) this.x.setPrefetch(0);
+    if (options.flowCache === false) this.x.setFlowCache(0);
     this.batchSize = options.batchSize ?? 4096;
     this.byteCapacity = options.batchBytes ?? this.batchSize * 1600;
     this.frames = this.x.alloc(this.batchSize * FRAME_WORDS * 4) >>> 0;

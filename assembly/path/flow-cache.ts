@@ -563,8 +563,8 @@ export function flowRecordEnd(
   const ce = entryAt(recCt);
   if (e === 0) {
     if (recRefusal) {
-      // A refused flow displaces no other flow (a free entry first, else a refused flow's), but
-      // counts toward the growth as if it had.
+      // A refused flow displaces no live flow (refusedFlowWay), but counts toward the growth as
+      // if it had.
       e = refusedFlowWay(kSet);
       if (e === 0 && crowded()) {
         grownSet();

@@ -17,15 +17,12 @@
 //   cp build/release.wasm /tmp/before.wasm   # ... change assembly/, npm run asbuild:release
 //   npx tsx bench/engine-ab.bench.ts /tmp/before.wasm build/release.wasm [--workloads LIST] [--runs N] [--packets N] [--cpu]
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { WasmEngine } from '../src/engine/wasm/engine.js';
 import { printIptablesSave } from '../src/frontend/iptables/printer.js';
-import { loadRuleset } from '../src/frontend/load-ruleset.js';
 import type { Host } from '../src/host/index.js';
 import type { Ruleset } from '../src/ir/ruleset.js';
 import { BenchArgs } from './lib/args.js';
-import { generatedFrames, pathWorkload, ROUTED_HOST, routedHost, TimedBatches } from './lib/path.js';
+import { pathWorkload, routedDockerTrace, TimedBatches } from './lib/path.js';
 import { populationTraffic, populationWorkload } from './lib/population.js';
 import { cpuClockNs, wallClockNs } from './lib/timing.js';
 
@@ -80,7 +77,7 @@ function workload(name: string): Workload {
   if (name === 'docker-path' || name === 'kube-path' || name === 'docker-routed') {
     const w =
       name === 'docker-routed'
-        ? routedWorkload()
+        ? routedDockerTrace(20_000)
         : pathWorkload(100, 20_000, 1000, 1, {
             scenario: name === 'docker-path' ? 'docker' : 'kube-proxy',
             hostPackets: true,
@@ -98,14 +95,6 @@ function workload(name: string): Workload {
     };
   }
   throw new Error(`unknown workload ${name} (population-N, docker-path, kube-path, docker-routed)`);
-}
-
-/** bench/wasm-engine.bench.ts's trace: the routed Docker fixture, 20k generated packets. */
-function routedWorkload() {
-  const file = join(import.meta.dirname, '../test/fixtures/wasm-engine/docker-routed.v4');
-  const { ruleset } = loadRuleset(readFileSync(file, 'utf8'), { file });
-  const host = routedHost(ROUTED_HOST);
-  return { ruleset, host, frames: generatedFrames(ruleset, host, 20_000, 1000, 1) };
 }
 
 /** What a run decided: counters and live connections (the flow cache's replays may differ). */

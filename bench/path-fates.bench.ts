@@ -7,18 +7,12 @@
 //
 //   npx tsx bench/path-fates.bench.ts [PACKETS=20000] [REPEAT=20]
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { WasmEngine } from '../src/engine/wasm/engine.js';
-import { loadRuleset } from '../src/frontend/load-ruleset.js';
-import { type Frame, generatedFrames, ROUTED_HOST, routedHost, runWasm } from './lib/path.js';
+import { type Frame, routedDockerTrace, runWasm } from './lib/path.js';
 
 const packets = Number(process.argv[2] ?? 20_000);
 const repeat = Number(process.argv[3] ?? 20);
-const rulesFile = join(import.meta.dirname, '../test/fixtures/wasm-engine/docker-routed.v4');
-const { ruleset } = loadRuleset(readFileSync(rulesFile, 'utf8'), { file: rulesFile });
-const host = routedHost(ROUTED_HOST);
-const frames = generatedFrames(ruleset, host, packets, 1000, 1);
+const { ruleset, host, frames } = routedDockerTrace(packets);
 
 // One frame a batch, so that each result is read before the next frame runs.
 const probe = new WasmEngine(ruleset, host, { seed: 1, batchSize: 1 });

@@ -9,22 +9,18 @@
 //
 //   npx tsx bench/wasm-engine.bench.ts [PACKETS=20000] [REPEAT=20] [routed|bridged]
 
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ReferenceEngine } from '../src/engine/reference/engine.js';
 import { WasmEngine } from '../src/engine/wasm/engine.js';
-import { loadRuleset } from '../src/frontend/load-ruleset.js';
-import { generatedFrames, ROUTED_HOST, routedHost, runWasm } from './lib/path.js';
+import { ROUTED_HOST, routedDockerTrace, runWasm } from './lib/path.js';
 
 const packets = Number(process.argv[2] ?? 20_000);
 const repeat = Number(process.argv[3] ?? 20);
 const bridged = process.argv[4] === 'bridged';
-const rulesFile = join(import.meta.dirname, '../test/fixtures/wasm-engine/docker-routed.v4');
-const { ruleset } = loadRuleset(readFileSync(rulesFile, 'utf8'), { file: rulesFile });
-const host = routedHost(
+const { ruleset, host, frames } = routedDockerTrace(
+  packets,
   bridged ? join(import.meta.dirname, '../examples/docker-host/host.json') : ROUTED_HOST,
 );
-const frames = generatedFrames(ruleset, host, packets, 1000, 1);
 
 const t0 = process.hrtime.bigint();
 const ref = new ReferenceEngine(ruleset, host, { seed: 1 });

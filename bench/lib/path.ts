@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { ReferenceEngine } from '../../src/engine/reference/engine.js';
 import { FRAME_SLACK, WasmEngine } from '../../src/engine/wasm/engine.js';
 import { parseIptablesSave } from '../../src/frontend/iptables/restore-parser.js';
+import { loadRuleset } from '../../src/frontend/load-ruleset.js';
 import { generateTrace } from '../../src/gen/index.js';
 import { parseTrafficMix } from '../../src/gen/traffic-mix.js';
 import { type Host, parseHostFile } from '../../src/host/index.js';
@@ -72,6 +73,21 @@ export const KUBE_HOST = join(import.meta.dirname, '../../test/fixtures/wasm-eng
 
 export function routedHost(file = ROUTED_HOST): Host {
   return parseHostFile(readFileSync(file, 'utf8'), { file });
+}
+
+/**
+ * The whole-path benches' Docker trace (bench/wasm-engine.bench.ts, path-fates, engine-ab's
+ * `docker-routed`): the routed Docker fixture on a host (the routed one by default), a seeded
+ * trace of `packets` generated packets, 1000 flows, without the host's own.
+ */
+export function routedDockerTrace(
+  packets: number,
+  hostFile = ROUTED_HOST,
+): { ruleset: Ruleset; host: Host; frames: Frame[] } {
+  const file = join(import.meta.dirname, '../../test/fixtures/wasm-engine/docker-routed.v4');
+  const { ruleset } = loadRuleset(readFileSync(file, 'utf8'), { file });
+  const host = routedHost(hostFile);
+  return { ruleset, host, frames: generatedFrames(ruleset, host, packets, 1000, 1) };
 }
 
 /** A seeded `nfwasm gen` trace for the ruleset on the host, as frames (`@local` ones only on request). */

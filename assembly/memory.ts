@@ -24,6 +24,21 @@ export function allocLines(bytes: usize): usize {
   return (alloc(bytes + 48) + 63) & ~(<usize>63);
 }
 
+/**
+ * memory.fill(p, 0, n) for a record of `n` bytes, a multiple of 16, in the per-packet path:
+ * V8 runs memory.fill as a call out of WebAssembly (about 6 ns however small), which plain
+ * stores beat for the few dozen bytes of a packet's records.
+ */
+export function zeroQuads(p: usize, n: usize): void {
+  const zero = i64x2.splat(0);
+  for (let i: usize = 0; i < n; i += 16) v128.store(p + i, zero);
+}
+
+/** memory.copy(dst, src, n << 2) for a few words that do not overlap (see zeroQuads). */
+export function copyWords(dst: usize, src: usize, n: usize): void {
+  for (let i: usize = 0; i < n << 2; i += 4) store<u32>(dst + i, load<u32>(src + i));
+}
+
 /** Frees everything allocated at or after `mark` (a pointer alloc returned). */
 export function release(mark: usize): void {
   top = mark;

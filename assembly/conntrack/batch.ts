@@ -3,6 +3,7 @@
 // a time, as the reference engine runs PREROUTING ... POSTROUTING for a packet.
 
 import { CT_BYTES } from '../layout';
+import { zeroQuads } from '../memory';
 import { conntrackIn, resultCtinfo, resultDir, resultEntry, resultKind } from './core';
 import {
   C_ACCEPT,
@@ -61,7 +62,7 @@ function writeFacts(ct: usize, now: i64): void {
 
 /** ctRecord of a packet's connection: result kind, ctinfo, direction and entry. */
 export function writeFactsFor(ct: usize, kind: u32, ctinfo: u32, dir: u32, entry: u32, now: i64): void {
-  memory.fill(ct, 0, CT_BYTES);
+  zeroQuads(ct, CT_BYTES);
   if (kind !== K_TRACKED) {
     store<u32>(ct, kind === K_UNTRACKED ? SB_UNTRACKED : SB_INVALID, 8);
     return;

@@ -5,7 +5,13 @@
 
 import { addBySource } from './bysource';
 import {
+  E_DPORT,
+  E_DST,
+  E_FLAGS,
+  E_SPORT,
+  E_SRC,
   E_STATUS,
+  EF_NAT_REPLY,
   HOOK_INPUT,
   HOOK_POSTROUTING,
   IPS_DST_NAT,
@@ -20,7 +26,6 @@ import {
   R_MAX_ADDR,
   R_MIN_ADDR,
   RANGE_BYTES,
-  REWRITE_BYTES,
   RW_ICMP_ID,
   RW_NONE,
   RW_PORT,
@@ -135,12 +140,15 @@ export function icmpIdType(protocol: u32, type: u32): bool {
  * the inverse of the other direction's tuple. `icmpType` is the packet's ICMP type, or -1.
  */
 export function natPacket(idx: u32, dir: u32, hook: u32, icmpType: i32, out: usize): void {
-  memory.fill(out, 0, REWRITE_BYTES);
+  // Every word is written when there is a rewrite; without one, readers stop at W_PRESENT.
   const e = entryAt(idx);
   const manip = hookManip(hook);
   let bit = manip === MANIP_SRC ? IPS_SRC_NAT : IPS_DST_NAT;
   if (dir === 1) bit ^= IPS_NAT_MASK;
-  if ((<u32>load<u16>(e, E_STATUS) & bit) === 0) return;
+  if ((<u32>load<u16>(e, E_STATUS) & bit) === 0) {
+    store<u32>(out, 0, W_PRESENT);
+    return;
+  }
   if (dir === 1) entryOriginal(e, tmp);
   else entryReply(e, tmp);
   invertTuple(tmp, next);
@@ -161,4 +169,46 @@ export function natPacket(idx: u32, dir: u32, hook: u32, icmpType: i32, out: usi
   }
   store<u32>(out, kind, W_KIND);
   store<u32>(out, value, W_VALUE);
+}
+
+/** natPortsIpv4's rewrite: the address and port the packet's side takes. */
+export let natToAddr: u32 = 0;
+export let natToPort: u32 = 0;
+
+/**
+ * natPacket for a packet of IPv4 TCP or UDP entry `idx`, read straight from the entry for the
+ * flow cache's replays: false when there is nothing to rewrite at `hook`, else true with the
+ * side's new address and port in natToAddr / natToPort (natPacket's W_ADDR and W_VALUE).
+ */
+export function natPortsIpv4(idx: u32, dir: u32, hook: u32): bool {
+  const e = entryAt(idx);
+  const manip = hookManip(hook);
+  let bit = manip === MANIP_SRC ? IPS_SRC_NAT : IPS_DST_NAT;
+  if (dir === 1) bit ^= IPS_NAT_MASK;
+  if ((<u32>load<u16>(e, E_STATUS) & bit) === 0) return false;
+  // The other direction's tuple (src, dst, sport, dport), whose inverse the packet is made to be.
+  let src: u32;
+  let dst: u32;
+  let sport: u32;
+  let dport: u32;
+  if (dir === 1) {
+    src = load<u32>(e, E_SRC);
+    dst = load<u32>(e, E_DST);
+    sport = <u32>load<u16>(e, E_SPORT);
+    dport = <u32>load<u16>(e, E_DPORT);
+  } else if ((load<u8>(e, E_FLAGS) & EF_NAT_REPLY) !== 0) {
+    // nat-store.ts's IPv4-compact reply tuple.
+    src = load<u32>(e, E_SRC + 4);
+    dst = load<u32>(e, E_SRC + 8);
+    sport = <u32>load<u16>(e, E_SRC + 12);
+    dport = <u32>load<u16>(e, E_SRC + 14);
+  } else {
+    src = load<u32>(e, E_DST);
+    dst = load<u32>(e, E_SRC);
+    sport = <u32>load<u16>(e, E_DPORT);
+    dport = <u32>load<u16>(e, E_SPORT);
+  }
+  natToAddr = manip === MANIP_SRC ? dst : src;
+  natToPort = manip === MANIP_SRC ? dport : sport;
+  return true;
 }

@@ -7,7 +7,7 @@
 // reply node's tuple is the stored NAT reply tuple when there is one (nat-store.ts). Nothing
 // here allocates (the IPv6 NAT side pool grows in chunks, only when first needed).
 
-import { alloc, allocLines } from '../memory';
+import { alloc, allocLines, zeroQuads } from '../memory';
 import { initBySource, removeBySource } from './bysource';
 import { expiryAdd, expiryDelete, expiryInit, expiryRemove } from './expiry';
 import { jhash2, reciprocalScale } from './jhash';
@@ -229,7 +229,7 @@ export function allocEntry(t: usize, zone: u32, now: i64): u32 {
     idx = highWater++;
   }
   const e = entryAt(idx);
-  memory.fill(e, 0, ENTRY_BYTES);
+  zeroQuads(e, ENTRY_BYTES);
   // setEntryOriginal is the caller's; the rest of the record:
   store<u8>(e, EF_USED, E_FLAGS);
   store<u16>(e, <u16>zone, E_ZONE);

@@ -60,7 +60,7 @@ import {
   QF_PRESENT,
   QF_UNPARSABLE,
 } from '../conntrack/layout';
-import { be16, be32 } from '../memory';
+import { be16, be32, zeroQuads } from '../memory';
 
 const IP_MF: u32 = 0x2000;
 const IP_OFFSET: u32 = 0x1fff;
@@ -230,7 +230,7 @@ export function ctPacketFromIpv4(
   const ihl = (vihl & 15) << 2;
   const total = be16(ip + 2);
   if (vihl >> 4 !== 4 || ihl < 20 || ihl > len || total < ihl || total > len) return false;
-  memory.fill(out, 0, PKT_BYTES);
+  zeroQuads(out, PKT_BYTES);
   const protocol = <u32>load<u8>(ip, 9);
   store<u32>(out, protocol, P_PROTO);
   store<u32>(out, total, P_LENGTH);

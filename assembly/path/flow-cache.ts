@@ -36,7 +36,7 @@ import {
 } from '../conntrack/layout';
 import { confirmed, entryAt, inTable, isExpired } from '../conntrack/table';
 import { fmix32, hashWord } from '../hash-mix';
-import { allocLines } from '../memory';
+import { allocLines, copyWords } from '../memory';
 import { countPacket } from '../table';
 
 const WAYS: u32 = 2;
@@ -241,7 +241,7 @@ function internWay(fate: u32, reason: u32, decision: u32, list: usize, count: u3
       store<u32>(v, reason, V_REASON);
       store<u32>(v, decision, V_DECISION);
       store<u32>(v, count, V_COUNTED);
-      memory.copy(v + V_COUNTERS, list, (<usize>count) << 2);
+      copyWords(v + V_COUNTERS, list, <usize>count);
       return slot + 1;
     }
     if (isWay(v, fate, reason, decision, list, count)) return slot + 1;
@@ -509,7 +509,7 @@ export function flowRecordWalk(flowSafe: bool, guard: u32, readsStatus: bool, lo
     recordOk = false;
     return;
   }
-  memory.copy(recCounters + ((<usize>recCount) << 2), log, (<usize>logged) << 2);
+  copyWords(recCounters + ((<usize>recCount) << 2), log, <usize>logged);
   recCount += logged;
   recWalks++;
   if (guard > recGuard) recGuard = guard;

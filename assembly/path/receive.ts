@@ -52,6 +52,9 @@ import {
   natInitialized,
   natNullBinding,
   natPacket,
+  natPortsIpv4,
+  natToAddr,
+  natToPort,
   nullBindingTupleFree,
   nullBound,
 } from '../conntrack/nat';
@@ -66,7 +69,7 @@ import {
   release as releaseEntry,
 } from '../conntrack/table';
 import { CT_BYTES, META_BYTES, NONE, R_POLICY, R_RULE, R_UNDECIDED_RULE, V_ACCEPT } from '../layout';
-import { be16, be32 } from '../memory';
+import { be16, be32, zeroQuads } from '../memory';
 import { setCt } from '../ops';
 import {
   decode,
@@ -200,7 +203,7 @@ import { beginNatWalk, endNatWalk } from './nat-target';
 import { allowNotrack, notrackRequested } from './notrack-target';
 import { setMacDestination } from './pkttype';
 import { rejectParams } from './reject-target';
-import { applyIcmpErrorRewrite4, applyRewriteRecord, ipDecreaseTtl } from './rewrite';
+import { applyIcmpErrorRewrite4, applyRewriteRecord, ipDecreaseTtl, natManipIpv4 } from './rewrite';
 import { FRAME_SLACK } from './tcpmss-target';
 import {
   lastCounted,
@@ -461,7 +464,7 @@ export function releaseIfUnconfirmed(): void {
 }
 
 function facts(): void {
-  if (ctKind === CT_KIND_NONE) memory.fill(ctRec, 0, CT_BYTES);
+  if (ctKind === CT_KIND_NONE) zeroQuads(ctRec, CT_BYTES);
   else writeFactsFor(ctRec, ctKind, ctInfo, ctDir, ctEntry, now);
   setCt(ctRec);
   setWalkConnection(ctKind === K_TRACKED ? ctEntry : CT_NONE, ctInfo, ctKind);
@@ -575,14 +578,20 @@ function conntrackStep(hook: u32, checksum: bool): u32 {
   return 1;
 }
 
-/** nf_nat_packet's rewrites of the plan's NAT steps for `hook` from step `from` on. */
+/**
+ * nf_nat_packet's rewrites of the plan's NAT steps for `hook` from step `from` on (a replayed
+ * flow's: an IPv4 TCP or UDP datagram without options).
+ */
 function replayNat(hook: u32, from: u32): bool {
   const at = plan + 4 + <usize>hook * (1 + MAX_STEPS) * 4;
   const n = load<u32>(at);
   for (let i = from; i < n; i++) {
     if (load<u32>(at + 4 + ((<usize>i) << 2)) >> 24 !== STEP_NAT) continue;
-    natPacket(ctEntry, ctDir, hook, -1, rewrite);
-    if (load<u32>(rewrite, W_PRESENT) !== 0 && !applyRewriteRecord(ip, ip + ipLen, rewrite)) return false;
+    if (
+      natPortsIpv4(ctEntry, ctDir, hook) &&
+      !natManipIpv4(ip, ip + ipLen, hookManip(hook), natToAddr, natToPort)
+    )
+      return false;
   }
   return true;
 }
@@ -884,7 +893,7 @@ export function beginJourney(p: usize, len: u32, iif: u32, mac: usize = 0): void
   stopFate = 0;
   stopReason = 0;
   clearFragInfo();
-  memory.fill(meta, 0, META_BYTES);
+  zeroQuads(meta, META_BYTES);
   store<u32>(meta, iif, 12);
   setBridgePorts(0, 0);
   // A received frame's source MAC (the mac match) and destination MAC (pkttype).
@@ -975,8 +984,8 @@ function receive(f: usize, bytes: usize, out: usize): bool {
     const why = runFragmentTimers();
     if (why !== 0) return unsupported(out, why);
   }
-  beginJourney(0, 0, 0);
-  memory.fill(out, 0, OUT_BYTES);
+  // The journey is begun below (beginJourney, rawSend); the ways out before it write only `out`.
+  zeroQuads(out, OUT_BYTES);
   store<u32>(out, NONE, 4);
   curOut = out;
   curIif = iif;

@@ -37,7 +37,7 @@ import {
   V_JUMP,
   X_ADDRTYPE,
 } from '../layout';
-import { alloc, allocLines } from '../memory';
+import { alloc, allocLines, copyWords } from '../memory';
 import { ct, FIELD_SLOTS as fieldSlots } from '../ops';
 import { fields, laterFragment, skbLen, thoff } from '../packet';
 import {
@@ -466,7 +466,7 @@ export function memoKeyAhead(base: u32, slot: u32): usize {
   store<u32>(s, base + 1);
   store<u32>(s, h, 4);
   store<u32>(s, keyLength, 8);
-  memory.copy(s + 12, key + 4, (<usize>keyLength) << 2);
+  copyWords(s + 12, key + 4, <usize>keyLength);
   return setOf(h);
 }
 
@@ -582,8 +582,8 @@ export function memoWalk(base: u32, bytes: u32): u64 {
   store<u32>(e, h, E_HASH);
   store<u32>(e, 0, E_PENDING);
   store<u64>(e, 0, E_PENDING_BYTES);
-  memory.copy(e + E_KEY, key + 4, keyBytes);
-  memory.copy(e + E_KEY + keyBytes, walkLog(), (<usize>logged) << 2);
+  copyWords(e + E_KEY, key + 4, <usize>keyWords);
+  copyWords(e + E_KEY + keyBytes, walkLog(), <usize>logged);
   return r;
 }
 

@@ -7,6 +7,12 @@
 // must end with the same counters and connections in both builds. The flow cache's replays and
 // refusals (new connections dropped as their flow's first was) are printed per build.
 //
+// A process compiles each build once, and where its code lands stays for the process: the same
+// build against itself gave B/A 0.955, 1.004, 1.010 and 1.039 in four processes (three runs each,
+// 2026-11-22), every run of a process within 0.06 of the others. `--processes N` runs the whole
+// comparison in N processes one after the other and prints each process's B/A and their median,
+// which a change of a few per cent needs.
+//
 // Workloads: `population-N` (bench/lib/population.ts: N established connections opened, then
 // --packets spread over them, most replayed by the flow cache; the handshakes are not timed),
 // `docker-path` and `kube-path` (bench/lib/path.ts: a generated trace of the Docker host of
@@ -15,8 +21,9 @@
 // fixture, 20k generated packets without the host's own, 10 times).
 //
 //   cp build/release.wasm /tmp/before.wasm   # ... change assembly/, npm run asbuild:release
-//   npx tsx bench/engine-ab.bench.ts /tmp/before.wasm build/release.wasm [--workloads LIST] [--runs N] [--packets N] [--cpu]
+//   npx tsx bench/engine-ab.bench.ts /tmp/before.wasm build/release.wasm [--workloads LIST] [--runs N] [--packets N] [--cpu] [--processes N]
 
+import { spawnSync } from 'node:child_process';
 import { WasmEngine } from '../src/engine/wasm/engine.js';
 import { printIptablesSave } from '../src/frontend/iptables/printer.js';
 import type { Host } from '../src/host/index.js';
@@ -30,7 +37,7 @@ const args = new BenchArgs();
 const [fileA, fileB] = process.argv.slice(2);
 if (!fileA || !fileB || fileA.startsWith('--') || fileB.startsWith('--'))
   throw new Error(
-    'usage: engine-ab.bench.ts A.wasm B.wasm [--workloads LIST] [--runs N] [--packets N] [--cpu]',
+    'usage: engine-ab.bench.ts A.wasm B.wasm [--workloads LIST] [--runs N] [--packets N] [--cpu] [--processes N]',
   );
 const workloads = args.list('--workloads', 'population-1000,population-100000,docker-path,kube-path');
 const runs = args.number('--runs', 3);
@@ -148,6 +155,48 @@ function lockstepRun(
 }
 
 const rate = (ns: number, n: number) => `${((n / ns) * 1e3).toFixed(2)} Mpps ${(ns / n).toFixed(1)} ns/pkt`;
+
+/** One workload's comparison in this process, as a child prints it for --processes. */
+interface ProcessResult {
+  readonly name: string;
+  readonly ns: [number, number];
+  readonly packets: number;
+  readonly differ: number;
+}
+
+const processes = args.number('--processes', 1);
+if (processes > 1) {
+  // The same command in child processes, one at a time (--child: one JSON line per workload).
+  const argv = process.argv.slice(2);
+  const at = argv.indexOf('--processes');
+  const childArgs = [...argv.slice(0, at), ...argv.slice(at + 2), '--child'];
+  const results = new Map<string, ProcessResult[]>();
+  for (let p = 0; p < processes; p++) {
+    const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, ...childArgs], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    });
+    if (child.status !== 0) throw new Error(`engine-ab: process ${p + 1} failed\n${child.stderr}`);
+    for (const line of child.stdout.split('\n').filter((l) => l.startsWith('{'))) {
+      const r = JSON.parse(line) as ProcessResult;
+      results.set(r.name, [...(results.get(r.name) ?? []), r]);
+    }
+  }
+  for (const [name, rs] of results) {
+    const ratios = rs.map((r) => r.ns[0] / r.ns[1]).sort((x, y) => x - y);
+    const median =
+      ratios.length % 2 === 1
+        ? ratios[(ratios.length - 1) / 2]!
+        : (ratios[ratios.length / 2 - 1]! + ratios[ratios.length / 2]!) / 2;
+    const sum = (k: number) => rs.reduce((s, r) => s + r.ns[k]!, 0);
+    const n = rs.reduce((s, r) => s + r.packets, 0);
+    console.log(
+      `${name.padEnd(18)} A ${rate(sum(0), n)}  B ${rate(sum(1), n)}  B/A median ${median.toFixed(3)} of ${processes} processes (${rs.map((r) => (r.ns[0] / r.ns[1]).toFixed(3)).join(' ')})  outcomes differ in ${rs.reduce((s, r) => s + r.differ, 0)} runs`,
+    );
+  }
+  process.exit(0);
+}
+
 for (const name of workloads) {
   const w = workload(name);
   const totals = [0, 0];
@@ -169,6 +218,11 @@ for (const name of workloads) {
     totals[0]! += ns[0];
     totals[1]! += ns[1];
     ratios.push(ns[0] / ns[1]);
+  }
+  if (args.has('--child')) {
+    const r: ProcessResult = { name, ns: [totals[0]!, totals[1]!], packets: n, differ };
+    console.log(JSON.stringify(r));
+    continue;
   }
   const replayed = (k: number) =>
     `${((replays[k]! / n) * 100).toFixed(0)}% replayed, ${((refusals[k]! / n) * 100).toFixed(0)}% refused`;

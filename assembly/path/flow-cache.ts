@@ -181,22 +181,11 @@ export function initFlowCache(connections: u32): void {
   flowRefusals = 0;
 }
 
-// splitmix64's multipliers (0x9e3779b97f4a7c15, 0xbf58476d1ce4e5b9).
-const MIX_1: u64 = ((<u64>0x9e3779b9) << 32) | 0x7f4a7c15;
-const MIX_2: u64 = ((<u64>0xbf58476d) << 32) | 0x1ce4e5b9;
-
-/**
- * The key's hash: the five words in two 64-bit words, mixed by two multiplies (splitmix64's
- * constants), the halves folded. The word-by-word MurmurHash3 step (hash-mix.ts) is a chain of
- * ten multiplies, which a packet paid twice (here and in batch-prefetch.ts); the caches' sets
- * fill the same (population-100000 replays 80% of its packets with either).
- */
 function flowHash(tag: u32, src: u32, dst: u32, ports: u32, mark: u32): u32 {
-  const a = ((<u64>src) << 32) | <u64>dst;
-  const b = ((<u64>ports) << 32) | <u64>(tag ^ rotl<u32>(mark, 16));
-  let x = (a ^ rotl<u64>(b, 23)) * MIX_1;
-  x = (x ^ (x >>> 29) ^ b) * MIX_2;
-  return <u32>(x >>> 32) ^ <u32>x;
+  let h = hashWord(tag, src);
+  h = hashWord(h, dst);
+  h = hashWord(h, ports);
+  return fmix32(hashWord(h, mark));
 }
 
 /**

@@ -13,7 +13,7 @@
 // The reply's protocol, ICMP type and code are always those of the inverted original.
 
 import { alloc } from '../memory';
-import { CT_NONE, E_DST, E_FLAGS, E_NAT, E_SRC, EF_IPV6, EF_NAT_REPLY } from './layout';
+import { CT_NONE, E_DPORT, E_DST, E_FLAGS, E_NAT, E_SPORT, E_SRC, EF_IPV6, EF_NAT_REPLY } from './layout';
 import { entryOriginal, invertTuple, T_DPORT, T_DST, T_SPORT, T_SRC, TUPLE_BYTES } from './tuple';
 
 const SIDE_BYTES: usize = 52;
@@ -91,6 +91,30 @@ export function entryReply(e: usize, t: usize): void {
     store<u32>(t, load<u32>(e, E_SRC + 8), T_DST);
     store<u32>(t, load<u16>(e, E_SRC + 12), T_SPORT);
     store<u32>(t, load<u16>(e, E_SRC + 14), T_DPORT);
+  }
+}
+
+/** replyIpv4's answer: the reply tuple's addresses and ports. */
+export let replySrc4: u32 = 0;
+export let replyDst4: u32 = 0;
+export let replySport4: u32 = 0;
+export let replyDport4: u32 = 0;
+
+/**
+ * entryReply for an IPv4 entry whose protocol has ports, read in place into replySrc4 ..
+ * replyDport4 (the packet path's per-packet NAT, which need not write a tuple out).
+ */
+export function replyIpv4(e: usize): void {
+  if ((load<u8>(e, E_FLAGS) & EF_NAT_REPLY) !== 0) {
+    replySrc4 = load<u32>(e, E_SRC + 4);
+    replyDst4 = load<u32>(e, E_SRC + 8);
+    replySport4 = <u32>load<u16>(e, E_SRC + 12);
+    replyDport4 = <u32>load<u16>(e, E_SRC + 14);
+  } else {
+    replySrc4 = load<u32>(e, E_DST);
+    replyDst4 = load<u32>(e, E_SRC);
+    replySport4 = <u32>load<u16>(e, E_DPORT);
+    replyDport4 = <u32>load<u16>(e, E_SPORT);
   }
 }
 

@@ -7,11 +7,9 @@ import { addBySource } from './bysource';
 import {
   E_DPORT,
   E_DST,
-  E_FLAGS,
   E_SPORT,
   E_SRC,
   E_STATUS,
-  EF_NAT_REPLY,
   HOOK_INPUT,
   HOOK_POSTROUTING,
   IPS_DST_NAT,
@@ -35,7 +33,15 @@ import {
   W_PRESENT,
   W_VALUE,
 } from './layout';
-import { entryReply, setEntryReply } from './nat-store';
+import {
+  entryReply,
+  replyDport4,
+  replyDst4,
+  replyIpv4,
+  replySport4,
+  replySrc4,
+  setEntryReply,
+} from './nat-store';
 import { getUniqueTuple, natUsedTuple } from './nat-tuple';
 import { confirmed, entryAt, setStatus, statusOf } from './table';
 import {
@@ -135,6 +141,16 @@ export function icmpIdType(protocol: u32, type: u32): bool {
 }
 
 /**
+ * Whether a packet of entry `e` in direction `dir` is rewritten on side `manip` (nf_nat_packet's
+ * statusbit: NAT of that side, the reply direction's the other way round).
+ */
+function rewritten(e: usize, dir: u32, manip: u32): bool {
+  let bit = manip === MANIP_SRC ? IPS_SRC_NAT : IPS_DST_NAT;
+  if (dir === 1) bit ^= IPS_NAT_MASK;
+  return (<u32>load<u16>(e, E_STATUS) & bit) !== 0;
+}
+
+/**
  * natPacket (nf_nat_packet): the rewrite of a packet of entry `idx` in direction `dir` at
  * `hook` into the rewrite record at `out` (W_PRESENT 0: none). The packet is made to look like
  * the inverse of the other direction's tuple. `icmpType` is the packet's ICMP type, or -1.
@@ -143,9 +159,7 @@ export function natPacket(idx: u32, dir: u32, hook: u32, icmpType: i32, out: usi
   // Every word is written when there is a rewrite; without one, readers stop at W_PRESENT.
   const e = entryAt(idx);
   const manip = hookManip(hook);
-  let bit = manip === MANIP_SRC ? IPS_SRC_NAT : IPS_DST_NAT;
-  if (dir === 1) bit ^= IPS_NAT_MASK;
-  if ((<u32>load<u16>(e, E_STATUS) & bit) === 0) {
+  if (!rewritten(e, dir, manip)) {
     store<u32>(out, 0, W_PRESENT);
     return;
   }
@@ -183,9 +197,7 @@ export let natToPort: u32 = 0;
 export function natPortsIpv4(idx: u32, dir: u32, hook: u32): bool {
   const e = entryAt(idx);
   const manip = hookManip(hook);
-  let bit = manip === MANIP_SRC ? IPS_SRC_NAT : IPS_DST_NAT;
-  if (dir === 1) bit ^= IPS_NAT_MASK;
-  if ((<u32>load<u16>(e, E_STATUS) & bit) === 0) return false;
+  if (!rewritten(e, dir, manip)) return false;
   // The other direction's tuple (src, dst, sport, dport), whose inverse the packet is made to be.
   let src: u32;
   let dst: u32;
@@ -196,17 +208,12 @@ export function natPortsIpv4(idx: u32, dir: u32, hook: u32): bool {
     dst = load<u32>(e, E_DST);
     sport = <u32>load<u16>(e, E_SPORT);
     dport = <u32>load<u16>(e, E_DPORT);
-  } else if ((load<u8>(e, E_FLAGS) & EF_NAT_REPLY) !== 0) {
-    // nat-store.ts's IPv4-compact reply tuple.
-    src = load<u32>(e, E_SRC + 4);
-    dst = load<u32>(e, E_SRC + 8);
-    sport = <u32>load<u16>(e, E_SRC + 12);
-    dport = <u32>load<u16>(e, E_SRC + 14);
   } else {
-    src = load<u32>(e, E_DST);
-    dst = load<u32>(e, E_SRC);
-    sport = <u32>load<u16>(e, E_DPORT);
-    dport = <u32>load<u16>(e, E_SPORT);
+    replyIpv4(e);
+    src = replySrc4;
+    dst = replyDst4;
+    sport = replySport4;
+    dport = replyDport4;
   }
   natToAddr = manip === MANIP_SRC ? dst : src;
   natToPort = manip === MANIP_SRC ? dport : sport;

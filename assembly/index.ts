@@ -190,7 +190,13 @@ export { prefetchedFrames, setPrefetch } from './path/batch-prefetch';
 export { engineBridges } from './path/bridge-input';
 export { ctPacketFromIpv4 } from './path/ct-packet';
 export { defragAreaBytes, initDefrag } from './path/defrag';
-export { flowCacheHits, flowCacheRefusals, flowCacheReplays, setFlowCache } from './path/flow-cache';
+export {
+  flowCacheDisplaced,
+  flowCacheHits,
+  flowCacheRefusals,
+  flowCacheReplays,
+  setFlowCache,
+} from './path/flow-cache';
 export { emittedCount, initGenerated, replySlotAreaBytes } from './path/generated';
 export { hostQueriesAsked } from './path/host-query';
 export { icmpRateTableBytes } from './path/icmp-rate';

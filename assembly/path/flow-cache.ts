@@ -134,6 +134,8 @@ let recNullBound: u32 = 0;
 let flowHits: u32 = 0;
 let flowReplays: u32 = 0;
 let flowRefusals: u32 = 0;
+/** Recorded flows (not refused ones) lost for want of room: displaced, or flushed with the ways. */
+let flowDisplaced: u32 = 0;
 
 export function flowCacheHits(): u32 {
   return flowHits;
@@ -145,6 +147,10 @@ export function flowCacheReplays(): u32 {
 
 export function flowCacheRefusals(): u32 {
   return flowRefusals;
+}
+
+export function flowCacheDisplaced(): u32 {
+  return flowDisplaced;
 }
 
 let flowCacheOn: bool = true;
@@ -179,6 +185,7 @@ export function initFlowCache(connections: u32): void {
   flowHits = 0;
   flowReplays = 0;
   flowRefusals = 0;
+  flowDisplaced = 0;
 }
 
 function flowHash(tag: u32, src: u32, dst: u32, ports: u32, mark: u32): u32 {
@@ -217,6 +224,10 @@ function grow(): void {
 
 /** Forgets every flow and way. */
 function flushFlows(): void {
+  for (let i: u32 = 0; i < entryCount; i++) {
+    const e = entries + <usize>i * ENTRY_BYTES;
+    if (load<u32>(e, W_TAG) !== 0 && (load<u32>(e, W_DIR) & REFUSED) === 0) flowDisplaced++;
+  }
   memory.fill(entries, 0, <usize>entryCount * ENTRY_BYTES);
   memory.fill(wayRecords, 0, <usize>WAY_SLOTS * WAY_BYTES);
   wayCount = 0;
@@ -586,6 +597,7 @@ export function flowRecordEnd(
         const free = freeWay(kSet);
         if (free !== 0) memory.copy(free, e, ENTRY_BYTES);
       }
+      if (load<u32>(e, W_TAG) !== 0 && (load<u32>(e, W_DIR) & REFUSED) === 0) flowDisplaced++;
     }
   }
   store<u32>(e, kTag, W_TAG);

@@ -26,6 +26,8 @@ export interface TopRule {
 export interface FastPaths {
   readonly flowReplays: number;
   readonly flowRefusals: number;
+  /** Recorded flows the cache lost for want of room (each then records again). */
+  readonly flowDisplaced: number;
   readonly memoHits: number;
   readonly memoMisses: number;
 }
@@ -37,6 +39,7 @@ export function fastPathsOf(engine: WasmEngine): FastPaths {
   return {
     flowReplays: flow.replays,
     flowRefusals: flow.refusals,
+    flowDisplaced: flow.displaced,
     memoHits: memo.hits,
     memoMisses: memo.misses,
   };
@@ -47,6 +50,7 @@ export function addFastPaths(a: FastPaths, b: FastPaths): FastPaths {
   return {
     flowReplays: a.flowReplays + b.flowReplays,
     flowRefusals: a.flowRefusals + b.flowRefusals,
+    flowDisplaced: a.flowDisplaced + b.flowDisplaced,
     memoHits: a.memoHits + b.memoHits,
     memoMisses: a.memoMisses + b.memoMisses,
   };
@@ -130,6 +134,7 @@ export function formatReport(r: ReplayReport): string {
       'fast paths:',
       `  ${String(f.flowReplays).padStart(10)}  packets whose way after conntrack the flow cache replayed (${share(f.flowReplays, r.packets)})`,
       `  ${String(f.flowRefusals).padStart(10)}  new connections' first packets it dropped as their flow's first was dropped (${share(f.flowRefusals, r.packets)})`,
+      `  ${String(f.flowDisplaced).padStart(10)}  flows it recorded and lost for want of room`,
       `  ${String(f.memoHits).padStart(10)}  walks the walk memo replayed, of ${walks} it could have (${share(f.memoHits, walks)})`,
     );
   }

@@ -49,7 +49,13 @@ interface Outputs {
     fates: Record<string, number>;
     fallback?: string;
     workers: number;
-    fastPaths?: { flowReplays: number; flowRefusals: number; memoHits: number; memoMisses: number };
+    fastPaths?: {
+      flowReplays: number;
+      flowRefusals: number;
+      flowDisplaced: number;
+      memoHits: number;
+      memoMisses: number;
+    };
   };
 }
 
@@ -143,14 +149,24 @@ describe('replay --workers', () => {
     expect(one.out.length).toBeGreaterThan(1000);
     expectSameOutputs(one, two);
     expectSameOutputs(one, three);
-    // Each connection's packets meet the flow cache of one worker alike (300 flows: nothing is
-    // displaced), so the workers' replays add up to one engine's; each worker's memo learns
-    // on its own. Refused flows, counted apart, give way to the others (and to each other,
-    // which is why their count depends on the split).
+    // Each connection's packets meet the flow cache of one worker alike, so the workers'
+    // replays add up to one engine's, but for flows the cache lost for want of room: a lost
+    // flow's next packet records its way again instead of replaying it. Which flows share a set
+    // (and crowd each other out) depends on the split and on the flow hash (one engine lost 2
+    // of this trace's flows on 2026-11-22), so the replays may differ by at most the flows
+    // lost. Each worker's memo learns on its own. Refused flows, counted apart, give way to the
+    // others (and to each other, which is why their count depends on the split).
     expect(one.json.fastPaths!.flowReplays).toBeGreaterThan(5000);
     for (const run of [one, two, three]) expect(run.json.fastPaths!.flowRefusals).toBeGreaterThan(500);
-    expect(two.json.fastPaths!.flowReplays).toBe(one.json.fastPaths!.flowReplays);
-    expect(three.json.fastPaths!.flowReplays).toBe(one.json.fastPaths!.flowReplays);
+    for (const run of [two, three]) {
+      const f = run.json.fastPaths!;
+      const lost = one.json.fastPaths!.flowDisplaced + f.flowDisplaced;
+      const apart = Math.abs(f.flowReplays - one.json.fastPaths!.flowReplays);
+      expect(
+        apart,
+        `${f.flowReplays} replays against ${one.json.fastPaths!.flowReplays}`,
+      ).toBeLessThanOrEqual(lost);
+    }
     expect(three.json.fastPaths!.memoHits).toBeGreaterThan(0);
     // Without per-packet outputs both take their lean paths (no packet objects).
     for (const workers of ['1', '2']) {

@@ -59,6 +59,8 @@ interface PathExports {
   flowCacheReplays(): number;
   /** Absent from builds before refusals (bench/engine-ab.bench.ts runs old builds). */
   flowCacheRefusals?(): number;
+  /** Absent from builds before displacements were counted. */
+  flowCacheDisplaced?(): number;
   walkMemoMisses(): number;
   setPrefetch(on: number): void;
   setFlowCache(on: number): void;
@@ -920,13 +922,20 @@ export class WasmEngine {
   /**
    * Packets whose connection the flow cache named (conntrack skipped its lookup), those whose
    * way after conntrack it replayed, and the first packets of new connections it dropped as
-   * their flow's first was dropped (refusals; assembly/path/flow-cache.ts).
+   * their flow's first was dropped (refusals; assembly/path/flow-cache.ts), and the recorded
+   * flows it lost for want of room (displaced), after which their next packet records again.
    */
-  get flowCache(): { readonly hits: number; readonly replays: number; readonly refusals: number } {
+  get flowCache(): {
+    readonly hits: number;
+    readonly replays: number;
+    readonly refusals: number;
+    readonly displaced: number;
+  } {
     return {
       hits: this.x.flowCacheHits() >>> 0,
       replays: this.x.flowCacheReplays() >>> 0,
       refusals: (this.x.flowCacheRefusals?.() ?? 0) >>> 0,
+      displaced: (this.x.flowCacheDisplaced?.() ?? 0) >>> 0,
     };
   }
 

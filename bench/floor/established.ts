@@ -33,6 +33,7 @@ let slots: usize = 0;
 let slotMask: u32 = 0;
 let counters: usize = 0;
 let frames: usize = 0;
+let records: usize = 0;
 let results: usize = 0;
 let invalid: u32 = 0;
 
@@ -41,18 +42,24 @@ export function setUp(connections: u32, maxFrames: u32, frameBytes: u32): usize 
   let n: u32 = 1024;
   while (n < connections * 8) n <<= 1; // two directions each, a quarter full
   slotMask = n - 1;
-  const bytes = <usize>n * SLOT_BYTES + RULES * 16 + <usize>maxFrames * 16 + <usize>frameBytes;
+  const bytes = <usize>n * SLOT_BYTES + RULES * 16 + <usize>maxFrames * 32 + <usize>frameBytes;
   const base = (<usize>memory.size()) << 16;
   memory.grow(<i32>((bytes + 0xffff) >> 16) + 1);
   slots = base;
   counters = slots + <usize>n * SLOT_BYTES;
-  results = counters + RULES * 16;
+  records = counters + RULES * 16;
+  results = records + <usize>maxFrames * 16;
   frames = results + <usize>maxFrames * 16;
   return frames;
 }
 
-/** The frame records' address: per frame its offset in the frame area, length, time (u64); results replace them. */
+/** The frame records' address: per frame its offset in the frame area, length, time (u64). */
 export function recordsAt(): usize {
+  return records;
+}
+
+/** The results' address: per frame its verdict (0: invalid), rule, output interface, slot. */
+export function resultsAt(): usize {
   return results;
 }
 
@@ -89,14 +96,14 @@ function foldCarry(sum: u32): u32 {
   return s;
 }
 
-/** Frames 0 .. n - 1 of the batch (records at recordsAt(): offset, length, time); results over the records. */
+/** Frames 0 .. n - 1 of the batch (records at recordsAt()), results at resultsAt(). */
 export function run(n: u32): u32 {
-  const records = results;
   for (let k: u32 = 0; k < n; k++) {
-    const r = records + ((<usize>k) << 4);
-    const f = frames + <usize>load<u32>(r);
-    const caplen = load<u32>(r, 4);
-    const now = load<u64>(r, 8);
+    const rec = records + ((<usize>k) << 4);
+    const r = results + ((<usize>k) << 4);
+    const f = frames + <usize>load<u32>(rec);
+    const caplen = load<u32>(rec, 4);
+    const now = load<u64>(rec, 8);
     if (caplen < 54 || load<u16>(f, 12) !== 0x0008 || load<u8>(f, 14) !== 0x45) {
       invalid++;
       store<u32>(r, 0);
@@ -149,7 +156,11 @@ export function run(n: u32): u32 {
     const tdEnd = load<u32>(s, 24);
     const tdMaxend = load<u32>(s, 28);
     const tdMaxwin = load<u32>(s, 32);
-    if (tdEnd !== 0 && <i32>(end - tdEnd) > <i32>(tdMaxwin + 0xffff)) invalid++;
+    if (tdEnd !== 0 && <i32>(end - tdEnd) > <i32>(tdMaxwin + 0xffff)) {
+      invalid++;
+      store<u32>(r, 0);
+      continue;
+    }
     if (tdEnd === 0 || <i32>(end - tdEnd) > 0) store<u32>(s, end, 24);
     if (window > tdMaxwin) store<u32>(s, window, 32);
     if (<i32>(ack + window - tdMaxend) > 0) store<u32>(s, ack + window, 28);

@@ -1,4 +1,4 @@
-// AssemblyScript (built by bench/established-floor.bench.ts): the least work a forwarded packet
+// AssemblyScript (built by bench/lib/established-floor.ts): the least work a forwarded packet
 // of an established, NATed TCP connection needs, as one tight loop — a lower bound for what the
 // engine's packet path (assembly/path/receive.ts) can cost per packet in this runtime. Per frame:
 // - the Ethernet type and ip_rcv_core's checks: version, header length, total length, header
@@ -24,8 +24,8 @@ import { ipDecreaseTtl, natManipIpv4 } from '../../assembly/path/rewrite';
 const MANIP_DST: u32 = 1;
 const RULES: usize = 6;
 const SLOT_BYTES: usize = 64;
-// Slot words: source, destination, ports, protocol | USED; the NAT address and port; per
-// direction td_end, td_maxend, td_maxwin; the timeout (u64).
+// A slot per direction of a connection. Words: source, destination, ports, protocol | USED; the
+// NAT address and port; the direction's td_end, td_maxend, td_maxwin; the timeout (u64).
 const USED: u32 = 0x100;
 const ESTABLISHED_TIMEOUT_NS: u64 = <u64>432000 * 1000000000;
 

@@ -20,7 +20,9 @@ import {
 } from './layout';
 
 const BLOCK_EPB: u32 = 6;
-const I64_MAX: u64 = <u64>i64.MAX_VALUE;
+/** src/trace/timestamp.ts's PACKET_TIME_MAX and MIN (±2^62 ns): times beyond go to the decoder, which saturates them. */
+const TIME_MAX: i64 = ((<i64>0x3fffffff) << 32) | <i64>0xffffffff;
+const TIME_MIN: i64 = -TIME_MAX - 1;
 
 /** Packets the last walk added. */
 let walked: i32 = 0;
@@ -61,12 +63,12 @@ export function walkEnhancedPackets(
     const unit = load<u64>(unitNanoseconds + (iface << 3));
     if (unit === 0) break;
     const units = ((<u64>load<u32>(block, 12)) << 32) | <u64>load<u32>(block, 16);
-    // As TimestampScale: the product must fit a signed 64-bit value, and so must the sum with a
-    // non-negative offset (a negative one cannot overflow a non-negative product).
-    if (units > I64_MAX / unit) break;
+    // As TimestampScale: the product must be below 2^62, and the sum with the offset within the
+    // packet time range (a product below 2^62 plus an int64 offset wraps at most into [-2^63, -2^62)).
+    if (units > <u64>TIME_MAX / unit) break;
     const offset = load<i64>(offsetNanoseconds + (iface << 3));
     const ns = <i64>(units * unit) + offset;
-    if (offset >= 0 && ns < 0) break;
+    if (ns > TIME_MAX || ns < TIME_MIN) break;
     const k = (<usize>i) << 2;
     store<u32>(offsets + k, pos + 28);
     store<u32>(capturedLengths + k, captured);

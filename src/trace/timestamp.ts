@@ -5,6 +5,8 @@
 // Uint32Array that aliases the batch's BigInt64Array. Resolutions finer than a nanosecond or
 // not a power of ten take a bigint path (rare in practice).
 
+import { PACKET_TIME_MAX, PACKET_TIME_MIN } from '../engine/packet-time.js';
+
 /** Units of a pcapng `if_tsresol`: `base ** -exponent` seconds. */
 export interface TimestampResolution {
   readonly base: 10 | 2;
@@ -23,7 +25,11 @@ const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 export const LOW_WORD = LITTLE_ENDIAN_HOST ? 0 : 1;
 export const HIGH_WORD = LITTLE_ENDIAN_HOST ? 1 : 0;
 
-/** Converts raw timestamps of one interface (or one classic pcap file) to nanoseconds. */
+/**
+ * Converts raw timestamps of one interface (or one classic pcap file) to nanoseconds, saturating
+ * at the packet time range the engines take (src/engine/packet-time.ts): a capture time outside
+ * it is damage, not a date.
+ */
 export class TimestampScale {
   /**
    * 10^(9 - exponent) for decimal resolutions of a nanosecond or coarser, else 0 (bigint path;
@@ -65,7 +71,8 @@ export class TimestampScale {
 
   /**
    * Stores the time of a 64-bit unit count `hi:lo` (a pcapng block's timestamp) as element
-   * `index` of the BigInt64Array whose words are `words`. Returns false if it saturated.
+   * `index` of the BigInt64Array whose words are `words`. Returns false if it saturated (outside
+   * the packet time range).
    */
   storeUnits(hi: number, lo: number, words: Uint32Array, ts: BigInt64Array, index: number): boolean {
     const m = this.multiplier;
@@ -77,7 +84,7 @@ export class TimestampScale {
 
   /**
    * Stores seconds plus a fraction in this scale's units (a classic pcap record: microseconds
-   * or nanoseconds); 2^32 s * 1e9 + 2^32 * 1e3 < 2^63, so this cannot overflow.
+   * or nanoseconds); 2^32 s * 1e9 + 2^32 * 1e3 < 2^62, so this cannot leave the packet time range.
    */
   storeSecondsFraction(seconds: number, fraction: number, words: Uint32Array, index: number): void {
     const m = this.multiplier;
@@ -97,7 +104,7 @@ export class TimestampScale {
     return ns + this.offsetNs;
   }
 
-  /** hi:lo := hi:lo * m (m < 2^30); false if the product does not fit a signed 64-bit value. */
+  /** hi:lo := hi:lo * m (m < 2^30); false if the product is not below 2^62 (PACKET_TIME_MAX). */
   private multiply(hi: number, lo: number, m: number): boolean {
     const p = (lo & 0xffff) * m; // < 2^46
     const q = (lo >>> 16) * m; // < 2^46
@@ -105,19 +112,22 @@ export class TimestampScale {
     const carry = Math.floor(low / TWO32) + Math.floor(q / 65536);
     this.lo = low >>> 0;
     this.hi = (Math.imul(hi, m) + carry) >>> 0;
-    return hi * m + carry < 2147483648;
+    return hi * m + carry < 1073741824;
   }
 
-  /** hi:lo += offset (two's complement); false on signed overflow. */
+  /**
+   * hi:lo += offset (two's complement) for a product below 2^62; false if the sum leaves the
+   * packet time range: the sum of such a product and any int64 offset lies in [-2^63, 2^63 +
+   * 2^62), so its two top bits tell (00 or 11 inside, a wrapped sum shows 10).
+   */
   private addOffset(): boolean {
     if (this.offsetHi === 0 && this.offsetLo === 0) return true;
     const lo = this.lo + this.offsetLo;
     const hiSum = this.hi + this.offsetHi + (lo >= TWO32 ? 1 : 0);
     this.lo = lo >>> 0;
-    const wasNonNegative = this.hi < 2147483648;
     this.hi = hiSum >>> 0;
-    // Adding a non-negative offset to a non-negative value must not set the sign bit.
-    return !(wasNonNegative && this.offsetHi < 2147483648 && this.hi >= 2147483648);
+    const top = this.hi >>> 30;
+    return top === 0 || top === 3;
   }
 
   /** Kept out of storeUnits so that the hot path stays free of bigint code. */
@@ -129,11 +139,11 @@ export class TimestampScale {
   private storeBig(nanoseconds: bigint, ts: BigInt64Array, index: number): boolean {
     let ns = nanoseconds;
     let ok = true;
-    if (ns > INT64_MAX) {
-      ns = INT64_MAX;
+    if (ns > PACKET_TIME_MAX) {
+      ns = PACKET_TIME_MAX;
       ok = false;
-    } else if (ns < INT64_MIN) {
-      ns = INT64_MIN;
+    } else if (ns < PACKET_TIME_MIN) {
+      ns = PACKET_TIME_MIN;
       ok = false;
     }
     ts[index] = ns;

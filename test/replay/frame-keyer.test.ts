@@ -400,7 +400,7 @@ describe("decoding pcapng's packet blocks in WebAssembly (frame-keyer.ts as the 
       const interfaces: [number, bigint][] = [
         [6, 0n], // microseconds
         [9, 0n], // nanoseconds
-        [3, 9_000_000_000n], // milliseconds, an offset near the int64 nanosecond limit
+        [3, 4_611_000_000n], // milliseconds, an offset near the packet time limit (2^62 ns)
         [9, -5_000_000_000n], // a negative offset
         [0x80 | 20, 0n], // 2^-20 s: not a whole number of nanoseconds
       ];
@@ -410,6 +410,7 @@ describe("decoding pcapng's packet blocks in WebAssembly (frame-keyer.ts as the 
           fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
           fc.bigInt({ min: 0n, max: 1n << 40n }),
           fc.bigInt({ min: (1n << 63n) / 1000n - 1000n, max: (1n << 63n) / 1000n + 1000n }),
+          fc.bigInt({ min: 686_000_000n - 1000n, max: 686_427_387n + 1000n }),
           fc.bigInt({ min: 200_000_000_000_000n, max: 300_000_000_000_000n }),
         ),
         length: fc.integer({ min: 0, max: 70 }),

@@ -2,10 +2,8 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { PACKET_TIME_MAX, PACKET_TIME_MIN } from '../../src/engine/packet-time.js';
 import { TimestampScale } from '../../src/trace/timestamp.js';
-
-const INT64_MAX = (1n << 63n) - 1n;
-const INT64_MIN = -(1n << 63n);
 
 function viaScale(scale: TimestampScale, units: bigint): { ns: bigint; ok: boolean } {
   const ts = new BigInt64Array(3);
@@ -16,16 +14,23 @@ function viaScale(scale: TimestampScale, units: bigint): { ns: bigint; ok: boole
 
 function reference(base: 10 | 2, exponent: number, offset: bigint, units: bigint): bigint {
   const ns = (units * 1_000_000_000n) / BigInt(base) ** BigInt(exponent) + offset * 1_000_000_000n;
-  return ns > INT64_MAX ? INT64_MAX : ns < INT64_MIN ? INT64_MIN : ns;
+  return ns > PACKET_TIME_MAX ? PACKET_TIME_MAX : ns < PACKET_TIME_MIN ? PACKET_TIME_MIN : ns;
 }
 
 describe('TimestampScale', () => {
-  it('pcapng units: exact for every resolution and offset, saturating at the int64 range', () => {
+  it('pcapng units: exact for every resolution and offset, saturating at the packet time range', () => {
     fc.assert(
       fc.property(
         fc.constantFrom<10 | 2>(10, 2),
         fc.integer({ min: 0, max: 40 }),
-        fc.oneof(fc.constant(0n), fc.bigInt({ min: -(1n << 40n), max: 1n << 40n })),
+        fc.oneof(
+          fc.constant(0n),
+          fc.bigInt({ min: -(1n << 40n), max: 1n << 40n }),
+          // Offsets that put times next to either end of the range, or past it.
+          fc.bigInt({ min: 4_600_000_000n, max: 4_620_000_000n }),
+          fc.bigInt({ min: -9_300_000_000n, max: -4_600_000_000n }),
+          fc.bigInt({ min: 9_200_000_000n, max: 9_223_372_036n }),
+        ),
         fc.oneof(
           fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
           fc.bigInt({ min: 0n, max: 1n << 52n }),

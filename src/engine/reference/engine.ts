@@ -36,6 +36,7 @@ import type { Host } from '../../host/index.js';
 import type { Ruleset } from '../../ir/ruleset.js';
 import { type ConnSnapshot, type ConntrackTable, snapshot } from '../conntrack/index.js';
 import type { RuleCounters } from '../counters.js';
+import { checkPacketTime } from '../packet-time.js';
 import { createEngineState, type EngineState } from './engine-state.js';
 import type { Frame } from './frame.js';
 import { receiveFrame } from './ip-input.js';
@@ -72,6 +73,7 @@ export class ReferenceEngine {
    * draws derive from (default: one more than the previous frame's).
    */
   process(frame: Frame, options: { readonly trace?: boolean; readonly index?: number } = {}): PacketResult {
+    checkPacketTime(frame.timestampNs);
     this.processed = options.index ?? this.processed + 1;
     this.state.prng.beginPacket(this.processed);
     this.state.now = frame.timestampNs;

@@ -24,6 +24,7 @@ import { decodePacket, isDecodeError } from '../../wire/packet.js';
 import type { ConntrackStats, TrackResult } from '../conntrack/index.js';
 import { ctState, formatTuple } from '../conntrack/index.js';
 import { RuleCounters } from '../counters.js';
+import { checkPacketTime, checkPacketTimeWords } from '../packet-time.js';
 import { createEngineState, type EngineState } from '../reference/engine-state.js';
 import { LOCAL_INTERFACE } from '../reference/frame.js';
 import { describeDecision } from '../reference/journey.js';
@@ -510,6 +511,7 @@ export class WasmEngine {
    * which its random draws derive from (default: one more than the previous frame's).
    */
   add(bytes: Uint8Array, linkType: string, iif: string, timestampNs: bigint, index?: number): void {
+    checkPacketTime(timestampNs);
     const w = this.place(bytes.length, linkType, iif, index);
     this.u8.set(bytes, this.bytes + this.u32[w]!);
     this.dv.setBigInt64((w + 4) * 4, timestampNs, true);
@@ -560,6 +562,7 @@ export class WasmEngine {
     timestampHi: number,
     index: number,
   ): void {
+    checkPacketTimeWords(timestampLo, timestampHi);
     const w = this.placeAt(this.spanBase + start, length, linkType, iif, index);
     this.u32[w + 4] = timestampLo;
     this.u32[w + 5] = timestampHi;

@@ -67,6 +67,12 @@ let highWater: u32 = 0;
 let freeHead: u32 = CT_NONE;
 /** nf_conntrack_count: entries allocated, confirmed or not. */
 export let count: u32 = 0;
+/** allocEntry failed for want of a record, not for nf_conntrack_max (cleared by the caller who reads it). */
+export let recordsRanOut: bool = false;
+
+export function setRecordsRanOut(on: bool): void {
+  recordsRanOut = on;
+}
 let nextId: u32 = 1;
 
 // ConntrackStats, in the order of src/engine/conntrack/table.ts.
@@ -223,8 +229,12 @@ export function allocEntry(t: usize, zone: u32, now: i64): u32 {
     freeHead = load<u32>(entryAt(idx), E_NEXT);
   } else {
     if (highWater === capacity) {
+      // Out of preallocated records below nf_conntrack_max: records kept for NAT's by-source
+      // index (keepReleased), or a capacity set below the maximum. The kernel would not drop
+      // here; the packet path gives the packet up (recordsRanOut).
+      recordsRanOut = true;
       bump(ST_DROP);
-      return CT_NONE; // out of preallocated records (capacity below nf_conntrack_max)
+      return CT_NONE;
     }
     idx = highWater++;
   }

@@ -66,7 +66,9 @@ import {
   capacity as connectionRecords,
   entryAt,
   keepReleased,
+  recordsRanOut,
   release as releaseEntry,
+  setRecordsRanOut,
 } from '../conntrack/table';
 import { CT_BYTES, META_BYTES, NONE, R_POLICY, R_RULE, R_UNDECIDED_RULE, V_ACCEPT } from '../layout';
 import { be16, be32, zeroQuads } from '../memory';
@@ -298,6 +300,8 @@ const U_RATE_TABLE: u32 = 14;
 const U_RELEASED_NAT: u32 = 16;
 /** The bridge forwarding database or its neighbour table is full. */
 export const U_BRIDGE_TABLE: u32 = 18;
+/** A new connection found no connection record free below nf_conntrack_max (table.ts recordsRanOut). */
+const U_CONNECTION_RECORDS: u32 = 21;
 /** More fragment queues, fragments in one queue, or reassembled bytes in a batch than there is room for. */
 const U_FRAGMENT_ROOM: u32 = 19;
 /** Fragments of a datagram flooded to several bridge ports. */
@@ -565,6 +569,10 @@ function conntrackStep(hook: u32, checksum: bool): u32 {
   const kind = conntrackIn(pktRec, now);
   if (kind === K_DROP) {
     ctKind = CT_KIND_NONE;
+    if (recordsRanOut) {
+      setRecordsRanOut(false);
+      return stop(FATE_UNSUPPORTED, U_CONNECTION_RECORDS);
+    }
     return stop(FATE_DROPPED, D_CONNTRACK);
   }
   ctKind = kind;

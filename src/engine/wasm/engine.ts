@@ -136,6 +136,7 @@ const UNSUPPORTED_REASONS: Readonly<Record<number, string>> = {
   18: "more stations than the bridge's forwarding database or neighbour table holds",
   19: 'more fragment queues, fragments in one queue or reassembled bytes in a batch than it holds',
   20: 'fragments flooded to several bridge ports',
+  21: 'a new connection with no connection record free below nf_conntrack_max (records kept for NAT after REJECTs of unconfirmed connections)',
 };
 
 /** Why the host sent a packet (assembly/path/generated.ts C_*), its parameter p. */

@@ -188,7 +188,7 @@ function conntrackInFrom(pkt: usize, now: i64, hint: u32): u32 {
       // init_conntrack
       if (!invertTuple(pktTuple, replyTuple)) return invalid();
       idx = allocEntry(pktTuple, zone, now);
-      if (idx === CT_NONE) return outcome(K_DROP);
+      if (idx === CT_NONE) return dropped(DROP_TABLE_FULL);
       setEntryOriginal(entryAt(idx), pktTuple);
       dir = 0;
       ctinfo = IP_CT_NEW;
@@ -200,12 +200,28 @@ function conntrackInFrom(pkt: usize, now: i64, hint: u32): u32 {
       return invalid();
     }
     if (verdict === L4_REPEAT) {
-      if (!deleteEntry(idx)) return outcome(K_DROP);
+      if (!deleteEntry(idx)) return dropped(DROP_DYING);
       continue;
     }
     if (verdict === L4_ACCEPT_KILL) deleteEntry(idx);
     if (ctinfo === IP_CT_ESTABLISHED_REPLY) setStatus(e, IPS_SEEN_REPLY);
     return tracked(idx, ctinfo, dir);
   }
+  return dropped(DROP_REOPEN);
+}
+
+// Why conntrack itself dropped the packet (K_DROP), the reference engine's reasons
+// (src/engine/conntrack/core.ts).
+/** init_conntrack found no room: "nf_conntrack: table full, dropping packet". */
+export const DROP_TABLE_FULL: u32 = 1;
+/** A reopening SYN met its old connection already being destroyed. */
+export const DROP_DYING: u32 = 2;
+/** The old connection of a reopening SYN could not be replaced. */
+export const DROP_REOPEN: u32 = 3;
+/** The reason of the last K_DROP. */
+export let dropReason: u32 = 0;
+
+function dropped(reason: u32): u32 {
+  dropReason = reason;
   return outcome(K_DROP);
 }

@@ -22,7 +22,16 @@
 
 import { internetChecksum } from '../checksum';
 import { writeFactsFor } from '../conntrack/batch';
-import { conntrackIn, resultCtinfo, resultDir, resultEntry, setLookupHint } from '../conntrack/core';
+import {
+  conntrackIn,
+  DROP_DYING,
+  DROP_REOPEN,
+  dropReason,
+  resultCtinfo,
+  resultDir,
+  resultEntry,
+  setLookupHint,
+} from '../conntrack/core';
 import { natIcmpReplyTranslation } from '../conntrack/icmp-reply-translation';
 import {
   CT_NONE,
@@ -251,7 +260,10 @@ export const CT_KIND_NONE: u32 = 0xff;
 // Drop reasons (FATE_DROPPED), spelled out by the host.
 const D_RULE: u32 = 0;
 const D_BAD_IP_CHECKSUM: u32 = 1;
+/** Conntrack dropped it: table full (conntrack/core.ts DROP_TABLE_FULL); 20 and 21 its other reasons. */
 const D_CONNTRACK: u32 = 2;
+const D_CONNTRACK_DYING: u32 = 20;
+const D_CONNTRACK_REOPEN: u32 = 21;
 const D_CONFIRM: u32 = 3;
 const D_NULL_BINDING: u32 = 4;
 const D_NAT_SHORT: u32 = 5;
@@ -568,12 +580,24 @@ function conntrackStep(hook: u32, checksum: bool): u32 {
   }
   const kind = conntrackIn(pktRec, now);
   if (kind === K_DROP) {
-    ctKind = CT_KIND_NONE;
     if (recordsRanOut) {
+      ctKind = CT_KIND_NONE;
       setRecordsRanOut(false);
       return stop(FATE_UNSUPPORTED, U_CONNECTION_RECORDS);
     }
-    return stop(FATE_DROPPED, D_CONNTRACK);
+    // No connection attached: the packet's state reads INVALID, as the reference engine reports it.
+    ctKind = K_DROP;
+    ctInfo = 0;
+    ctDir = 0;
+    ctEntry = CT_NONE;
+    return stop(
+      FATE_DROPPED,
+      dropReason === DROP_DYING
+        ? D_CONNTRACK_DYING
+        : dropReason === DROP_REOPEN
+          ? D_CONNTRACK_REOPEN
+          : D_CONNTRACK,
+    );
   }
   ctKind = kind;
   ctInfo = resultCtinfo;

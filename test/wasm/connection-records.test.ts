@@ -8,11 +8,13 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { ReferenceEngine } from '../../src/engine/reference/engine.js';
 import { WasmEngine } from '../../src/engine/wasm/engine.js';
 import { parseHostFile } from '../../src/host/index.js';
+import { replayTrace } from '../../src/replay/replay-trace.js';
 import { replayTraceWasm } from '../../src/replay/replay-trace-wasm.js';
 import { traceFromBytes } from '../../src/trace/index.js';
-import { scenario, trace } from './engine-compare.js';
+import { compare, scenario, trace } from './engine-compare.js';
 
 describe('connection records kept for NAT', () => {
   it('a new connection with no record free below nf_conntrack_max is given up, not dropped', () => {
@@ -25,5 +27,32 @@ describe('connection records kept for NAT', () => {
     expect(() => replayTraceWasm(wasm, traceFromBytes(bytes), { onPacket: () => {} })).toThrow(
       /packet 17: .*no connection record free below nf_conntrack_max/,
     );
+  });
+
+  it('a packet conntrack drops for want of room reads INVALID, with the kernel message, in both engines', () => {
+    // kube-proxy's node with a table of one connection: most new connections find it full.
+    const s = scenario(
+      'test/fixtures/wasm-engine/kube-proxy-8.v4',
+      'test/fixtures/wasm-engine/routed-kube-host.json',
+    );
+    const json = JSON.parse(readFileSync('test/fixtures/wasm-engine/routed-kube-host.json', 'utf8'));
+    json.sysctl = { ...json.sysctl, 'net.netfilter.nf_conntrack_max': 1 };
+    const small = {
+      ruleset: s.ruleset,
+      host: parseHostFile(JSON.stringify(json), { file: 'kube host (max 1)' }),
+    };
+    const bytes = trace(small, 5, 300, 'tcp=60,udp=40');
+    let full = 0;
+    replayTrace(new ReferenceEngine(small.ruleset, small.host, { seed: 7 }), traceFromBytes(bytes), {
+      onPacket: (p) => {
+        const f = p.result.fate;
+        if (f.kind === 'dropped' && f.reason === 'conntrack: nf_conntrack: table full, dropping packet') {
+          expect(p.result.conntrack).toEqual({ state: 'INVALID', entry: null });
+          full++;
+        }
+      },
+    });
+    expect(full).toBeGreaterThan(20);
+    compare(small, bytes, 64);
   });
 });

@@ -167,7 +167,7 @@ const DELIVERED_TO: Readonly<Record<number, string>> = {
 
 const DROP_REASONS: Readonly<Record<number, string>> = {
   1: 'bad IPv4 header checksum (ip_rcv_core drops it before netfilter)',
-  2: 'conntrack: dropped',
+  2: 'conntrack: nf_conntrack: table full, dropping packet',
   3: 'conntrack confirm: dropped',
   4: 'nat: null binding failed',
   5: 'nat: the packet is too short to rewrite',
@@ -177,6 +177,8 @@ const DROP_REASONS: Readonly<Record<number, string>> = {
   12: 'bad ICMP checksum (icmp_rcv)',
   16: 'nat: redirect before NAT setup',
   17: 'bad IPv4 header checksum (br_validate_ipv4)',
+  20: 'conntrack: connection is being destroyed',
+  21: 'conntrack: reopened connection could not be replaced',
 };
 
 /** A fragment queue as defrag.ts describes it: addresses, protocol, IP id. */

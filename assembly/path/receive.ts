@@ -312,12 +312,12 @@ const U_RATE_TABLE: u32 = 14;
 const U_RELEASED_NAT: u32 = 16;
 /** The bridge forwarding database or its neighbour table is full. */
 export const U_BRIDGE_TABLE: u32 = 18;
-/** A new connection found no connection record free below nf_conntrack_max (table.ts recordsRanOut). */
-const U_CONNECTION_RECORDS: u32 = 21;
 /** More fragment queues, fragments in one queue, or reassembled bytes in a batch than there is room for. */
 const U_FRAGMENT_ROOM: u32 = 19;
 /** Fragments of a datagram flooded to several bridge ports. */
 export const U_FRAGMENT_FLOOD: u32 = 20;
+/** A new connection found no connection record free below nf_conntrack_max (table.ts recordsRanOut). */
+const U_CONNECTION_RECORDS: u32 = 21;
 
 // Plan record (written by the host): flags, then per hook (HOOK_*: 5) a step count and up to
 // MAX_STEPS steps, each kind << 24 | chain.

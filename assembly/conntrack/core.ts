@@ -46,6 +46,7 @@ import {
   entryAt,
   find,
   foundNode,
+  recordsRanOut,
   release,
   ST_FOUND,
   ST_INVALID,
@@ -188,7 +189,7 @@ function conntrackInFrom(pkt: usize, now: i64, hint: u32): u32 {
       // init_conntrack
       if (!invertTuple(pktTuple, replyTuple)) return invalid();
       idx = allocEntry(pktTuple, zone, now);
-      if (idx === CT_NONE) return dropped(DROP_TABLE_FULL);
+      if (idx === CT_NONE) return dropped(recordsRanOut ? DROP_NO_RECORD : DROP_TABLE_FULL);
       setEntryOriginal(entryAt(idx), pktTuple);
       dir = 0;
       ctinfo = IP_CT_NEW;
@@ -218,6 +219,11 @@ export const DROP_TABLE_FULL: u32 = 1;
 export const DROP_DYING: u32 = 2;
 /** The old connection of a reopening SYN could not be replaced. */
 export const DROP_REOPEN: u32 = 3;
+/**
+ * No connection record free below nf_conntrack_max (table.ts recordsRanOut): not a kernel drop,
+ * the packet path gives the packet up.
+ */
+export const DROP_NO_RECORD: u32 = 4;
 /** The reason of the last K_DROP. */
 export let dropReason: u32 = 0;
 

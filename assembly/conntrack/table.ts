@@ -67,12 +67,8 @@ let highWater: u32 = 0;
 let freeHead: u32 = CT_NONE;
 /** nf_conntrack_count: entries allocated, confirmed or not. */
 export let count: u32 = 0;
-/** allocEntry failed for want of a record, not for nf_conntrack_max (cleared by the caller who reads it). */
+/** The last allocEntry failed for want of a record, not for nf_conntrack_max. */
 export let recordsRanOut: bool = false;
-
-export function setRecordsRanOut(on: bool): void {
-  recordsRanOut = on;
-}
 let nextId: u32 = 1;
 
 // ConntrackStats, in the order of src/engine/conntrack/table.ts.
@@ -215,6 +211,7 @@ export function find(t: usize, zone: u32, now: i64): bool {
  * one is its inverse), or CT_NONE when the table is full and early drop found nothing.
  */
 export function allocEntry(t: usize, zone: u32, now: i64): u32 {
+  recordsRanOut = false;
   const maxCount = setting(ST_MAX);
   if (maxCount > 0 && count + 1 > maxCount) {
     expire(now);
@@ -231,7 +228,7 @@ export function allocEntry(t: usize, zone: u32, now: i64): u32 {
     if (highWater === capacity) {
       // Out of preallocated records below nf_conntrack_max: records kept for NAT's by-source
       // index (keepReleased), or a capacity set below the maximum. The kernel would not drop
-      // here; the packet path gives the packet up (recordsRanOut).
+      // here; conntrack reports DROP_NO_RECORD and the packet path gives the packet up.
       recordsRanOut = true;
       bump(ST_DROP);
       return CT_NONE;

@@ -222,11 +222,16 @@ function grow(): void {
   }
 }
 
+/** Whether entry `e` holds a recorded flow, not a refused one (flowDisplaced counts their loss). */
+function holdsRecordedFlow(e: usize): bool {
+  return load<u32>(e, W_TAG) !== 0 && (load<u32>(e, W_DIR) & REFUSED) === 0;
+}
+
 /** Forgets every flow and way. */
 function flushFlows(): void {
   for (let i: u32 = 0; i < entryCount; i++) {
     const e = entries + <usize>i * ENTRY_BYTES;
-    if (load<u32>(e, W_TAG) !== 0 && (load<u32>(e, W_DIR) & REFUSED) === 0) flowDisplaced++;
+    if (holdsRecordedFlow(e)) flowDisplaced++;
   }
   memory.fill(entries, 0, <usize>entryCount * ENTRY_BYTES);
   memory.fill(wayRecords, 0, <usize>WAY_SLOTS * WAY_BYTES);
@@ -597,7 +602,7 @@ export function flowRecordEnd(
         const free = freeWay(kSet);
         if (free !== 0) memory.copy(free, e, ENTRY_BYTES);
       }
-      if (load<u32>(e, W_TAG) !== 0 && (load<u32>(e, W_DIR) & REFUSED) === 0) flowDisplaced++;
+      if (holdsRecordedFlow(e)) flowDisplaced++;
     }
   }
   store<u32>(e, kTag, W_TAG);

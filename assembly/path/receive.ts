@@ -25,6 +25,7 @@ import { writeFactsFor } from '../conntrack/batch';
 import {
   conntrackIn,
   DROP_DYING,
+  DROP_NO_RECORD,
   DROP_REOPEN,
   dropReason,
   resultCtinfo,
@@ -75,9 +76,7 @@ import {
   capacity as connectionRecords,
   entryAt,
   keepReleased,
-  recordsRanOut,
   release as releaseEntry,
-  setRecordsRanOut,
 } from '../conntrack/table';
 import { CT_BYTES, META_BYTES, NONE, R_POLICY, R_RULE, R_UNDECIDED_RULE, V_ACCEPT } from '../layout';
 import { be16, be32, zeroQuads } from '../memory';
@@ -316,7 +315,7 @@ export const U_BRIDGE_TABLE: u32 = 18;
 const U_FRAGMENT_ROOM: u32 = 19;
 /** Fragments of a datagram flooded to several bridge ports. */
 export const U_FRAGMENT_FLOOD: u32 = 20;
-/** A new connection found no connection record free below nf_conntrack_max (table.ts recordsRanOut). */
+/** A new connection found no connection record free below nf_conntrack_max (conntrack DROP_NO_RECORD). */
 const U_CONNECTION_RECORDS: u32 = 21;
 
 // Plan record (written by the host): flags, then per hook (HOOK_*: 5) a step count and up to
@@ -580,9 +579,8 @@ function conntrackStep(hook: u32, checksum: bool): u32 {
   }
   const kind = conntrackIn(pktRec, now);
   if (kind === K_DROP) {
-    if (recordsRanOut) {
+    if (dropReason === DROP_NO_RECORD) {
       ctKind = CT_KIND_NONE;
-      setRecordsRanOut(false);
       return stop(FATE_UNSUPPORTED, U_CONNECTION_RECORDS);
     }
     // No connection attached: the packet's state reads INVALID, as the reference engine reports it.
